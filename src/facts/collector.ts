@@ -1,0 +1,37 @@
+// The collector contract: one collector per fact, async, never throws through the engine.
+import type { FactError } from '../engine/types.js';
+import type { FactKey, FactValue } from './types.js';
+
+export interface CollectContext {
+  /** The node's filesystem root; every host path is read under it. */
+  root: string;
+  /** --manifest: host path of the apiserver configuration, or null for discovery. */
+  manifest: string | null;
+  /** --kubernetes-version, when the user knows better than the image tag. */
+  kubernetesVersion: string | null;
+  timeoutMs: number;
+  offline: boolean;
+  now: Date;
+}
+
+/** A known failure to gather a fact; carries the reason that decides skip vs unknown. */
+export class FactFailure extends Error {
+  constructor(readonly error: FactError) {
+    super(error.message);
+  }
+}
+
+export function factFailure(reason: FactError['reason'], message: string, hint?: string): FactFailure {
+  return new FactFailure(hint ? { reason, message, hint } : { reason, message });
+}
+
+export interface DepReader {
+  /** Awaits another fact; a failed dependency fails this fact with the same error. */
+  need<K extends FactKey>(key: K): Promise<FactValue<K>>;
+}
+
+export interface Collector<K extends FactKey> {
+  key: K;
+  deps: FactKey[];
+  collect(ctx: CollectContext, deps: DepReader): Promise<FactValue<K>>;
+}
