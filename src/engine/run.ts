@@ -31,6 +31,7 @@ export function liveFacts(ctx: CollectContext, collectors: CollectorTable, deadl
         if (!fact.ok) throw new FactFailure(fact.error);
         return fact.value as never;
       },
+      fact: <D extends FactKey>(dep: D) => source.fact(dep),
     };
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {

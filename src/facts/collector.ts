@@ -1,6 +1,6 @@
 // The collector contract: one collector per fact, async, never throws through the engine.
 import type { FactError } from '../engine/types.js';
-import type { FactKey, FactValue } from './types.js';
+import type { FactKey, Facts, FactValue } from './types.js';
 
 export interface CollectContext {
   /** The node's filesystem root; every host path is read under it. */
@@ -28,6 +28,8 @@ export function factFailure(reason: FactError['reason'], message: string, hint?:
 export interface DepReader {
   /** Awaits another fact; a failed dependency fails this fact with the same error. */
   need<K extends FactKey>(key: K): Promise<FactValue<K>>;
+  /** Awaits another fact without failing on its error (for facts that merely enrich this one). */
+  fact<K extends FactKey>(key: K): Promise<Facts[K]>;
 }
 
 export interface Collector<K extends FactKey> {

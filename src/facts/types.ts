@@ -122,10 +122,11 @@ export interface AuditPath {
   containerPath: string;
   /** The covering volumeMount, null when none covers the path (static pod only). */
   mapping: MountMapping | null;
-  /** Host path the apiserver will read; for an unmapped path, the same path (assumed). */
-  hostPath: string;
+  /** Host path the apiserver will read; for an unmapped path, the same path (assumed); null when
+   * the covering volume is not a hostPath (configMap, emptyDir ...). */
+  hostPath: string | null;
   hostPathAssumed: boolean;
-  host: HostStat;
+  host: HostStat | null;
   /** For the log: the directory that must exist. */
   hostDir: HostStat | null;
 }

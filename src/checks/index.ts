@@ -1,0 +1,35 @@
+// The catalogue: every check, in the order they are shown.
+import type { Check } from '../engine/check.js';
+import { apiserverManifest } from './apiserver-manifest.js';
+import { auditPolicyFlag, auditWebhookFlag } from './audit-flags.js';
+import { auditLogPath } from './audit-log-path.js';
+import { dynamicAuditLeftovers } from './dynamic-audit-leftovers.js';
+import { auditWebhookMode } from './audit-webhook-mode.js';
+import { auditFilesMounted, auditFilesReadable } from './audit-files.js';
+import { manifestsDirClean } from './manifests-dir-clean.js';
+import { auditPolicyValid } from './audit-policy-valid.js';
+import { auditPolicyCoverage } from './audit-policy-coverage.js';
+import { webhookConfigValid } from './webhook-config-valid.js';
+import { webhookUrl } from './webhook-url.js';
+import { webhookCaData } from './webhook-ca-data.js';
+
+export const CHECKS: Check[] = [
+  apiserverManifest,
+  auditPolicyFlag,
+  auditWebhookFlag,
+  auditLogPath,
+  dynamicAuditLeftovers,
+  auditWebhookMode,
+  auditFilesMounted,
+  auditFilesReadable,
+  manifestsDirClean,
+  auditPolicyValid,
+  auditPolicyCoverage,
+  webhookConfigValid,
+  webhookUrl,
+  webhookCaData,
+];
+
+export function findCheck(id: string): Check | undefined {
+  return CHECKS.find((c) => c.id === id);
+}

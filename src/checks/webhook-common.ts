@@ -1,0 +1,18 @@
+import { FactUnavailable, type FactReader } from '../engine/check.js';
+import { resolveKubeconfig } from '../parse/kubeconfig.js';
+
+/** The webhook kubeconfig resolved as client-go resolves it; skip when it does not even parse. */
+export function loadWebhook(facts: FactReader) {
+  const file = facts.get('webhookConfig');
+  if (file.error) {
+    throw new FactUnavailable('webhookConfig', { reason: 'not-applicable', message: `${file.path} does not parse (see webhook-config-valid)` });
+  }
+  return { file, kc: resolveKubeconfig(file.value) };
+}
+
+const SAAS = /(^|\.)(cloud\.twistlock\.com|prismacloud\.io|prismacloud\.cn)$/i;
+
+/** Prisma Cloud SaaS consoles present publicly trusted certificates. */
+export function isSaasHost(host: string): boolean {
+  return SAAS.test(host);
+}

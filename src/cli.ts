@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// Entry point: parse the command, run it, map the outcome to a documented exit code.
+import { parseCommand, UsageError } from './cli/args.js';
+import { renderCatalogue, renderExplain } from './cli/catalogue.js';
+import { doctor } from './cli/doctor.js';
+import { DOCTOR_HELP, MAIN_HELP } from './cli/help.js';
+import { TOOL } from './cli/tool.js';
+import { EXIT } from './report/exit-codes.js';
+
+async function main(argv: string[]): Promise<number> {
+  const command = parseCommand(argv);
+  switch (command.name) {
+    case 'help':
+      process.stdout.write(command.topic === 'doctor' ? DOCTOR_HELP : MAIN_HELP);
+      return EXIT.ok;
+    case 'version':
+      process.stdout.write(`${TOOL.name} ${TOOL.version}\n`);
+      return EXIT.ok;
+    case 'checks':
+      process.stdout.write(renderCatalogue(command.json));
+      return EXIT.ok;
+    case 'explain':
+      process.stdout.write(renderExplain(command.id));
+      return EXIT.ok;
+    case 'doctor':
+      return doctor(command.options, { stdout: process.stdout, stderr: process.stderr, env: process.env });
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`prisma-audit: ${err.message}\n(see prisma-audit --help)\n`);
+      process.exitCode = EXIT.usage;
+      return;
+    }
+    process.stderr.write(`prisma-audit: internal error: ${err instanceof Error ? err.message : String(err)}\nPlease report this with the command you ran.\n`);
+    process.exitCode = EXIT.internal;
+  },
+);

@@ -1,0 +1,105 @@
+// Command-line parsing (node:util parseArgs: strict, no dependency, fast to load).
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+export class UsageError extends Error {}
+
+export type OutputMode = 'pretty' | 'text' | 'json' | 'junit';
+
+export interface DoctorOptions {
+  root: string;
+  manifest: string | null;
+  only: string[] | null;
+  skip: string[];
+  output: OutputMode | null;
+  timeoutMs: number;
+  offline: boolean;
+  strict: boolean;
+  demo: boolean;
+  color: boolean | null;
+  kubernetesVersion: string | null;
+  showSecrets: boolean;
+  verbose: boolean;
+}
+
+export type Command =
+  | { name: 'doctor'; options: DoctorOptions }
+  | { name: 'checks'; json: boolean }
+  | { name: 'explain'; id: string }
+  | { name: 'help'; topic: string | null }
+  | { name: 'version' };
+
+const DOCTOR_OPTIONS = {
+  root: { type: 'string' },
+  manifest: { type: 'string' },
+  only: { type: 'string' },
+  skip: { type: 'string' },
+  output: { type: 'string', short: 'o' },
+  json: { type: 'boolean' },
+  timeout: { type: 'string' },
+  offline: { type: 'boolean' },
+  strict: { type: 'boolean' },
+  demo: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  color: { type: 'boolean' },
+  'kubernetes-version': { type: 'string' },
+  'show-secrets': { type: 'boolean' },
+  verbose: { type: 'boolean', short: 'v' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const list = (s: string | undefined) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : null);
+
+function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message.replace(/\. To specify a positional argument.*$/, ''));
+  }
+}
+
+export function parseCommand(argv: string[]): Command {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === 'help' || first === '--help' || first === '-h') return { name: 'help', topic: rest[0] ?? null };
+  if (first === '--version' || first === 'version') return { name: 'version' };
+  if (first === 'checks') {
+    const { values } = parse(rest, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
+    if (values.help) return { name: 'help', topic: 'checks' };
+    return { name: 'checks', json: Boolean(values.json) };
+  }
+  if (first === 'explain') {
+    const { values, positionals } = parse(rest, { help: { type: 'boolean', short: 'h' } });
+    if (values.help) return { name: 'help', topic: 'explain' };
+    if (positionals.length !== 1) throw new UsageError('explain takes one check id, e.g. prisma-audit explain audit-files-mounted (see prisma-audit checks)');
+    return { name: 'explain', id: positionals[0]! };
+  }
+  if (first !== 'doctor') throw new UsageError(`unknown command "${first}" (commands: doctor, checks, explain, help)`);
+  const { values, positionals } = parse(rest, DOCTOR_OPTIONS);
+  if (values.help) return { name: 'help', topic: 'doctor' };
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const output = values.json ? 'json' : (values.output ?? null);
+  if (output !== null && !['pretty', 'text', 'json', 'junit'].includes(output)) throw new UsageError(`--output must be pretty, text, json or junit, not "${output}"`);
+  const timeout = values.timeout === undefined ? 5 : Number(values.timeout);
+  if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 600) throw new UsageError(`--timeout takes seconds between 0 and 600, not "${values.timeout}"`);
+  if (values.demo && (values.root || values.manifest)) throw new UsageError('--demo checks the bundled demo node; it cannot be combined with --root or --manifest');
+  if (values.root === '') throw new UsageError('--root needs a directory');
+  const version = values['kubernetes-version'] ?? null;
+  if (version !== null && !/^v?\d+\.\d+(\.\d+)?$/.test(version)) throw new UsageError(`--kubernetes-version takes a version like 1.28 or v1.28.3, not "${version}"`);
+  return {
+    name: 'doctor',
+    options: {
+      root: values.root ?? '/',
+      manifest: values.manifest ?? null,
+      only: list(values.only),
+      skip: list(values.skip) ?? [],
+      output: output as OutputMode | null,
+      timeoutMs: Math.round(timeout * 1000),
+      offline: Boolean(values.offline),
+      strict: Boolean(values.strict),
+      demo: Boolean(values.demo),
+      color: values['no-color'] ? false : values.color ? true : null,
+      kubernetesVersion: version ? version.replace(/^v/, '') : null,
+      showSecrets: Boolean(values['show-secrets']),
+      verbose: Boolean(values.verbose),
+    },
+  };
+}

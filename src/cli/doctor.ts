@@ -1,0 +1,76 @@
+// `prisma-audit doctor`: choose checks, gather, judge, render in the chosen mode.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Check } from '../engine/check.js';
+import { liveFacts, runChecks, type FactSource, type RunOptions } from '../engine/run.js';
+import type { Report } from '../engine/types.js';
+import { CHECKS } from '../checks/index.js';
+import { COLLECTORS } from '../facts/index.js';
+import { Redactor } from '../redact.js';
+import { exitCodeFor } from '../report/exit-codes.js';
+import { renderJson } from '../report/json.js';
+import { renderJunit } from '../report/junit.js';
+import { makeStyle, wantsColor } from '../report/style.js';
+import { renderText } from '../report/text.js';
+import { UsageError, type DoctorOptions, type OutputMode } from './args.js';
+import { TOOL } from './tool.js';
+
+export const DEMO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/demo/root');
+
+export function selectChecks(only: string[] | null, skip: string[]): Check[] {
+  const known = new Set(CHECKS.map((c) => c.id));
+  const unknown = [...(only ?? []), ...skip].filter((id) => !known.has(id));
+  if (unknown.length > 0) throw new UsageError(`unknown check id ${unknown.map((u) => `"${u}"`).join(', ')}; known ids: ${[...known].join(', ')}`);
+  return CHECKS.filter((c) => (only === null || only.includes(c.id)) && !skip.includes(c.id));
+}
+
+async function resolveRoot(opts: DoctorOptions): Promise<string> {
+  const root = opts.demo ? DEMO_ROOT : path.resolve(opts.root);
+  const st = await fs.stat(root).catch(() => null);
+  if (!st?.isDirectory()) throw new UsageError(`--root ${opts.root}: not a directory`);
+  return root;
+}
+
+export interface Io {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  env: NodeJS.ProcessEnv;
+}
+
+export function chooseMode(opts: DoctorOptions, io: Io): OutputMode {
+  if (opts.output) return opts.output;
+  const ci = io.env.CI !== undefined && io.env.CI !== '' && io.env.CI !== 'false';
+  return io.stdout.isTTY && !ci ? 'pretty' : 'text';
+}
+
+export async function doctor(opts: DoctorOptions, io: Io): Promise<number> {
+  const checks = selectChecks(opts.only, opts.skip);
+  const root = await resolveRoot(opts);
+  const now = new Date();
+  const source: FactSource = liveFacts(
+    { root, manifest: opts.manifest, kubernetesVersion: opts.kubernetesVersion, timeoutMs: opts.timeoutMs, offline: opts.offline, now },
+    COLLECTORS,
+    Math.max(opts.timeoutMs * 3, 15_000),
+  );
+  const runOpts: RunOptions = {
+    offline: opts.offline,
+    now,
+    tool: TOOL,
+    target: { root: opts.demo ? 'fixtures/demo/root (bundled demo node)' : root, demo: opts.demo, offline: opts.offline },
+  };
+  const redactor = new Redactor([], !opts.showSecrets);
+  const mode = chooseMode(opts, io);
+  if (mode === 'pretty') {
+    // ink's colour support is decided when it loads: settle --no-color/NO_COLOR first.
+    if (!(opts.color ?? wantsColor(io.env, true, false))) io.env.FORCE_COLOR = '0';
+    const { runPretty } = await import('../ui/run-pretty.js');
+    const report = await runPretty({ checks, source, runOpts, redactor, verbose: opts.verbose });
+    return exitCodeFor(report.summary, opts.strict);
+  }
+  const report: Report = redactor.value(await runChecks(checks, source, runOpts));
+  if (mode === 'json') io.stdout.write(renderJson(report));
+  else if (mode === 'junit') io.stdout.write(renderJunit(report));
+  else io.stdout.write(renderText(report, makeStyle(opts.color ?? wantsColor(io.env, Boolean(io.stdout.isTTY), false)), opts.verbose));
+  return exitCodeFor(report.summary, opts.strict);
+}

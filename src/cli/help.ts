@@ -1,0 +1,34 @@
+export const MAIN_HELP = `prisma-audit: diagnose and repair the kube-apiserver audit webhook that sends audit events to Prisma Cloud Compute
+
+Usage:
+  prisma-audit doctor [options]     run the checks on this node (or --root DIR)
+  prisma-audit checks [--json]      list the checks: id, title, what each reads
+  prisma-audit explain ID           why a check matters, how it is detected, how to fix it by hand
+  prisma-audit --version
+
+Run "prisma-audit doctor --help" for the doctor's options.
+`;
+
+export const DOCTOR_HELP = `Usage: prisma-audit doctor [options]
+
+Options:
+  --root DIR                 the node's filesystem root (default /); every host path is read under it
+  --manifest PATH            host path of the apiserver manifest (default: discovered)
+  --only IDS                 comma list of check ids to run
+  --skip IDS                 comma list of check ids to leave out
+  -o, --output MODE          pretty | text | json | junit (default: pretty on a terminal, text otherwise)
+  --json                     same as --output json
+  --timeout SECONDS          deadline for each network probe (default 5)
+  --offline                  no network; network checks report skip
+  --kubernetes-version V     judge version-specific rules for V when the image tag does not tell
+  --strict                   exit 4 when anything is warn or unknown
+  --demo                     run on the bundled demo node (no cluster needed)
+  --show-secrets             do not mask the webhook URL suffix and tokens in the output
+  -v, --verbose              show evidence for passing checks too
+  --no-color                 no colour (NO_COLOR is honoured too)
+  -h, --help                 this help
+
+Exit codes:
+  0  no check failed          3  at least one check failed
+  4  --strict and a warn or unknown          2  usage or input error          1  internal error
+`;

@@ -1,0 +1,14 @@
+// Every collector, by the fact it gathers.
+import type { Collector } from './collector.js';
+import type { FactKey } from './types.js';
+import { apiserverCollector } from './apiserver.js';
+import { auditPathsCollector, policyCollector, webhookConfigCollector } from './audit-files.js';
+import { manifestsDirCollector } from './manifests-dir.js';
+
+export const COLLECTORS: { [K in FactKey]: Collector<K> } = {
+  apiserver: apiserverCollector,
+  manifestsDir: manifestsDirCollector,
+  policy: policyCollector,
+  webhookConfig: webhookConfigCollector,
+  auditPaths: auditPathsCollector,
+};

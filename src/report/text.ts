@@ -1,0 +1,47 @@
+// Plain text: the same content as the terminal UI, in lines, without cursor codes.
+import type { CheckResult, Evidence, Report, Summary, Target } from '../engine/types.js';
+import { STATUS_LABEL, type Style } from './style.js';
+
+export function evidenceLine(e: Evidence): string {
+  const where = e.file ? `${e.file}${e.line ? `:${e.line}` : ''}` : '';
+  const cmp = e.actual !== undefined || e.expected !== undefined ? ` (actual: ${e.actual ?? '-'}, expected: ${e.expected ?? '-'})` : '';
+  return `${where ? `${where}: ` : ''}${e.message}${cmp}`;
+}
+
+export function targetLine(t: Target): string {
+  const parts = [t.distribution ?? 'no apiserver found', t.manifest, t.kubernetesVersion ? `Kubernetes ${t.kubernetesVersion}` : null, `root ${t.root}`, t.offline ? 'offline' : null];
+  return parts.filter(Boolean).join(' · ');
+}
+
+export function summaryLine(s: Summary, total: number): string {
+  return `${total} checks: ${s.pass} pass, ${s.warn} warn, ${s.fail} fail, ${s.skip} skip, ${s.unknown} unknown`;
+}
+
+/** One check, as lines. Details (evidence, fix) for anything that is not a pass, or always when verbose. */
+export function checkLines(r: CheckResult, style: Style, verbose: boolean): string[] {
+  const label = style.status(r.status, STATUS_LABEL[r.status].padEnd(7));
+  const lines = [`${label} ${style.bold(r.id.padEnd(24))} ${r.summary}`];
+  if (r.status === 'pass' && !verbose) return lines;
+  const pad = ' '.repeat(8);
+  for (const e of r.evidence) lines.push(`${pad}${style.dim('·')} ${evidenceLine(e)}`);
+  if (r.remediation && r.status !== 'pass') {
+    lines.push(`${pad}${style.bold('fix:')} ${r.remediation.text}`);
+    for (const c of r.remediation.commands) lines.push(`${pad}  $ ${c}`);
+    if (r.remediation.fix) lines.push(`${pad}  $ prisma-audit fix --only ${r.remediation.fix}`);
+  }
+  if (r.status !== 'pass') lines.push(`${pad}${style.dim(`more: prisma-audit explain ${r.id}`)}`);
+  return lines;
+}
+
+export function headerLines(report: Pick<Report, 'tool' | 'target'>, style: Style): string[] {
+  const lines = [style.bold(`${report.tool.name} ${report.tool.version} doctor`) + ` · ${targetLine(report.target)}`];
+  if (report.target.demo) lines.push(style.status('warn', 'DEMO: checking the bundled demo node (fixtures/demo/root), not this machine.'));
+  return lines;
+}
+
+export function renderText(report: Report, style: Style, verbose: boolean): string {
+  const lines = [...headerLines(report, style), ''];
+  for (const r of report.checks) lines.push(...checkLines(r, style, verbose));
+  lines.push('', summaryLine(report.summary, report.checks.length), '');
+  return lines.join('\n');
+}

@@ -1,0 +1,68 @@
+// Drives the ink UI from engine events. Loaded only in pretty mode, so json/text never load ink.
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { render } from 'ink';
+import type { Check } from '../engine/check.js';
+import { runChecks, type FactSource, type RunOptions } from '../engine/run.js';
+import type { CheckResult, EngineEvent, Report, Target } from '../engine/types.js';
+import type { Redactor } from '../redact.js';
+import { makeStyle } from '../report/style.js';
+import { headerLines } from '../report/text.js';
+import { App, type AppProps, type RunningCheck } from './App.js';
+
+/** Accumulates engine events into what the App shows. */
+export function createProgressStore(order: string[]) {
+  let state: Pick<AppProps, 'results' | 'running' | 'summary'> & { target: Target | null } = { results: [], running: [], summary: null, target: null };
+  const listeners = new Set<() => void>();
+  const rank = (r: CheckResult) => order.indexOf(r.id);
+  return {
+    get: () => state,
+    subscribe(fn: () => void) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+    push(event: EngineEvent) {
+      if (event.type === 'check-start') state = { ...state, running: [...state.running, { id: event.id, title: event.title } as RunningCheck] };
+      else if (event.type === 'check-done') {
+        state = {
+          ...state,
+          running: state.running.filter((c) => c.id !== event.result.id),
+          results: [...state.results, event.result].sort((a, b) => rank(a) - rank(b)),
+        };
+      } else state = { ...state, summary: event.report.summary, target: event.report.target };
+      for (const fn of listeners) fn();
+    },
+  };
+}
+
+type Store = ReturnType<typeof createProgressStore>;
+
+function Live({ store, runOpts, verbose }: { store: Store; runOpts: RunOptions; verbose: boolean }) {
+  const s = useSyncExternalStore(store.subscribe, store.get);
+  const header = s.target
+    ? headerLines({ tool: runOpts.tool, target: s.target }, makeStyle(false)).slice(0, 1)
+    : [`${runOpts.tool.name} ${runOpts.tool.version} doctor · root ${runOpts.target.root} · gathering…`];
+  const [frame, setFrame] = useState(0);
+  useEffect(() => {
+    if (s.summary) return;
+    const t = setInterval(() => setFrame((f) => f + 1), 80);
+    return () => clearInterval(t);
+  }, [s.summary]);
+  return <App header={header} demo={runOpts.target.demo} results={s.results} running={s.running} summary={s.summary} verbose={verbose} frame={frame} />;
+}
+
+export interface PrettyRun {
+  checks: Check[];
+  source: FactSource;
+  runOpts: RunOptions;
+  redactor: Redactor;
+  verbose: boolean;
+}
+
+export async function runPretty({ checks, source, runOpts, redactor, verbose }: PrettyRun): Promise<Report> {
+  const store = createProgressStore(checks.map((c) => c.id));
+  const app = render(<Live store={store} runOpts={runOpts} verbose={verbose} />, { exitOnCtrlC: true });
+  const report = redactor.value(await runChecks(checks, source, runOpts, (e) => store.push(redactor.value(e))));
+  if (process.stdin.isTTY) await app.waitUntilExit();
+  else app.unmount();
+  return report;
+}
