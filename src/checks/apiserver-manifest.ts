@@ -25,7 +25,12 @@ export const apiserverManifest: Check = {
           remediation: { text: fact.error.hint ?? 'Fix the manifest so that it is a Pod with one kube-apiserver container.' },
         };
       }
-      return { status: 'unknown', summary: fact.error.message, remediation: fact.error.hint ? { text: fact.error.hint } : undefined };
+      return {
+        status: 'unknown',
+        summary: fact.error.message,
+        evidence: (fact.error.details ?? []).map((message) => ({ message })),
+        remediation: fact.error.hint ? { text: fact.error.hint } : undefined,
+      };
     }
     const api = fact.value;
     const evidence: Evidence[] = [

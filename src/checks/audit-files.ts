@@ -63,14 +63,18 @@ export const auditFilesMounted: Check = {
     if (unmounted.length > 0) {
       const list = unmounted.map((p) => p.containerPath).join(', ');
       const first = unmounted[0]!;
+      // Prefer a directory that is already mounted for the other audit files over a new mount.
+      const mounted = paths.find((p) => p.role !== 'log' && p.mapping?.volume?.hostPath);
+      const text = mounted
+        ? `Move ${list} into ${dirOf(mounted.containerPath)} (already mounted as "${mounted.mapping!.mountName}") on the host and point the flag there, or mount its directory.`
+        : dirOf(first.containerPath) === '/etc/kubernetes'
+          ? `Move the audit files into /etc/kubernetes/audit/ and mount that directory (hostPath type Directory, volumeMount at the same path, readOnly: true). Do not mount all of /etc/kubernetes: it holds admin credentials.`
+          : `Mount the host directory into the pod: a hostPath volume for ${dirOf(first.containerPath)} (type Directory) and a volumeMount at the same path, readOnly: true.`;
       return {
         status: 'fail',
         summary: `no volumeMount covers ${list}: kube-apiserver will fail with "stat ${first.containerPath}: no such file or directory" even if the file exists on the host`,
         evidence,
-        remediation: {
-          text: `Mount the host directory into the pod: a hostPath volume for ${dirOf(first.containerPath)} (type Directory) and a volumeMount at the same path, readOnly: true.`,
-          fix: 'manifest-patch',
-        },
+        remediation: { text, fix: 'manifest-patch' },
       };
     }
     const other = paths.find((p) => p.role !== 'log' && p.mapping?.volume && p.hostPath === null);

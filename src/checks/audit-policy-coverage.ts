@@ -29,8 +29,10 @@ export const auditPolicyCoverage: Check = {
     fix: 'Put specific rules first and the catch-all last, use `verbs:`/`resources:`, write the core group as "", and give exec/attach/pod create at least level Request (the vendor policy). `prisma-audit fix --only audit-policy` repairs these in place.',
   },
   evaluate(facts) {
-    const { file, policy } = loadPolicy(facts);
-    if (!policy || policy.rules.length === 0) return { status: 'skip', summary: 'the policy does not load (see audit-policy-valid)' };
+    const { file, policy, problems } = loadPolicy(facts);
+    if (!policy || policy.rules.length === 0 || problems.some((p) => p.severity === 'fatal')) {
+      return { status: 'skip', summary: 'kube-apiserver does not load this policy, so nothing is audited (see audit-policy-valid)' };
+    }
     const evidence: Evidence[] = [];
     const fails: string[] = [];
     const warns: string[] = [];

@@ -44,7 +44,7 @@ export const dynamicAuditLeftovers: Check = {
     if (found.length === 0) return { status: 'pass', summary: 'no --audit-dynamic-configuration, DynamicAuditing gate or auditregistration.k8s.io API group' };
     const evidence: Evidence[] = found.map((x) => {
       const flag = api.flags.find((f) => f.name === x.flag && (f.name === 'audit-dynamic-configuration' || (f.value ?? '').includes(x.item)))!;
-      return { ...flagEvidence(api, flag), actual: x.item, message: `${x.item}: kube-apiserver >= 1.19 exits with: ${x.apiserverError}` };
+      return { ...flagEvidence(api, flag), message: `${x.item}: kube-apiserver >= 1.19 exits with: ${x.apiserverError}` };
     });
     const fatal = versionAtLeast(api.kubernetesVersion, 1, 19) !== false;
     const list = found.map((x) => x.item).join(', ');

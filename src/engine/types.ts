@@ -22,6 +22,8 @@ export interface FactError {
   message: string;
   /** What the user can do to let the tool look (run as root, pass --manifest ...). */
   hint?: string;
+  /** Supporting lines (paths tried ...), shown as evidence by the check that owns the fact. */
+  details?: string[];
 }
 
 export type Fact<T> = { ok: true; value: T } | { ok: false; error: FactError };

@@ -75,8 +75,9 @@ export const apiserverCollector: Collector<'apiserver'> = {
     if (!chosen) {
       throw factFailure(
         'not-found',
-        `no kube-apiserver configuration found on this node (tried ${tried.join(', ')})`,
+        `no kube-apiserver configuration found under root ${ctx.root}`,
         'Run on a control-plane node, pass --root where its filesystem is mounted, or --manifest PATH. Managed clusters (EKS, GKE, AKS) have no apiserver on any node: see `prisma-audit explain apiserver-manifest`.',
+        tried.map((p) => `tried ${p}: not there`),
       );
     }
     const base = {

@@ -21,8 +21,8 @@ export class FactFailure extends Error {
   }
 }
 
-export function factFailure(reason: FactError['reason'], message: string, hint?: string): FactFailure {
-  return new FactFailure(hint ? { reason, message, hint } : { reason, message });
+export function factFailure(reason: FactError['reason'], message: string, hint?: string, details?: string[]): FactFailure {
+  return new FactFailure({ reason, message, ...(hint ? { hint } : {}), ...(details ? { details } : {}) });
 }
 
 export interface DepReader {
