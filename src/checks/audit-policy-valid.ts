@@ -19,7 +19,7 @@ export const auditPolicyValid: Check = {
       const where = file.error.line ? `${file.path}:${file.error.line}` : file.path;
       return {
         status: 'fail',
-        summary: `${where}: not valid YAML, kube-apiserver exits with "${prefix}failed decoding: yaml: line ${file.error.line ?? '?'}: ..."`,
+        summary: `${where}: not valid YAML (${file.error.message}); kube-apiserver exits with "${prefix}failed decoding: yaml: ..."`,
         evidence: [{ message: file.error.message, file: file.path, ...(file.error.line ? { line: file.error.line } : {}) }],
         remediation: { text: `Fix the YAML at ${where} (indentation is the usual cause), or regenerate the policy.`, fix: 'audit-policy' },
       };

@@ -1,0 +1,31 @@
+// Runs the built CLI as a real process (npm test builds dist/ first).
+import { spawn, type SpawnOptions } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const CLI = path.join(REPO, 'dist/cli.js');
+export const SHARED = path.resolve(REPO, '../shared/fixtures');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: string[], opts: SpawnOptions & { input?: string } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { ...opts, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, ...opts.env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin!.end(opts.input ?? '');
+  });
+}
+
+export function scenarioRoot(name: string): string {
+  return path.join(REPO, 'fixtures/scenarios', name, 'root');
+}
