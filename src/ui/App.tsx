@@ -1,5 +1,5 @@
 // The doctor's terminal UI. Takes results as props; no I/O, no judging.
-import { useState } from 'react';
+import { useReducer } from 'react';
 import { Box, Text, useApp, useInput, useStdin } from 'ink';
 import type { CheckResult, Status, Summary } from '../engine/types.js';
 import { evidenceLine, summaryLine } from '../report/text.js';
@@ -50,26 +50,33 @@ function Details({ r }: { r: CheckResult }) {
   );
 }
 
+interface Nav {
+  selected: number;
+  toggled: Set<string>;
+}
+
+/** Key handling as a reducer, so fast key presses never act on a stale selection. */
+function navigate(state: Nav, action: { type: 'move'; by: number; ids: string[] } | { type: 'toggle'; ids: string[] }): Nav {
+  if (action.type === 'move') return { ...state, selected: Math.max(0, Math.min(action.ids.length - 1, state.selected + action.by)) };
+  const id = action.ids[state.selected];
+  if (!id) return state;
+  const toggled = new Set(state.toggled);
+  if (toggled.has(id)) toggled.delete(id);
+  else toggled.add(id);
+  return { ...state, toggled };
+}
+
 export function App({ header, demo, results, running, summary, verbose, frame }: AppProps) {
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
-  const [selected, setSelected] = useState(0);
-  const [toggled, setToggled] = useState<Set<string>>(new Set());
+  const [{ selected, toggled }, dispatch] = useReducer(navigate, { selected: 0, toggled: new Set<string>() });
+  const ids = results.map((r) => r.id);
   useInput(
     (input, key) => {
       if (input === 'q' || key.escape) exit();
-      else if (key.upArrow || input === 'k') setSelected((s) => Math.max(0, s - 1));
-      else if (key.downArrow || input === 'j') setSelected((s) => Math.min(results.length - 1, s + 1));
-      else if (key.return || input === ' ') {
-        const id = results[selected]?.id;
-        if (!id) return;
-        setToggled((t) => {
-          const next = new Set(t);
-          if (next.has(id)) next.delete(id);
-          else next.add(id);
-          return next;
-        });
-      }
+      else if (key.upArrow || input === 'k') dispatch({ type: 'move', by: -1, ids });
+      else if (key.downArrow || input === 'j') dispatch({ type: 'move', by: 1, ids });
+      else if (key.return || input === ' ') dispatch({ type: 'toggle', ids });
     },
     { isActive: isRawModeSupported === true },
   );
