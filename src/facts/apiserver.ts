@@ -1,7 +1,7 @@
 // Finds how this node runs kube-apiserver and reads its flags, mounts and environment.
 import path from 'node:path';
 import type { ApiserverConfig, Distribution } from './types.js';
-import { factFailure, type CollectContext, type Collector } from './collector.js';
+import { RUN_AS_ROOT, factFailure, reasonForCode, type CollectContext, type Collector } from './collector.js';
 import { ReadFailure, hostExists, readHostText } from '../io/host-fs.js';
 import { parseYaml } from '../parse/yaml-file.js';
 import { PodShapeError, readApiserverContainer, versionFromImage } from '../parse/pod.js';
@@ -125,8 +125,8 @@ async function readText(ctx: CollectContext, hostPath: string): Promise<string> 
     return (await readHostText(ctx.root, hostPath, MAX_CONFIG_BYTES)).text;
   } catch (err) {
     if (err instanceof ReadFailure) {
-      const reason = err.code === 'EACCES' || err.code === 'EPERM' ? 'permission' : err.code === 'EFBIG' ? 'too-large' : err.code === 'ENOENT' ? 'not-found' : 'io';
-      throw factFailure(reason, `cannot read ${hostPath}: ${err.message}`, reason === 'permission' ? 'Run prisma-audit as root (sudo): the apiserver manifest is readable by root only.' : undefined);
+      const reason = reasonForCode(err.code);
+      throw factFailure(reason, `cannot read ${hostPath}: ${err.message}`, reason === 'permission' ? RUN_AS_ROOT : undefined);
     }
     throw err;
   }

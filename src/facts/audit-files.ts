@@ -2,7 +2,7 @@
 // policy and webhook kubeconfig.
 import path from 'node:path';
 import type { ApiserverConfig, AuditPath, AuditPathRole, ParsedFile } from './types.js';
-import { factFailure, type CollectContext, type Collector } from './collector.js';
+import { RUN_AS_ROOT, factFailure, reasonForCode, type CollectContext, type Collector } from './collector.js';
 import { MAX_CONFIG_BYTES } from './apiserver.js';
 import { ReadFailure, readHostText, statHost } from '../io/host-fs.js';
 import { lastFlag } from '../parse/flags.js';
@@ -49,11 +49,11 @@ async function readParsed(ctx: CollectContext, api: ApiserverConfig, flag: strin
     read = await readHostText(ctx.root, loc.hostPath, MAX_CONFIG_BYTES);
   } catch (err) {
     if (!(err instanceof ReadFailure)) throw err;
-    const reason = err.code === 'EACCES' || err.code === 'EPERM' ? 'permission' : err.code === 'EFBIG' ? 'too-large' : err.code === 'ENOENT' || err.code === 'ENOTDIR' ? 'not-found' : 'io';
+    const reason = reasonForCode(err.code);
     throw factFailure(
       reason,
       `cannot read the ${what} ${loc.hostPath} (from --${flag}=${f.value}): ${err.message}`,
-      reason === 'permission' ? 'Run prisma-audit as root (sudo).' : reason === 'not-found' || err.code === 'EISDIR' ? 'See the audit-files-readable check for where the file should be.' : undefined,
+      reason === 'permission' ? RUN_AS_ROOT : reason === 'not-found' || err.code === 'EISDIR' ? 'See the audit-files-readable check for where the file should be.' : undefined,
     );
   }
   const parsed = parseYaml(read.text);

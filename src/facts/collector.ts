@@ -37,3 +37,13 @@ export interface Collector<K extends FactKey> {
   deps: FactKey[];
   collect(ctx: CollectContext, deps: DepReader): Promise<FactValue<K>>;
 }
+
+/** The fact-error reason for a filesystem error code. */
+export function reasonForCode(code: string): FactError['reason'] {
+  if (code === 'EACCES' || code === 'EPERM') return 'permission';
+  if (code === 'EFBIG') return 'too-large';
+  if (code === 'ENOENT' || code === 'ENOTDIR') return 'not-found';
+  return 'io';
+}
+
+export const RUN_AS_ROOT = 'Run prisma-audit as root (sudo): these files are readable by root only.';

@@ -1,6 +1,6 @@
 // Lists the static-pod manifest directory: the kubelet loads every non-dot file in it.
 import path from 'node:path';
-import { factFailure, type Collector } from './collector.js';
+import { RUN_AS_ROOT, factFailure, reasonForCode, type Collector } from './collector.js';
 import { listHostDir } from '../io/host-fs.js';
 
 export const manifestsDirCollector: Collector<'manifestsDir'> = {
@@ -14,9 +14,9 @@ export const manifestsDirCollector: Collector<'manifestsDir'> = {
       const entries = await listHostDir(ctx.root, dir);
       return { dir, entries: entries.map((e) => ({ name: e.name, kind: e.stat.kind, size: e.stat.size })) };
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EACCES' || code === 'EPERM') throw factFailure('permission', `cannot list ${dir}: permission denied`, 'Run prisma-audit as root (sudo).');
-      throw factFailure('io', `cannot list ${dir}: ${code ?? String(err)}`);
+      const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
+      const reason = reasonForCode(code);
+      throw factFailure(reason, `cannot list ${dir}: ${code}`, reason === 'permission' ? RUN_AS_ROOT : undefined);
     }
   },
 };
