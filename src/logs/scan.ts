@@ -14,6 +14,8 @@ export const LINE_CAP = 64 * 1024;
  * O(length²), and the CRI runtime splits lines at 16 KiB anyway. */
 export const MATCH_CAP = 16 * 1024;
 const SAMPLE_CAP = 2000;
+/** How many lines may precede the first line with a time (headers, a cobra `Error:` line). */
+const FIRST_LINES = 50;
 const NL = 0x0a;
 
 const ANCHORS = [...new Set([...SIGNATURES.flatMap((s) => s.anchors), ...START_MARKER.anchors])];
@@ -126,18 +128,21 @@ class LogScanner {
     else this.scanCandidates(buf, start, end, hits);
   }
 
+  /** Detects the format from the first non-empty line that is not a journal comment (`-- Logs
+   * begin ...`), and finds the first line with a time among the first lines. */
   private readFirstLine(buf: Buffer, start: number, end: number): void {
-    for (let ls = start; ls < end; ) {
+    let looked = 0;
+    for (let ls = start; ls < end && looked < FIRST_LINES; ) {
       const le = lineEnd(buf, ls, end);
       const text = decode(buf, ls, le);
-      if (text.trim() !== '') {
-        this.format ??= detectFormat(text);
-        this.firstTime = parseLine(this.format, text, this.opts.now).time;
-        this.formatKnown = true;
-        return;
-      }
       ls = le + 1;
+      if (text.trim() === '' || text.startsWith('-- ')) continue;
+      looked++;
+      this.format ??= detectFormat(text);
+      this.firstTime = parseLine(this.format, text, this.opts.now).time;
+      if (this.firstTime !== null) break;
     }
+    this.formatKnown = this.format !== null;
   }
 
   /** The fast path: only lines that hold an anchor are decoded. */
@@ -188,7 +193,7 @@ class LogScanner {
 
   private matchLine(message: string, time: number | null, raw: string): void {
     const text = message.length > MATCH_CAP ? message.slice(0, MATCH_CAP) : message;
-    if (time !== null && START_MARKER.pattern.test(text)) this.lastStart = Math.max(this.lastStart ?? time, time);
+    if (START_MARKER.pattern.test(text)) this.lastStart = latest(this.lastStart, time);
     for (const signature of matchSignatures(text)) this.record(signature.id, time, raw);
   }
 
@@ -199,10 +204,8 @@ class LogScanner {
       return;
     }
     seen.count++;
-    if (time !== null) {
-      seen.first = seen.first === null ? time : Math.min(seen.first, time);
-      seen.last = seen.last === null ? time : Math.max(seen.last, time);
-    }
+    seen.first = earliest(seen.first, time);
+    seen.last = latest(seen.last, time);
   }
 }
 
@@ -224,3 +227,22 @@ function capped(text: string): string {
 function hasAnchor(message: string): boolean {
   return ANCHORS.some((anchor) => message.includes(anchor));
 }
+
+/** One result for two streams of the same source (a command's stdout and stderr). */
+export function mergeScans(a: ScanResult, b: ScanResult): ScanResult {
+  const counts = new Map(a.counts);
+  for (const [id, seen] of b.counts) {
+    const other = counts.get(id);
+    counts.set(id, other ? { count: other.count + seen.count, first: earliest(other.first, seen.first), last: latest(other.last, seen.last), sample: other.sample } : seen);
+  }
+  return {
+    format: a.format,
+    bytes: a.bytes + b.bytes,
+    counts,
+    firstTime: earliest(a.firstTime, b.firstTime),
+    lastStart: latest(a.lastStart, b.lastStart),
+  };
+}
+
+const earliest = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.min(a, b));
+const latest = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.max(a, b));
