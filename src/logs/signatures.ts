@@ -451,7 +451,8 @@ export const SIGNATURES: readonly Signature[] = [
   {
     id: 'apiserver-manifest-unparsable',
     anchors: KUBELET_PARSE,
-    pattern: ere('(process manifest file|process config file).*kube-apiserver'),
+    // The path right before `: couldn't parse`; a broken `kube-apiserver.yaml.bak` is not the manifest.
+    pattern: ere('(process manifest file|process config file).*kube-apiserver\\.(yaml|manifest): '),
     meaning: 'the kubelet cannot parse the kube-apiserver manifest, so the apiserver is not (re)started',
     implicates: 'apiserver-manifest',
     fix: 'Fix the YAML of the apiserver manifest at the line the kubelet names (indentation of the added flags and mounts).',
