@@ -12,6 +12,8 @@ const READ_CHUNK = 1024 * 1024;
 export interface FoundLogs {
   /** Host paths under root, newest attempt last within each pod directory. */
   files: string[];
+  /** Links left out because they point at files already read. */
+  duplicates: number;
   /** Why nothing could be listed: a missing directory is `missing`, EACCES is `denied`. */
   problem: { kind: 'missing' | 'denied'; message: string } | null;
 }
@@ -20,7 +22,7 @@ export interface FoundLogs {
 export async function findPodLogs(root: string): Promise<FoundLogs> {
   const podsDir = join(root, 'var/log/pods');
   const listed = await list(podsDir);
-  if ('problem' in listed) return { files: [], problem: listed.problem };
+  if ('problem' in listed) return { files: [], duplicates: 0, problem: listed.problem };
   const files: string[] = [];
   for (const pod of listed.names.filter((n) => n.startsWith('kube-system_kube-apiserver-')).sort()) {
     const dir = join(podsDir, pod, 'kube-apiserver');
@@ -29,7 +31,7 @@ export async function findPodLogs(root: string): Promise<FoundLogs> {
     const attempts = inDir.names.filter((n) => /^\d+\.log$/.test(n)).sort((a, b) => parseInt(a, 10) - parseInt(b, 10));
     files.push(...attempts.map((n) => join(dir, n)));
   }
-  return { files, problem: null };
+  return { files, duplicates: 0, problem: null };
 }
 
 /** `/var/log/containers/kube-apiserver-*.log`: usually symlinks into /var/log/pods, which are read
@@ -37,16 +39,17 @@ export async function findPodLogs(root: string): Promise<FoundLogs> {
 export async function findContainerLogs(root: string, alreadyRead: string[]): Promise<FoundLogs> {
   const dir = join(root, 'var/log/containers');
   const listed = await list(dir);
-  if ('problem' in listed) return { files: [], problem: listed.problem };
+  if ('problem' in listed) return { files: [], duplicates: 0, problem: listed.problem };
   const seen = new Set(alreadyRead.map((f) => resolve(f)));
   const files: string[] = [];
+  let duplicates = 0;
   for (const name of listed.names.filter((n) => n.startsWith('kube-apiserver-') && n.endsWith('.log')).sort()) {
-    const path = join(dir, name);
-    const target = await linkTarget(root, path);
-    if (!seen.has(target)) files.push(target);
+    const target = await linkTarget(root, join(dir, name));
+    if (seen.has(target)) duplicates++;
+    else files.push(target);
     seen.add(target);
   }
-  return { files, problem: null };
+  return { files, duplicates, problem: null };
 }
 
 async function linkTarget(root: string, path: string): Promise<string> {

@@ -135,10 +135,16 @@ export async function readNodeLogFiles(root: string, opts: SourceOptions): Promi
     [containers, CONTAINERS_GLOB, 'container-log'],
   ] as const) {
     if (found.problem) scans.push(unused(glob, kind, found.problem.kind === 'denied' ? 'not-permitted' : 'not-available', found.problem.message));
+    else if (found.duplicates > 0 && found.files.length === 0) scans.push(linksOnly(glob, kind, found.duplicates));
     else if (found.files.length === 0) scans.push(unused(glob, kind, 'not-available', `no such files under ${root}`));
     for (const file of found.files) scans.push(await readLogFile(file, nodePath(root, file), kind, opts));
   }
   return scans;
+}
+
+/** The links in /var/log/containers name the /var/log/pods files: read once, there. */
+function linksOnly(name: string, kind: LogSourceKind, links: number): SourceScan {
+  return { report: { name, kind, state: 'used', reason: `${links} link(s) to the /var/log/pods files read above`, format: null, bytes: 0 }, scan: null, starts: [] };
 }
 
 /** One file, in any format (detected from its first line). A pods `N.log` starts with attempt N. */
