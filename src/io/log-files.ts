@@ -95,5 +95,5 @@ export async function openLog(path: string): Promise<OpenedLog> {
 /** The path as the node sees it: without the --root prefix. */
 export function nodePath(root: string, path: string): string {
   const rel = relative(resolve(root), resolve(path));
-  return rel.startsWith('..') ? path : posix.join('/', rel.split('\\').join('/'));
+  return rel.startsWith('..') ? path : posix.join('/', rel);
 }

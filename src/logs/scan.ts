@@ -71,6 +71,8 @@ class LogScanner {
   private readonly counts = new Map<string, SignatureCount>();
   private firstTime: number | null = null;
   private lastStart: number | null = null;
+  /** Time of the last line of the previous chunk, for plain logs. */
+  private lastLineTime: number | null = null;
 
   constructor(private readonly opts: ScanOptions) {
     this.format = opts.format ?? null;
@@ -126,6 +128,8 @@ class LogScanner {
     const splitLines = this.format === 'cri' && (this.pending !== null || hits.some((hit) => isPartialMarker(hit.literal)));
     if (splitLines) this.scanEveryLine(buf, start, end);
     else this.scanCandidates(buf, start, end, hits);
+    // A plain log's next chunk may open with an `Error:` line whose time is this chunk's last one.
+    if (this.format === 'plain') this.lastLineTime = this.previousLineTime(buf, start, end + 1) ?? this.lastLineTime;
   }
 
   /** Detects the format from the first non-empty line that is not a journal comment (`-- Logs
@@ -160,7 +164,7 @@ class LogScanner {
 
   /** An `Error:` line carries no time of its own; the klog line before it does. */
   private previousLineTime(buf: Buffer, start: number, ls: number): number | null {
-    if (ls <= start) return null;
+    if (ls <= start) return this.lastLineTime;
     const ps = Math.max(start, buf.lastIndexOf(NL, ls - 2) + 1);
     return parseLine(this.format!, decode(buf, ps, ls - 1), this.opts.now).time;
   }

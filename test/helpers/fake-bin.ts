@@ -1,6 +1,6 @@
 // Real executables on PATH instead of mocks: each test writes tiny shell scripts named like the
 // node tools (journalctl, crictl) into a temp dir and puts it first on PATH.
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -17,9 +17,11 @@ export function fakeBin(): FakeBin {
   return {
     dir,
     add(name, script, mode = 0o755) {
+      // Written aside and renamed into place: exec of a file still open for writing fails (ETXTBSY).
       const file = join(dir, name);
-      writeFileSync(file, `#!/bin/sh\n${script}\n`);
-      chmodSync(file, mode);
+      writeFileSync(`${file}.tmp`, `#!/bin/sh\n${script}\n`);
+      chmodSync(`${file}.tmp`, mode);
+      renameSync(`${file}.tmp`, file);
     },
     usePath(only = false) {
       const saved = process.env.PATH;

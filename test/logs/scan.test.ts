@@ -64,7 +64,11 @@ describe('scanLog on the real kube-apiserver 1.20.2 failures', () => {
       'journal-short': 'journal-short',
       'command-failed': 'plain',
     });
-    const plain = await scanLog([FORMATS.plain!(lines)], { now: NOW });
+    // In one chunk and in 7-byte chunks, where the line before is gone by the time `Error:` is read.
+    const plainText = FORMATS.plain!(lines);
+    const chunked = await scanLog(plainText.match(/[\s\S]{1,7}/g)!, { now: NOW });
+    expect(new Date(chunked.counts.get('policy-file-missing')!.last!).toISOString()).toBe('2026-11-27T06:55:35.842Z');
+    const plain = await scanLog([plainText], { now: NOW });
     // The `Error:` line has no time of its own: it takes the klog time of the line before it.
     expect(new Date(plain.counts.get('policy-file-missing')!.last!).toISOString()).toBe('2026-11-27T06:55:35.842Z');
     expect(new Date(plain.lastStart!).toISOString()).toBe('2026-11-27T06:55:35.842Z');
