@@ -45,7 +45,7 @@ export const nodeLogsCheck: Check = {
     return {
       status: failing.length > 0 ? 'fail' : 'warn',
       summary,
-      evidence: [...seen.map((s) => hitEvidence(s, logs)), ...containerEvidence(logs)],
+      evidence: [...seen.map((s) => hitEvidence(s, logs)), ...containerEvidence(logs), ...logs.sources.map(sourceEvidence)],
       remediation: remediation(failing.length > 0 ? failing : seen),
     };
   },

@@ -10,8 +10,12 @@ import type { ApiserverContainer, LogSourceKind, LogSourceReport } from '../logs
 
 export interface SourceOptions {
   now: Date;
-  timeoutMs: number;
+  /** Epoch ms by which every command must be done: crictl runs up to four in a row, and all of
+   * them must end before the engine gives up on the fact. */
+  deadline: number;
 }
+
+const limits = (opts: SourceOptions, maxBytes: number) => ({ timeoutMs: Math.max(1, opts.deadline - Date.now()), maxBytes });
 
 /** Bytes read from one command's log output; older lines beyond it are the least useful anyway. */
 const LOG_OUTPUT_CAP = 256 * 1024 * 1024;
@@ -42,7 +46,7 @@ export function notLive(name: string, kind: LogSourceKind, root: string): Source
 export async function readJournal(sinceArg: string, isRoot: boolean, opts: SourceOptions): Promise<SourceScan> {
   const args = ['-u', 'kubelet', '--since', sinceArg, '--no-pager', '-o', 'short-iso'];
   const name = `journalctl ${args.join(' ')}`;
-  const run = await streamCommand('journalctl', args, { timeoutMs: opts.timeoutMs, maxBytes: LOG_OUTPUT_CAP }, async ({ stdout, stderr }) => {
+  const run = await streamCommand('journalctl', args, limits(opts, LOG_OUTPUT_CAP), async ({ stdout, stderr }) => {
     const [scan] = await Promise.all([scanLog(stdout, { now: opts.now, format: 'journal-iso' }), drain(stderr)]);
     return scan;
   });
@@ -67,7 +71,10 @@ export interface CrictlRead {
 export async function readCrictl(opts: SourceOptions): Promise<CrictlRead> {
   const psArgs = ['ps', '-a', '--name', 'kube-apiserver', '-o', 'json'];
   const psName = `crictl ${psArgs.join(' ')}`;
-  const ps = await runCommand('crictl', psArgs, { timeoutMs: opts.timeoutMs, maxBytes: SMALL_OUTPUT_CAP });
+  const ps = await runCommand('crictl', psArgs, limits(opts, SMALL_OUTPUT_CAP));
+  if (ps.status === 'ok' && ps.exitCode !== 0 && /permission denied/i.test(ps.value!.stderr)) {
+    return { sources: [unused(psName, 'crictl', 'not-permitted', 'crictl may not open the container runtime socket: run as root')], container: null };
+  }
   const failed = commandProblem(ps, psName, 'crictl');
   if (failed) return { sources: [failed], container: null };
   let containers: ApiserverContainer[];
@@ -80,7 +87,7 @@ export async function readCrictl(opts: SourceOptions): Promise<CrictlRead> {
   const sources: SourceScan[] = [{ report: psReport, scan: null, starts: [] }];
   const newest = containers[0];
   if (!newest) return { sources, container: null };
-  const inspect = await runCommand('crictl', ['inspect', '-o', 'json', newest.id], { timeoutMs: opts.timeoutMs, maxBytes: SMALL_OUTPUT_CAP });
+  const inspect = await runCommand('crictl', ['inspect', '-o', 'json', newest.id], limits(opts, SMALL_OUTPUT_CAP));
   let container = newest;
   try {
     if (inspect.status === 'ok' && inspect.exitCode === 0) container = withInspect(newest, inspect.value!.stdout);
@@ -95,7 +102,7 @@ async function readContainerLogs(container: ApiserverContainer, opts: SourceOpti
   const args = ['logs', '--timestamps', container.id];
   const name = `crictl ${args.join(' ')}`;
   // The apiserver writes to stderr, which crictl logs passes through as its own stderr.
-  const run = await streamCommand('crictl', args, { timeoutMs: opts.timeoutMs, maxBytes: LOG_OUTPUT_CAP }, async ({ stdout, stderr }) => {
+  const run = await streamCommand('crictl', args, limits(opts, LOG_OUTPUT_CAP), async ({ stdout, stderr }) => {
     const [out, err] = await Promise.all([scanLog(stdout, { now: opts.now, format: 'cri' }), scanLog(stderr, { now: opts.now, format: 'cri' })]);
     return mergeScans(out, err);
   });

@@ -12,7 +12,7 @@ import type { LogFormat } from './types.js';
 export const LINE_CAP = 64 * 1024;
 /** Characters of a line the patterns see: the `.*` in them make a pathological line cost
  * O(length²), and the CRI runtime splits lines at 16 KiB anyway. */
-export const MATCH_CAP = 16 * 1024;
+const MATCH_CAP = 16 * 1024;
 const SAMPLE_CAP = 2000;
 /** How many lines may precede the first line with a time (headers, a cobra `Error:` line). */
 const FIRST_LINES = 50;

@@ -46,7 +46,8 @@ describe('node-logs check', () => {
   it('gives each signature as evidence with counts, times, source, sample and the implicated check', () => {
     const value = logs([hit('webhook-x509-unknown-authority', '2026-11-27T10:00:00.000Z'), { ...hit('webhook-x509-unknown-authority', '2026-11-27T11:00:00.000Z'), source: 'crictl logs --timestamps abc' }], '2026-11-27T09:00:00.000Z');
     const finding = evaluate(value);
-    expect(finding.evidence).toHaveLength(1);
+    // One evidence for the signature, then the sources looked at.
+    expect(finding.evidence!.map((e) => e.message.split(':')[0])).toEqual(['webhook-x509-unknown-authority', POD_LOG, 'journalctl -u kubelet']);
     const [evidence] = finding.evidence!;
     expect(evidence!.message).toContain(`4× in ${POD_LOG}, 4× in crictl logs --timestamps abc`);
     expect(evidence!.message).toContain('2026-11-27T10:00:00.000Z to 2026-11-27T11:00:00.000Z');

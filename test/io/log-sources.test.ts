@@ -5,7 +5,7 @@ import { fakeBin } from '../helpers/fake-bin.js';
 import { NOW, fixtureLogs } from '../helpers/log-formats.js';
 
 const bin = fakeBin();
-const OPTS = { now: NOW, timeoutMs: 5000 };
+const OPTS = { now: NOW, deadline: Date.now() + 60_000 };
 let restore = () => {};
 afterEach(() => restore());
 afterAll(() => bin.remove());
@@ -68,6 +68,13 @@ esac`,
     expect(current!.scan!.counts.size).toBe(0);
     expect(current!.starts).toEqual([{ at: Date.parse('2026-11-27T07:10:00Z'), evidence: 'crictl: kube-apiserver attempt 1 created' }]);
     expect(previous!.scan!.counts.get('policy-file-missing')?.count).toBe(1);
+  });
+
+  it('reports crictl refused the runtime socket as not permitted', async () => {
+    bin.add('crictl', `echo 'connect: permission denied' >&2; exit 1`);
+    restore = bin.usePath();
+    const { sources } = await readCrictl(OPTS);
+    expect(sources.map((s) => s.report.state)).toEqual(['not-permitted']);
   });
 
   it('reports crictl that fails (no runtime socket) as not available', async () => {

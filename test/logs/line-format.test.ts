@@ -42,6 +42,11 @@ describe('maskSecrets', () => {
     const line = `Post "https://c:8083/api/v1/kubernetes/webhook/Rov4TLMx1UiaJuP99OyulwQVUT0=?timeout=30s": Authorization: Bearer abc.def eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl`;
     expect(maskSecrets(line)).toBe('Post "https://c:8083/api/v1/kubernetes/webhook/****?timeout=30s": Authorization: Bearer **** ****');
   });
+
+  it('masks a kubeconfig token echoed in a decode error', () => {
+    expect(maskSecrets('bigger context ...|{"token":"s3cr3t","server":"https://c"|...')).toBe('bigger context ...|{"token":"****","server":"https://c"|...');
+    expect(maskSecrets('token: s3cr3t')).toBe('token: ****');
+  });
 });
 
 describe('journalSince', () => {
