@@ -62,7 +62,8 @@ interface PendingLine {
 
 class LogScanner {
   private format: LogFormat | null;
-  private formatKnown: boolean;
+  /** Until a line other than blanks and journal comments is seen, each chunk is looked at again. */
+  private firstLineRead = false;
   private carry: Buffer[] = [];
   private carryLen = 0;
   /** Fragments of a CRI line split into `P` lines, waiting for the closing `F` line. */
@@ -76,7 +77,6 @@ class LogScanner {
 
   constructor(private readonly opts: ScanOptions) {
     this.format = opts.format ?? null;
-    this.formatKnown = false;
   }
 
   push(chunk: Buffer): void {
@@ -123,7 +123,7 @@ class LogScanner {
 
   /** [start, end) holds complete lines separated by newlines. */
   private scanRegion(buf: Buffer, start: number, end: number): void {
-    if (!this.formatKnown) this.readFirstLine(buf, start, end);
+    if (!this.firstLineRead) this.readFirstLine(buf, start, end);
     const hits = SEARCH.find(buf, start, end);
     const splitLines = this.format === 'cri' && (this.pending !== null || hits.some((hit) => isPartialMarker(hit.literal)));
     if (splitLines) this.scanEveryLine(buf, start, end);
@@ -142,11 +142,11 @@ class LogScanner {
       ls = le + 1;
       if (text.trim() === '' || text.startsWith('-- ')) continue;
       looked++;
+      this.firstLineRead = true;
       this.format ??= detectFormat(text);
       this.firstTime = parseLine(this.format, text, this.opts.now).time;
       if (this.firstTime !== null) break;
     }
-    this.formatKnown = this.format !== null;
   }
 
   /** The fast path: only lines that hold an anchor are decoded. */
