@@ -157,7 +157,7 @@ class LogScanner {
       const ls = Math.max(start, buf.lastIndexOf(NL, at) + 1);
       done = lineEnd(buf, at, end);
       const raw = decode(buf, ls, done);
-      const parts = parseLine(this.format!, raw, this.opts.now);
+      const parts = parseLine(this.lineFormat(), raw, this.opts.now);
       this.matchLine(parts.message, parts.time ?? this.previousLineTime(buf, start, ls), raw);
     }
   }
@@ -166,7 +166,12 @@ class LogScanner {
   private previousLineTime(buf: Buffer, start: number, ls: number): number | null {
     if (ls <= start) return this.lastLineTime;
     const ps = Math.max(start, buf.lastIndexOf(NL, ls - 2) + 1);
-    return parseLine(this.format!, decode(buf, ps, ls - 1), this.opts.now).time;
+    return parseLine(this.lineFormat(), decode(buf, ps, ls - 1), this.opts.now).time;
+  }
+
+  /** Lines before the first real one (journal comments) are read as plain. */
+  private lineFormat(): LogFormat {
+    return this.format ?? 'plain';
   }
 
   /** The slow path, for CRI chunks with split lines: joins `P` fragments up to the `F` line. */
@@ -182,6 +187,7 @@ class LogScanner {
     const parts = parseLine('cri', raw, this.opts.now);
     if (this.pending) {
       this.pending.message = capped(this.pending.message + parts.message);
+      this.pending.raw = capped(this.pending.raw + parts.message);
       if (!parts.partial) this.flushPending();
       return;
     }

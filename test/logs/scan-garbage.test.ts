@@ -52,6 +52,8 @@ describe('scanLog on garbage', () => {
     const text = `2026-11-27T06:55:30.000000000Z stderr P ${ERROR}\n${fragment.repeat(Math.ceil((4 * LINE_CAP) / fragment.length))}2026-11-27T06:55:30.000000000Z stderr F end\n2026-11-27T06:55:31.000000000Z stderr F ${ERROR}\n`;
     const result = await scanLog([text], { now: NOW });
     expect(result.counts.get('webhook-config-missing')?.count).toBe(2);
+    // The sample is the joined line, capped, not just its first fragment.
+    expect(result.counts.get('webhook-config-missing')!.sample).toMatch(/no such file or directoryx{1000}/);
   });
 
   it('takes an empty stream', async () => {
