@@ -82,7 +82,8 @@ function hitEvidence(seen: Seen, logs: NodeLogs): Evidence {
   const [first] = seen.hits;
   const where = seen.hits.map((h) => `${h.count}× in ${h.source}`).join(', ');
   const times = seen.hits.flatMap((h) => [h.firstSeen, h.lastSeen]).filter((t): t is string => t !== null).sort();
-  const span = times.length > 0 ? `, ${times[0]} to ${times[times.length - 1]}` : ', no time on the lines';
+  const [earliest, latest] = [times[0], times[times.length - 1]];
+  const span = !earliest ? ', no time on the lines' : earliest === latest ? `, at ${earliest}` : `, ${earliest} to ${latest}`;
   const when = seen.current ? (logs.latestStart ? 'current' : 'current (no apiserver start found to compare with)') : 'before the latest apiserver start';
   return {
     message: `${seen.signature}: ${first!.meaning}; ${where}${span}; ${when}; see check ${first!.implicates}`,

@@ -54,6 +54,8 @@ describe('node-logs check', () => {
     expect(evidence!.message).toContain('see check webhook-tls-chain');
     expect(evidence!.actual).toContain('/api/v1/kubernetes/webhook/****');
     expect(finding.remediation!.commands).toEqual(['prisma-audit explain webhook-tls-chain']);
+    const once = evaluate(logs([hit('webhook-x509-unknown-authority', '2026-11-27T10:00:00.000Z')], null));
+    expect(once.evidence![0]!.message).toContain('4× in /var/log/pods/kube-system_kube-apiserver-n1_u/kube-apiserver/3.log, at 2026-11-27T10:00:00.000Z; current (no apiserver start found to compare with)');
   });
 
   it('lists the sources read when it passes, and says how to let it look when it cannot', () => {
