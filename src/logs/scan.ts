@@ -48,7 +48,7 @@ export interface ScanOptions {
   format?: LogFormat;
 }
 
-export async function scanLog(input: AsyncIterable<Buffer | string>, opts: ScanOptions): Promise<ScanResult> {
+export async function scanLog(input: AsyncIterable<Buffer | string> | Iterable<Buffer | string>, opts: ScanOptions): Promise<ScanResult> {
   const scanner = new LogScanner(opts);
   for await (const chunk of input) scanner.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   return scanner.finish();
