@@ -120,6 +120,15 @@ export const SIGNATURES: readonly Signature[] = [
     generic: true,
   },
   {
+    id: 'policy-flag-missing',
+    anchors: ['No audit policy file provided'],
+    pattern: ere('No audit policy file provided, no events will be recorded for webhook backend'),
+    meaning: 'there is no --audit-policy-file, so the webhook is silently never built (logged only at -v=2 or more)',
+    implicates: 'audit-policy-flag',
+    fix: 'Add --audit-policy-file=<policy> next to --audit-webhook-config-file; the webhook needs both.',
+    severity: 'error',
+  },
+  {
     id: 'policy-version-deprecated',
     anchors: ['is deprecated and will be removed'],
     pattern: ere('audit\\.k8s\\.io[/]v1(beta1|alpha1)" is deprecated'),

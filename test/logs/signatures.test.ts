@@ -41,6 +41,7 @@ const LINES: [string, string][] = [
   [`W0806 10:00:00.000000       1 reader.go:73] "audit.k8s.io/v1beta1" is deprecated and will be removed in a future release, use "audit.k8s.io/v1" instead`, 'policy-version-deprecated'],
   [`W0806 10:00:00.000000       1 reader.go:80] Audit policy contains errors, falling back to lenient decoding: strict decoding error: unknown field "rules[0].verb"`, 'policy-lenient-decoding'],
   [`Error: unknown flag: --audit-policy-file`, 'audit-flag-unknown'],
+  [`I1127 06:55:36.203629       1 audit.go:295] No audit policy file provided, no events will be recorded for webhook backend`, 'policy-flag-missing'],
   [`Error: initializing audit webhook: error loading config file "/etc/kubernetes/audit/webhook.yaml": yaml: line 7: mapping values are not allowed in this context`, 'webhook-config-unparsable'],
 ];
 
