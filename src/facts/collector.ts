@@ -12,6 +12,10 @@ export interface CollectContext {
   timeoutMs: number;
   offline: boolean;
   now: Date;
+  /** --since: how far back to read the kubelet journal (default 24h). */
+  since?: string;
+  /** --log-file (repeatable): saved logs to scan besides the node's own. */
+  logFiles?: string[];
 }
 
 /** A known failure to gather a fact; carries the reason that decides skip vs unknown. */

@@ -1,5 +1,6 @@
 // Plain-JSON shapes of everything the collectors gather. Checks read only these.
 import type { Fact } from '../engine/types.js';
+import type { NodeLogs } from '../logs/types.js';
 
 export type Distribution = 'kubeadm' | 'kops' | 'rke2' | 'k3s' | 'microk8s' | 'openshift' | 'unknown';
 
@@ -148,6 +149,7 @@ export interface Facts {
   policy: Fact<ParsedFile>;
   webhookConfig: Fact<ParsedFile>;
   auditPaths: Fact<AuditPath[]>;
+  nodeLogs: Fact<NodeLogs>;
 }
 
 export type FactKey = keyof Facts;
