@@ -1,5 +1,6 @@
 // Command-line parsing (node:util parseArgs: strict, no dependency, fast to load).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { journalSince } from '../logs/since.js';
 
 export class UsageError extends Error {}
 
@@ -19,6 +20,8 @@ export interface DoctorOptions {
   kubernetesVersion: string | null;
   showSecrets: boolean;
   verbose: boolean;
+  since: string | null;
+  logFiles: string[];
 }
 
 export type Command =
@@ -44,6 +47,8 @@ const DOCTOR_OPTIONS = {
   'kubernetes-version': { type: 'string' },
   'show-secrets': { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
+  since: { type: 'string' },
+  'log-file': { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -82,6 +87,7 @@ export function parseCommand(argv: string[]): Command {
   if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 600) throw new UsageError(`--timeout takes seconds between 0 and 600, not "${values.timeout}"`);
   if (values.demo && (values.root || values.manifest)) throw new UsageError('--demo checks the bundled demo node; it cannot be combined with --root or --manifest');
   if (values.root === '') throw new UsageError('--root needs a directory');
+  if (values.since !== undefined && journalSince(values.since) === null) throw new UsageError(`--since takes a duration like 24h, 30m, 2d or a date YYYY-MM-DD[ HH:MM], not "${values.since}"`);
   const version = values['kubernetes-version'] ?? null;
   if (version !== null && !/^v?\d+\.\d+(\.\d+)?$/.test(version)) throw new UsageError(`--kubernetes-version takes a version like 1.28 or v1.28.3, not "${version}"`);
   return {
@@ -100,6 +106,8 @@ export function parseCommand(argv: string[]): Command {
       kubernetesVersion: version ? version.replace(/^v/, '') : null,
       showSecrets: Boolean(values['show-secrets']),
       verbose: Boolean(values.verbose),
+      since: values.since ?? null,
+      logFiles: values['log-file'] ?? [],
     },
   };
 }

@@ -49,7 +49,16 @@ export async function doctor(opts: DoctorOptions, io: Io): Promise<number> {
   const root = await resolveRoot(opts);
   const now = new Date();
   const source: FactSource = liveFacts(
-    { root, manifest: opts.manifest, kubernetesVersion: opts.kubernetesVersion, timeoutMs: opts.timeoutMs, offline: opts.offline, now },
+    {
+      root,
+      manifest: opts.manifest,
+      kubernetesVersion: opts.kubernetesVersion,
+      timeoutMs: opts.timeoutMs,
+      offline: opts.offline,
+      now,
+      ...(opts.since ? { since: opts.since } : {}),
+      logFiles: opts.logFiles,
+    },
     COLLECTORS,
     Math.max(opts.timeoutMs * 3, 15_000),
   );

@@ -21,6 +21,8 @@ Options:
   --timeout SECONDS          deadline for each network probe (default 5)
   --offline                  no network; network checks report skip
   --kubernetes-version V     judge version-specific rules for V when the image tag does not tell
+  --since DURATION           how far back to read the kubelet journal (default 24h; 30m, 2d, or a date)
+  --log-file PATH            also scan this log (plain, CRI or journal format); repeatable
   --strict                   exit 4 when anything is warn or unknown
   --demo                     run on the bundled demo node (no cluster needed)
   --show-secrets             do not mask the webhook URL suffix and tokens in the output

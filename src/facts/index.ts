@@ -4,6 +4,7 @@ import type { FactKey } from './types.js';
 import { apiserverCollector } from './apiserver.js';
 import { auditPathsCollector, policyCollector, webhookConfigCollector } from './audit-files.js';
 import { manifestsDirCollector } from './manifests-dir.js';
+import { nodeLogsCollector } from './node-logs.js';
 
 export const COLLECTORS: { [K in FactKey]: Collector<K> } = {
   apiserver: apiserverCollector,
@@ -11,4 +12,5 @@ export const COLLECTORS: { [K in FactKey]: Collector<K> } = {
   policy: policyCollector,
   webhookConfig: webhookConfigCollector,
   auditPaths: auditPathsCollector,
+  nodeLogs: nodeLogsCollector,
 };

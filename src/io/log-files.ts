@@ -1,8 +1,9 @@
 // Finds and opens the kube-apiserver container logs the kubelet keeps under --root, and any file
 // given with --log-file. Opening is separate from reading so that "missing" and "not permitted" are
 // told apart before a byte is scanned.
-import { lstat, open, readdir, readlink } from 'node:fs/promises';
-import { isAbsolute, join, posix, relative, resolve } from 'node:path';
+import { open, readdir } from 'node:fs/promises';
+import { join, posix, relative, resolve } from 'node:path';
+import { resolveUnderRoot } from './host-fs.js';
 
 export const PODS_GLOB = '/var/log/pods/kube-system_kube-apiserver-*/kube-apiserver/*.log';
 export const CONTAINERS_GLOB = '/var/log/containers/kube-apiserver-*.log';
@@ -21,12 +22,12 @@ export interface FoundLogs {
 /** `/var/log/pods/kube-system_kube-apiserver-<node>_<uid>/kube-apiserver/<attempt>.log`. */
 export async function findPodLogs(root: string): Promise<FoundLogs> {
   const podsDir = join(root, 'var/log/pods');
-  const listed = await list(podsDir);
+  const listed = await list(podsDir, '/var/log/pods');
   if ('problem' in listed) return { files: [], duplicates: 0, problem: listed.problem };
   const files: string[] = [];
   for (const pod of listed.names.filter((n) => n.startsWith('kube-system_kube-apiserver-')).sort()) {
     const dir = join(podsDir, pod, 'kube-apiserver');
-    const inDir = await list(dir);
+    const inDir = await list(dir, dir);
     if ('problem' in inDir) continue;
     const attempts = inDir.names.filter((n) => /^\d+\.log$/.test(n)).sort((a, b) => parseInt(a, 10) - parseInt(b, 10));
     files.push(...attempts.map((n) => join(dir, n)));
@@ -38,7 +39,7 @@ export async function findPodLogs(root: string): Promise<FoundLogs> {
  * there already; a link is followed inside root (its absolute target names the node's own path). */
 export async function findContainerLogs(root: string, alreadyRead: string[]): Promise<FoundLogs> {
   const dir = join(root, 'var/log/containers');
-  const listed = await list(dir);
+  const listed = await list(dir, '/var/log/containers');
   if ('problem' in listed) return { files: [], duplicates: 0, problem: listed.problem };
   const seen = new Set(alreadyRead.map((f) => resolve(f)));
   const files: string[] = [];
@@ -52,23 +53,20 @@ export async function findContainerLogs(root: string, alreadyRead: string[]): Pr
   return { files, duplicates, problem: null };
 }
 
+/** Where a /var/log/containers link points, resolved inside root as the node would see it. */
 async function linkTarget(root: string, path: string): Promise<string> {
-  try {
-    if (!(await lstat(path)).isSymbolicLink()) return resolve(path);
-    const target = await readlink(path);
-    return isAbsolute(target) ? resolve(join(root, target)) : resolve(path, '..', target);
-  } catch {
-    return resolve(path);
-  }
+  return resolve(await resolveUnderRoot(root, '/' + relative(root, path)).catch(() => path));
 }
 
-async function list(dir: string): Promise<{ names: string[] } | { problem: NonNullable<FoundLogs['problem']> }> {
+/** Lists a directory; problems name the node path (`shown`), never the --root prefix. */
+async function list(dir: string, shown: string): Promise<{ names: string[] } | { problem: NonNullable<FoundLogs['problem']> }> {
   try {
     return { names: await readdir(dir) };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const kind = code === 'EACCES' || code === 'EPERM' ? 'denied' : 'missing';
-    return { problem: { kind, message: `${code ?? 'error'} reading ${dir}` } };
+    const what = kind === 'denied' ? 'permission denied' : code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'error'})`;
+    return { problem: { kind, message: `${shown} ${what}` } };
   }
 }
 

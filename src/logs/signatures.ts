@@ -188,7 +188,7 @@ export const SIGNATURES: readonly Signature[] = [
     anchors: WEBHOOK_INIT,
     pattern: ere('no server found for cluster'),
     meaning: 'the webhook kubeconfig has an empty `server:` (the guide\'s $webhookurl was unset)',
-    implicates: 'webhook-url',
+    implicates: 'webhook-config-valid',
     fix: 'Set clusters[].cluster.server to https://<console>/api/v1/kubernetes/webhook/<suffix>.',
     severity: 'fatal',
   },

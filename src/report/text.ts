@@ -4,7 +4,8 @@ import { STATUS_LABEL, type Style } from './style.js';
 
 export function evidenceLine(e: Evidence): string {
   const where = e.file ? `${e.file}${e.line ? `:${e.line}` : ''}` : '';
-  const cmp = e.actual !== undefined || e.expected !== undefined ? ` (actual: ${e.actual ?? '-'}, expected: ${e.expected ?? '-'})` : '';
+  const parts = [e.actual !== undefined ? `actual: ${e.actual}` : null, e.expected !== undefined ? `expected: ${e.expected}` : null].filter(Boolean);
+  const cmp = parts.length > 0 ? ` (${parts.join(', ')})` : '';
   return `${where ? `${where}: ` : ''}${e.message}${cmp}`;
 }
 

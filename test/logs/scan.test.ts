@@ -28,7 +28,7 @@ const IMPLICATES: Record<string, string> = {
   'policy-file-missing': 'audit-files-mounted',
   'policy-field-invalid': 'audit-policy-valid',
   'webhook-ca-data-not-base64': 'webhook-ca-data',
-  'webhook-no-server': 'webhook-url',
+  'webhook-no-server': 'webhook-config-valid',
   'webhook-mode-invalid': 'audit-webhook-mode',
   'webhook-context-not-found': 'webhook-config-valid',
 };
