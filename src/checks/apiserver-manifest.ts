@@ -25,7 +25,9 @@ export const apiserverManifest: Check = {
           remediation: { text: fact.error.hint ?? 'Fix the manifest so that it is a Pod with one kube-apiserver container.' },
         };
       }
-      return { status: 'unknown', summary: fact.error.message, remediation: fact.error.hint ? { text: fact.error.hint } : undefined };
+      // not-applicable: a managed control plane, where no node runs the apiserver.
+      const status = fact.error.reason === 'not-applicable' ? 'skip' : 'unknown';
+      return { status, summary: fact.error.message, remediation: fact.error.hint ? { text: fact.error.hint } : undefined };
     }
     const api = fact.value;
     const evidence: Evidence[] = [

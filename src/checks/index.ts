@@ -12,6 +12,7 @@ import { auditPolicyCoverage } from './audit-policy-coverage.js';
 import { webhookConfigValid } from './webhook-config-valid.js';
 import { webhookUrl } from './webhook-url.js';
 import { webhookCaData } from './webhook-ca-data.js';
+import { CLUSTER_CHECKS } from './cluster-checks.js';
 
 export const CHECKS: Check[] = [
   apiserverManifest,
@@ -28,6 +29,7 @@ export const CHECKS: Check[] = [
   webhookConfigValid,
   webhookUrl,
   webhookCaData,
+  ...CLUSTER_CHECKS,
 ];
 
 export function findCheck(id: string): Check | undefined {

@@ -1,5 +1,6 @@
 // Command-line parsing (node:util parseArgs: strict, no dependency, fast to load).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { CLUSTER_ARG_OPTIONS, clusterOptions, optionalCanaryValue, type ClusterOptions } from './cluster-options.js';
 
 export class UsageError extends Error {}
 
@@ -19,6 +20,8 @@ export interface DoctorOptions {
   kubernetesVersion: string | null;
   showSecrets: boolean;
   verbose: boolean;
+  /** Cluster mode (Kubernetes API); see cluster-options.ts. */
+  cluster: ClusterOptions;
 }
 
 export type Command =
@@ -45,6 +48,7 @@ const DOCTOR_OPTIONS = {
   'show-secrets': { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
+  ...CLUSTER_ARG_OPTIONS,
 } as const;
 
 const list = (s: string | undefined) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : null);
@@ -73,7 +77,7 @@ export function parseCommand(argv: string[]): Command {
     return { name: 'explain', id: positionals[0]! };
   }
   if (first !== 'doctor') throw new UsageError(`unknown command "${first}" (commands: doctor, checks, explain, help)`);
-  const { values, positionals } = parse(rest, DOCTOR_OPTIONS);
+  const { values, positionals } = parse(optionalCanaryValue(rest), DOCTOR_OPTIONS);
   if (values.help) return { name: 'help', topic: 'doctor' };
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   const output = values.json ? 'json' : (values.output ?? null);
@@ -100,6 +104,7 @@ export function parseCommand(argv: string[]): Command {
       kubernetesVersion: version ? version.replace(/^v/, '') : null,
       showSecrets: Boolean(values['show-secrets']),
       verbose: Boolean(values.verbose),
+      cluster: clusterOptions(values),
     },
   };
 }

@@ -1,5 +1,6 @@
 // Plain-JSON shapes of everything the collectors gather. Checks read only these.
 import type { Fact } from '../engine/types.js';
+import type { ClusterFacts } from '../cluster/types.js';
 
 export type Distribution = 'kubeadm' | 'kops' | 'rke2' | 'k3s' | 'microk8s' | 'openshift' | 'unknown';
 
@@ -142,7 +143,7 @@ export interface ManifestsDir {
   entries: ManifestsDirEntry[];
 }
 
-export interface Facts {
+export interface Facts extends ClusterFacts {
   apiserver: Fact<ApiserverConfig>;
   manifestsDir: Fact<ManifestsDir>;
   policy: Fact<ParsedFile>;
