@@ -1,0 +1,215 @@
+// Cluster mode against a real kube-apiserver 1.20.2: three apiserver pods (one divergent) created
+// in kube-system, the real /metrics with a real audit webhook posting to a loopback HTTPS
+// receiver, a canary write, and RBAC refusals with restricted tokens.
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memoKubeAccess } from '../src/cluster/client.js';
+import { CLUSTER_CHECKS } from '../src/checks/cluster-checks.js';
+import { liveFacts, runChecks } from '../src/engine/run.js';
+import type { CheckResult } from '../src/engine/types.js';
+import { COLLECTORS } from '../src/facts/index.js';
+import { openKube } from '../src/io/kube.js';
+import { selfSignedServerCert } from '../test/helpers/self-signed.js';
+import { ADMIN_TOKEN, requireBinaries, startRealApiserver, type RealApiserver } from './kube-harness.js';
+
+const SUFFIX = 'Rov4TLMx1UiaJuP99OyulwQVUT0=';
+/** The Prisma Cloud recommended policy (domain.md 1.3). */
+const PRISMA_POLICY = `apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: ["RequestReceived", "ResponseStarted"]
+rules:
+  - level: Request
+    resources: [{ group: "", resources: ["pods/exec", "pods/attach"] }]
+  - level: Request
+    verbs: ["create"]
+    resources: [{ group: "", resources: ["pods"] }]
+  - level: Request
+    verbs: ["create", "update", "patch", "delete"]
+    namespaces: ["twistlock"]
+  - level: None
+`;
+const USERS = { nobody: 'nobody-token', podlister: 'podlister-token' };
+
+/** What a kubeadm node's apiserver pod looks like; `webhook: false` leaves the webhook flag out. */
+function apiserverPod(node: string, opts: { webhook: boolean }) {
+  const flags = [
+    'kube-apiserver',
+    '--advertise-address=10.0.0.1',
+    '--audit-policy-file=/etc/kubernetes/audit/policy.yaml',
+    ...(opts.webhook ? ['--audit-webhook-config-file=/etc/kubernetes/audit/webhook.yaml'] : []),
+    '--audit-webhook-batch-max-wait=2s',
+    '--etcd-servers=https://127.0.0.1:2379',
+  ];
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: `kube-apiserver-${node}`, namespace: 'kube-system', labels: { component: 'kube-apiserver', tier: 'control-plane' }, annotations: { 'kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint': '10.0.0.1:6443' } },
+    spec: {
+      nodeName: node,
+      hostNetwork: true,
+      containers: [
+        {
+          name: 'kube-apiserver',
+          image: 'k8s.gcr.io/kube-apiserver:v1.20.2',
+          command: flags,
+          volumeMounts: [
+            { name: 'k8s-certs', mountPath: '/etc/kubernetes/pki', readOnly: true },
+            { name: 'audit', mountPath: '/etc/kubernetes/audit', readOnly: true },
+          ],
+        },
+      ],
+      volumes: [
+        { name: 'k8s-certs', hostPath: { path: '/etc/kubernetes/pki', type: 'DirectoryOrCreate' } },
+        { name: 'audit', hostPath: { path: node === 'node-c' ? '/srv/audit' : '/etc/kubernetes/audit', type: 'Directory' } },
+      ],
+    },
+  };
+}
+
+/** The HTTPS endpoint the audit webhook posts to; its status can be switched to make batches fail. */
+interface Receiver {
+  port: number;
+  bodies: string[];
+  status: number;
+  server: Server;
+}
+
+async function startReceiver(cert: { cert: string; key: string }): Promise<Receiver> {
+  const receiver = { port: 0, bodies: [] as string[], status: 200 } as Receiver;
+  receiver.server = createServer({ cert: cert.cert, key: cert.key }, (req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+    req.on('end', () => {
+      if (req.url?.startsWith(`/api/v1/kubernetes/webhook/${SUFFIX}`)) receiver.bodies.push(body);
+      res.writeHead(receiver.status).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.server.listen(0, '127.0.0.1', resolve));
+  receiver.port = (receiver.server.address() as AddressInfo).port;
+  return receiver;
+}
+
+const enabled = requireBinaries();
+
+describe.skipIf(!enabled)('cluster mode against kube-apiserver 1.20.2', () => {
+  let api: RealApiserver;
+  let receiver: Receiver;
+
+  beforeAll(async () => {
+    const cert = selfSignedServerCert();
+    receiver = await startReceiver(cert);
+    const webhookKubeconfig = [
+      'apiVersion: v1',
+      'kind: Config',
+      `clusters: [{name: prisma, cluster: {server: "https://127.0.0.1:${receiver.port}/api/v1/kubernetes/webhook/${SUFFIX}", certificate-authority-data: "${Buffer.from(cert.cert).toString('base64')}"}}]`,
+      'contexts: [{name: webhook, context: {cluster: prisma, user: kube-apiserver}}]',
+      'current-context: webhook',
+      '',
+    ].join('\n');
+    api = await startRealApiserver({
+      users: USERS,
+      policy: PRISMA_POLICY,
+      webhookKubeconfig,
+      // Fast batches and retries, so delivery and failure show within the canary's wait.
+      extraFlags: ['--audit-webhook-batch-max-wait=1s', '--audit-webhook-initial-backoff=100ms'],
+    });
+    for (const node of ['node-a', 'node-b', 'node-c']) {
+      expect((await api.admin('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: node, labels: { 'node-role.kubernetes.io/control-plane': '' } } })).status).toBe(201);
+      expect((await api.admin('POST', '/api/v1/namespaces/kube-system/pods', apiserverPod(node, { webhook: node !== 'node-c' }))).status).toBe(201);
+    }
+    expect((await api.admin('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'twistlock' } })).status).toBe(201);
+    const clusterConfiguration = [
+      'apiVersion: kubeadm.k8s.io/v1beta2',
+      'kind: ClusterConfiguration',
+      'apiServer:',
+      '  extraArgs:',
+      '    audit-policy-file: /etc/kubernetes/audit/policy.yaml',
+      '    audit-webhook-config-file: /etc/kubernetes/audit/webhook.yaml',
+      '',
+    ].join('\n');
+    expect((await api.admin('POST', '/api/v1/namespaces/kube-system/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kubeadm-config' }, data: { ClusterConfiguration: clusterConfiguration } })).status).toBe(201);
+    // podlister may list pods in kube-system but not read their logs.
+    await api.admin('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/kube-system/roles', { metadata: { name: 'pod-lister' }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['list', 'get'] }] });
+    await api.admin('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/kube-system/rolebindings', {
+      metadata: { name: 'pod-lister' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'pod-lister' },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'podlister' }],
+    });
+  }, 150_000);
+
+  afterAll(async () => {
+    await api?.stop();
+    await new Promise<void>((resolve) => (receiver ? receiver.server.close(() => resolve()) : resolve()));
+  });
+
+  async function doctor(token: string, canary?: string | null, only?: string[]): Promise<Record<string, CheckResult>> {
+    const kubeconfig = await api.kubeconfig(token);
+    const kube = memoKubeAccess(async () => openKube({ kubeconfig, context: null, timeoutMs: 10_000 }, {}), canary);
+    const now = new Date();
+    const source = liveFacts({ root: '/nonexistent', manifest: null, kubernetesVersion: null, timeoutMs: 10_000, offline: false, now, kube, console: null }, COLLECTORS, 30_000);
+    const checks = CLUSTER_CHECKS.filter((c) => !only || only.includes(c.id));
+    const report = await runChecks(checks, source, { offline: false, now, tool: { name: 'prisma-audit', version: 'test' }, target: { root: '/', demo: false, offline: false } });
+    return Object.fromEntries(report.checks.map((c) => [c.id, c]));
+  }
+
+  it('runs the manifest checks on every apiserver pod, labelled by node', async () => {
+    const r = await doctor(ADMIN_TOKEN, undefined, ['control-plane-apiservers', 'control-plane-consistent', 'managed-control-plane', 'kubeadm-config-durable']);
+    const pods = r['control-plane-apiservers']!;
+    expect(pods.status).toBe('fail');
+    expect(pods.summary).toContain('node-c: audit-webhook-flag');
+    expect(pods.evidence.map((e) => e.message)).toContain('node-a: audit-webhook-flag pass: --audit-webhook-config-file=/etc/kubernetes/audit/webhook.yaml (pod kube-system/kube-apiserver-node-a (node node-a))');
+    const consistent = r['control-plane-consistent']!;
+    expect(consistent.status).toBe('fail');
+    expect(consistent.summary).toMatch(/^node-c differs/);
+    expect(consistent.evidence).toContainEqual(expect.objectContaining({ message: 'node-c: --audit-webhook-config-file = (not set)', expected: '/etc/kubernetes/audit/webhook.yaml' }));
+    expect(consistent.evidence).toContainEqual(expect.objectContaining({ message: 'node-c: policy host path = /srv/audit/policy.yaml', expected: '/etc/kubernetes/audit/policy.yaml' }));
+    expect(r['managed-control-plane']!.status).toBe('pass');
+    const durable = r['kubeadm-config-durable']!;
+    expect(durable.status).toBe('warn');
+    expect(durable.evidence.map((e) => e.message)).toContain('not in kubeadm-config: extraVolumes audit: hostPath /etc/kubernetes/audit at /etc/kubernetes/audit');
+    expect(durable.evidence.map((e) => e.message)).toContain('not in kubeadm-config: extraArgs audit-webhook-batch-max-wait: 2s');
+  });
+
+  it('reads pod logs through the API without crashing when no kubelet serves them', async () => {
+    const r = await doctor(ADMIN_TOKEN, undefined, ['apiserver-logs']);
+    const logs = r['apiserver-logs']!;
+    expect(logs.status).toBe('unknown');
+    expect(logs.summary).toBe('no apiserver log could be read');
+    expect(logs.evidence.some((e) => e.message.startsWith('node-a: current log not read: the API server answered'))).toBe(true);
+  });
+
+  it('proves delivery with a canary: the event counter rises, the webhook receives the write', async () => {
+    const before = receiver.bodies.length;
+    const r = await doctor(ADMIN_TOKEN, null, ['audit-delivery']);
+    const delivery = r['audit-delivery']!;
+    expect(delivery.summary).toMatch(/^events flow: \+\d+ audit event\(s\) and no webhook error during the canary$/);
+    expect(delivery.status).toBe('pass');
+    const received = receiver.bodies.slice(before).join('\n');
+    expect(received).toContain('"namespace":"twistlock"');
+    expect(received).toContain('prisma-audit-canary-');
+  }, 90_000);
+
+  it('fails delivery when the webhook answers 500: apiserver_audit_error_total{plugin="webhook"} rises', async () => {
+    receiver.status = 500;
+    try {
+      const r = await doctor(ADMIN_TOKEN, 'twistlock', ['audit-delivery']);
+      expect(r['audit-delivery']!.status).toBe('fail');
+      expect(r['audit-delivery']!.summary).toMatch(/webhook batches fail: apiserver_audit_error_total\{plugin="webhook"\} rose by \d+ during the canary/);
+    } finally {
+      receiver.status = 200;
+    }
+  }, 90_000);
+
+  it('reports RBAC refusals as unknown, naming the verb and resource', async () => {
+    const nobody = await doctor(USERS.nobody, null);
+    expect(nobody['control-plane-apiservers']!.status).toBe('unknown');
+    expect(nobody['control-plane-apiservers']!.summary).toBe('could not look: RBAC forbids list pods in kube-system (403 Forbidden)');
+    expect(nobody['audit-delivery']!.status).toBe('unknown');
+    expect(nobody['audit-delivery']!.summary).toBe('could not look: RBAC forbids get the non-resource URL /metrics (403 Forbidden)');
+    expect(nobody['kubeadm-config-durable']!.summary).toBe('could not look: RBAC forbids get configmaps in kube-system (403 Forbidden)');
+    const lister = await doctor(USERS.podlister, undefined, ['apiserver-logs', 'control-plane-consistent']);
+    expect(lister['control-plane-consistent']!.status).toBe('fail');
+    expect(lister['apiserver-logs']!.summary).toBe('could not look: RBAC forbids get pods/log in kube-system (403 Forbidden)');
+  }, 60_000);
+});
