@@ -1,6 +1,7 @@
 // Cluster mode against a real kube-apiserver 1.20.2: three apiserver pods (one divergent) created
 // in kube-system, the real /metrics with a real audit webhook posting to a loopback HTTPS
 // receiver, a canary write, and RBAC refusals with restricted tokens.
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -211,5 +212,19 @@ describe.skipIf(!enabled)('cluster mode against kube-apiserver 1.20.2', () => {
     const lister = await doctor(USERS.podlister, undefined, ['apiserver-logs', 'control-plane-consistent']);
     expect(lister['control-plane-consistent']!.status).toBe('fail');
     expect(lister['apiserver-logs']!.summary).toBe('could not look: RBAC forbids get pods/log in kube-system (403 Forbidden)');
+  }, 60_000);
+
+  it('runs from the built CLI: node checks on a fixture root plus cluster checks, exit code 3', async () => {
+    execFileSync('node_modules/.bin/tsc', ['-p', 'tsconfig.json'], { stdio: 'inherit' });
+    const kubeconfig = await api.kubeconfig(ADMIN_TOKEN);
+    const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => spawnSync('node', ['dist/cli.js', 'doctor', '--root', 'fixtures/scenarios/kubeadm-healthy/root', '-o', 'json', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: '/nonexistent', ...env } });
+    const run = cli(['--kubeconfig', kubeconfig]);
+    const statuses = Object.fromEntries((JSON.parse(run.stdout) as { checks: CheckResult[] }).checks.map((c) => [c.id, c.status]));
+    expect(run.status).toBe(3);
+    expect(statuses).toMatchObject({ 'apiserver-manifest': 'pass', 'audit-webhook-flag': 'pass', 'control-plane-consistent': 'fail', 'managed-control-plane': 'pass', 'prisma-webhook-url': 'skip' });
+    const viaEnv = cli(['--only', 'control-plane-consistent'], { KUBECONFIG: kubeconfig });
+    expect((JSON.parse(viaEnv.stdout) as { checks: CheckResult[] }).checks[0]!.status).toBe('fail');
+    const badContext = cli(['--kubeconfig', kubeconfig, '--context', 'nope', '--only', 'control-plane-consistent']);
+    expect((JSON.parse(badContext.stdout) as { checks: CheckResult[] }).checks[0]).toMatchObject({ status: 'skip', summary: `cluster checks skipped: --context nope: no such context in --kubeconfig ${kubeconfig} (contexts: real)` });
   }, 60_000);
 });

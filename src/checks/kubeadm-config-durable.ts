@@ -5,6 +5,9 @@ import type { Evidence } from '../engine/types.js';
 import type { ApiserverPod, KubeadmAuditArgs } from '../cluster/types.js';
 import { covers } from '../parse/mounts.js';
 
+const KUBEADM_MOUNTS = ['/etc/kubernetes/pki', '/etc/ssl/certs', '/etc/pki', '/usr/share/ca-certificates', '/usr/local/share/ca-certificates', '/etc/ca-certificates'];
+const samePath = (a: string, b: string) => a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
+
 /** What a pod has for auditing that kubeadm-config does not carry. */
 export function missingFromKubeadm(pod: ApiserverPod, cfg: KubeadmAuditArgs): string[] {
   if (!pod.config) return [];
@@ -17,9 +20,10 @@ export function missingFromKubeadm(pod: ApiserverPod, cfg: KubeadmAuditArgs): st
   for (const p of pod.auditPaths) {
     const m = p.mapping;
     if (!m || !m.volume?.hostPath) continue;
-    const kept = cfg.extraVolumes.some((v) => v.mountPath.replace(/\/+$/, '') === m.mountPath.replace(/\/+$/, '') && v.hostPath.replace(/\/+$/, '') === m.volume!.hostPath!.replace(/\/+$/, ''));
+    const hostPath = m.volume.hostPath;
+    const kept = cfg.extraVolumes.some((v) => samePath(v.mountPath, m.mountPath) && samePath(v.hostPath, hostPath));
     // kubeadm's own mounts (/etc/kubernetes/pki ...) are regenerated anyway.
-    const kubeadmDefault = ['/etc/kubernetes/pki', '/etc/ssl/certs', '/etc/pki', '/usr/share/ca-certificates', '/usr/local/share/ca-certificates', '/etc/ca-certificates'].some((d) => covers(d, m.mountPath));
+    const kubeadmDefault = KUBEADM_MOUNTS.some((d) => covers(d, m.mountPath));
     const entry = `extraVolumes ${m.mountName}: hostPath ${m.volume.hostPath} at ${m.mountPath}`;
     if (!kept && !kubeadmDefault && !missing.includes(entry)) missing.push(entry);
   }
