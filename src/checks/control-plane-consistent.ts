@@ -24,14 +24,16 @@ export const controlPlaneConsistent: Check = {
     const nodes = readable.map((p) => p.node).join(', ');
     if (diffs.length === 0) return { status: 'pass', summary: `${readable.length} apiservers (${nodes}) have the same audit flags, mounts and paths` };
     const evidence: Evidence[] = diffs.flatMap((d) =>
-      d.odd.map((o) => ({ message: `${o.node}: ${d.setting} = ${o.value}`, actual: o.value, ...(d.common !== null ? { expected: d.common } : {}) })),
+      d.odd.map((o) => ({ message: `${o.node}: ${d.setting} = ${o.value}`, ...(d.common !== null ? { actual: o.value, expected: d.common } : {}) })),
     );
     const oddNodes = [...new Set(diffs.flatMap((d) => d.odd.map((o) => o.node)))];
     const first = diffs[0]!;
-    const firstOdd = first.odd[0]!;
+    const more = diffs.length > 1 ? ` and ${diffs.length - 1} more difference(s)` : '';
+    // With no majority value there is no "odd one out": show what each node has.
+    const what = first.common !== null ? `${first.odd[0]!.node} has ${first.setting} = ${first.odd[0]!.value} (others: ${first.common})` : first.odd.map((o) => `${o.node} has ${first.setting} = ${o.value}`).join(', ');
     return {
       status: 'fail',
-      summary: `${oddNodes.join(', ')} differ${oddNodes.length === 1 ? 's' : ''} from the other apiservers: ${firstOdd.node} has ${first.setting} = ${firstOdd.value}${first.common !== null ? ` (others: ${first.common})` : ''}${diffs.length > 1 ? ` and ${diffs.length - 1} more difference(s)` : ''}`,
+      summary: first.common !== null && oddNodes.length === 1 ? `${oddNodes[0]} differs from the other apiservers: ${what}${more}` : `the apiservers disagree (${oddNodes.join(', ')}): ${what}${more}`,
       evidence,
       remediation: { text: `Make ${oddNodes.join(', ')} match: same --audit-* flags, same volumes and volumeMounts, same files on the host. Edit /etc/kubernetes/manifests/kube-apiserver.yaml on each node (the kubelet restarts the apiserver).` },
     };

@@ -38,7 +38,8 @@ export function refusal(client: KubeClient, need: Need, res: KubeResponse): Fact
   return factFailure('io', `${need}: the API server answered ${res.status}: ${statusMessage(res.body)}`);
 }
 
-function statusMessage(body: string): string {
+/** The message of a Kubernetes Status answer, or the start of any other body. */
+export function statusMessage(body: string): string {
   try {
     const status = JSON.parse(body) as { message?: unknown };
     if (typeof status.message === 'string') return status.message;

@@ -5,7 +5,7 @@ import { factFailure } from '../facts/collector.js';
 import { scanLog } from '../logs/scan.js';
 import { SIGNATURES } from '../logs/signatures.js';
 import type { KubeClient } from './client.js';
-import { call, kubeClient, refusal } from './api.js';
+import { call, kubeClient, refusal, statusMessage } from './api.js';
 import type { ApiserverPod, ApiserverPodLogs, ContainerLogRead, PodLogHit } from './types.js';
 
 /** A crash-looping apiserver prints its fatal error in the last lines; 5000 lines cover a
@@ -34,7 +34,7 @@ async function readAttempt(client: KubeClient, pod: ApiserverPod, attempt: Conta
   if (res.status === 401 || res.status === 403) throw refusal(client, NEED, res);
   if (res.status !== 200) {
     // 400 "previous terminated container ... not found", or the kubelet cannot be reached.
-    const reason = attempt === 'previous' && res.status === 400 ? 'no previous container attempt' : `the API server answered ${res.status}: ${res.body.slice(0, 200).trim()}`;
+    const reason = attempt === 'previous' && res.status === 400 ? 'no previous container attempt' : `the API server answered ${res.status}: ${statusMessage(res.body)}`;
     return { attempt, bytes: null, truncated: false, reason, hits: [] };
   }
   return { attempt, bytes: Buffer.byteLength(res.body), truncated: res.truncated, reason: null, hits: await hitsOf(res.body, now) };

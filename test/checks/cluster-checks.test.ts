@@ -53,6 +53,7 @@ describe('control-plane-consistent', () => {
     ['one apiserver', [pod('a')], 'pass', 'one kube-apiserver (a): nothing to compare'],
     ['three alike', [pod('a'), pod('b'), pod('c')], 'pass', '3 apiservers (a, b, c) have the same audit flags, mounts and paths'],
     ['c lacks the webhook flag', [pod('a'), pod('b'), pod('c', [GOOD_FLAGS[0]!])], 'fail', 'c differs from the other apiservers: c has --audit-webhook-config-file = (not set) (others: /etc/kubernetes/audit/webhook.yaml) and 2 more difference(s)'],
+    ['two nodes, no majority', [pod('a', [...GOOD_FLAGS, '--audit-webhook-mode=batch']), pod('b', [...GOOD_FLAGS, '--audit-webhook-mode=blocking'])], 'fail', 'the apiservers disagree (a, b): a has --audit-webhook-mode = batch, b has --audit-webhook-mode = blocking'],
   ] as const)('%s', (_name, pods, status, summary) => {
     const f = evaluateSafely(controlPlaneConsistent, { clusterApiservers: apiservers(...pods) }, NOW);
     expect([f.status, f.summary]).toEqual([status, summary]);
