@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoKubeAccess } from '../src/cluster/client.js';
 import { CLUSTER_CHECKS } from '../src/checks/cluster-checks.js';
+import { CHECKS } from '../src/checks/index.js';
 import { liveFacts, runChecks } from '../src/engine/run.js';
 import type { CheckResult } from '../src/engine/types.js';
 import { COLLECTORS } from '../src/facts/index.js';
@@ -144,12 +145,12 @@ describe.skipIf(!enabled)('cluster mode against kube-apiserver 1.20.2', () => {
     await new Promise<void>((resolve) => (receiver ? receiver.server.close(() => resolve()) : resolve()));
   });
 
-  async function doctor(token: string, canary?: string | null, only?: string[]): Promise<Record<string, CheckResult>> {
+  async function doctor(token: string, canary?: string | null, only?: string[], root = '/nonexistent'): Promise<Record<string, CheckResult>> {
     const kubeconfig = await api.kubeconfig(token);
     const kube = memoKubeAccess(async () => openKube({ kubeconfig, context: null, timeoutMs: 10_000 }, {}), canary);
     const now = new Date();
-    const source = liveFacts({ root: '/nonexistent', manifest: null, kubernetesVersion: null, timeoutMs: 10_000, offline: false, now, kube, console: null }, COLLECTORS, 30_000);
-    const checks = CLUSTER_CHECKS.filter((c) => !only || only.includes(c.id));
+    const source = liveFacts({ root, manifest: null, kubernetesVersion: null, timeoutMs: 10_000, offline: false, now, kube, console: null }, COLLECTORS, 30_000);
+    const checks = only ? CHECKS.filter((c) => only.includes(c.id)) : CLUSTER_CHECKS;
     const report = await runChecks(checks, source, { offline: false, now, tool: { name: 'prisma-audit', version: 'test' }, target: { root: '/', demo: false, offline: false } });
     return Object.fromEntries(report.checks.map((c) => [c.id, c]));
   }
@@ -226,5 +227,16 @@ describe.skipIf(!enabled)('cluster mode against kube-apiserver 1.20.2', () => {
     expect((JSON.parse(viaEnv.stdout) as { checks: CheckResult[] }).checks[0]!.status).toBe('fail');
     const badContext = cli(['--kubeconfig', kubeconfig, '--context', 'nope', '--only', 'control-plane-consistent']);
     expect((JSON.parse(badContext.stdout) as { checks: CheckResult[] }).checks[0]).toMatchObject({ status: 'skip', summary: `cluster checks skipped: --context nope: no such context in --kubeconfig ${kubeconfig} (contexts: real)` });
-  }, 60_000);
+  }, 180_000);
+
+  // Last: labelling a node as an EKS node group turns the whole cluster into a managed one.
+  it('recognises a managed control plane from node labels and skips the node checks', async () => {
+    expect((await api.admin('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'ng-1', labels: { 'eks.amazonaws.com/nodegroup': 'workers' } } })).status).toBe(201);
+    const r = await doctor(ADMIN_TOKEN, undefined, ['managed-control-plane', 'apiserver-manifest', 'audit-webhook-flag'], 'fixtures/scenarios/kubeadm-healthy/root');
+    expect(r['managed-control-plane']).toMatchObject({ status: 'warn', summary: expect.stringMatching(/^Amazon EKS: Prisma Cloud reads EKS audit events from CloudWatch Logs/) });
+    expect(r['managed-control-plane']!.evidence).toContainEqual({ message: '1 node(s) labelled eks.amazonaws.com/nodegroup' });
+    for (const id of ['apiserver-manifest', 'audit-webhook-flag']) {
+      expect(r[id]).toMatchObject({ status: 'skip', summary: 'Amazon EKS manages kube-apiserver: node-level audit checks do not apply (see managed-control-plane)' });
+    }
+  });
 });

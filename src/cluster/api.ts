@@ -54,6 +54,7 @@ export async function getJson<T>(client: KubeClient, need: Need, path: string, m
   const res = await call(client, need, { path });
   if (res.status === 404 && missingOk) return null;
   if (res.status < 200 || res.status > 299) throw refusal(client, need, res);
+  if (res.truncated) throw factFailure('too-large', `${need}: the answer is larger than the read limit`);
   try {
     return JSON.parse(res.body) as T;
   } catch {

@@ -57,14 +57,15 @@ export function openKube(target: KubeTarget, env: NodeJS.ProcessEnv): KubeClient
 function send(url: URL, auth: https.RequestOptions, req: KubeRequest, timeoutMs: number): Promise<KubeResponse> {
   const body = req.body === undefined ? undefined : JSON.stringify(req.body);
   const maxBytes = req.maxBytes ?? DEFAULT_MAX_BYTES;
-  const secure = url.protocol === 'https:';
   return new Promise((resolve, reject) => {
     const signal = AbortSignal.timeout(timeoutMs);
+    // The deadline covers the whole exchange: an abort while the body streams is a timeout too.
+    const fail = (err: Error) => reject(signal.aborted ? new KubeTimeout(`no answer from ${url.host} within ${timeoutMs} ms`) : err);
     const headers: http.OutgoingHttpHeaders = { ...(auth.headers as http.OutgoingHttpHeaders), accept: 'application/json, text/plain, */*' };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const request = (secure ? https : http).request(
+    const request = (url.protocol === 'https:' ? https : http).request(
       url,
-      { method: req.method ?? 'GET', headers, auth: auth.auth, agent: secure ? auth.agent : undefined, signal },
+      { method: req.method ?? 'GET', headers, auth: auth.auth, agent: auth.agent, signal },
       (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
@@ -81,10 +82,10 @@ function send(url: URL, auth: https.RequestOptions, req: KubeRequest, timeoutMs:
           }
         });
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), truncated }));
-        res.on('error', (err) => (truncated ? undefined : reject(err)));
+        res.on('error', (err) => (truncated ? undefined : fail(err)));
       },
     );
-    request.on('error', (err) => reject(signal.aborted ? new KubeTimeout(`no answer from ${url.host} within ${timeoutMs} ms`) : err));
+    request.on('error', fail);
     request.end(body);
   });
 }

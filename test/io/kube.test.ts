@@ -1,6 +1,7 @@
 // openKube and the request seam, without an apiserver: kubeconfig loading rules, and a deadline on
 // every call (a server that never answers, a port that refuses).
 import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,10 +17,11 @@ let silentPort: number;
 const sockets = new Set<Socket>();
 const saved = { ...process.env };
 
+/** client-node accepts an http:// server only with insecure-skip-tls-verify. */
 async function kubeconfig(server: string, contexts = ['main']): Promise<string> {
   const file = join(dir, `kc-${Math.random().toString(36).slice(2)}.yaml`);
   const ctx = contexts.map((name) => `{name: ${name}, context: {cluster: c, user: u}}`).join(', ');
-  await writeFile(file, `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "${server}"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [${ctx}]\ncurrent-context: ${contexts[0]}\n`);
+  await writeFile(file, `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "${server}"${server.startsWith('http:') ? ', insecure-skip-tls-verify: true' : ''}}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [${ctx}]\ncurrent-context: ${contexts[0]}\n`);
   return file;
 }
 
@@ -86,5 +88,23 @@ describe('requests carry the --timeout deadline', () => {
     const err = (await call(client, 'get /version', { path: '/version' }).catch((e: unknown) => e)) as FactFailure;
     expect(err.error.reason).toBe('io');
     expect(err.error.message).toContain('ECONNREFUSED');
+  });
+
+  it('times out a body that starts and never ends, and cuts a body at maxBytes', async () => {
+    const server = createHttpServer((req, res) => {
+      res.writeHead(200);
+      if (req.url === '/hang') return void res.write('partial');
+      res.end('x'.repeat(100));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const client = openKube({ kubeconfig: await kubeconfig(`http://127.0.0.1:${(server.address() as { port: number }).port}`), context: null, timeoutMs: 300 }, {});
+      await expect(client.request({ path: '/hang' })).rejects.toBeInstanceOf(KubeTimeout);
+      expect(await client.request({ path: '/big', maxBytes: 10 })).toEqual({ status: 200, body: 'xxxxxxxxxx', truncated: true });
+      expect(await client.request({ path: '/big', maxBytes: 100 })).toEqual({ status: 200, body: 'x'.repeat(100), truncated: false });
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });
