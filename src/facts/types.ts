@@ -156,9 +156,12 @@ export interface WebhookTrust {
 /** One live look at the webhook endpoint: the chain it presents and the reachability ladder.
  * Shared by webhook-tls-chain and webhook-reachable so the network is touched once per run. */
 export interface WebhookProbe {
-  /** Host path of the webhook kubeconfig, and the dotted path of the cluster entry used. */
+  /** Host path of the webhook kubeconfig, and the dotted path of the cluster entry used
+   * (`clusters.0.cluster`, the key of ParsedFile.lines). */
   kubeconfigFile: string;
   clusterField: string;
+  /** 1-based lines of that cluster entry's fields (dotted path -> line), for evidence. */
+  lines: Record<string, number>;
   /** server: as written, and the URL the apiserver POSTs to (query dropped, ?timeout=30s). */
   server: string;
   url: string;

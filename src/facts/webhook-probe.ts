@@ -3,7 +3,7 @@
 // webhook-tls-chain and webhook-reachable share a single connection attempt.
 import { probeWebhook } from '../io/probe.js';
 import { resolveKubeconfig } from '../parse/kubeconfig.js';
-import { webhookUrl } from '../parse/webhook-url.js';
+import { webhookPostUrl } from '../parse/webhook-post-url.js';
 import { factFailure, type Collector } from './collector.js';
 import { loadTrust } from './webhook-trust.js';
 
@@ -22,8 +22,8 @@ export const webhookProbeCollector: Collector<'webhookProbe'> = {
     if (kc.server === null || kc.clusterIndex === null) {
       throw factFailure('not-applicable', `${config.path} names no webhook server URL, so there is no endpoint to contact`);
     }
-    const clusterField = `clusters[${kc.clusterIndex}].cluster`;
-    const target = webhookUrl(kc.server, kc.caData !== null || kc.caFile !== null || kc.insecureSkipTLSVerify || kc.credentials.some((c) => c.startsWith('client-certificate')));
+    const clusterField = `clusters.${kc.clusterIndex}.cluster`;
+    const target = webhookPostUrl(kc.server, kc.caData !== null || kc.caFile !== null || kc.insecureSkipTLSVerify || kc.credentials.some((c) => c.startsWith('client-certificate')));
     if (!target.ok) {
       throw factFailure('not-applicable', `${config.path} ${clusterField}.server is not an http(s) URL (${target.why}), so there is no endpoint to contact`);
     }
@@ -33,6 +33,7 @@ export const webhookProbeCollector: Collector<'webhookProbe'> = {
     return {
       kubeconfigFile: config.path,
       clusterField,
+      lines: Object.fromEntries(Object.entries(config.lines).filter(([field]) => field.startsWith(`${clusterField}.`))),
       server: kc.server,
       ...target.value,
       serverName,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { webhookUrl } from '../../src/parse/webhook-url.js';
+import { webhookPostUrl } from '../../src/parse/webhook-post-url.js';
 
-describe('webhookUrl: the URL kube-apiserver POSTs to', () => {
+describe('webhookPostUrl: the URL kube-apiserver POSTs to', () => {
   it.each([
     ['https://console:8083/api/v1/kubernetes/webhook/Rov4+TLMx/1Uia=', 'https://console:8083/api/v1/kubernetes/webhook/Rov4+TLMx/1Uia=?timeout=30s'],
     ['https://us-east1.cloud.twistlock.com/us-2-158254964/api/v1/kubernetes/webhook/abc=?x=1#frag', 'https://us-east1.cloud.twistlock.com/us-2-158254964/api/v1/kubernetes/webhook/abc=?timeout=30s'],
@@ -10,22 +10,22 @@ describe('webhookUrl: the URL kube-apiserver POSTs to', () => {
     ['http://10.0.0.5:8083//a//b', 'http://10.0.0.5:8083/a/b?timeout=30s'],
     ['https://[::1]:8443/x', 'https://[::1]:8443/x?timeout=30s'],
   ])('%s -> %s', (server, url) => {
-    const result = webhookUrl(server, false);
+    const result = webhookPostUrl(server, false);
     expect(result.ok && result.value.url).toBe(url);
   });
 
   it('default ports and bare IPv6 host', () => {
-    expect(webhookUrl('https://[::1]/x', false)).toMatchObject({ ok: true, value: { scheme: 'https', host: '::1', port: 443 } });
-    expect(webhookUrl('http://console/x', false)).toMatchObject({ ok: true, value: { scheme: 'http', port: 80 } });
+    expect(webhookPostUrl('https://[::1]/x', false)).toMatchObject({ ok: true, value: { scheme: 'https', host: '::1', port: 443 } });
+    expect(webhookPostUrl('http://console/x', false)).toMatchObject({ ok: true, value: { scheme: 'http', port: 80 } });
   });
 
   it('scheme-less host:port is https only when TLS settings are present', () => {
-    expect(webhookUrl('console:8083', true)).toMatchObject({ ok: true, value: { scheme: 'https', port: 8083 } });
-    expect(webhookUrl('console:8083', false)).toMatchObject({ ok: true, value: { scheme: 'http', port: 8083 } });
+    expect(webhookPostUrl('console:8083', true)).toMatchObject({ ok: true, value: { scheme: 'https', port: 8083 } });
+    expect(webhookPostUrl('console:8083', false)).toMatchObject({ ok: true, value: { scheme: 'http', port: 8083 } });
   });
 
   it('scheme-less with a path and foreign schemes are refused', () => {
-    expect(webhookUrl('console:8083/api', true)).toEqual({ ok: false, why: 'host must be a URL or a host:port pair: "console:8083/api"' });
-    expect(webhookUrl('ftp://console/x', true).ok).toBe(false);
+    expect(webhookPostUrl('console:8083/api', true)).toEqual({ ok: false, why: 'host must be a URL or a host:port pair: "console:8083/api"' });
+    expect(webhookPostUrl('ftp://console/x', true).ok).toBe(false);
   });
 });

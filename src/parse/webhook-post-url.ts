@@ -4,7 +4,7 @@
 // because the webhook's request timeout is 30 s. Pure.
 import { posix } from 'node:path';
 
-export interface WebhookUrl {
+export interface WebhookPostUrl {
   scheme: 'https' | 'http';
   /** Host name or IP, without IPv6 brackets. */
   host: string;
@@ -12,11 +12,11 @@ export interface WebhookUrl {
   url: string;
 }
 
-export type WebhookUrlResult = { ok: true; value: WebhookUrl } | { ok: false; why: string };
+export type WebhookPostUrlResult = { ok: true; value: WebhookPostUrl } | { ok: false; why: string };
 
 /** `hasTls`: CA, client certificate or insecure is set; client-go then assumes https for a
  * scheme-less `host:port`, and http otherwise. */
-export function webhookUrl(server: string, hasTls: boolean): WebhookUrlResult {
+export function webhookPostUrl(server: string, hasTls: boolean): WebhookPostUrlResult {
   let withScheme = server;
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(server)) {
     if (server.includes('/')) return { ok: false, why: `host must be a URL or a host:port pair: "${server}"` };
