@@ -1,7 +1,9 @@
 // A throw-away PKI generated at test time: root -> intermediate -> leaf, with the knobs the TLS tests
 // need (SANs, IP SANs, validity, EKU, CN-only). Certificates are built and signed with node-forge;
-// RSA keys come from node:crypto because forge's pure-JS key generation takes seconds per key.
-import { generateKeyPairSync } from 'node:crypto';
+// Keys and signatures come from node:crypto: forge's pure-JS RSA takes ~100 ms per signature and
+// seconds per key, and the suite builds dozens of chains. 1024-bit keys keep generation fast; both
+// Node's OpenSSL and the Go of kube-apiserver 1.20 accept them.
+import { generateKeyPairSync, sign } from 'node:crypto';
 import forge from 'node-forge';
 
 export interface KeyPair {
@@ -31,11 +33,21 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 let serial = 1;
 
 export function newKeyPair(): KeyPair {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
   return {
     privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
   };
+}
+
+/** What forge's cert.sign() does, with the RSA signature computed natively. */
+function signWithNode(cert: forge.pki.Certificate, privateKeyPem: string): void {
+  cert.signatureOid = cert.siginfo.algorithmOid = forge.pki.oids.sha256WithRSAEncryption!;
+  // getTBSCertificate is public in node-forge but missing from @types/node-forge.
+  const pki = forge.pki as typeof forge.pki & { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 };
+  cert.tbsCertificate = pki.getTBSCertificate(cert);
+  const tbs = Buffer.from(forge.asn1.toDer(cert.tbsCertificate).getBytes(), 'binary');
+  cert.signature = sign('sha256', tbs, privateKeyPem).toString('binary');
 }
 
 /** Signs a certificate for `opts` with `issuer` (self-signed when issuer is null). */
@@ -62,8 +74,7 @@ export function issue(opts: CertOptions, issuer: Issued | null, key: KeyPair = n
   ];
   if (altNames.length > 0) extensions.push({ name: 'subjectAltName', altNames });
   cert.setExtensions(extensions);
-  const signer = forge.pki.privateKeyFromPem((issuer?.key ?? key).privateKeyPem);
-  cert.sign(signer as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
+  signWithNode(cert, (issuer?.key ?? key).privateKeyPem);
   return { cert: forge.pki.certificateToPem(cert), key, subject: opts.commonName };
 }
 
