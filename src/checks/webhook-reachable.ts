@@ -26,12 +26,12 @@ function failure(probe: WebhookProbe, rung: Rung): { summary: string; remediatio
     case 'no-such-host':
     case 'dns':
       return {
-        summary: `${probe.host} does not resolve from this node (${rung.detail})`,
+        summary: `${probe.host} does not resolve from this node (${rung.detail}); kube-apiserver logs "dial tcp: lookup ${probe.host}...: no such host"`,
         remediation: { text: `Fix the host name in ${server}, or the node's DNS (kube-apiserver runs with the node's resolver).`, commands: [`getent hosts ${probe.host}`] },
       };
     case 'refused':
       return {
-        summary: `nothing listens on ${at}: connection refused`,
+        summary: `nothing listens on ${at}; kube-apiserver logs "dial tcp ${probe.probe.address}:${probe.port}: connect: connection refused"`,
         remediation: { text: `Check the port in ${server} (self-hosted consoles listen on 8083) and that the console is running.`, commands: [`nc -vz ${probe.host} ${probe.port}`] },
       };
     case 'plain-http':

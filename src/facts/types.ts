@@ -162,7 +162,8 @@ export interface WebhookProbe {
   clusterField: string;
   /** 1-based lines of that cluster entry's fields (dotted path -> line), for evidence. */
   lines: Record<string, number>;
-  /** server: as written, and the URL the apiserver POSTs to (query dropped, ?timeout=30s). */
+  /** server: as written, and the URL the apiserver POSTs to (query dropped; ?timeout=30s when
+   * client-go builds its own transport). */
   server: string;
   url: string;
   scheme: 'https' | 'http';

@@ -23,7 +23,9 @@ export const webhookProbeCollector: Collector<'webhookProbe'> = {
       throw factFailure('not-applicable', `${config.path} names no webhook server URL, so there is no endpoint to contact`);
     }
     const clusterField = `clusters.${kc.clusterIndex}.cluster`;
-    const target = webhookPostUrl(kc.server, kc.caData !== null || kc.caFile !== null || kc.insecureSkipTLSVerify || kc.credentials.some((c) => c.startsWith('client-certificate')));
+    const tls = kc.caData !== null || kc.caFile !== null || kc.insecureSkipTLSVerify || kc.credentials.some((c) => c.startsWith('client-certificate'));
+    const custom = tls || kc.tlsServerName !== null || kc.proxyUrl !== null || kc.credentials.length > 0;
+    const target = webhookPostUrl(kc.server, { tls, custom });
     if (!target.ok) {
       throw factFailure('not-applicable', `${config.path} ${clusterField}.server is not an http(s) URL (${target.why}), so there is no endpoint to contact`);
     }

@@ -56,7 +56,7 @@ describe('webhook-reachable against live loopback endpoints', () => {
   it('closed port: fail, connection refused', async () => {
     const finding = await run({ server: `https://127.0.0.1:${await closedPort()}/x` });
     expect(finding.status).toBe('fail');
-    expect(finding.summary).toMatch(/^nothing listens on 127\.0\.0\.1:\d+: connection refused$/);
+    expect(finding.summary).toMatch(/^nothing listens on 127\.0\.0\.1:(\d+); kube-apiserver logs "dial tcp 127\.0\.0\.1:\1: connect: connection refused"$/);
   });
 
   it('silent server: fail with one TLS timeout', async () => {
