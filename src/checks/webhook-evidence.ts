@@ -1,5 +1,6 @@
 // Evidence and commands shared by the two webhook network checks, so both point at the same
 // kubeconfig field and describe endpoints and certificates the same way. Pure.
+import { isIP } from 'node:net';
 import type { Evidence } from '../engine/types.js';
 import type { WebhookProbe } from '../facts/types.js';
 import type { CertSummary } from '../tls/certificate.js';
@@ -26,7 +27,7 @@ export function describeCert(label: string, cert: CertSummary): string {
 
 /** Splits the live chain into cert1.pem, cert2.pem ... (leaf first), as the apiserver sees it. */
 export function showcertsCommand(probe: WebhookProbe): string {
-  const sni = probe.serverName.includes(':') || /^\d+\.\d+\.\d+\.\d+$/.test(probe.serverName) ? '' : ` -servername ${probe.serverName}`;
+  const sni = isIP(probe.serverName) ? '' : ` -servername ${probe.serverName}`;
   return (
     `openssl s_client -showcerts -connect ${hostPort(probe)}${sni} </dev/null 2>/dev/null | ` +
     `awk '/BEGIN CERTIFICATE/{n++; f=1} f{print > ("cert" n ".pem")} /END CERTIFICATE/{f=0}'`

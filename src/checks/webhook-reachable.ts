@@ -80,7 +80,7 @@ export const webhookReachable: Check = {
   network: true,
   explain: {
     why: 'In batch mode kube-apiserver keeps running when the webhook fails; the only sign is "Error in audit plugin \'webhook\'" in its log. Name resolution, firewalls, a wrong port, plain HTTP on an https URL or a wrong webhook path all lose every event silently.',
-    detect: 'Resolves the host, connects, handshakes, then POSTs {"kind":"EventList",...} to the exact URL with ?timeout=30s, as the apiserver does; any non-2xx status is a failed delivery.',
+    detect: 'Resolves the host, connects, handshakes, then POSTs {"kind":"EventList",...} to the exact URL the apiserver uses (path kept, query dropped, ?timeout=30s when client-go adds it); any non-2xx status is a failed delivery.',
     fix: 'Follow the failing rung: DNS, port, firewall, scheme, or the webhook path/suffix from the console.',
   },
   evaluate(facts: FactReader): Finding {

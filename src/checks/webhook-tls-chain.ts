@@ -10,8 +10,8 @@ import { describeCert, fieldEvidence, hostPort, showcertsCommand } from './webho
 
 const SAAS_CONSOLE = /\.(cloud\.twistlock\.com|prismacloud\.io)$/i;
 
+/** The kubeconfig field that holds (or, for system roots, would hold) the trust anchors. */
 function trustField(probe: WebhookProbe): string {
-  if (probe.trust.source === 'ca-data') return 'certificate-authority-data';
   return probe.trust.source === 'ca-file' ? 'certificate-authority' : 'certificate-authority-data';
 }
 

@@ -42,7 +42,7 @@ export function parsePemList(pems: string[]): X509Certificate[] {
 }
 
 /** Subject/issuer in the one-line `CN=x, O=y` form people compare with openssl output. */
-function oneLineName(name: string): string {
+export function oneLineName(name: string): string {
   return name.split('\n').filter(Boolean).reverse().join(', ');
 }
 

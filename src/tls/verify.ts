@@ -4,7 +4,7 @@
 // the leaf itself. Ported from go/src/crypto/x509/verify.go (Verify, buildChains, isValid,
 // checkChainForKeyUsage) so the error texts are the ones the apiserver logs. Pure.
 import type { X509Certificate } from 'node:crypto';
-import { nameAttribute, notAfter, notBefore, parsePemList, sameCertificate, summarize, type CertSummary } from './certificate.js';
+import { nameAttribute, notAfter, notBefore, oneLineName, parsePemList, sameCertificate, summarize, type CertSummary } from './certificate.js';
 import { verifyHostname } from './hostname.js';
 
 export interface VerifyInput {
@@ -190,7 +190,7 @@ function missingLeafIssuer(leaf: X509Certificate, pools: Pools): string | null {
   const known = [...pools.anchors, ...pools.intermediates];
   if (leaf.subject === leaf.issuer) return null;
   if (known.some((c) => c.subject === leaf.issuer)) return null;
-  return leaf.issuer.split('\n').filter(Boolean).reverse().join(', ');
+  return oneLineName(leaf.issuer);
 }
 
 export function verifyChain(input: VerifyInput): ChainVerdict {
