@@ -32,21 +32,25 @@ function chainEvidence(presented: string[]): Evidence[] {
 }
 
 /** How to rebuild the pin from the live chain: the top-most presented certificate is the anchor
- * the chain needs (Go accepts an intermediate there too). */
+ * the chain needs (Go accepts an intermediate there too). A CA file gets the PEM itself; CA data
+ * gets it as one base64 line. */
 function rebuildPin(probe: WebhookProbe, presented: string[]): Remediation {
   const certs = parsePemList(presented);
   const top = certs[certs.length - 1]!;
-  const n = certs.length;
-  const isRoot = top.subject === top.issuer;
+  const pem = `cert${certs.length}.pem`;
+  const inFile = probe.trust.source === 'ca-file';
+  const action = inFile
+    ? `Replace the certificate-authority file ${probe.trust.origin} (named by ${probe.clusterField}.certificate-authority in ${probe.kubeconfigFile}) with ${pem}`
+    : `${probe.trust.source === 'system' ? 'Set' : 'Rebuild'} ${probe.clusterField}.certificate-authority-data in ${probe.kubeconfigFile} from ${pem} (one base64 line)`;
+  const which =
+    top.subject === top.issuer
+      ? 'It is the self-signed root. '
+      : 'It is an intermediate: Go accepts it as an anchor, but the pin breaks when it is replaced; use its root CA (Prisma Console: Manage > Authentication > System certificates) if you have it. ';
   return {
     text:
-      `Rebuild ${probe.clusterField}.certificate-authority-data in ${probe.kubeconfigFile} from cert${n}.pem ` +
-      `(${summarize(top).subject}, SHA-256 ${top.fingerprint256}), the top of the chain the server presents. ` +
-      (isRoot
-        ? 'It is the self-signed root. '
-        : 'It is an intermediate: Go accepts it as an anchor, but the pin breaks when it is replaced; use its root CA (Prisma Console: Manage > Authentication > System certificates) if you have it. ') +
+      `${action}: ${summarize(top).subject}, SHA-256 ${top.fingerprint256}, the top of the chain the server presents. ${which}` +
       'Check the fingerprint against the console before trusting it, then restart kube-apiserver (the file is read once at startup).',
-    commands: [showcertsCommand(probe), `openssl x509 -in cert${n}.pem -noout -subject -fingerprint -sha256`, `base64 -w0 cert${n}.pem`],
+    commands: [showcertsCommand(probe), `openssl x509 -in ${pem} -noout -subject -fingerprint -sha256`, ...(inFile ? [] : [`base64 -w0 ${pem}`])],
   };
 }
 
@@ -95,7 +99,12 @@ function judge(probe: WebhookProbe, presented: string[], now: Date): Finding {
   if (!verdict.ok) {
     if (verdict.incompleteChain) evidence.unshift({ message: `incomplete chain served: the leaf's issuer ${verdict.missingIssuer} is neither presented nor an anchor` });
     evidence.unshift({ message: `kube-apiserver logs: Error in audit plugin 'webhook' affecting N audit events: Post "${probe.url}": ${verdict.error}` });
-    return { status: 'fail', summary: `kube-apiserver will reject the webhook's certificate: ${verdict.error}`, evidence, remediation: remediation(probe, verdict, presented) };
+    return {
+      status: 'fail',
+      summary: `kube-apiserver will reject the certificate of ${hostPort(probe)} (${probe.clusterField}.server in ${probe.kubeconfigFile}): ${verdict.error}`,
+      evidence,
+      remediation: remediation(probe, verdict, presented),
+    };
   }
   evidence.unshift({ message: describeCert('path ends at anchor', verdict.anchor!), actual: `${verdict.path.length} certificate(s) on the verified path` });
   const warnings: string[] = verdict.expiringSoon.map((e) => `${e.cert.subject} expires in ${e.daysLeft} day(s) (${e.cert.notAfter})`);

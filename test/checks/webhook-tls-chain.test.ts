@@ -1,3 +1,6 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateSafely } from '../../src/engine/run.js';
 import { webhookTlsChain } from '../../src/checks/webhook-tls-chain.js';
@@ -42,12 +45,34 @@ describe('webhook-tls-chain against live loopback endpoints', () => {
   it('CA data = unrelated root: fail with Go text, field, and the commands to rebuild the pin', async () => {
     const finding = await run({ caPem: other.root.cert });
     expect(finding.status).toBe('fail');
-    expect(finding.summary).toBe("kube-apiserver will reject the webhook's certificate: x509: certificate signed by unknown authority");
+    expect(finding.summary).toBe(
+      `kube-apiserver will reject the certificate of 127.0.0.1:${full.port} (clusters.0.cluster.server in /etc/kubernetes/audit/audit-webhook.yaml): x509: certificate signed by unknown authority`,
+    );
     expect(finding.evidence?.[0]?.message).toMatch(/^kube-apiserver logs: Error in audit plugin 'webhook' .*Post "https:\/\/127\.0\.0\.1:\d+\/api\/v1\/kubernetes\/webhook\/abc=\?timeout=30s": x509/);
     expect(finding.evidence).toContainEqual(expect.objectContaining({ file: '/etc/kubernetes/audit/audit-webhook.yaml', line: 5 }));
-    expect(finding.remediation?.text).toContain('clusters.0.cluster.certificate-authority-data in /etc/kubernetes/audit/audit-webhook.yaml from cert2.pem (CN=Test Intermediate CA');
+    expect(finding.remediation?.text).toContain(
+      'Rebuild clusters.0.cluster.certificate-authority-data in /etc/kubernetes/audit/audit-webhook.yaml from cert2.pem (one base64 line): CN=Test Intermediate CA, SHA-256 ',
+    );
+    expect(finding.remediation?.text).toContain('It is an intermediate');
     expect(finding.remediation?.commands?.[0]).toMatch(/^openssl s_client -showcerts -connect 127\.0\.0\.1:\d+ <\/dev\/null/);
     expect(finding.remediation?.commands).toContain('base64 -w0 cert2.pem');
+  });
+
+  it('no CA at all and a private CA: set certificate-authority-data', async () => {
+    const finding = await run({});
+    expect(finding.status).toBe('fail');
+    expect(finding.remediation?.text).toMatch(/^Set clusters\.0\.cluster\.certificate-authority-data in /);
+  });
+
+  it('CA file with the wrong CA: replace the file, no base64 step', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'prisma-audit-root-'));
+    await mkdir(join(root, 'etc/kubernetes/pki'), { recursive: true });
+    await writeFile(join(root, 'etc/kubernetes/pki/console-ca.pem'), other.root.cert);
+    const probe = await collectWebhookProbe({ server: `https://127.0.0.1:${full.port}/x`, caFile: '/etc/kubernetes/pki/console-ca.pem' }, { root });
+    const finding = judge(probe);
+    await rm(root, { recursive: true, force: true });
+    expect(finding.remediation?.text).toContain(`Replace the certificate-authority file ${join(root, 'etc/kubernetes/pki/console-ca.pem')} (named by clusters.0.cluster.certificate-authority`);
+    expect(finding.remediation?.commands?.some((c) => c.startsWith('base64'))).toBe(false);
   });
 
   it('leaf only with CA = root: incomplete chain explained', async () => {
