@@ -1,17 +1,30 @@
 // TCP connect and TLS handshake on our own sockets, so each step has its own deadline and its own
 // error, and so the presented chain can be recorded whatever its trust.
 import { X509Certificate } from 'node:crypto';
+import { once } from 'node:events';
 import { connect as tcpConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type DetailedPeerCertificate, type TLSSocket } from 'node:tls';
 import { withDeadline } from './deadline.js';
 
-export function connectTcp(address: string, port: number, timeoutMs: number): Promise<Socket> {
-  const socket = tcpConnect({ host: address, port });
-  const connected = new Promise<Socket>((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('error', reject);
-  });
-  return withDeadline(connected, timeoutMs, `TCP connect to ${address}:${port}`, () => socket.destroy());
+/** Connects to the first address that accepts, trying them in resolver order as Go's dialer does,
+ * all within one deadline so a black-holed host costs one timeout however many addresses it has. */
+export function connectTcp(addresses: string[], port: number, timeoutMs: number): Promise<{ socket: Socket; address: string }> {
+  let current: Socket | undefined;
+  const attempt = async () => {
+    let lastError: unknown = new Error('no address to connect to');
+    for (const address of addresses) {
+      current = tcpConnect({ host: address, port });
+      try {
+        await once(current, 'connect');
+        return { socket: current, address };
+      } catch (err) {
+        lastError = err;
+        current.destroy();
+      }
+    }
+    throw lastError;
+  };
+  return withDeadline(attempt(), timeoutMs, `TCP connect to ${addresses.join(', ')} port ${port}`, () => current?.destroy());
 }
 
 /** Handshakes over `socket` without verifying, and with an empty trust store (`ca: []`): Node then
@@ -52,7 +65,7 @@ export function presentedChain(socket: TLSSocket): string[] {
 export async function answersPlainHttp(address: string, port: number, timeoutMs: number): Promise<boolean> {
   let socket: Socket | undefined;
   try {
-    socket = await connectTcp(address, port, timeoutMs);
+    ({ socket } = await connectTcp([address], port, timeoutMs));
     const open = socket;
     const firstBytes = new Promise<string>((resolve, reject) => {
       open.once('data', (chunk: Buffer) => resolve(chunk.subarray(0, 5).toString('latin1')));

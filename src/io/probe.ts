@@ -31,6 +31,9 @@ export interface ProbeTarget {
 }
 
 export interface ProbeResult {
+  /** What the host resolved to (the host itself for an IP), in resolver order. */
+  addresses: string[];
+  /** The address the TCP connection was made to (null when none was). */
   address: string | null;
   port: number;
   rungs: Rung[];
@@ -59,10 +62,10 @@ async function climb<T>(result: ProbeResult, name: RungName, step: () => Promise
   }
 }
 
-async function resolveHost(host: string, timeoutMs: number): Promise<string> {
-  if (isIP(host)) return host;
-  const found = await withDeadline(lookup(host), timeoutMs, `DNS lookup of ${host}`);
-  return found.address;
+async function resolveHost(host: string, timeoutMs: number): Promise<string[]> {
+  if (isIP(host)) return [host];
+  const found = await withDeadline(lookup(host, { all: true }), timeoutMs, `DNS lookup of ${host}`);
+  return found.map((a) => a.address);
 }
 
 export async function probeWebhook(target: ProbeTarget): Promise<ProbeResult> {
@@ -71,13 +74,15 @@ export async function probeWebhook(target: ProbeTarget): Promise<ProbeResult> {
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   const port = Number(url.port || (https ? 443 : 80));
   const { timeoutMs } = target;
-  const result: ProbeResult = { address: null, port, rungs: [], presented: null, http: null, nodeVerification: null };
+  const result: ProbeResult = { addresses: [], address: null, port, rungs: [], presented: null, http: null, nodeVerification: null };
 
-  result.address = await climb(result, 'dns', () => resolveHost(host, timeoutMs), (a) => (a === host ? `${host} is an IP address` : `${host} resolved to ${a}`));
-  if (result.address === null) return result;
-  const address = result.address;
-  const socket = await climb(result, 'tcp', () => connectTcp(address, port, timeoutMs), () => `connected to ${address}:${port}`);
-  if (!socket) return result;
+  const addresses = await climb(result, 'dns', () => resolveHost(host, timeoutMs), (a) => (isIP(host) ? `${host} is an IP address` : `${host} resolved to ${a.join(', ')}`));
+  if (addresses === null) return result;
+  result.addresses = addresses;
+  const connected = await climb(result, 'tcp', () => connectTcp(addresses, port, timeoutMs), (c) => `connected to ${c.address}:${port}`);
+  if (!connected) return result;
+  const { socket, address } = connected;
+  result.address = address;
 
   if (https) {
     const tlsSocket = await climb(result, 'tls', () => handshake(socket, target.serverName, timeoutMs), (s) => {
