@@ -166,7 +166,8 @@ describe.skipIf(!present)('doctor verdict vs a real kube-apiserver 1.20 audit we
       expect(await apiserver.auditedRequest(marker)).toBe(201);
       const real = await apiserverOutcome(() => apiserver.proc.output(), receiver, marker, !situation.name.includes('404'));
 
-      const probe = await collectWebhookProbe(kubeconfig);
+      // root '/': the apiserver runs on this host, so its system roots are this host's.
+      const probe = await collectWebhookProbe(kubeconfig, { root: '/' });
       const findings = [webhookTlsChain, webhookReachable].map((check) => evaluateSafely(check, { webhookProbe: { ok: true, value: probe } }, new Date()));
       const verdicts = findings.map((f) => `${f.status}: ${f.summary}`).join('\n');
       console.info(`${situation.name}\n  apiserver: ${real.delivered ? 'delivered' : real.error}\n  doctor:\n    ${verdicts.replace(/\n/g, '\n    ')}`);

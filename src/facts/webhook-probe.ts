@@ -29,7 +29,7 @@ export const webhookProbeCollector: Collector<'webhookProbe'> = {
     if (!target.ok) {
       throw factFailure('not-applicable', `${config.path} ${clusterField}.server is not an http(s) URL (${target.why}), so there is no endpoint to contact`);
     }
-    const trust = await loadTrust(ctx.root, config.containerPath, clusterField, kc);
+    const trust = await loadTrust({ root: ctx.root, kubeconfigContainerPath: config.containerPath, clusterField, kubeconfig: kc, env: apiserver.env });
     const serverName = kc.tlsServerName ?? target.value.host;
     const probe = await probeWebhook({ url: target.value.url, serverName, anchors: trust.anchors, timeoutMs: ctx.timeoutMs });
     return {

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,12 +9,14 @@ import { makeChain, type Chain } from '../helpers/pki.js';
 import { collectWebhookProbe } from '../helpers/webhook-facts.js';
 
 let chain: Chain;
+let other: Chain;
 let root: string;
 let receiver: Receiver;
 const open: Receiver[] = [];
 
 beforeAll(async () => {
   chain = makeChain();
+  other = makeChain({ name: 'Other' });
   root = await mkdtemp(join(tmpdir(), 'prisma-audit-root-'));
   receiver = await httpsReceiver([chain.leaf.cert, chain.intermediate.cert], chain.leaf.key.privateKeyPem);
   open.push(receiver);
@@ -83,12 +86,27 @@ describe('webhookProbe collector', () => {
     expect(probe.trust.problem).toMatch(/cannot read the certificate-authority file: .*ENOENT/);
   });
 
-  it('no CA: the node bundle under --root is the system pool, as Go reads it', async () => {
+  it('no CA: the node bundle plus the certificate directory under --root, as Go reads them', async () => {
     await mkdir(join(root, 'etc/ssl/certs'), { recursive: true });
-    await writeFile(join(root, 'etc/ssl/certs/ca-certificates.crt'), chain.root.cert + chain.intermediate.cert);
+    await writeFile(join(root, 'etc/ssl/certs/ca-certificates.crt'), chain.root.cert);
+    // Dropped into the directory without update-ca-certificates: Go still trusts it.
+    await writeFile(join(root, 'etc/ssl/certs/console-ca.pem'), chain.intermediate.cert);
     const probe = await collectWebhookProbe({ server: `https://127.0.0.1:${receiver.port}/` }, { root });
-    expect(probe.trust).toMatchObject({ source: 'system', origin: join(root, 'etc/ssl/certs/ca-certificates.crt') });
+    expect(probe.trust.source).toBe('system');
+    expect(probe.trust.origin).toBe(`${join(root, 'etc/ssl/certs/ca-certificates.crt')} + 2 certificate(s) in ${join(root, 'etc/ssl/certs')}`);
     expect(probe.trust.anchors).toHaveLength(2);
+  });
+
+  it('SSL_CERT_FILE and SSL_CERT_DIR in the apiserver env replace the default locations', async () => {
+    await mkdir(join(root, 'opt/ca'), { recursive: true });
+    await writeFile(join(root, 'opt/ca/bundle.pem'), other.root.cert);
+    const env = [
+      { name: 'SSL_CERT_FILE', value: '/opt/ca/bundle.pem' },
+      { name: 'SSL_CERT_DIR', value: '/opt/none' },
+    ];
+    const probe = await collectWebhookProbe({ server: `https://127.0.0.1:${receiver.port}/` }, { root, env });
+    expect(probe.trust.origin).toBe(join(root, 'opt/ca/bundle.pem'));
+    expect(probe.trust.anchors).toEqual([new X509Certificate(other.root.cert).toString()]);
   });
 
   it("no CA and no bundle under --root: Node's bundled roots stand in", async () => {
