@@ -30,7 +30,7 @@ function failure(probe: WebhookProbe, rung: Rung): { summary: string; remediatio
         remediation: { text: `Fix the host name in ${server}, or the node's DNS (kube-apiserver runs with the node's resolver).`, commands: [`getent hosts ${probe.host}`] },
       };
     case 'refused':
-      // Go's serial dialer reports the error of the first address it tried.
+      // Go's serial dialer reports the error of the first address it tried, as the probe does.
       return {
         summary: `nothing listens on ${at}; kube-apiserver logs "dial tcp ${probe.probe.addresses[0]}:${probe.port}: connect: connection refused"`,
         remediation: { text: `Check the port in ${server} (self-hosted consoles listen on 8083) and that the console is running.`, commands: [`nc -vz ${probe.host} ${probe.port}`] },

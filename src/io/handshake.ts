@@ -10,21 +10,27 @@ import { withDeadline } from './deadline.js';
  * all within one deadline so a black-holed host costs one timeout however many addresses it has. */
 export function connectTcp(addresses: string[], port: number, timeoutMs: number): Promise<{ socket: Socket; address: string }> {
   let current: Socket | undefined;
+  let cancelled = false;
   const attempt = async () => {
-    let lastError: unknown = new Error('no address to connect to');
+    // Go's serial dialer reports the first address's error.
+    let firstError: unknown;
     for (const address of addresses) {
+      if (cancelled) break;
       current = tcpConnect({ host: address, port });
       try {
         await once(current, 'connect');
         return { socket: current, address };
       } catch (err) {
-        lastError = err;
+        firstError ??= err;
         current.destroy();
       }
     }
-    throw lastError;
+    throw firstError ?? new Error('no address to connect to');
   };
-  return withDeadline(attempt(), timeoutMs, `TCP connect to ${addresses.join(', ')} port ${port}`, () => current?.destroy());
+  return withDeadline(attempt(), timeoutMs, `TCP connect to ${addresses.join(', ')} port ${port}`, () => {
+    cancelled = true;
+    current?.destroy();
+  });
 }
 
 /** Handshakes over `socket` without verifying, and with an empty trust store (`ca: []`): Node then
