@@ -47,7 +47,12 @@ export async function postEmptyEventList(opts: PostOptions): Promise<PostOutcome
       headers: { 'content-type': 'application/json', accept: 'application/json, */*' },
       body: EMPTY_EVENT_LIST,
     });
-    const body = await response.body.text();
+    // Only an excerpt is kept, so stop reading there: an error page can be large.
+    let body = '';
+    for await (const chunk of response.body) {
+      body += (chunk as Buffer).toString('utf8');
+      if (body.length >= BODY_EXCERPT_CHARS) break;
+    }
     return { status: response.statusCode, bodyExcerpt: body.slice(0, BODY_EXCERPT_CHARS), nodeVerification };
   } finally {
     await agent.destroy();
