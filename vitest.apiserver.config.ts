@@ -8,5 +8,8 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 120_000,
     fileParallelism: false,
+    // Each case starts its own kube-apiserver (~5 s of mostly waiting); three at a time keeps the
+    // suite well under five minutes on two cores.
+    maxConcurrency: 3,
   },
 });

@@ -4,6 +4,7 @@ import type { FactKey } from './types.js';
 import { apiserverCollector } from './apiserver.js';
 import { auditPathsCollector, policyCollector, webhookConfigCollector } from './audit-files.js';
 import { manifestsDirCollector } from './manifests-dir.js';
+import { webhookProbeCollector } from './webhook-probe.js';
 import { CLUSTER_COLLECTORS } from '../cluster/collectors.js';
 import { skipOnManagedControlPlane } from '../cluster/node-checks-on-managed.js';
 
@@ -13,5 +14,6 @@ export const COLLECTORS: { [K in FactKey]: Collector<K> } = {
   policy: policyCollector,
   webhookConfig: webhookConfigCollector,
   auditPaths: auditPathsCollector,
+  webhookProbe: webhookProbeCollector,
   ...CLUSTER_COLLECTORS,
 };
