@@ -66,9 +66,20 @@ export interface Apiserver {
   stop(): Promise<void>;
 }
 
+export interface ApiserverOptions {
+  /** AlwaysAllow by default; RBAC for tests of refusals (TOKEN stays system:masters). */
+  authorizationMode?: 'AlwaysAllow' | 'RBAC';
+  /** More token-file users, name -> token, in no group: under RBAC they may do nothing until granted. */
+  users?: Record<string, string>;
+  /** The audit policy; by default configmap creates at Metadata. */
+  policy?: string;
+  /** Appended to the command line (a later flag wins, as in pflag). */
+  flags?: string[];
+}
+
 /** Starts kube-apiserver with `webhookKubeconfig` as --audit-webhook-config-file. Retries are made
  * fast (initial backoff 100 ms, 5 steps) so a failing webhook is logged within about a second. */
-export async function startApiserver(etcd: Etcd, webhookKubeconfig: string): Promise<Apiserver> {
+export async function startApiserver(etcd: Etcd, webhookKubeconfig: string, opts: ApiserverOptions = {}): Promise<Apiserver> {
   const dir = await mkdtemp(join(tmpdir(), 'prisma-audit-apiserver-'));
   const serving = makeChain({ name: 'Apiserver' });
   const sa = newKeyPair();
@@ -84,8 +95,8 @@ export async function startApiserver(etcd: Etcd, webhookKubeconfig: string): Pro
     writeFile(files.cert, serving.leaf.cert + serving.intermediate.cert),
     writeFile(files.key, serving.leaf.key.privateKeyPem),
     writeFile(files.sa, sa.privateKeyPem),
-    writeFile(files.tokens, `${TOKEN},admin,1,"system:masters"\n`),
-    writeFile(files.policy, POLICY),
+    writeFile(files.tokens, [`${TOKEN},admin,1,"system:masters"`, ...Object.entries(opts.users ?? {}).map(([user, token], i) => `${token},${user},${i + 2}`), ''].join('\n')),
+    writeFile(files.policy, opts.policy ?? POLICY),
     writeFile(files.webhook, webhookKubeconfig),
   ]);
   const port = await freePort();
@@ -104,12 +115,13 @@ export async function startApiserver(etcd: Etcd, webhookKubeconfig: string): Pro
     `--service-account-signing-key-file=${files.sa}`,
     '--service-account-issuer=https://kubernetes.default.svc',
     '--service-cluster-ip-range=10.96.0.0/24',
-    '--authorization-mode=AlwaysAllow',
+    `--authorization-mode=${opts.authorizationMode ?? 'AlwaysAllow'}`,
     '--enable-priority-and-fairness=false',
     `--audit-policy-file=${files.policy}`,
     `--audit-webhook-config-file=${files.webhook}`,
     '--audit-webhook-batch-max-wait=1s',
     '--audit-webhook-initial-backoff=100ms',
+    ...(opts.flags ?? []),
   ]);
   const base = `https://127.0.0.1:${port}`;
   const headers = { authorization: `Bearer ${TOKEN}` };

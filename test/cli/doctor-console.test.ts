@@ -35,7 +35,7 @@ describe('doctor --console', () => {
   beforeAll(async () => {
     fakeConsole = await startFakeConsole();
     caFile = join(await mkdtemp(join(tmpdir(), 'prisma-ca-')), 'ca.pem');
-    await writeFile(caFile, fakeConsole.cert.cert);
+    await writeFile(caFile, fakeConsole.caPem);
   });
   afterAll(() => fakeConsole.close());
 

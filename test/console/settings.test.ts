@@ -31,7 +31,7 @@ describe('prismaSettings collector', () => {
     [selfHosted, saas] = await Promise.all([startFakeConsole(), startFakeConsole('/us-2-158254964')]);
     const dir = await mkdtemp(join(tmpdir(), 'prisma-console-'));
     [caFile, saasCa] = [join(dir, 'ca.pem'), join(dir, 'saas-ca.pem')];
-    await Promise.all([writeFile(caFile, selfHosted.cert.cert), writeFile(saasCa, saas.cert.cert)]);
+    await Promise.all([writeFile(caFile, selfHosted.caPem), writeFile(saasCa, saas.caPem)]);
   });
   afterAll(async () => {
     await Promise.all([selfHosted.close(), saas.close()]);
@@ -69,7 +69,7 @@ describe('prismaSettings collector', () => {
   it('reports an untrusted certificate as io, with the --console-ca hint', async () => {
     const error = await failure(target({ caFile: null }));
     expect(error.reason).toBe('io');
-    expect(error.message).toMatch(/self.signed certificate/i);
+    expect(error.message).toMatch(/UNABLE_TO_GET_ISSUER_CERT_LOCALLY: unable to get local issuer certificate/);
     expect(error.hint).toContain('--console-ca');
   });
 

@@ -1,8 +1,8 @@
-// A loopback HTTPS stand-in for the Prisma Cloud console: GET /api/v1/settings/kubernetes-audit
+// A loopback HTTPS stand-in for the Prisma Cloud console (test PKI: root -> intermediate -> leaf): GET /api/v1/settings/kubernetes-audit
 // with Bearer auth, under an optional SaaS tenant prefix. It records every request it is sent.
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { selfSignedServerCert, type ServerCert } from './self-signed.js';
+import { makeChain } from './pki.js';
 
 export const GOOD_TOKEN = 'console-token-d4e5f6a7b8';
 export const EMPTY_TOKEN = 'console-token-empty-settings';
@@ -10,16 +10,17 @@ export const SUFFIX = 'Rov4TLMx1UiaJuP99OyulwQVUT0=';
 
 export interface FakeConsole {
   url: string;
-  cert: ServerCert;
+  /** PEM of the root CA a client must trust (--console-ca). */
+  caPem: string;
   requests: { method: string; url: string }[];
   close(): Promise<void>;
 }
 
 /** `prefix` is the SaaS tenant segment ('' for a self-hosted console); /hang never answers. */
 export async function startFakeConsole(prefix = ''): Promise<FakeConsole> {
-  const cert = selfSignedServerCert();
+  const chain = makeChain({ name: 'Console' });
   const requests: FakeConsole['requests'] = [];
-  const server: Server = createServer({ cert: cert.cert, key: cert.key }, (req, res) => {
+  const server: Server = createServer({ cert: chain.leaf.cert + chain.intermediate.cert, key: chain.leaf.key.privateKeyPem }, (req, res) => {
     requests.push({ method: req.method ?? '', url: req.url ?? '' });
     if (req.url?.startsWith('/hang')) return;
     if (req.method !== 'GET' || req.url !== `${prefix}/api/v1/settings/kubernetes-audit`) return void res.writeHead(404).end();
@@ -32,7 +33,7 @@ export async function startFakeConsole(prefix = ''): Promise<FakeConsole> {
   const { port } = server.address() as AddressInfo;
   return {
     url: `https://127.0.0.1:${port}${prefix}`,
-    cert,
+    caPem: chain.root.cert,
     requests,
     close: () =>
       new Promise<void>((resolve) => {
