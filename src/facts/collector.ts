@@ -18,6 +18,10 @@ export interface CollectContext {
   kube?: KubeAccess | null;
   /** --console: the Prisma console whose settings are read; absent or null when not asked for. */
   console?: ConsoleTarget | null;
+  /** --since: how far back to read the kubelet journal (default 24h). */
+  since?: string;
+  /** --log-file (repeatable): saved logs to scan besides the node's own. */
+  logFiles?: string[];
 }
 
 /** A known failure to gather a fact; carries the reason that decides skip vs unknown. */

@@ -5,6 +5,7 @@ import { apiserverCollector } from './apiserver.js';
 import { auditPathsCollector, policyCollector, webhookConfigCollector } from './audit-files.js';
 import { manifestsDirCollector } from './manifests-dir.js';
 import { webhookProbeCollector } from './webhook-probe.js';
+import { nodeLogsCollector } from './node-logs.js';
 import { CLUSTER_COLLECTORS } from '../cluster/collectors.js';
 import { skipOnManagedControlPlane } from '../cluster/node-checks-on-managed.js';
 
@@ -15,5 +16,6 @@ export const COLLECTORS: { [K in FactKey]: Collector<K> } = {
   webhookConfig: webhookConfigCollector,
   auditPaths: auditPathsCollector,
   webhookProbe: webhookProbeCollector,
+  nodeLogs: nodeLogsCollector,
   ...CLUSTER_COLLECTORS,
 };

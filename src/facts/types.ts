@@ -2,6 +2,7 @@
 import type { Fact } from '../engine/types.js';
 import type { ClusterFacts } from '../cluster/types.js';
 import type { ProbeResult } from '../io/probe.js';
+import type { NodeLogs } from '../logs/types.js';
 
 export type Distribution = 'kubeadm' | 'kops' | 'rke2' | 'k3s' | 'microk8s' | 'openshift' | 'unknown';
 
@@ -187,6 +188,7 @@ export interface Facts extends ClusterFacts {
   webhookConfig: Fact<ParsedFile>;
   auditPaths: Fact<AuditPath[]>;
   webhookProbe: Fact<WebhookProbe>;
+  nodeLogs: Fact<NodeLogs>;
 }
 
 export type FactKey = keyof Facts;

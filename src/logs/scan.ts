@@ -12,8 +12,10 @@ import type { LogFormat } from './types.js';
 export const LINE_CAP = 64 * 1024;
 /** Characters of a line the patterns see: the `.*` in them make a pathological line cost
  * O(length²), and the CRI runtime splits lines at 16 KiB anyway. */
-export const MATCH_CAP = 16 * 1024;
+const MATCH_CAP = 16 * 1024;
 const SAMPLE_CAP = 2000;
+/** How many lines may precede the first line with a time (headers, a cobra `Error:` line). */
+const FIRST_LINES = 50;
 const NL = 0x0a;
 
 const ANCHORS = [...new Set([...SIGNATURES.flatMap((s) => s.anchors), ...START_MARKER.anchors])];
@@ -46,7 +48,7 @@ export interface ScanOptions {
   format?: LogFormat;
 }
 
-export async function scanLog(input: AsyncIterable<Buffer | string>, opts: ScanOptions): Promise<ScanResult> {
+export async function scanLog(input: AsyncIterable<Buffer | string> | Iterable<Buffer | string>, opts: ScanOptions): Promise<ScanResult> {
   const scanner = new LogScanner(opts);
   for await (const chunk of input) scanner.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   return scanner.finish();
@@ -60,7 +62,8 @@ interface PendingLine {
 
 class LogScanner {
   private format: LogFormat | null;
-  private formatKnown: boolean;
+  /** Until a line other than blanks and journal comments is seen, each chunk is looked at again. */
+  private firstLineRead = false;
   private carry: Buffer[] = [];
   private carryLen = 0;
   /** Fragments of a CRI line split into `P` lines, waiting for the closing `F` line. */
@@ -69,10 +72,11 @@ class LogScanner {
   private readonly counts = new Map<string, SignatureCount>();
   private firstTime: number | null = null;
   private lastStart: number | null = null;
+  /** Time of the last line of the previous chunk, for plain logs. */
+  private lastLineTime: number | null = null;
 
   constructor(private readonly opts: ScanOptions) {
     this.format = opts.format ?? null;
-    this.formatKnown = false;
   }
 
   push(chunk: Buffer): void {
@@ -119,24 +123,29 @@ class LogScanner {
 
   /** [start, end) holds complete lines separated by newlines. */
   private scanRegion(buf: Buffer, start: number, end: number): void {
-    if (!this.formatKnown) this.readFirstLine(buf, start, end);
+    if (!this.firstLineRead) this.readFirstLine(buf, start, end);
     const hits = SEARCH.find(buf, start, end);
     const splitLines = this.format === 'cri' && (this.pending !== null || hits.some((hit) => isPartialMarker(hit.literal)));
     if (splitLines) this.scanEveryLine(buf, start, end);
     else this.scanCandidates(buf, start, end, hits);
+    // A plain log's next chunk may open with an `Error:` line whose time is this chunk's last one.
+    if (this.format === 'plain') this.lastLineTime = this.previousLineTime(buf, start, end + 1) ?? this.lastLineTime;
   }
 
+  /** Detects the format from the first non-empty line that is not a journal comment (`-- Logs
+   * begin ...`), and finds the first line with a time among the first lines. */
   private readFirstLine(buf: Buffer, start: number, end: number): void {
-    for (let ls = start; ls < end; ) {
+    let looked = 0;
+    for (let ls = start; ls < end && looked < FIRST_LINES; ) {
       const le = lineEnd(buf, ls, end);
       const text = decode(buf, ls, le);
-      if (text.trim() !== '') {
-        this.format ??= detectFormat(text);
-        this.firstTime = parseLine(this.format, text, this.opts.now).time;
-        this.formatKnown = true;
-        return;
-      }
       ls = le + 1;
+      if (text.trim() === '' || text.startsWith('-- ')) continue;
+      looked++;
+      this.firstLineRead = true;
+      this.format ??= detectFormat(text);
+      this.firstTime = parseLine(this.format, text, this.opts.now).time;
+      if (this.firstTime !== null) break;
     }
   }
 
@@ -148,16 +157,21 @@ class LogScanner {
       const ls = Math.max(start, buf.lastIndexOf(NL, at) + 1);
       done = lineEnd(buf, at, end);
       const raw = decode(buf, ls, done);
-      const parts = parseLine(this.format!, raw, this.opts.now);
+      const parts = parseLine(this.lineFormat(), raw, this.opts.now);
       this.matchLine(parts.message, parts.time ?? this.previousLineTime(buf, start, ls), raw);
     }
   }
 
   /** An `Error:` line carries no time of its own; the klog line before it does. */
   private previousLineTime(buf: Buffer, start: number, ls: number): number | null {
-    if (ls <= start) return null;
+    if (ls <= start) return this.lastLineTime;
     const ps = Math.max(start, buf.lastIndexOf(NL, ls - 2) + 1);
-    return parseLine(this.format!, decode(buf, ps, ls - 1), this.opts.now).time;
+    return parseLine(this.lineFormat(), decode(buf, ps, ls - 1), this.opts.now).time;
+  }
+
+  /** Lines before the first real one (journal comments) are read as plain. */
+  private lineFormat(): LogFormat {
+    return this.format ?? 'plain';
   }
 
   /** The slow path, for CRI chunks with split lines: joins `P` fragments up to the `F` line. */
@@ -173,6 +187,7 @@ class LogScanner {
     const parts = parseLine('cri', raw, this.opts.now);
     if (this.pending) {
       this.pending.message = capped(this.pending.message + parts.message);
+      this.pending.raw = capped(this.pending.raw + parts.message);
       if (!parts.partial) this.flushPending();
       return;
     }
@@ -188,7 +203,7 @@ class LogScanner {
 
   private matchLine(message: string, time: number | null, raw: string): void {
     const text = message.length > MATCH_CAP ? message.slice(0, MATCH_CAP) : message;
-    if (time !== null && START_MARKER.pattern.test(text)) this.lastStart = Math.max(this.lastStart ?? time, time);
+    if (START_MARKER.pattern.test(text)) this.lastStart = latest(this.lastStart, time);
     for (const signature of matchSignatures(text)) this.record(signature.id, time, raw);
   }
 
@@ -199,10 +214,8 @@ class LogScanner {
       return;
     }
     seen.count++;
-    if (time !== null) {
-      seen.first = seen.first === null ? time : Math.min(seen.first, time);
-      seen.last = seen.last === null ? time : Math.max(seen.last, time);
-    }
+    seen.first = earliest(seen.first, time);
+    seen.last = latest(seen.last, time);
   }
 }
 
@@ -224,3 +237,22 @@ function capped(text: string): string {
 function hasAnchor(message: string): boolean {
   return ANCHORS.some((anchor) => message.includes(anchor));
 }
+
+/** One result for two streams of the same source (a command's stdout and stderr). */
+export function mergeScans(a: ScanResult, b: ScanResult): ScanResult {
+  const counts = new Map(a.counts);
+  for (const [id, seen] of b.counts) {
+    const other = counts.get(id);
+    counts.set(id, other ? { count: other.count + seen.count, first: earliest(other.first, seen.first), last: latest(other.last, seen.last), sample: other.sample } : seen);
+  }
+  return {
+    format: a.format,
+    bytes: a.bytes + b.bytes,
+    counts,
+    firstTime: earliest(a.firstTime, b.firstTime),
+    lastStart: latest(a.lastStart, b.lastStart),
+  };
+}
+
+const earliest = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.min(a, b));
+const latest = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.max(a, b));

@@ -5,8 +5,10 @@
 import type { Signature } from './types.js';
 
 /** Lines are matched after klog's structured quoting is undone (`\"` -> `"`), so one pattern covers
- * both `Error: <msg>` (1.20) and `"command failed" err="<msg>"` (newer). */
-const STARTUP = ['Error: ', 'command failed'];
+ * both `Error: <msg>` (1.20) and `"command failed" err="<msg>"` (newer). Anchors name the message,
+ * not that wrapper: the prefilter skips ahead by the shortest anchor, so long anchors make it fast. */
+const POLICY_LOAD = ['audit policy file'];
+const WEBHOOK_INIT = ['audit webhook'];
 const DELIVERY = ['audit plugin'];
 const KUBELET_PARSE = ['manifest file', 'config file', 'parse as pod'];
 
@@ -18,7 +20,7 @@ export const SIGNATURES: readonly Signature[] = [
   // Dynamic audit (AuditSink) leftovers: removed in 1.19, each one stops the apiserver.
   {
     id: 'dynamic-audit-flag',
-    anchors: STARTUP,
+    anchors: ['audit-dynamic-configuration'],
     pattern: ere('unknown flag: --audit-dynamic-configuration'),
     meaning: 'the removed --audit-dynamic-configuration flag is still set',
     implicates: 'dynamic-audit-leftovers',
@@ -27,7 +29,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: 'dynamic-audit-feature-gate',
-    anchors: STARTUP,
+    anchors: ['DynamicAuditing'],
     pattern: ere('unrecognized feature gate: DynamicAuditing'),
     meaning: 'the removed DynamicAuditing feature gate is still set',
     implicates: 'dynamic-audit-leftovers',
@@ -36,7 +38,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: 'dynamic-audit-api-group',
-    anchors: STARTUP,
+    anchors: ['auditregistration'],
     pattern: ere('unknown api groups.*auditregistration\\.k8s\\.io'),
     meaning: 'the removed auditregistration.k8s.io API group is still enabled in --runtime-config',
     implicates: 'dynamic-audit-leftovers',
@@ -46,7 +48,7 @@ export const SIGNATURES: readonly Signature[] = [
   // Audit policy file, read once at startup.
   {
     id: 'policy-file-missing',
-    anchors: STARTUP,
+    anchors: POLICY_LOAD,
     pattern: ere('loading audit policy file: failed to read file path .*no such file or directory'),
     meaning: 'the apiserver cannot find the audit policy file inside its container',
     implicates: 'audit-files-mounted',
@@ -55,7 +57,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: 'policy-file-is-directory',
-    anchors: STARTUP,
+    anchors: POLICY_LOAD,
     pattern: ere('loading audit policy file: failed to read file path .*is a directory'),
     meaning: 'the audit policy path is a directory (a hostPath of type DirectoryOrCreate made it)',
     implicates: 'audit-files-mounted',
@@ -64,7 +66,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: 'policy-file-permission',
-    anchors: STARTUP,
+    anchors: POLICY_LOAD,
     pattern: ere('loading audit policy file: .*permission denied'),
     meaning: 'the apiserver may not read the audit policy file',
     implicates: 'audit-files-readable',
@@ -73,7 +75,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: 'policy-version-refused',
-    anchors: STARTUP,
+    anchors: POLICY_LOAD,
     pattern: ere('loading audit policy file: failed decoding: no kind "Policy" is registered'),
     meaning: 'the policy apiVersion is not accepted (audit.k8s.io/v1beta1 and v1alpha1 fail from 1.24 on)',
     implicates: 'audit-policy-valid',
@@ -82,7 +84,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: 'policy-yaml-invalid',
-    anchors: STARTUP,
+    anchors: POLICY_LOAD,
     pattern: ere('loading audit policy file: failed decoding: .*yaml: '),
     meaning: 'the audit policy file is not valid YAML',
     implicates: 'audit-policy-valid',
@@ -91,7 +93,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: 'policy-no-rules',
-    anchors: STARTUP,
+    anchors: POLICY_LOAD,
     pattern: ere('loaded illegal policy with 0 rules'),
     meaning: 'the audit policy has no rules',
     implicates: 'audit-policy-valid',
@@ -100,7 +102,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: 'policy-field-invalid',
-    anchors: STARTUP,
+    anchors: POLICY_LOAD,
     pattern: ere('loading audit policy file: .*(Unsupported value|Required value|Invalid value|unknown group version)'),
     meaning: 'a field of the audit policy is invalid (level, stage, group, non-resource URL)',
     implicates: 'audit-policy-valid',
@@ -109,13 +111,22 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: 'policy-load-failed',
-    anchors: STARTUP,
+    anchors: POLICY_LOAD,
     pattern: ere('loading audit policy file: '),
     meaning: 'the apiserver could not load the audit policy file',
     implicates: 'audit-policy-valid',
     fix: 'Read the error text; validate the policy with `prisma-audit explain audit-policy-valid`.',
     severity: 'fatal',
     generic: true,
+  },
+  {
+    id: 'policy-flag-missing',
+    anchors: ['No audit policy file provided'],
+    pattern: ere('No audit policy file provided, no events will be recorded for webhook backend'),
+    meaning: 'there is no --audit-policy-file, so the webhook is silently never built (logged only at -v=2 or more)',
+    implicates: 'audit-policy-flag',
+    fix: 'Add --audit-policy-file=<policy> next to --audit-webhook-config-file; the webhook needs both.',
+    severity: 'error',
   },
   {
     id: 'policy-version-deprecated',
@@ -138,7 +149,7 @@ export const SIGNATURES: readonly Signature[] = [
   // Webhook kubeconfig, read once at startup (wrapped in "initializing audit webhook: ").
   {
     id: 'webhook-config-missing',
-    anchors: STARTUP,
+    anchors: WEBHOOK_INIT,
     pattern: ere('initializing audit webhook: stat .*no such file or directory'),
     meaning: 'the apiserver cannot find the webhook kubeconfig inside its container',
     implicates: 'audit-files-mounted',
@@ -147,7 +158,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: 'webhook-config-is-directory',
-    anchors: STARTUP,
+    anchors: WEBHOOK_INIT,
     pattern: ere('initializing audit webhook: error loading config file .*is a directory'),
     meaning: 'the webhook config path is a directory (a hostPath of type DirectoryOrCreate made it)',
     implicates: 'audit-files-mounted',
@@ -156,7 +167,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: 'webhook-config-permission',
-    anchors: STARTUP,
+    anchors: WEBHOOK_INIT,
     pattern: ere('initializing audit webhook: .*permission denied'),
     meaning: 'the apiserver may not read the webhook config or its CA file',
     implicates: 'audit-files-readable',
@@ -165,7 +176,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: 'webhook-ca-data-not-base64',
-    anchors: STARTUP,
+    anchors: WEBHOOK_INIT,
     pattern: ere('illegal base64 data at input byte'),
     meaning: 'certificate-authority-data is not one line of base64 (raw PEM, or wrapped at 76 columns)',
     implicates: 'webhook-ca-data',
@@ -174,7 +185,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: 'webhook-no-server',
-    anchors: STARTUP,
+    anchors: WEBHOOK_INIT,
     pattern: ere('no server found for cluster'),
     meaning: 'the webhook kubeconfig has an empty `server:` (the guide\'s $webhookurl was unset)',
     implicates: 'webhook-url',
@@ -183,7 +194,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: 'webhook-no-configuration',
-    anchors: STARTUP,
+    anchors: WEBHOOK_INIT,
     pattern: ere('no configuration has been provided'),
     meaning: 'the webhook kubeconfig is empty or its context and cluster names do not line up',
     implicates: 'webhook-config-valid',
@@ -192,7 +203,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: 'webhook-context-not-found',
-    anchors: STARTUP,
+    anchors: WEBHOOK_INIT,
     pattern: ere('context was not found for specified context'),
     meaning: 'current-context names a context that does not exist',
     implicates: 'webhook-config-valid',
@@ -201,7 +212,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: 'webhook-ca-file-and-data',
-    anchors: STARTUP,
+    anchors: WEBHOOK_INIT,
     pattern: ere('certificate-authority-data and certificate-authority are both specified'),
     meaning: 'both certificate-authority and certificate-authority-data are set, which is fatal',
     implicates: 'webhook-ca-data',
@@ -210,7 +221,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: 'webhook-ca-file-unreadable',
-    anchors: STARTUP,
+    anchors: WEBHOOK_INIT,
     pattern: ere('unable to read certificate-authority .* due to '),
     meaning: 'the CA file the webhook kubeconfig names cannot be read inside the container',
     implicates: 'audit-files-mounted',
@@ -219,7 +230,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: 'webhook-insecure-with-ca',
-    anchors: STARTUP,
+    anchors: WEBHOOK_INIT,
     pattern: ere('specifying a root certificates file with the insecure flag is not allowed'),
     meaning: 'insecure-skip-tls-verify is set together with a CA',
     implicates: 'webhook-ca-data',
@@ -228,7 +239,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: 'webhook-ca-not-pem',
-    anchors: STARTUP,
+    anchors: WEBHOOK_INIT,
     pattern: ere('unable to load root certificates|no valid certificate authority data seen'),
     meaning: 'certificate-authority-data decodes but is not a PEM certificate (double base64 or DER); fatal since 1.22',
     implicates: 'webhook-ca-data',
@@ -237,7 +248,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: 'webhook-host-invalid',
-    anchors: STARTUP,
+    anchors: WEBHOOK_INIT,
     pattern: ere('host must be a URL or a host:port pair'),
     meaning: 'the webhook server URL has no scheme but has a path',
     implicates: 'webhook-url',
@@ -246,7 +257,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: 'webhook-config-unparsable',
-    anchors: STARTUP,
+    anchors: WEBHOOK_INIT,
     pattern: ere('initializing audit webhook: error loading config file'),
     meaning: 'the webhook kubeconfig is not valid YAML or has fields of the wrong type',
     implicates: 'webhook-config-valid',
@@ -256,7 +267,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: 'webhook-init-failed',
-    anchors: STARTUP,
+    anchors: WEBHOOK_INIT,
     pattern: ere('initializing audit webhook: '),
     meaning: 'the apiserver could not build the audit webhook from its kubeconfig',
     implicates: 'webhook-config-valid',
@@ -267,7 +278,7 @@ export const SIGNATURES: readonly Signature[] = [
   // Audit flags rejected at startup.
   {
     id: 'webhook-mode-invalid',
-    anchors: STARTUP,
+    anchors: WEBHOOK_INIT,
     pattern: ere('invalid audit webhook mode'),
     meaning: '--audit-webhook-mode has a value other than batch, blocking or blocking-strict',
     implicates: 'audit-webhook-mode',
@@ -276,7 +287,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: 'webhook-flag-invalid',
-    anchors: STARTUP,
+    anchors: ['invalid audit'],
     pattern: ere('invalid audit (batch|truncate) webhook'),
     meaning: 'an --audit-webhook-batch-* or --audit-webhook-truncate-* value is out of range',
     implicates: 'audit-webhook-flag',
@@ -285,7 +296,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: 'audit-log-flag-invalid',
-    anchors: STARTUP,
+    anchors: ['invalid audit', '--audit-log-max'],
     pattern: ere('invalid audit (log|batch log|truncate log)|--audit-log-max(age|backup|size) can.t be a negative'),
     meaning: 'an --audit-log-* flag value is invalid',
     implicates: 'audit-log-path',
@@ -294,7 +305,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: 'audit-flag-unknown',
-    anchors: STARTUP,
+    anchors: ['unknown flag: --audit'],
     pattern: ere('unknown flag: --audit-(policy-file|webhook)'),
     meaning: 'the audit flags were given to a process that is not kube-apiserver (for example the MicroK8s kubelite file)',
     implicates: 'apiserver-manifest',
@@ -451,7 +462,8 @@ export const SIGNATURES: readonly Signature[] = [
   {
     id: 'apiserver-manifest-unparsable',
     anchors: KUBELET_PARSE,
-    pattern: ere('(process manifest file|process config file).*kube-apiserver'),
+    // The path right before `: couldn't parse`; a broken `kube-apiserver.yaml.bak` is not the manifest.
+    pattern: ere('(process manifest file|process config file).*kube-apiserver\\.(yaml|manifest): '),
     meaning: 'the kubelet cannot parse the kube-apiserver manifest, so the apiserver is not (re)started',
     implicates: 'apiserver-manifest',
     fix: 'Fix the YAML of the apiserver manifest at the line the kubelet names (indentation of the added flags and mounts).',

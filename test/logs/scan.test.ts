@@ -53,6 +53,15 @@ describe('scanLog on the real kube-apiserver 1.20.2 failures', () => {
     for (const [id, check] of Object.entries(IMPLICATES)) expect(SIGNATURES.find((s) => s.id === id)?.implicates).toBe(check);
   });
 
+  it('finds the first line past journal comments that come in a chunk of their own', async () => {
+    const chunks = ['-- Logs begin at Thu 2026-11-26 00:00:00 UTC. --\n', '2026-11-27T07:01:00+0000 node1 kubelet[812]: I1127 started\n'];
+    for (const format of [undefined, 'journal-iso' as const]) {
+      const result = await scanLog(chunks, format ? { now: NOW, format } : { now: NOW });
+      expect(result.format).toBe('journal-iso');
+      expect(result.firstTime).toBe(Date.parse('2026-11-27T07:01:00Z'));
+    }
+  });
+
   it('detects the format and reads the line times', async () => {
     const { lines } = fixtureLogs().find((f) => f.name === 'policy-missing')!;
     const detected = await Promise.all(Object.entries(FORMATS).map(async ([name, wrap]) => [name, (await scanLog([wrap(lines)], { now: NOW })).format]));
@@ -64,7 +73,11 @@ describe('scanLog on the real kube-apiserver 1.20.2 failures', () => {
       'journal-short': 'journal-short',
       'command-failed': 'plain',
     });
-    const plain = await scanLog([FORMATS.plain!(lines)], { now: NOW });
+    // In one chunk and in 7-byte chunks, where the line before is gone by the time `Error:` is read.
+    const plainText = FORMATS.plain!(lines);
+    const chunked = await scanLog(plainText.match(/[\s\S]{1,7}/g)!, { now: NOW });
+    expect(new Date(chunked.counts.get('policy-file-missing')!.last!).toISOString()).toBe('2026-11-27T06:55:35.842Z');
+    const plain = await scanLog([plainText], { now: NOW });
     // The `Error:` line has no time of its own: it takes the klog time of the line before it.
     expect(new Date(plain.counts.get('policy-file-missing')!.last!).toISOString()).toBe('2026-11-27T06:55:35.842Z');
     expect(new Date(plain.lastStart!).toISOString()).toBe('2026-11-27T06:55:35.842Z');
