@@ -15,12 +15,7 @@ export const LIMIT_BYTES = 4 * 1024 * 1024;
 const NEED = 'get pods/log in kube-system';
 
 export async function hitsOf(text: string, now: Date): Promise<PodLogHit[]> {
-  const result = await scanLog(
-    (async function* () {
-      yield text;
-    })(),
-    { now },
-  );
+  const result = await scanLog([text], { now });
   return [...result.counts.entries()].flatMap(([id, c]) => {
     const sig = SIGNATURES.find((s) => s.id === id);
     return sig ? [{ signature: id, severity: sig.severity, count: c.count, sample: c.sample, meaning: sig.meaning, implicates: sig.implicates, fix: sig.fix }] : [];
