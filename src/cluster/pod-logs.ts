@@ -3,10 +3,11 @@
 import type { Collector } from '../facts/collector.js';
 import { factFailure } from '../facts/collector.js';
 import { scanLog } from '../logs/scan.js';
-import { SIGNATURES } from '../logs/signatures.js';
+import { summarizeNodeLogs } from '../logs/summarize.js';
+import type { LogHit, LogSourceReport } from '../logs/types.js';
 import type { KubeClient } from './client.js';
 import { call, kubeClient, refusal, statusMessage } from './api.js';
-import type { ApiserverPod, ApiserverPodLogs, ContainerLogRead, PodLogHit } from './types.js';
+import type { ApiserverPod, ApiserverPodLogs, ContainerLogRead } from './types.js';
 
 /** A crash-looping apiserver prints its fatal error in the last lines; 5000 lines cover a
  * verbose startup without pulling a day of request logs. */
@@ -14,12 +15,11 @@ export const TAIL_LINES = 5000;
 export const LIMIT_BYTES = 4 * 1024 * 1024;
 const NEED = 'get pods/log in kube-system';
 
-export async function hitsOf(text: string, now: Date): Promise<PodLogHit[]> {
-  const result = await scanLog([text], { now });
-  return [...result.counts.entries()].flatMap(([id, c]) => {
-    const sig = SIGNATURES.find((s) => s.id === id);
-    return sig ? [{ signature: id, severity: sig.severity, count: c.count, sample: c.sample, meaning: sig.meaning, implicates: sig.implicates, fix: sig.fix }] : [];
-  });
+/** The signatures in one container log, as the node-log summary reports them (source = the pod log). */
+export async function hitsOf(source: string, text: string, now: Date): Promise<LogHit[]> {
+  const scan = await scanLog([text], { now });
+  const report: LogSourceReport = { name: source, kind: 'pod-log', state: 'used', reason: null, format: scan.format, bytes: scan.bytes };
+  return summarizeNodeLogs([{ report, scan, starts: [] }], null).hits;
 }
 
 async function readAttempt(client: KubeClient, pod: ApiserverPod, attempt: ContainerLogRead['attempt'], now: Date): Promise<ContainerLogRead> {
@@ -32,7 +32,7 @@ async function readAttempt(client: KubeClient, pod: ApiserverPod, attempt: Conta
     const reason = attempt === 'previous' && res.status === 400 ? 'no previous container attempt' : `the API server answered ${res.status}: ${statusMessage(res.body)}`;
     return { attempt, bytes: null, truncated: false, reason, hits: [] };
   }
-  return { attempt, bytes: Buffer.byteLength(res.body), truncated: res.truncated, reason: null, hits: await hitsOf(res.body, now) };
+  return { attempt, bytes: Buffer.byteLength(res.body), truncated: res.truncated, reason: null, hits: await hitsOf(`pods/log kube-system/${pod.pod} (${attempt})`, res.body, now) };
 }
 
 export const apiserverPodLogsCollector: Collector<'apiserverPodLogs'> = {

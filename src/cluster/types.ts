@@ -1,7 +1,7 @@
 // Plain-JSON shapes of what cluster mode gathers through the Kubernetes API and the Prisma console.
 import type { Fact } from '../engine/types.js';
 import type { ApiserverConfig, AuditPath } from '../facts/types.js';
-import type { Severity } from '../logs/types.js';
+import type { LogHit } from '../logs/types.js';
 
 export interface KubeApiInfo {
   server: string;
@@ -33,16 +33,6 @@ export interface ClusterApiservers {
   pods: ApiserverPod[];
 }
 
-export interface PodLogHit {
-  signature: string;
-  severity: Severity;
-  count: number;
-  sample: string;
-  meaning: string;
-  implicates: string;
-  fix: string;
-}
-
 export interface ContainerLogRead {
   /** current or previous container attempt. */
   attempt: 'current' | 'previous';
@@ -50,7 +40,7 @@ export interface ContainerLogRead {
   bytes: number | null;
   truncated: boolean;
   reason: string | null;
-  hits: PodLogHit[];
+  hits: LogHit[];
 }
 
 export interface ApiserverPodLogs {

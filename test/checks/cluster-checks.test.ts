@@ -140,7 +140,7 @@ describe('managed-control-plane', () => {
 describe('apiserver-logs', () => {
   const logs = (reads: ApiserverPodLogs['reads']): Fact<ApiserverPodLogs[]> => ok([{ pod: 'kube-apiserver-a', node: 'a', reads }]);
   const read = (hits: ApiserverPodLogs['reads'][number]['hits'], attempt: 'current' | 'previous' = 'current') => ({ attempt, bytes: 100, truncated: false, reason: null, hits });
-  const hit = (severity: 'fatal' | 'error' | 'warning') => ({ signature: 's', severity, count: 2, sample: 'line', meaning: `a ${severity} thing`, implicates: 'webhook-url', fix: 'fix it' });
+  const hit = (severity: 'fatal' | 'error' | 'warning') => ({ signature: 's', source: 'pods/log kube-system/kube-apiserver-a (current)', firstSeen: null, lastSeen: null, severity, count: 2, sample: 'line', meaning: `a ${severity} thing`, implicates: 'webhook-url', fix: 'fix it' });
 
   it.each([
     ['clean', [read([])], 'pass'],

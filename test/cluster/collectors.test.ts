@@ -59,6 +59,7 @@ describe('apiserverPodLogs', () => {
     ]);
     expect(logs!.reads[1]).toEqual({ attempt: 'previous', bytes: null, truncated: false, reason: 'no previous container attempt', hits: [] });
     expect(logs!.reads[0]!.hits.map((h) => [h.severity, h.implicates])).toEqual([['error', 'webhook-tls-chain']]);
+    expect(logs!.reads[0]!.hits[0]!.source).toBe('pods/log kube-system/kube-apiserver-a (current)');
   });
 
   it('fails the fact with the exact RBAC need on 403', async () => {
