@@ -31,9 +31,9 @@ export const managedControlPlaneCollector: Collector<'managedControlPlane'> = {
   deps: ['kubeApi', 'clusterApiservers'],
   async collect(ctx, deps) {
     const client = await kubeClient(ctx.kube);
-    const api = await deps.fact('kubeApi');
+    // Concurrently: the node checks wait on this fact in cluster mode, within their own deadline.
+    const [api, pods] = await Promise.all([deps.fact('kubeApi'), deps.fact('clusterApiservers')]);
     if (!api.ok) throw factFailure(api.error.reason, api.error.message, api.error.hint);
-    const pods = await deps.fact('clusterApiservers');
     const [labels, groups] = await Promise.all([optional(() => nodeLabels(client)), optional(() => apiGroups(client))]);
     return detectManaged({
       server: api.value.server,
