@@ -4,6 +4,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -89,11 +91,11 @@ describe.skipIf(!present)('cluster mode against kube-apiserver 1.20.2', () => {
   let dir: string;
   const url = () => `https://127.0.0.1:${api.port}`;
 
-  async function admin(method: 'GET' | 'POST', path: string, body?: unknown): Promise<number> {
+  async function admin(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<number> {
     const res = await request(`${url()}${path}`, {
       method,
       dispatcher: insecure,
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     await res.body.dump();
@@ -195,6 +197,36 @@ describe.skipIf(!present)('cluster mode against kube-apiserver 1.20.2', () => {
     expect(logs.status).toBe('unknown');
     expect(logs.summary).toBe('no apiserver log could be read');
     expect(logs.evidence.some((e) => e.message.startsWith('node-a: current log not read: the API server answered'))).toBe(true);
+  });
+
+  it('reads current and previous logs through the API from a stand-in kubelet and scans them', async () => {
+    // The apiserver proxies pods/log to the kubelet at the node's address and kubelet port, and
+    // (without --kubelet-certificate-authority) does not verify its certificate.
+    const chain = makeChain({ name: 'Kubelet' });
+    const current = 'E1127 08:00:00.000000       1 metrics.go:109] Error in audit plugin \'webhook\' affecting 2 audit events: Post "https://console:8083/api/v1/kubernetes/webhook/x?timeout=30s": x509: certificate signed by unknown authority\n';
+    const previous = 'Error: unknown flag: --audit-dynamic-configuration\n';
+    const asked: string[] = [];
+    const kubelet = createServer({ cert: chain.leaf.cert + chain.intermediate.cert, key: chain.leaf.key.privateKeyPem }, (req, res) => {
+      asked.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(req.url?.includes('previous=true') ? previous : current);
+    });
+    await new Promise<void>((resolve) => kubelet.listen(0, '127.0.0.1', resolve));
+    const port = (kubelet.address() as AddressInfo).port;
+    try {
+      for (const node of ['node-a', 'node-b', 'node-c']) {
+        const status = { status: { addresses: [{ type: 'InternalIP', address: '127.0.0.1' }], daemonEndpoints: { kubeletEndpoint: { Port: port } } } };
+        expect(await admin('PATCH', `/api/v1/nodes/${node}/status`, status)).toBe(200);
+      }
+      const logs = (await doctor(ADMIN_TOKEN, undefined, ['apiserver-logs']))['apiserver-logs']!;
+      expect(logs.status).toBe('fail');
+      expect(logs.summary).toBe('node-a (previous log): the removed --audit-dynamic-configuration flag is still set (1x; see dynamic-audit-leftovers)');
+      expect(logs.evidence.map((e) => e.message)).toContain('node-b: current log, ' + current.length + ' bytes, 1 known signature(s)');
+      expect(asked).toContain('/containerLogs/kube-system/kube-apiserver-node-a/kube-apiserver?limitBytes=4194304&tailLines=5000');
+      expect(asked).toContain('/containerLogs/kube-system/kube-apiserver-node-a/kube-apiserver?limitBytes=4194304&previous=true&tailLines=5000');
+    } finally {
+      kubelet.closeAllConnections();
+      kubelet.close();
+    }
   });
 
   it('proves delivery with a canary: the event counter rises, the webhook receives the write', async () => {
