@@ -48,7 +48,10 @@ export const controlPlaneApiservers: Check = {
       return { status: 'skip', summary: `no kube-apiserver pod found (${selector}): managed control plane, k3s or an apiserver outside the cluster (see managed-control-plane)` };
     }
     const results = pods.flatMap((p) => judgePod(p, facts.now));
-    const evidence: Evidence[] = results.map((r) => ({ message: `${r.node}: ${r.check} ${r.finding.status}: ${r.finding.summary}` }));
+    const evidence: Evidence[] = [
+      ...pods.map((p) => ({ message: `${p.node}: pod ${p.pod} ${p.phase ?? 'phase unknown'}${p.restartCount ? `, ${p.restartCount} restart(s)` : ''}${p.lastTermination ? `, last attempt ended ${p.lastTermination} (see apiserver-logs)` : ''}` })),
+      ...results.map((r) => ({ message: `${r.node}: ${r.check} ${r.finding.status}: ${r.finding.summary}` })),
+    ];
     const worst = results.reduce((a, b) => (SEVERITY[b.finding.status] > SEVERITY[a.finding.status] ? b : a));
     const nodes = pods.map((p) => p.node).join(', ');
     if (SEVERITY[worst.finding.status] <= SEVERITY.pass) {

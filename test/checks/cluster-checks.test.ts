@@ -27,6 +27,7 @@ describe('control-plane-apiservers', () => {
     const f = evaluateSafely(controlPlaneApiservers, { clusterApiservers: apiservers(pod('a', [...GOOD_FLAGS, '--audit-log-path=-']), pod('b', ['--audit-log-path=-'])) }, NOW);
     expect(f.status).toBe('fail');
     expect(f.summary).toMatch(/^b: audit-policy-flag, b: audit-webhook-flag \(b: --audit-policy-file is not set in pod kube-system\/kube-apiserver-b \(node b\)/);
+    expect(f.evidence?.[0]).toEqual({ message: 'a: pod kube-apiserver-a Running, 3 restart(s), last attempt ended Error (exit code 1) (see apiserver-logs)' });
     expect(f.evidence).toContainEqual({ message: 'a: audit-webhook-flag pass: --audit-webhook-config-file=/etc/kubernetes/audit/webhook.yaml (pod kube-system/kube-apiserver-a (node a))' });
   });
 
@@ -119,7 +120,8 @@ describe('audit-delivery', () => {
 });
 
 describe('managed-control-plane', () => {
-  const managed = (m: ManagedControlPlane) => ({ managedControlPlane: ok(m) });
+  const kubeApi = ok({ server: 'https://10.0.0.1:6443', context: 'prod', source: '--kubeconfig /k', gitVersion: 'v1.28.3-eks-4f4795d' });
+  const managed = (m: ManagedControlPlane) => ({ kubeApi, managedControlPlane: ok(m) });
   it.each([
     ['eks', /CloudWatch/, /control-plane log type "audit"/],
     ['gke', /Cloud Logging/, /logging\.read/],
@@ -132,8 +134,10 @@ describe('managed-control-plane', () => {
     expect(f.remediation?.text).toContain('Defend > Access > Kubernetes');
   });
 
-  it('passes a self-managed control plane', () => {
-    expect(evaluateSafely(managedControlPlane, managed({ provider: null, signals: [] }), NOW).status).toBe('pass');
+  it('passes a self-managed control plane, saying which API server it asked', () => {
+    const f = evaluateSafely(managedControlPlane, managed({ provider: null, signals: [] }), NOW);
+    expect(f.status).toBe('pass');
+    expect(f.evidence).toEqual([{ message: 'API server https://10.0.0.1:6443 (v1.28.3-eks-4f4795d), context prod from --kubeconfig /k' }]);
   });
 });
 
