@@ -1,8 +1,7 @@
 // auditMetrics: the audit counters from GET /metrics and, with --canary, the proof that events flow:
 // one request the Prisma policy audits (create + delete a labelled ConfigMap), one batch interval,
 // then the counters again.
-import type { Collector, CollectContext } from '../facts/collector.js';
-import { FactFailure } from '../facts/collector.js';
+import { FactFailure, type CollectContext, type Collector } from '../facts/collector.js';
 import type { KubeClient } from './client.js';
 import { call, kubeClient, refusal } from './api.js';
 import { auditCounters, batchWaitMs, MAX_CANARY_WAIT_MS } from './metrics.js';

@@ -1,6 +1,5 @@
 // managedControlPlane: gathers the signals of a managed or operator-run control plane.
-import type { Collector } from '../facts/collector.js';
-import { FactFailure, factFailure } from '../facts/collector.js';
+import { FactFailure, factFailure, type Collector } from '../facts/collector.js';
 import type { KubeClient } from './client.js';
 import { getJson, kubeClient } from './api.js';
 import { detectManaged } from './managed.js';

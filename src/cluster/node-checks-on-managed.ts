@@ -1,7 +1,6 @@
 // On a managed control plane there is no apiserver on any node: the node collector's "not found"
 // would make every node check `unknown`. Wrapping it turns that into `skip`, with the reason.
-import type { Collector } from '../facts/collector.js';
-import { factFailure } from '../facts/collector.js';
+import { factFailure, type Collector } from '../facts/collector.js';
 import { PROVIDER_NAMES } from './managed-text.js';
 
 export function skipOnManagedControlPlane(node: Collector<'apiserver'>): Collector<'apiserver'> {

@@ -1,7 +1,6 @@
 // apiserverPodLogs: the current and previous container logs of each apiserver pod, read through the
 // API with bounds (tailLines, limitBytes), and fed to the log signature scanner.
-import type { Collector } from '../facts/collector.js';
-import { factFailure } from '../facts/collector.js';
+import { factFailure, type Collector } from '../facts/collector.js';
 import { scanLog } from '../logs/scan.js';
 import { summarizeNodeLogs } from '../logs/summarize.js';
 import type { LogHit, LogSourceReport } from '../logs/types.js';
