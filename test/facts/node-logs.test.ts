@@ -39,7 +39,8 @@ const context = (rootDir: string, logFiles: string[] = []): CollectContext => ({
   logFiles,
 });
 
-const collect = (ctx: CollectContext) => nodeLogsCollector.collect(ctx, { need: () => Promise.reject(new Error('no deps')) });
+const noDeps = () => Promise.reject(new Error('no deps'));
+const collect = (ctx: CollectContext) => nodeLogsCollector.collect(ctx, { need: noDeps, fact: noDeps });
 
 describe('nodeLogs collector on a node root', () => {
   it('reads every attempt and --log-file, finds the latest start, and the check fails on the current error', async () => {
