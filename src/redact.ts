@@ -44,13 +44,15 @@ export class Redactor {
 
   /** Masks secrets in a string; counts what each rule replaced (never the values). */
   text(input: string, counts?: RedactionCounts): string {
-    if (!this.enabled) return input;
     let out = input;
+    // Literal secrets are the user's own credentials (the console token): masked even with
+    // --show-secrets, which only reveals secrets found in the audit configuration.
     for (const secret of this.literals) {
       const parts = out.split(secret);
       if (parts.length > 1 && counts) counts.literal = (counts.literal ?? 0) + parts.length - 1;
       out = parts.join(MASK);
     }
+    if (!this.enabled) return out;
     for (const rule of RULES) {
       out = out.replace(rule.pattern, (...args) => {
         if (counts) counts[rule.name] = (counts[rule.name] ?? 0) + 1;

@@ -25,8 +25,9 @@ export const apiserverManifest: Check = {
           remediation: { text: fact.error.hint ?? 'Fix the manifest so that it is a Pod with one kube-apiserver container.' },
         };
       }
+      // not-applicable: a managed control plane, where no node runs the apiserver.
       return {
-        status: 'unknown',
+        status: fact.error.reason === 'not-applicable' ? 'skip' : 'unknown',
         summary: fact.error.message,
         evidence: (fact.error.details ?? []).map((message) => ({ message })),
         remediation: fact.error.hint ? { text: fact.error.hint } : undefined,

@@ -13,6 +13,7 @@ import { webhookConfigValid } from './webhook-config-valid.js';
 import { webhookUrl } from './webhook-url.js';
 import { webhookCaData } from './webhook-ca-data.js';
 import { nodeLogsCheck } from './node-logs.js';
+import { CLUSTER_CHECKS } from './cluster-checks.js';
 
 export const CHECKS: Check[] = [
   apiserverManifest,
@@ -30,6 +31,7 @@ export const CHECKS: Check[] = [
   webhookUrl,
   webhookCaData,
   nodeLogsCheck,
+  ...CLUSTER_CHECKS,
 ];
 
 export function findCheck(id: string): Check | undefined {

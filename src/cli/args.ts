@@ -1,6 +1,7 @@
 // Command-line parsing (node:util parseArgs: strict, no dependency, fast to load).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { journalSince } from '../logs/since.js';
+import { CLUSTER_ARG_OPTIONS, clusterOptions, optionalCanaryValue, type ClusterOptions } from './cluster-options.js';
 
 export class UsageError extends Error {}
 
@@ -22,6 +23,8 @@ export interface DoctorOptions {
   verbose: boolean;
   since: string | null;
   logFiles: string[];
+  /** Cluster mode (Kubernetes API); see cluster-options.ts. */
+  cluster: ClusterOptions;
 }
 
 export type Command =
@@ -50,6 +53,7 @@ const DOCTOR_OPTIONS = {
   since: { type: 'string' },
   'log-file': { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
+  ...CLUSTER_ARG_OPTIONS,
 } as const;
 
 const list = (s: string | undefined) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : null);
@@ -78,7 +82,7 @@ export function parseCommand(argv: string[]): Command {
     return { name: 'explain', id: positionals[0]! };
   }
   if (first !== 'doctor') throw new UsageError(`unknown command "${first}" (commands: doctor, checks, explain, help)`);
-  const { values, positionals } = parse(rest, DOCTOR_OPTIONS);
+  const { values, positionals } = parse(optionalCanaryValue(rest), DOCTOR_OPTIONS);
   if (values.help) return { name: 'help', topic: 'doctor' };
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   const output = values.json ? 'json' : (values.output ?? null);
@@ -108,6 +112,7 @@ export function parseCommand(argv: string[]): Command {
       verbose: Boolean(values.verbose),
       since: values.since ?? null,
       logFiles: values['log-file'] ?? [],
+      cluster: clusterOptions(values),
     },
   };
 }

@@ -15,6 +15,7 @@ import { makeStyle, wantsColor } from '../report/style.js';
 import { renderText } from '../report/text.js';
 import { UsageError, type DoctorOptions, type OutputMode } from './args.js';
 import { TOOL } from './tool.js';
+import { consoleTarget, kubeAccess } from './cluster-options.js';
 
 export const DEMO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/demo/root');
 
@@ -48,6 +49,8 @@ export async function doctor(opts: DoctorOptions, io: Io): Promise<number> {
   const checks = selectChecks(opts.only, opts.skip);
   const root = await resolveRoot(opts);
   const now = new Date();
+  const prismaConsole = await consoleTarget(opts.cluster, io.env, opts.timeoutMs);
+  const kube = kubeAccess(opts.cluster, io.env, opts.timeoutMs);
   const source: FactSource = liveFacts(
     {
       root,
@@ -58,6 +61,8 @@ export async function doctor(opts: DoctorOptions, io: Io): Promise<number> {
       now,
       ...(opts.since ? { since: opts.since } : {}),
       logFiles: opts.logFiles,
+      kube,
+      console: prismaConsole,
     },
     COLLECTORS,
     Math.max(opts.timeoutMs * 3, 15_000),
@@ -68,7 +73,8 @@ export async function doctor(opts: DoctorOptions, io: Io): Promise<number> {
     tool: TOOL,
     target: { root: opts.demo ? 'fixtures/demo/root (bundled demo node)' : root, demo: opts.demo, offline: opts.offline },
   };
-  const redactor = new Redactor([], !opts.showSecrets);
+  // The console token is masked even with --show-secrets: it is the user's credential, not a finding.
+  const redactor = new Redactor(prismaConsole ? [prismaConsole.token] : [], !opts.showSecrets);
   const mode = chooseMode(opts, io);
   if (mode === 'pretty') {
     // ink's colour support is decided when it loads: settle --no-color/NO_COLOR first.

@@ -25,10 +25,20 @@ Options:
   --log-file PATH            also scan this log (plain, CRI or journal format); repeatable
   --strict                   exit 4 when anything is warn or unknown
   --demo                     run on the bundled demo node (no cluster needed)
-  --show-secrets             do not mask the webhook URL suffix and tokens in the output
+  --show-secrets             do not mask the webhook URL suffix and tokens in the output (the console token stays masked)
   -v, --verbose              show evidence for passing checks too
   --no-color                 no colour (NO_COLOR is honoured too)
   -h, --help                 this help
+
+Cluster mode (Kubernetes API; opt-in, node checks keep running):
+  --kubeconfig PATH          kubeconfig to use (KUBECONFIG is honoured too)
+  --context NAME             context of that kubeconfig
+  --cluster                  use the default kubeconfig rules (~/.kube/config, in-cluster)
+  --canary [NAMESPACE]       create+delete one labelled ConfigMap in twistlock (or NAMESPACE), wait one
+                             webhook batch and require the audit event counter to rise
+  --console URL              Prisma console ("Path to Console") to read the webhook suffix from (read only)
+  --token-file FILE          console API token (or PRISMA_TOKEN); never given as a flag value, never printed
+  --console-ca FILE          CA certificate of a self-hosted console
 
 Exit codes:
   0  no check failed          3  at least one check failed

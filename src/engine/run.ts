@@ -34,10 +34,11 @@ export function liveFacts(ctx: CollectContext, collectors: CollectorTable, deadl
       fact: <D extends FactKey>(dep: D) => source.fact(dep),
     };
     let timer: NodeJS.Timeout | undefined;
+    const limitMs = deadlineMs + (collector.waitsMs?.(ctx) ?? 0);
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new FactFailure({ reason: 'timeout', message: `gathering ${collector.key} took longer than ${deadlineMs} ms` })),
-        deadlineMs,
+        () => reject(new FactFailure({ reason: 'timeout', message: `gathering ${collector.key} took longer than ${limitMs} ms` })),
+        limitMs,
       );
       timer.unref();
     });

@@ -1,7 +1,7 @@
 // Collectors for the files the audit flags name: where each one lives on the host, and the parsed
 // policy and webhook kubeconfig.
 import path from 'node:path';
-import type { ApiserverConfig, AuditPath, AuditPathRole, ParsedFile } from './types.js';
+import type { ApiserverConfig, AuditPath, ParsedFile } from './types.js';
 import { RUN_AS_ROOT, factFailure, reasonForCode, type CollectContext, type Collector } from './collector.js';
 import { MAX_CONFIG_BYTES } from './apiserver.js';
 import { ReadFailure, readHostText, statHost } from '../io/host-fs.js';
@@ -76,18 +76,26 @@ export const webhookConfigCollector: Collector<'webhookConfig'> = {
   },
 };
 
+type WantedPath = Pick<AuditPath, 'role' | 'origin' | 'originLine' | 'originFile' | 'containerPath'>;
+
+/** The paths the audit flags name (the log only when it is a file, not "-" for stdout). */
+export function flaggedAuditPaths(api: ApiserverConfig): WantedPath[] {
+  const wanted: WantedPath[] = [];
+  for (const [role, flag] of [['policy', POLICY_FLAG], ['webhook-config', WEBHOOK_FLAG], ['log', LOG_FLAG]] as const) {
+    const f = lastFlag(api.flags, flag);
+    if (!f || !f.value || (role === 'log' && f.value === '-')) continue;
+    wanted.push({ role, origin: `--${flag}`, originLine: f.line, originFile: api.file, containerPath: f.value });
+  }
+  return wanted;
+}
+
 export const auditPathsCollector: Collector<'auditPaths'> = {
   key: 'auditPaths',
   deps: ['apiserver', 'webhookConfig'],
   async collect(ctx, deps) {
     const api = await deps.need('apiserver');
     configurable(api);
-    const wanted: { role: AuditPathRole; origin: string; originLine: number | null; originFile: string; containerPath: string }[] = [];
-    for (const [role, flag] of [['policy', POLICY_FLAG], ['webhook-config', WEBHOOK_FLAG], ['log', LOG_FLAG]] as const) {
-      const f = lastFlag(api.flags, flag);
-      if (!f || !f.value || (role === 'log' && f.value === '-')) continue;
-      wanted.push({ role, origin: `--${flag}`, originLine: f.line, originFile: api.file, containerPath: f.value });
-    }
+    const wanted = flaggedAuditPaths(api);
     const webhook = await deps.fact('webhookConfig');
     if (webhook.ok && webhook.value.error === null) {
       const caFile = resolveKubeconfig(webhook.value.value).caFile;

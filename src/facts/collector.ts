@@ -1,6 +1,8 @@
 // The collector contract: one collector per fact, async, never throws through the engine.
 import type { FactError } from '../engine/types.js';
 import type { FactKey, Facts, FactValue } from './types.js';
+import type { KubeAccess } from '../cluster/client.js';
+import type { ConsoleTarget } from '../console/target.js';
 
 export interface CollectContext {
   /** The node's filesystem root; every host path is read under it. */
@@ -12,6 +14,10 @@ export interface CollectContext {
   timeoutMs: number;
   offline: boolean;
   now: Date;
+  /** Cluster mode: how to reach the Kubernetes API; absent or null when it was not asked for. */
+  kube?: KubeAccess | null;
+  /** --console: the Prisma console whose settings are read; absent or null when not asked for. */
+  console?: ConsoleTarget | null;
   /** --since: how far back to read the kubelet journal (default 24h). */
   since?: string;
   /** --log-file (repeatable): saved logs to scan besides the node's own. */
@@ -39,6 +45,8 @@ export interface DepReader {
 export interface Collector<K extends FactKey> {
   key: K;
   deps: FactKey[];
+  /** Time the collector waits on purpose (the --canary batch wait), added to its deadline. */
+  waitsMs?: (ctx: CollectContext) => number;
   collect(ctx: CollectContext, deps: DepReader): Promise<FactValue<K>>;
 }
 

@@ -22,7 +22,7 @@ export function summaryLine(s: Summary, total: number): string {
 export function checkLines(r: CheckResult, style: Style, verbose: boolean): string[] {
   const label = style.status(r.status, STATUS_LABEL[r.status].padEnd(7));
   const lines = [`${label} ${style.bold(r.id.padEnd(24))} ${r.summary}`];
-  if (r.status === 'pass' && !verbose) return lines;
+  if ((r.status === 'pass' || r.status === 'skip') && !verbose) return lines;
   const pad = ' '.repeat(8);
   for (const e of r.evidence) lines.push(`${pad}${style.dim('·')} ${evidenceLine(e)}`);
   if (r.remediation && r.status !== 'pass') {
@@ -30,7 +30,7 @@ export function checkLines(r: CheckResult, style: Style, verbose: boolean): stri
     for (const c of r.remediation.commands) lines.push(`${pad}  $ ${c}`);
     if (r.remediation.fix) lines.push(`${pad}  $ prisma-audit fix --only ${r.remediation.fix}`);
   }
-  if (r.status !== 'pass') lines.push(`${pad}${style.dim(`more: prisma-audit explain ${r.id}`)}`);
+  if (r.status !== 'pass' && r.status !== 'skip') lines.push(`${pad}${style.dim(`more: prisma-audit explain ${r.id}`)}`);
   return lines;
 }
 

@@ -1,0 +1,11 @@
+// Cluster-mode checks (Kubernetes API and Prisma console), in the order they are shown.
+import type { Check } from '../engine/check.js';
+import { managedControlPlane } from './managed-control-plane.js';
+import { controlPlaneApiservers } from './control-plane-apiservers.js';
+import { controlPlaneConsistent } from './control-plane-consistent.js';
+import { kubeadmConfigDurable } from './kubeadm-config-durable.js';
+import { apiserverLogs } from './apiserver-logs.js';
+import { auditDelivery } from './audit-delivery.js';
+import { prismaWebhookUrl } from './prisma-webhook-url.js';
+
+export const CLUSTER_CHECKS: Check[] = [managedControlPlane, controlPlaneApiservers, controlPlaneConsistent, kubeadmConfigDurable, apiserverLogs, auditDelivery, prismaWebhookUrl];

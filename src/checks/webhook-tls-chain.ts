@@ -1,0 +1,178 @@
+// webhook-tls-chain: would kube-apiserver (Go crypto/x509) accept the chain the webhook endpoint
+// presents, with the trust anchors the webhook kubeconfig gives it? Node's verdict is not used:
+// OpenSSL and Go disagree on partial chains and on intermediates as anchors.
+import type { Check, FactReader } from '../engine/check.js';
+import type { Evidence, Finding, Remediation } from '../engine/types.js';
+import type { WebhookProbe } from '../facts/types.js';
+import { parsePemList, summarize } from '../tls/certificate.js';
+import { verifyChain, type ChainVerdict } from '../tls/verify.js';
+import { describeCert, fieldEvidence, hostPort, showcertsCommand } from './webhook-evidence.js';
+
+const SAAS_CONSOLE = /\.(cloud\.twistlock\.com|prismacloud\.io)$/i;
+
+/** The kubeconfig field that holds (or, for system roots, would hold) the trust anchors. */
+function trustField(probe: WebhookProbe): string {
+  return probe.trust.source === 'ca-file' ? 'certificate-authority' : 'certificate-authority-data';
+}
+
+function trustEvidence(probe: WebhookProbe): Evidence[] {
+  const { trust } = probe;
+  if (trust.source === 'system') {
+    return [fieldEvidence(probe, 'certificate-authority-data', `not set, so the anchors are the ${trust.anchors.length} system roots from ${trust.origin}`)];
+  }
+  const where = trust.source === 'ca-file' ? `file ${trust.origin}` : 'the kubeconfig';
+  return [
+    fieldEvidence(probe, trustField(probe), `${trust.anchors.length} certificate(s) in ${where}; Go treats every one as a trust anchor`),
+    ...parsePemList(trust.anchors).map((c, i) => ({ message: describeCert(`anchor #${i + 1}`, summarize(c)) })),
+  ];
+}
+
+function chainEvidence(presented: string[]): Evidence[] {
+  return parsePemList(presented).map((c, i) => ({ message: describeCert(`presented #${i + 1}${i === 0 ? ' (leaf)' : ''}`, summarize(c)) }));
+}
+
+/** How to rebuild the pin from the live chain: the top-most presented certificate is the anchor
+ * the chain needs (Go accepts an intermediate there too). A CA file gets the PEM itself; CA data
+ * gets it as one base64 line. */
+function rebuildPin(probe: WebhookProbe, presented: string[]): Remediation {
+  const certs = parsePemList(presented);
+  const top = certs[certs.length - 1]!;
+  const pem = `cert${certs.length}.pem`;
+  const inFile = probe.trust.source === 'ca-file';
+  const action = inFile
+    ? `Replace the certificate-authority file ${probe.trust.origin} (named by ${probe.clusterField}.certificate-authority in ${probe.kubeconfigFile}) with ${pem}`
+    : `${probe.trust.source === 'system' ? 'Set' : 'Rebuild'} ${probe.clusterField}.certificate-authority-data in ${probe.kubeconfigFile} from ${pem} (one base64 line)`;
+  const which =
+    top.subject === top.issuer
+      ? 'It is the self-signed root. '
+      : 'It is an intermediate: Go accepts it as an anchor, but the pin breaks when it is replaced; use its root CA (Prisma Console: Manage > Authentication > System certificates) if you have it. ';
+  return {
+    text:
+      `${action}: ${summarize(top).subject}, SHA-256 ${top.fingerprint256}, the top of the chain the server presents. ${which}` +
+      'Check the fingerprint against the console before trusting it, then restart kube-apiserver (the file is read once at startup).',
+    commands: [showcertsCommand(probe), `openssl x509 -in ${pem} -noout -subject -fingerprint -sha256`, ...(inFile ? [] : [`base64 -w0 ${pem}`])],
+  };
+}
+
+function remediation(probe: WebhookProbe, verdict: ChainVerdict, presented: string[]): Remediation {
+  const server = `${probe.clusterField}.server in ${probe.kubeconfigFile}`;
+  switch (verdict.reason) {
+    case 'unknown-authority':
+      if (verdict.incompleteChain) {
+        return {
+          text:
+            `The server sends its certificate without the intermediate that signed it (${verdict.missingIssuer}), and Go never fetches ` +
+            'missing intermediates. Configure the server to send the full chain (its certificate followed by the intermediate), or put ' +
+            `that intermediate itself in ${probe.clusterField}.certificate-authority-data (Go accepts an intermediate as an anchor).`,
+          commands: [showcertsCommand(probe), 'cat server.pem intermediate.pem > fullchain.pem  # serve this file on the console'],
+        };
+      }
+      return rebuildPin(probe, presented);
+    case 'hostname':
+      return {
+        text:
+          `The certificate does not name ${probe.serverName}. Point ${server} at a name the certificate covers, or reissue the ` +
+          `certificate with a SAN for ${probe.serverName} (Prisma Console: the Subject Alternative Names page), or, if another ` +
+          `name legitimately identifies this server, set ${probe.clusterField}.tls-server-name to it.`,
+        commands: [showcertsCommand(probe), 'openssl x509 -in cert1.pem -noout -ext subjectAltName'],
+      };
+    case 'legacy-common-name':
+      return {
+        text: `The certificate names ${probe.serverName} only in its Common Name; kube-apiserver (Go >= 1.15) ignores the CN. Reissue it with a subjectAltName for ${probe.serverName}.`,
+        commands: [showcertsCommand(probe), 'openssl x509 -in cert1.pem -noout -subject -ext subjectAltName'],
+      };
+    case 'expired':
+      return {
+        text: `A certificate on the path is outside its validity window. Renew it on the server, or update ${probe.clusterField}.${trustField(probe)} if it is the pinned CA; check the node's clock too.`,
+        commands: [showcertsCommand(probe), 'for f in cert*.pem; do openssl x509 -in "$f" -noout -subject -dates; done', 'date -u'],
+      };
+    case 'incompatible-usage':
+      return { text: 'A certificate on the path restricts its extended key usage and does not allow serverAuth. Reissue the server certificate (and any restricted CA) with serverAuth.', commands: [showcertsCommand(probe)] };
+    default:
+      return { text: 'A presented intermediate is not a CA (basicConstraints CA:FALSE) and cannot sign the certificate below it. Serve the right intermediate.', commands: [showcertsCommand(probe)] };
+  }
+}
+
+function judge(probe: WebhookProbe, presented: string[], now: Date): Finding {
+  const verdict = verifyChain({ presented, anchors: probe.trust.anchors, serverName: probe.serverName, now });
+  const evidence = [...chainEvidence(presented), ...trustEvidence(probe)];
+  if (!verdict.ok) {
+    if (verdict.incompleteChain) evidence.unshift({ message: `incomplete chain served: the leaf's issuer ${verdict.missingIssuer} is neither presented nor an anchor` });
+    evidence.unshift({ message: `kube-apiserver logs: Error in audit plugin 'webhook' affecting N audit events: Post "${probe.url}": ${verdict.error}` });
+    return {
+      status: 'fail',
+      summary: `kube-apiserver will reject the certificate of ${hostPort(probe)} (${probe.clusterField}.server in ${probe.kubeconfigFile}): ${verdict.error}`,
+      evidence,
+      remediation: remediation(probe, verdict, presented),
+    };
+  }
+  evidence.unshift({ message: describeCert('path ends at anchor', verdict.anchor!), actual: `${verdict.path.length} certificate(s) on the verified path` });
+  const warnings: string[] = verdict.expiringSoon.map((e) => `${e.cert.subject} expires in ${e.daysLeft} day(s) (${e.cert.notAfter})`);
+  if (probe.trust.source !== 'system' && SAAS_CONSOLE.test(probe.host)) {
+    warnings.push(
+      `${probe.host} is a Prisma Cloud SaaS console with a publicly trusted certificate, but ${probe.clusterField}.${trustField(probe)} replaces the system roots with a pin that will break on the console's next certificate rotation`,
+    );
+  }
+  if (probe.trust.problem) warnings.push(probe.trust.problem);
+  if (warnings.length === 0) return { status: 'pass', summary: `the chain from ${hostPort(probe)} verifies as kube-apiserver verifies it`, evidence };
+  return {
+    status: 'warn',
+    summary: `the chain verifies today, but ${warnings.join('; ')}`,
+    evidence,
+    remediation: {
+      text: SAAS_CONSOLE.test(probe.host) && probe.trust.source !== 'system'
+        ? `Remove ${trustField(probe)} from ${probe.clusterField} in ${probe.kubeconfigFile} so the system roots are used, then restart kube-apiserver.`
+        : 'Renew the expiring certificate before it lapses; if it is the pinned CA, update the pin at the same time and restart kube-apiserver.',
+    },
+  };
+}
+
+export const webhookTlsChain: Check = {
+  id: 'webhook-tls-chain',
+  title: 'Webhook TLS chain verifies as kube-apiserver (Go) verifies it',
+  reads: 'the webhook kubeconfig (server, certificate-authority(-data), tls-server-name) and the chain the live endpoint presents',
+  needs: ['webhookProbe'],
+  network: true,
+  explain: {
+    why: 'kube-apiserver verifies the webhook with Go crypto/x509, which trusts only the configured anchors (any certificate in certificate-authority-data, even an intermediate or the leaf), never fetches missing intermediates and ignores the Common Name. A chain that works in a browser or curl can still fail every audit batch.',
+    detect: 'Connects to the endpoint, records the presented chain, and verifies it with a port of Go\'s Verify: anchors, intermediates from the server only, hostname from the URL or tls-server-name, validity and serverAuth usage.',
+    fix: 'Rebuild certificate-authority-data from the anchor the live chain needs (openssl s_client -showcerts, base64 -w0), make the server send its full chain, or reissue the certificate with the right SANs.',
+  },
+  evaluate(facts: FactReader): Finding {
+    const probe = facts.get('webhookProbe');
+    if (probe.scheme === 'http') {
+      return {
+        status: 'skip',
+        summary: `${probe.clusterField}.server is plain http://, so there is no TLS to verify and audit events travel unencrypted (webhook-url judges the URL itself)`,
+        evidence: [fieldEvidence(probe, 'server', probe.server)],
+      };
+    }
+    if (probe.insecureSkipTLSVerify) {
+      return {
+        status: 'warn',
+        summary: 'insecure-skip-tls-verify: true: kube-apiserver accepts any certificate from the webhook endpoint',
+        evidence: [fieldEvidence(probe, 'insecure-skip-tls-verify', 'true')],
+        remediation: { text: `Remove insecure-skip-tls-verify and set ${probe.clusterField}.certificate-authority-data to the console's CA (or nothing, for a publicly trusted console).`, commands: [showcertsCommand(probe)] },
+      };
+    }
+    const presented = probe.probe.presented;
+    if (!presented || presented.length === 0) {
+      const stopped = probe.probe.rungs.find((r) => !r.ok);
+      return {
+        status: 'unknown',
+        summary: `could not get the certificate chain from ${hostPort(probe)}: ${stopped ? `${stopped.name} failed: ${stopped.detail}` : 'no certificate was presented'}`,
+        evidence: [fieldEvidence(probe, 'server', probe.server)],
+        remediation: { text: 'See webhook-reachable for why the endpoint could not be reached; the chain is judged once a TLS handshake succeeds.' },
+      };
+    }
+    if (probe.trust.anchors.length === 0) {
+      return {
+        status: 'fail',
+        summary: `kube-apiserver has no usable trust anchor for the webhook: ${probe.trust.problem ?? 'no certificate found'}`,
+        evidence: [...trustEvidence(probe), ...chainEvidence(presented)],
+        remediation: rebuildPin(probe, presented),
+      };
+    }
+    return judge(probe, presented, facts.now);
+  },
+};

@@ -1,0 +1,112 @@
+// Reads the webhook client's trust anchors the way client-go picks them: certificate-authority-data,
+// else the certificate-authority file, else the system roots. Go's system roots on Linux are the
+// first CA bundle file that exists plus the certificate directories (crypto/x509 root_unix.go,
+// root_linux.go); on a kubeadm node the apiserver container gets the host's /etc/ssl/certs mounted,
+// so the node's files under --root are the right source. Node's bundled Mozilla roots stand in only
+// when nothing is found there (an image with its own bundle and no host mount).
+import { readdir, readFile } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import { rootCertificates } from 'node:tls';
+import type { ResolvedKubeconfig } from '../parse/kubeconfig.js';
+import { parsePemBundle } from '../tls/certificate.js';
+import type { EnvVar, WebhookTrust } from './types.js';
+
+const GO_LINUX_CERT_FILES = [
+  '/etc/ssl/certs/ca-certificates.crt',
+  '/etc/pki/tls/certs/ca-bundle.crt',
+  '/etc/ssl/ca-bundle.pem',
+  '/etc/pki/tls/cacert.pem',
+  '/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem',
+  '/etc/ssl/cert.pem',
+];
+const GO_LINUX_CERT_DIRS = ['/etc/ssl/certs', '/etc/pki/tls/certs'];
+
+function fromPem(source: WebhookTrust['source'], origin: string, pem: string, emptyProblem: string): WebhookTrust {
+  const { certs, unparsable } = parsePemBundle(pem);
+  const anchors = certs.map((c) => c.toString());
+  let problem: string | null = null;
+  if (anchors.length === 0) problem = emptyProblem;
+  else if (unparsable > 0) problem = `${unparsable} PEM block(s) in ${origin} do not parse as certificates and are ignored`;
+  return { source, origin, anchors, problem };
+}
+
+function fromCaData(field: string, caData: string): WebhookTrust {
+  const compact = caData.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 !== 0) {
+    return { source: 'ca-data', origin: field, anchors: [], problem: `${field} is not valid base64, so kube-apiserver cannot load it` };
+  }
+  const decoded = Buffer.from(compact, 'base64').toString('latin1');
+  const hint = decoded.includes('BEGIN CERTIFICATE') ? '' : ' (base64 of base64, or of DER? it must be `base64 -w0` of a PEM file)';
+  return fromPem('ca-data', field, decoded, `${field} decodes to no PEM certificate${hint}; kube-apiserver 1.20/1.21 then trusts nothing, 1.22+ refuses to start`);
+}
+
+async function fromCaFile(root: string, kubeconfigContainerPath: string, caFile: string): Promise<WebhookTrust> {
+  // Relative paths resolve against the kubeconfig's own directory, as clientcmd does.
+  const containerPath = posix.resolve(posix.dirname(kubeconfigContainerPath), caFile);
+  const hostPath = join(root, containerPath);
+  try {
+    return fromPem('ca-file', hostPath, await readFile(hostPath, 'latin1'), `${hostPath} holds no PEM certificate`);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return { source: 'ca-file', origin: hostPath, anchors: [], problem: `cannot read the certificate-authority file: ${message}` };
+  }
+}
+
+/** Every certificate in the regular files and links of `dir` (Go reads the directories too). */
+async function directoryPems(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const texts = await Promise.all(
+    entries.filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => readFile(join(dir, e.name), 'latin1').catch(() => '')),
+  );
+  return texts.flatMap((text) => parsePemBundle(text).certs.map((c) => c.toString()));
+}
+
+/** Go's system pool on Linux: the first bundle file that exists (or SSL_CERT_FILE), plus every
+ * certificate in the certificate directories (or SSL_CERT_DIR), as set in the apiserver's env. */
+async function systemRoots(root: string, env: EnvVar[]): Promise<WebhookTrust> {
+  const envValue = (name: string) => env.find((e) => e.name === name)?.value || null;
+  const certFile = envValue('SSL_CERT_FILE');
+  const certDir = envValue('SSL_CERT_DIR');
+  const files = certFile ? [certFile] : GO_LINUX_CERT_FILES;
+  const dirs = certDir ? certDir.split(':') : GO_LINUX_CERT_DIRS;
+  const origins: string[] = [];
+  const pems: string[] = [];
+  for (const file of files) {
+    const pem = await readFile(join(root, file), 'latin1').catch(() => null);
+    if (pem === null) continue;
+    origins.push(join(root, file));
+    pems.push(pem);
+    break;
+  }
+  for (const dir of dirs) {
+    const found = await directoryPems(join(root, dir));
+    if (found.length > 0) origins.push(`${found.length} certificate(s) in ${join(root, dir)}`);
+    pems.push(...found);
+  }
+  if (origins.length === 0) {
+    return {
+      source: 'system',
+      origin: `Node's bundled Mozilla roots (no CA bundle found under ${root} in ${[...files, ...dirs].join(', ')})`,
+      anchors: [...rootCertificates],
+      problem: null,
+    };
+  }
+  const trust = fromPem('system', origins.join(' + '), pems.join('\n'), `${origins.join(' + ')} hold no PEM certificate, so the system pool is empty`);
+  // The bundle and the directory list the same roots; one copy each is enough to judge with.
+  return { ...trust, anchors: [...new Set(trust.anchors)] };
+}
+
+export interface TrustInputs {
+  root: string;
+  kubeconfigContainerPath: string;
+  clusterField: string;
+  kubeconfig: ResolvedKubeconfig;
+  /** The apiserver container's env (SSL_CERT_FILE / SSL_CERT_DIR move Go's system pool). */
+  env: EnvVar[];
+}
+
+export function loadTrust(t: TrustInputs): Promise<WebhookTrust> {
+  if (t.kubeconfig.caData !== null) return Promise.resolve(fromCaData(`${t.clusterField}.certificate-authority-data`, t.kubeconfig.caData));
+  if (t.kubeconfig.caFile !== null) return fromCaFile(t.root, t.kubeconfigContainerPath, t.kubeconfig.caFile);
+  return systemRoots(t.root, t.env);
+}

@@ -1,0 +1,46 @@
+// Reads the Prisma console's Kubernetes audit settings: one GET with a Bearer token. Only reads:
+// the same endpoint takes a POST that replaces every provider setting, which this tool never sends.
+import { readFile } from 'node:fs/promises';
+import { Agent, request } from 'undici';
+import { settingsUrl, type ConsoleTarget } from '../console/target.js';
+
+export interface ConsoleAnswer {
+  status: number;
+  body: string;
+}
+
+export class ConsoleUnreachable extends Error {
+  constructor(
+    message: string,
+    readonly timedOut: boolean,
+  ) {
+    super(message);
+  }
+}
+
+const MAX_BODY = 1024 * 1024;
+
+export async function getAuditSettings(target: ConsoleTarget): Promise<ConsoleAnswer> {
+  const ca = target.caFile ? await readFile(target.caFile, 'utf8') : undefined;
+  const dispatcher = new Agent({ connect: { ca, timeout: target.timeoutMs }, headersTimeout: target.timeoutMs, bodyTimeout: target.timeoutMs });
+  try {
+    const res = await request(settingsUrl(target.url), {
+      method: 'GET',
+      headers: { authorization: `Bearer ${target.token}`, accept: 'application/json' },
+      dispatcher,
+      signal: AbortSignal.timeout(target.timeoutMs),
+    });
+    let body = '';
+    for await (const chunk of res.body) {
+      body += chunk.toString();
+      if (body.length > MAX_BODY) break;
+    }
+    return { status: res.statusCode, body };
+  } catch (err) {
+    const e = err as Error & { code?: string; name?: string };
+    const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError' || /Timeout/i.test(e.code ?? '');
+    throw new ConsoleUnreachable(`${e.code ? `${e.code}: ` : ''}${e.message}`, timedOut);
+  } finally {
+    await dispatcher.close();
+  }
+}

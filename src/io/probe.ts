@@ -1,0 +1,118 @@
+// The reachability ladder for the audit webhook, in one pass and on one budget: DNS, TCP, TLS
+// (recording the presented chain), then the apiserver's own POST. A rung that fails ends the ladder,
+// so a host that swallows packets costs one timeout for the whole run, not one per check.
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { withDeadline } from './deadline.js';
+import { answersPlainHttp, connectTcp, handshake, presentedChain } from './handshake.js';
+import { classifyNetError, type NetError } from './net-errors.js';
+import { postEmptyEventList, type PostOutcome } from './webhook-post.js';
+
+export type RungName = 'dns' | 'tcp' | 'tls' | 'http';
+
+export interface Rung {
+  name: RungName;
+  ok: boolean;
+  durationMs: number;
+  /** What happened, in one line. */
+  detail: string;
+  error: NetError | null;
+}
+
+export interface ProbeTarget {
+  /** The exact URL the apiserver POSTs to. */
+  url: string;
+  /** The name verified and sent as SNI: tls-server-name, else the URL host. */
+  serverName: string;
+  /** PEM anchors handed to Node for its own (contrasting) verification on the POST. */
+  anchors: string[];
+  /** Bound for each rung. */
+  timeoutMs: number;
+}
+
+export interface ProbeResult {
+  /** What the host resolved to (the host itself for an IP), in resolver order. */
+  addresses: string[];
+  /** The address the TCP connection was made to (null when none was). */
+  address: string | null;
+  port: number;
+  rungs: Rung[];
+  /** PEM of each certificate the server presented, leaf first; null when no handshake happened. */
+  presented: string[] | null;
+  http: { status: number; bodyExcerpt: string } | null;
+  nodeVerification: PostOutcome['nodeVerification'];
+}
+
+/** Runs one step, timing it and recording it as a rung; null when it failed. */
+async function climb<T>(result: ProbeResult, name: RungName, step: () => Promise<T>, describe: (value: T) => string): Promise<T | null> {
+  const started = performance.now();
+  const rung: Rung = { name, ok: false, durationMs: 0, detail: '', error: null };
+  result.rungs.push(rung);
+  try {
+    const value = await step();
+    rung.ok = true;
+    rung.detail = describe(value);
+    return value;
+  } catch (err) {
+    rung.error = classifyNetError(err);
+    rung.detail = rung.error.message;
+    return null;
+  } finally {
+    rung.durationMs = Math.round(performance.now() - started);
+  }
+}
+
+async function resolveHost(host: string, timeoutMs: number): Promise<string[]> {
+  if (isIP(host)) return [host];
+  const found = await withDeadline(lookup(host, { all: true }), timeoutMs, `DNS lookup of ${host}`);
+  return found.map((a) => a.address);
+}
+
+export async function probeWebhook(target: ProbeTarget): Promise<ProbeResult> {
+  const url = new URL(target.url);
+  const https = url.protocol === 'https:';
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const port = Number(url.port || (https ? 443 : 80));
+  const { timeoutMs } = target;
+  const result: ProbeResult = { addresses: [], address: null, port, rungs: [], presented: null, http: null, nodeVerification: null };
+
+  const addresses = await climb(result, 'dns', () => resolveHost(host, timeoutMs), (a) => (isIP(host) ? `${host} is an IP address` : `${host} resolved to ${a.join(', ')}`));
+  if (addresses === null) return result;
+  result.addresses = addresses;
+  const connected = await climb(result, 'tcp', () => connectTcp(addresses, port, timeoutMs), (c) => `connected to ${c.address}:${port}`);
+  if (!connected) return result;
+  const { socket, address } = connected;
+  result.address = address;
+
+  if (https) {
+    const tlsSocket = await climb(result, 'tls', () => handshake(socket, target.serverName, timeoutMs), (s) => {
+      const count = presentedChain(s).length;
+      return `${s.getProtocol() ?? 'TLS'} handshake done; the server presented ${count} certificate${count === 1 ? '' : 's'}`;
+    });
+    if (!tlsSocket) {
+      socket.destroy();
+      const rung = result.rungs[result.rungs.length - 1]!;
+      if (rung.error?.kind !== 'timeout' && (await answersPlainHttp(address, port, timeoutMs))) {
+        rung.error = { kind: 'plain-http', code: rung.error?.code ?? null, message: 'http: server gave HTTP response to HTTPS client' };
+        rung.detail = `${address}:${port} speaks plain HTTP, but the URL says https://`;
+      }
+      return result;
+    }
+    result.presented = presentedChain(tlsSocket);
+    tlsSocket.destroy();
+  } else {
+    socket.destroy();
+  }
+
+  const posted = await climb(result, 'http', () => postEmptyEventList({ url: target.url, serverName: target.serverName, anchors: target.anchors, timeoutMs }), (o) => `HTTP ${o.status}`);
+  if (!posted) return result;
+  result.http = { status: posted.status, bodyExcerpt: posted.bodyExcerpt };
+  result.nodeVerification = posted.nodeVerification;
+  if (posted.status < 200 || posted.status > 299) {
+    // Go's webhook client counts any status outside 2xx as a failed delivery (and retries it).
+    const rung = result.rungs[result.rungs.length - 1]!;
+    rung.ok = false;
+    rung.error = { kind: 'http-status', code: String(posted.status), message: `the webhook answered HTTP ${posted.status}` };
+  }
+  return result;
+}

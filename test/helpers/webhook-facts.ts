@@ -1,0 +1,91 @@
+// Runs the real webhookProbe collector on a webhook kubeconfig given as data, with the apiserver
+// and webhookConfig facts it depends on built the way their collectors would report them.
+import { stringify } from 'yaml';
+import type { CollectContext } from '../../src/facts/collector.js';
+import type { ApiserverConfig, EnvVar, FactValue, ParsedFile, WebhookProbe } from '../../src/facts/types.js';
+import { webhookProbeCollector } from '../../src/facts/webhook-probe.js';
+
+export interface WebhookKubeconfig {
+  server: string;
+  caPem?: string;
+  caFile?: string;
+  tlsServerName?: string;
+  insecure?: boolean;
+  proxyUrl?: string;
+}
+
+export const WEBHOOK_CONFIG_PATH = '/etc/kubernetes/audit/audit-webhook.yaml';
+
+export function kubeconfigValue(k: WebhookKubeconfig): unknown {
+  const cluster: Record<string, unknown> = { server: k.server };
+  if (k.caPem !== undefined) cluster['certificate-authority-data'] = Buffer.from(k.caPem).toString('base64');
+  if (k.caFile !== undefined) cluster['certificate-authority'] = k.caFile;
+  if (k.tlsServerName !== undefined) cluster['tls-server-name'] = k.tlsServerName;
+  if (k.insecure) cluster['insecure-skip-tls-verify'] = true;
+  if (k.proxyUrl !== undefined) cluster['proxy-url'] = k.proxyUrl;
+  return {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'prisma', cluster }],
+    contexts: [{ name: 'webhook', context: { cluster: 'prisma', user: 'kube-apiserver' } }],
+    'current-context': 'webhook',
+  };
+}
+
+function parsedFile(value: unknown): ParsedFile {
+  const text = stringify(value);
+  return {
+    path: WEBHOOK_CONFIG_PATH,
+    containerPath: WEBHOOK_CONFIG_PATH,
+    size: text.length,
+    text,
+    value,
+    error: null,
+    documents: 1,
+    lines: { 'clusters.0.cluster.server': 6, 'clusters.0.cluster.certificate-authority-data': 5 },
+  };
+}
+
+function apiserver(env: EnvVar[]): ApiserverConfig {
+  return {
+    distribution: 'kubeadm',
+    mode: 'static-pod',
+    file: '/etc/kubernetes/manifests/kube-apiserver.yaml',
+    text: '',
+    tried: [],
+    others: [],
+    containerName: 'kube-apiserver',
+    image: null,
+    kubernetesVersion: '1.20.2',
+    flags: [],
+    mounts: [],
+    volumes: [],
+    env,
+    durableSource: null,
+    notes: [],
+  };
+}
+
+export interface CollectOptions {
+  root?: string;
+  env?: EnvVar[];
+  timeoutMs?: number;
+  offline?: boolean;
+}
+
+export function collectWebhookProbe(k: WebhookKubeconfig, opts: CollectOptions = {}): Promise<WebhookProbe> {
+  const ctx: CollectContext = {
+    root: opts.root ?? '/nonexistent-root',
+    manifest: null,
+    kubernetesVersion: null,
+    timeoutMs: opts.timeoutMs ?? 2000,
+    offline: opts.offline ?? false,
+    now: new Date(),
+  };
+  const deps = {
+    async need<K extends 'apiserver' | 'webhookConfig'>(key: K) {
+      return (key === 'apiserver' ? apiserver(opts.env ?? []) : parsedFile(kubeconfigValue(k))) as FactValue<K>;
+    },
+  };
+  return webhookProbeCollector.collect(ctx, deps as never);
+}
