@@ -45,7 +45,7 @@ export function renderFixText(s: FixSummary, extra: FixResultExtra): string {
     const state = stateOf(o, s, extra);
     lines.push(`${o.id.padEnd(width)}  ${state.toUpperCase().padEnd(9)} ${o.refusal?.reason ?? o.withheld ?? o.why}`);
     for (const a of o.artifacts) if (state !== 'unchanged') lines.push(`${' '.repeat(width + 2)}${verb(a)} ${target(a)}: ${a.description}`);
-    for (const step of o.refusal?.manualSteps ?? []) lines.push(`${' '.repeat(width + 2)}· ${step}`);
+    for (const step of [...(o.refusal?.manualSteps ?? []), ...o.deferred]) lines.push(`${' '.repeat(width + 2)}· ${step}`);
   }
   lines.push('');
   if (extra.nothing) lines.push('nothing to change: every planned file is already in place');
@@ -77,6 +77,7 @@ export function renderFixJson(s: FixSummary, extra: FixResultExtra): string {
       artifacts: o.artifacts.map((a) => ({ kind: a.kind, hostPath: a.hostPath, ...(a.kind === 'move' ? { from: a.from } : { durable: Boolean(a.durable) }), description: a.description, changes: s.pending.includes(a) })),
       refusal: o.refusal,
       withheld: o.withheld,
+      deferred: o.deferred,
     })),
     out: extra.out ?? null,
     applied: extra.applied ?? null,

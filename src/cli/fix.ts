@@ -8,9 +8,9 @@ import { liveFacts, runChecks, type FactSource, type RunOptions } from '../engin
 import type { Report } from '../engine/types.js';
 import { COLLECTORS } from '../facts/index.js';
 import type { FactKey } from '../facts/types.js';
-import { fixTriggers, planFixes, type FixPlan } from '../fixes/plan.js';
+import { fixTriggers, planFixes, type FixOutcome, type FixPlan } from '../fixes/plan.js';
 import { checkPlan, judgePlan } from '../fixes/verify.js';
-import { BACKUP_DIR, timestamp, type Artifact, type FixId, type FixOptions, type GatheredFacts } from '../fixes/types.js';
+import { BACKUP_DIR, FIX_IDS, timestamp, type Artifact, type FixId, type FixOptions, type GatheredFacts } from '../fixes/types.js';
 import { TargetChanged, applyArtifacts, readCurrent, readsFrom, rollbackCommand, type CurrentFile } from '../io/fix-writer.js';
 import { writeOutFolder } from '../io/fix-out.js';
 import { EXIT } from '../report/exit-codes.js';
@@ -32,19 +32,21 @@ async function gatherAll(source: FactSource): Promise<GatheredFacts> {
 }
 
 /** Plans, verifies, and re-plans without the fixes verification withheld (a withheld fix can take
- * others with it: a policy moved by manifest-patch needs the patch). */
-async function settlePlan(facts: GatheredFacts, requested: FixId[], before: Report, opts: Omit<FixOptions, 'selected'>, root: string, runOpts: RunOptions) {
-  const withheld = new Map<FixId, string>();
+ * others with it: a policy moved by manifest-patch needs the patch). Withheld fixes stay in the
+ * outcomes, without artifacts, so the user sees why. */
+async function settlePlan(facts: GatheredFacts, requested: FixId[], before: Report, opts: Omit<FixOptions, 'selected'>, root: string, runOpts: RunOptions): Promise<FixPlan> {
+  const withheld: FixOutcome[] = [];
   let plan: FixPlan = planFixes(facts, requested, before, opts);
   for (let round = 0; round < 3 && plan.artifacts.some((a) => a.kind === 'move' || !a.durable); round++) {
     const after = await checkPlan(plan, { root, facts, kubernetesVersion: null, runOpts });
-    if (!after) break;
-    const bad = judgePlan(plan, before, after);
-    if (bad.size === 0) return { plan, withheld, after };
-    for (const [id, why] of bad) withheld.set(id, why);
-    plan = planFixes(facts, requested.filter((id) => !withheld.has(id)), before, opts, new Set(withheld.keys()));
+    const bad = after ? judgePlan(plan, before, after) : new Map<FixId, string>();
+    if (bad.size === 0) break;
+    for (const o of plan.outcomes) if (bad.has(o.id)) withheld.push({ ...o, artifacts: [], withheld: bad.get(o.id)! });
+    const excluded = new Set(withheld.map((o) => o.id));
+    plan = planFixes(facts, requested.filter((id) => !excluded.has(id)), before, opts, excluded);
   }
-  return { plan, withheld, after: null };
+  const outcomes = [...plan.outcomes, ...withheld].sort((a, b) => FIX_IDS.indexOf(a.id) - FIX_IDS.indexOf(b.id));
+  return { ...plan, outcomes };
 }
 
 /** Node artifacts in apply order: files and mounts first, moves, the apiserver manifest last. */
@@ -75,8 +77,7 @@ export async function fix(opts: FixCommandOptions, io: FixIo): Promise<number> {
   const before = await runChecks(CHECKS, source, runOpts);
   const facts = await gatherAll(source);
   const requested = opts.only ?? [...fixTriggers(before).keys()];
-  const { plan, withheld } = await settlePlan(facts, requested, before, { webhookUrl: opts.webhookUrl, caPem, now }, root, runOpts);
-  for (const o of plan.outcomes) o.withheld = withheld.get(o.id) ?? null;
+  const plan = await settlePlan(facts, requested, before, { webhookUrl: opts.webhookUrl, caPem, now }, root, runOpts);
   const manifest = facts.apiserver?.ok ? facts.apiserver.value.file : null;
   const read = new Map<string, CurrentFile>();
   for (const a of applyOrder(plan.artifacts, manifest)) read.set(readsFrom(a), await readCurrent(root, readsFrom(a)));

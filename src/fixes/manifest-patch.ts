@@ -9,7 +9,7 @@ import { lastFlag } from '../parse/flags.js';
 import { PodShapeError, readApiserverContainer } from '../parse/pod.js';
 import { durableSnippets } from './durable.js';
 import { ContainerFlags } from './flag-items.js';
-import { auditLayout, type AuditLayout } from './layout.js';
+import { auditLayout, type AuditFileTarget, type AuditLayout } from './layout.js';
 import { PodVolumes } from './pod-volumes.js';
 import type { Artifact, GatheredFacts, GeneratorResult, Refusal, WriteArtifact } from './types.js';
 import { parseForEdit, renderYaml } from './yaml-edit.js';
@@ -39,7 +39,8 @@ function handSteps(layout: AuditLayout | null, file: string): string[] {
   ];
 }
 
-export function manifestPatch(facts: GatheredFacts): GeneratorResult {
+/** @param planned host paths other fixes will write: a flag is only pointed at a file that will exist. */
+export function manifestPatch(facts: GatheredFacts, planned: ReadonlySet<string>): GeneratorResult {
   const fact = facts.apiserver;
   if (!fact?.ok) return refuse(`the apiserver configuration could not be read: ${fact?.error.message ?? 'not gathered'}`, handSteps(null, 'the kube-apiserver manifest'));
   const api = fact.value;
@@ -72,7 +73,7 @@ export function manifestPatch(facts: GatheredFacts): GeneratorResult {
   const containerPath = ['spec', 'containers', index];
   const flags = new ContainerFlags(edit.doc, containerPath);
   const volumes = new PodVolumes(edit.doc, containerPath);
-  const changes = [...auditFiles(api, layout, flags, volumes), ...leftovers(api, flags), ...webhookOptions(api, flags), ...auditLog(api, flags, volumes)];
+  const changes = [...auditFiles(api, layout, flags, volumes, willExist(facts, layout, planned)), ...leftovers(api, flags), ...webhookOptions(api, flags), ...auditLog(api, flags, volumes)];
   if (changes.length === 0) return [];
   const contents = renderYaml(edit);
   const patched = readApiserverContainer(edit.doc.toJS(), {});
@@ -85,10 +86,20 @@ export function manifestPatch(facts: GatheredFacts): GeneratorResult {
   return artifacts;
 }
 
-function auditFiles(api: ApiserverConfig, layout: AuditLayout, flags: ContainerFlags, volumes: PodVolumes): string[] {
+/** Targets whose file will be there after the fix: generated, copied, or already readable. */
+function willExist(facts: GatheredFacts, layout: AuditLayout, planned: ReadonlySet<string>): Set<AuditFileTarget> {
+  const ready = new Set<AuditFileTarget>();
+  for (const [t, fact] of [[layout.policy, facts.policy], [layout.webhook, facts.webhookConfig]] as const) {
+    if (planned.has(t.hostPath) || (t.current !== null && fact?.ok)) ready.add(t);
+  }
+  return ready;
+}
+
+function auditFiles(api: ApiserverConfig, layout: AuditLayout, flags: ContainerFlags, volumes: PodVolumes, ready: Set<AuditFileTarget>): string[] {
   const changes: string[] = [];
   for (const t of [layout.policy, layout.webhook]) {
-    if (!t.changeFlag) continue;
+    // A flag naming a missing file stops kube-apiserver; leave it for the fix that can write the file.
+    if (!t.changeFlag || !ready.has(t)) continue;
     flags.set(t.flag, t.containerPath);
     changes.push(t.current ? `moved --${t.flag} from ${t.current} to ${t.containerPath}` : `added --${t.flag}=${t.containerPath}`);
     const old = t.current ? locate(api, t.current).mapping : null;
@@ -97,7 +108,8 @@ function auditFiles(api: ApiserverConfig, layout: AuditLayout, flags: ContainerF
       changes.push(`removed the single-file mount "${old.mountName}" of ${t.current}`);
     }
   }
-  if (layout.mountDir) {
+  const movedIn = [layout.policy, layout.webhook].some((t) => t.changeFlag && ready.has(t) && t.containerPath.startsWith(`${layout.dirContainer}/`));
+  if (layout.mountDir && movedIn) {
     volumes.add({ name: 'audit', hostPath: layout.dirHost, mountPath: layout.dirContainer, type: 'Directory', readOnly: true });
     changes.push(`mounted ${layout.dirHost} at ${layout.dirContainer} (hostPath type Directory, read-only)`);
   }

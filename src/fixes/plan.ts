@@ -14,12 +14,16 @@ export interface FixOutcome {
   artifacts: Artifact[];
   /** Set when verification withheld the fix: what still failed. */
   withheld: string | null;
+  /** Checks it leaves failing on purpose, and why (a flag whose file another fix could not write). */
+  deferred: string[];
 }
 
 export interface FixPlan {
   outcomes: FixOutcome[];
   /** Every artifact to offer, deduplicated by target. */
   artifacts: Artifact[];
+  /** The audit files of the layout and the fix that writes each. */
+  files: { hostPath: string; fix: FixId }[];
 }
 
 /** Fix ids named by failing or warning checks, with those checks. */
@@ -41,21 +45,24 @@ export function planFixes(facts: GatheredFacts, requested: FixId[], report: Repo
   const relocate = why.has('manifest-patch');
   const layout = api ? auditLayout(api, relocate) : null;
   // A file manifest-patch points a flag at must come from somewhere: a copy of the old file when it
-  // was readable, otherwise a freshly generated one.
+  // was readable, otherwise a freshly generated one (never over a file this user cannot read).
   if (layout && relocate) {
-    if (layout.policy.changeFlag && !facts.policy?.ok && !why.has('audit-policy')) why.set('audit-policy', `needed by manifest-patch: no readable policy to put at ${layout.policy.hostPath}`);
-    if (layout.webhook.changeFlag && !facts.webhookConfig?.ok && !why.has('webhook-kubeconfig')) why.set('webhook-kubeconfig', `needed by manifest-patch: no readable webhook kubeconfig to put at ${layout.webhook.hostPath}`);
+    for (const [fix, target, fact] of [['audit-policy', layout.policy, facts.policy], ['webhook-kubeconfig', layout.webhook, facts.webhookConfig]] as const) {
+      const missing = fact && !fact.ok && (target.changeFlag || fact.error.reason === 'not-found');
+      if (missing && !why.has(fix)) why.set(fix, `needed by manifest-patch: no readable file to put at ${target.hostPath}`);
+    }
   }
   const selected = new Set([...why.keys()].filter((id) => !excluded.has(id)));
   const seen = new Set<string>();
   const outcomes: FixOutcome[] = [];
   for (const g of GENERATORS) {
     if (!selected.has(g.id)) continue;
-    const result = g.generate(facts, layout, { ...opts, selected });
+    const result = g.generate(facts, layout, { ...opts, selected }, seen);
     const artifacts = isRefusal(result) ? [] : result.filter((a) => !seen.has(a.hostPath));
     for (const a of artifacts) seen.add(a.hostPath);
-    outcomes.push({ id: g.id, why: why.get(g.id)!, checks: triggers.get(g.id) ?? [], refusal: isRefusal(result) ? result : null, artifacts, withheld: null });
+    outcomes.push({ id: g.id, why: why.get(g.id)!, checks: triggers.get(g.id) ?? [], refusal: isRefusal(result) ? result : null, artifacts, withheld: null, deferred: [] });
   }
   outcomes.sort((a, b) => FIX_IDS.indexOf(a.id) - FIX_IDS.indexOf(b.id));
-  return { outcomes, artifacts: outcomes.flatMap((o) => o.artifacts) };
+  const files = layout ? [{ hostPath: layout.policy.hostPath, fix: 'audit-policy' as const }, { hostPath: layout.webhook.hostPath, fix: 'webhook-kubeconfig' as const }] : [];
+  return { outcomes, artifacts: outcomes.flatMap((o) => o.artifacts), files };
 }

@@ -50,6 +50,7 @@ export function renderReadme(r: ReadmeInput): string {
     lines.push(`### ${o.id}: ${state}`, '', `Why: ${o.why}.`, '');
     for (const a of o.artifacts) lines.push(`- \`${a.kind === 'write' && a.durable ? a.durable.fileName : a.hostPath}\`: ${a.description}`);
     if (o.withheld) lines.push(`- Not offered: ${o.withheld}`);
+    for (const d of o.deferred) lines.push(`- Left as is: ${d}`);
     if (o.refusal) lines.push(`- ${o.refusal.reason}`, ...o.refusal.manualSteps.map((s) => `  - ${s}`));
     lines.push('');
   }

@@ -66,15 +66,24 @@ export async function checkPlan(plan: FixPlan, ctx: VerifyContext): Promise<Repo
   }
 }
 
+/** A flag can only be turned on, and a file found, once the file exists: when the fix writing the
+ * file could not run, those checks stay failing and that is not manifest-patch's fault. */
+const FLAG_NEEDS_FILE: Record<string, FixId> = { 'audit-policy-flag': 'audit-policy', 'audit-webhook-flag': 'webhook-kubeconfig' };
+
 /** Fixes to withhold, with the reason: a check it should turn green still fails, or a check that did
- * not fail before fails after the plan (then nothing is offered: the cause cannot be told apart). */
+ * not fail before fails after the plan (then nothing is offered: the cause cannot be told apart).
+ * Excused failures are recorded on the outcome as deferred. */
 export function judgePlan(plan: FixPlan, before: Report, after: Report): Map<FixId, string> {
   const status = new Map(after.checks.map((c) => [c.id, c]));
   const withheld = new Map<FixId, string>();
   const offered = plan.outcomes.filter((o) => o.artifacts.some((a) => a.kind === 'move' || !a.durable));
+  const writes = (id: FixId) => plan.outcomes.some((o) => o.id === id && o.artifacts.length > 0);
   for (const o of offered) {
-    const still = o.checks.map((c) => status.get(c.id)).find((c) => c?.status === 'fail');
-    if (still) withheld.set(o.id, `${still.id} would still fail after it: ${still.summary}`);
+    for (const c of o.checks.map((x) => status.get(x.id)).filter((x) => x?.status === 'fail')) {
+      const needs = FLAG_NEEDS_FILE[c!.id] ?? plan.files.find((f) => c!.id.startsWith('audit-files-') && c!.summary.includes(f.hostPath))?.fix;
+      if (needs && !writes(needs)) o.deferred.push(`${c!.id} stays failing until ${needs} can write its file`);
+      else if (!withheld.has(o.id)) withheld.set(o.id, `${c!.id} would still fail after it: ${c!.summary}`);
+    }
   }
   const regressed = before.checks.find((c) => c.status !== 'fail' && status.get(c.id)?.status === 'fail');
   if (regressed) {
