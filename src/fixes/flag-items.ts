@@ -1,8 +1,9 @@
 // The kube-apiserver flags of one container as YAML sequence items (command and args), editable in
 // place: a changed flag keeps its item (and the comment on it), a new flag goes where kubeadm's
 // alphabetical list would put it.
-import { Scalar, isScalar, isSeq, type Document, type YAMLSeq } from 'yaml';
+import { Scalar, isScalar, isSeq, type YAMLSeq } from 'yaml';
 import { isBoolean } from '../parse/flags.js';
+import { markStructural, setScalar, type EditableYaml } from './yaml-edit.js';
 
 interface Item {
   seq: YAMLSeq;
@@ -24,8 +25,11 @@ const isBinary = (text: string) => /(^|\/)(kube-)?apiserver$/.test(text);
 export class ContainerFlags {
   private readonly lists: YAMLSeq[];
 
-  constructor(doc: Document, containerPath: (string | number)[]) {
-    this.lists = ['command', 'args'].map((key) => doc.getIn([...containerPath, key], true)).filter((n): n is YAMLSeq => isSeq(n));
+  constructor(
+    private readonly edit: EditableYaml,
+    containerPath: (string | number)[],
+  ) {
+    this.lists = ['command', 'args'].map((key) => edit.doc.getIn([...containerPath, key], true)).filter((n): n is YAMLSeq => isSeq(n));
   }
 
   /** Items after the kube-apiserver binary (go-runner puts its own flags before it). */
@@ -62,8 +66,8 @@ export class ContainerFlags {
   set(name: string, value: string): void {
     const last = this.occurrences(name).pop();
     if (!last) return this.insert(`--${name}=${value}`);
-    if (last.valueItem) last.valueItem.node.value = value;
-    else last.item.node.value = `--${name}=${value}`;
+    if (last.valueItem) setScalar(this.edit, last.valueItem.node, value);
+    else setScalar(this.edit, last.item.node, `--${name}=${value}`);
   }
 
   remove(name: string): void {
@@ -76,13 +80,14 @@ export class ContainerFlags {
       const next = edit(o.value ?? '');
       if (next === null) this.drop(o);
       else if (next !== o.value) {
-        if (o.valueItem) o.valueItem.node.value = next;
-        else o.item.node.value = `--${name}=${next}`;
+        if (o.valueItem) setScalar(this.edit, o.valueItem.node, next);
+        else setScalar(this.edit, o.item.node, `--${name}=${next}`);
       }
     }
   }
 
   private drop(o: Occurrence): void {
+    markStructural(this.edit);
     for (const item of [o.valueItem, o.item]) if (item) item.seq.items.splice(item.seq.items.indexOf(item.node), 1);
   }
 
@@ -94,5 +99,6 @@ export class ContainerFlags {
     const after = flags.find((f) => f.item.seq === seq && f.name > name);
     const at = after ? seq.items.indexOf(after.item.node) : seq.items.length;
     seq.items.splice(at, 0, new Scalar(text));
+    markStructural(this.edit);
   }
 }

@@ -71,8 +71,8 @@ export function manifestPatch(facts: GatheredFacts, planned: ReadonlySet<string>
     return refuse(`${api.file}: ${err.message}`, handSteps(layout, api.file));
   }
   const containerPath = ['spec', 'containers', index];
-  const flags = new ContainerFlags(edit.doc, containerPath);
-  const volumes = new PodVolumes(edit.doc, containerPath);
+  const flags = new ContainerFlags(edit, containerPath);
+  const volumes = new PodVolumes(edit, containerPath);
   const changes = [...auditFiles(api, layout, flags, volumes, willExist(facts, layout, planned)), ...leftovers(api, flags), ...webhookOptions(api, flags), ...auditLog(api, flags, volumes)];
   if (changes.length === 0) return [];
   const contents = renderYaml(edit);

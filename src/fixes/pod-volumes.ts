@@ -1,6 +1,7 @@
 // hostPath volumes and volumeMounts of the apiserver container, edited in the YAML document.
 import path from 'node:path';
-import { isMap, isSeq, type Document, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isMap, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
+import { markStructural, type EditableYaml } from './yaml-edit.js';
 
 export interface DirectoryMount {
   name: string;
@@ -16,15 +17,16 @@ const trim = (p: string) => path.posix.normalize(p).replace(/(.)\/+$/, '$1');
 
 export class PodVolumes {
   constructor(
-    private readonly doc: Document,
+    private readonly edit: EditableYaml,
     private readonly containerPath: (string | number)[],
   ) {}
 
   private list(at: (string | number)[]): YAMLSeq {
-    const node = this.doc.getIn(at, true);
+    const node = this.edit.doc.getIn(at, true);
     if (isSeq(node)) return node;
-    const seq = this.doc.createNode([]) as YAMLSeq;
-    this.doc.setIn(at, seq);
+    const seq = this.edit.doc.createNode([]) as YAMLSeq;
+    this.edit.doc.setIn(at, seq);
+    markStructural(this.edit);
     return seq;
   }
 
@@ -51,8 +53,9 @@ export class PodVolumes {
     for (let n = 2; names.has(name); n++) name = `${d.name}-${n}`;
     const mount: Record<string, unknown> = { mountPath: d.mountPath, name };
     if (d.readOnly) mount.readOnly = true;
-    this.mounts().items.push(this.doc.createNode(mount));
-    this.volumes().items.push(this.doc.createNode({ hostPath: { path: d.hostPath, type: d.type }, name }));
+    this.mounts().items.push(this.edit.doc.createNode(mount));
+    this.volumes().items.push(this.edit.doc.createNode({ hostPath: { path: d.hostPath, type: d.type }, name }));
+    markStructural(this.edit);
     return name;
   }
 
@@ -62,6 +65,7 @@ export class PodVolumes {
     if (!mount) return;
     const seq = this.mounts();
     seq.items.splice(seq.items.indexOf(mount), 1);
+    markStructural(this.edit);
     const name = String(mount.get('name'));
     if (this.maps(seq).some((m) => String(m.get('name')) === name)) return;
     const vols = this.volumes();
@@ -73,6 +77,7 @@ export class PodVolumes {
     const mount = this.mountAt(mountPath);
     if (!mount || mount.get('readOnly') !== true) return false;
     mount.delete('readOnly');
+    markStructural(this.edit);
     return true;
   }
 

@@ -1,10 +1,16 @@
-// Edits YAML through the yaml Document API so comments, key order and quoting survive, and renders
-// it back in the file's own sequence indentation and flow-collection padding.
-import { parseDocument, type Document, type ToStringOptions } from 'yaml';
+// Edits YAML through the yaml Document API so comments, key order and quoting survive. Scalar
+// changes are also recorded as text edits: when nothing structural changed, the file is patched
+// byte for byte (mixed indentation and spacing stay); otherwise the document is rendered in the
+// file's own sequence indentation and flow-collection padding.
+import { parseDocument, Scalar, type Document, type ToStringOptions } from 'yaml';
 
 export interface EditableYaml {
   doc: Document;
+  source: string;
   style: ToStringOptions;
+  edits: { start: number; end: number; text: string }[];
+  /** Items were added, removed or moved: the text edits alone no longer describe the change. */
+  structural: boolean;
 }
 
 /** Block sequences written flush with their parent key (`key:\n- item`, kubeadm's style) or indented. */
@@ -19,9 +25,30 @@ function detectStyle(text: string): ToStringOptions {
 export function parseForEdit(text: string): EditableYaml | { error: string } {
   const doc = parseDocument(text, { uniqueKeys: false });
   if (doc.errors.length > 0) return { error: doc.errors[0]!.message.split('\n')[0]! };
-  return { doc, style: detectStyle(text) };
+  return { doc, source: text, style: detectStyle(text), edits: [], structural: false };
+}
+
+/** The scalar's new source text, in its own quoting style. */
+function scalarSource(node: Scalar, value: string): string {
+  if (node.type === Scalar.QUOTE_SINGLE) return `'${value.replace(/'/g, "''")}'`;
+  if (node.type === Scalar.QUOTE_DOUBLE || value === '' || /^[\s'"!&*?|>%@`#,[\]{}-]|: | #|\s$/.test(value)) return JSON.stringify(value);
+  return value;
+}
+
+export function setScalar(edit: EditableYaml, node: Scalar, value: string): void {
+  if (node.value === value) return;
+  if (node.range) edit.edits.push({ start: node.range[0], end: node.range[1], text: scalarSource(node, value) });
+  else edit.structural = true;
+  node.value = value;
+}
+
+export function markStructural(edit: EditableYaml): void {
+  edit.structural = true;
 }
 
 export function renderYaml(edit: EditableYaml): string {
-  return edit.doc.toString(edit.style);
+  if (edit.structural) return edit.doc.toString(edit.style);
+  let out = edit.source;
+  for (const e of [...edit.edits].sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  return out;
 }
