@@ -44,7 +44,7 @@ const BROKEN_ROOTS: [string, () => Promise<string>][] = [
 ];
 
 // Each case spawns the CLI a few times: run them side by side, with room for a loaded machine.
-describe.concurrent('fix --apply --yes on broken node roots', { timeout: 30_000 }, () => {
+describe.concurrent('fix --apply --yes on broken node roots', { timeout: 120_000 }, () => {
   it.each(BROKEN_ROOTS)('%s: failing checks pass afterwards, a second apply changes nothing', async (_name, make) => {
     const root = await make();
     const before = await doctor(root);
@@ -106,7 +106,7 @@ describe.concurrent('fix --apply --yes on broken node roots', { timeout: 30_000 
   });
 });
 
-describe.concurrent('fix without --apply', { timeout: 30_000 }, () => {
+describe.concurrent('fix without --apply', { timeout: 120_000 }, () => {
   it('writes the plan to a new folder in the cwd, nothing under the root, with diffs that apply', async () => {
     const root = await copyRoot('fixtures/demo/root');
     const cwd = await tempDir('cwd');
