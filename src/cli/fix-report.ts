@@ -49,7 +49,8 @@ export function renderFixText(s: FixSummary, extra: FixResultExtra): string {
   }
   lines.push('');
   if (extra.nothing) lines.push('nothing to change: every planned file is already in place');
-  if (extra.out) lines.push(`Wrote the plan to ${extra.out}/ (README.md lists the steps; diffs/ has a unified diff per file). Nothing on the node was changed.`);
+  if (extra.out && !extra.applied) lines.push(`Wrote the plan to ${extra.out}/ (README.md lists the steps; diffs/ has a unified diff per file). Nothing on the node was changed.`);
+  if (extra.out && extra.applied) lines.push(`A record of the changes and the durable snippets to merge are in ${extra.out}/ (README.md).`);
   if (extra.applied) {
     const a = extra.applied;
     lines.push(`Applied: ${a.written.length} file(s) replaced, ${a.created.length} created, ${a.moved.length} moved; backups in ${a.backupDir}/ (under the root).`);

@@ -12,6 +12,7 @@ export interface ReadmeInput {
   steps: { artifact: Artifact; exists: boolean }[];
   durable: WriteArtifact[];
   backupDir: string;
+  applied: boolean;
 }
 
 const q = (p: string) => (/^[\w./@:+-]+$/.test(p) ? p : `'${p.replace(/'/g, `'\\''`)}'`);
@@ -24,7 +25,13 @@ function command(a: Artifact, exists: boolean): string {
 
 export function renderReadme(r: ReadmeInput): string {
   const lines: string[] = [`# prisma-audit fix, ${r.stamp}`, '', `Planned for ${r.distribution ?? 'unknown'} node root \`${r.root}\`${r.manifest ? `, apiserver configuration \`${r.manifest}\`` : ''}.`, ''];
-  lines.push('Nothing on the node was changed. `node/` mirrors the paths on the node; `diffs/` holds a unified diff for each file (`git apply --check` accepts them).', '');
+  lines.push(
+    r.applied
+      ? `\`prisma-audit fix --apply\` already made these changes on this node (backups in ${r.backupDir}); repeat them on the other control-plane nodes.`
+      : 'Nothing on the node was changed.',
+    '`node/` mirrors the paths on the node; `diffs/` holds a unified diff for each file (`git apply --check` accepts them).',
+    '',
+  );
   if (r.steps.length > 0) {
     const backups = r.steps.filter((s) => s.exists && s.artifact.kind === 'write').map((s) => s.artifact.hostPath);
     lines.push('## Steps, on EVERY control-plane node (each runs its own kube-apiserver), from this folder', '');

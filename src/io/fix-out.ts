@@ -16,6 +16,8 @@ export interface OutInput {
   pending: Artifact[];
   read: Map<string, CurrentFile>;
   backupDir: string;
+  /** --apply already wrote the node files: the folder is a record, not a to-do list. */
+  applied: boolean;
 }
 
 async function put(file: string, contents: string, mode = 0o600): Promise<void> {
@@ -36,6 +38,6 @@ export async function writeOutFolder(out: string, input: OutInput): Promise<void
   const durable = input.plan.artifacts.filter((a): a is WriteArtifact => a.kind === 'write' && a.durable !== undefined);
   for (const d of durable) await put(path.join(out, d.durable!.fileName), d.contents);
   const steps = input.pending.map((artifact) => ({ artifact, exists: artifact.kind === 'write' && input.read.get(artifact.hostPath)?.bytes != null }));
-  const readme = renderReadme({ stamp: input.stamp, root: input.root, manifest: api?.file ?? null, distribution: api?.distribution ?? null, outcomes: input.plan.outcomes, steps, durable, backupDir: input.backupDir });
+  const readme = renderReadme({ stamp: input.stamp, root: input.root, manifest: api?.file ?? null, distribution: api?.distribution ?? null, outcomes: input.plan.outcomes, steps, durable, backupDir: input.backupDir, applied: input.applied });
   await put(path.join(out, 'README.md'), readme, 0o644);
 }

@@ -100,6 +100,8 @@ export async function applyArtifacts(root: string, artifacts: Artifact[], read: 
   const changed = now.filter((c) => c.sha256 !== read.get(c.hostPath)?.sha256).map((c) => c.hostPath);
   if (changed.length > 0) throw new TargetChanged(changed);
   const applied: Applied = { backupDir, written: [], created: [], moved: [] };
+  // Backups hold the webhook URL suffix (a shared secret): root-only.
+  await fs.mkdir(path.join(root, backupDir), { recursive: true, mode: 0o700 });
   for (const c of now) {
     if (!c.bytes) continue;
     const backup = path.join(root, backupDir, c.hostPath);

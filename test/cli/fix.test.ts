@@ -25,8 +25,9 @@ async function doctor(root: string): Promise<Report> {
   return JSON.parse(r.stdout) as Report;
 }
 
+/** Runs fix from a separate working directory: its plan folder must not land in the root. */
 async function fix(root: string, ...args: string[]): Promise<FixJson> {
-  const r = await runIn(root, ['fix', '--root', root, '--json', ...args]);
+  const r = await runIn(await tempDir('cwd'), ['fix', '--root', root, '--json', ...args]);
   expect(r.stderr).toBe('');
   return JSON.parse(r.stdout) as FixJson;
 }
