@@ -6,7 +6,6 @@ import { versionAtLeast } from '../checks/common.js';
 import type { ApiserverConfig, Flag } from '../facts/types.js';
 import { mapContainerPath } from '../parse/mounts.js';
 import type { ApiserverContainer } from '../parse/pod.js';
-import type { AuditLayout } from './layout.js';
 import type { WriteArtifact } from './types.js';
 
 interface ExtraVolume {
@@ -17,11 +16,10 @@ interface ExtraVolume {
   pathType: string;
 }
 
-/** The audit flags as they end up: the file flags from the layout, every other --audit-* as set. */
-function auditArgs(flags: Flag[], layout: AuditLayout): Map<string, string> {
+/** The audit flags as they end up (the last occurrence wins, as in pflag). */
+function auditArgs(flags: Flag[]): Map<string, string> {
   const args = new Map<string, string>();
   for (const f of flags) if (f.name.startsWith('audit-') && f.value !== null) args.set(f.name, f.value);
-  for (const t of [layout.policy, layout.webhook]) args.set(t.flag, t.containerPath);
   for (const name of ['feature-gates', 'runtime-config']) {
     const f = flags.filter((x) => x.name === name).pop();
     if (f?.value) args.set(name, f.value);
@@ -81,8 +79,9 @@ function rancherSnippet(api: ApiserverConfig, args: Map<string, string>, volumes
   };
 }
 
-export function durableSnippets(api: ApiserverConfig, flags: Flag[], layout: AuditLayout, removed: string[], pod?: ApiserverContainer): WriteArtifact[] {
-  const args = auditArgs(flags, layout);
+/** @param flags the apiserver flags after the fix. */
+export function durableSnippets(api: ApiserverConfig, flags: Flag[], removed: string[], pod?: ApiserverContainer): WriteArtifact[] {
+  const args = auditArgs(flags);
   const volumes = pod ? extraVolumes(args, pod) : [];
   if (api.distribution === 'kubeadm') return [kubeadmSnippet(api, args, volumes, removed)];
   if (api.distribution === 'rke2' || api.distribution === 'k3s') return [rancherSnippet(api, args, volumes)];

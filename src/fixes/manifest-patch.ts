@@ -49,7 +49,10 @@ export function manifestPatch(facts: GatheredFacts, planned: ReadonlySet<string>
   }
   const layout = auditLayout(api, true);
   if (api.mode === 'host-process') {
-    if (api.distribution === 'k3s') return durableSnippets(api, api.flags, layout, []);
+    if (api.distribution === 'k3s') {
+      const added = [...willExist(facts, layout, planned)].filter((t) => t.changeFlag).map((t) => ({ name: t.flag, value: t.containerPath, line: null, source: 'config' as const }));
+      return added.length > 0 ? durableSnippets(api, [...api.flags, ...added], []) : [];
+    }
     return refuse(`${api.distribution} keeps its flags in ${api.file}, which this fix does not edit`, [
       `Add --audit-policy-file=${layout.policy.containerPath} and --audit-webhook-config-file=${layout.webhook.containerPath} to ${api.file}, one per line.`,
       'Restart: microk8s stop; microk8s start.',
@@ -82,7 +85,7 @@ export function manifestPatch(facts: GatheredFacts, planned: ReadonlySet<string>
     ...relocatedCopies(facts, layout),
   ];
   const removed = changes.filter((c) => c.startsWith('removed --')).map((c) => c.slice('removed '.length));
-  if (api.distribution === 'kubeadm' || api.distribution === 'rke2') artifacts.push(...durableSnippets(api, patched.flags, layout, removed, patched));
+  if (api.distribution === 'kubeadm' || api.distribution === 'rke2') artifacts.push(...durableSnippets(api, patched.flags, removed, patched));
   return artifacts;
 }
 

@@ -40,7 +40,7 @@ export function fixTriggers(report: Report): Map<FixId, { id: string; status: St
 /** @param excluded fixes verification withheld: not pulled in again as another fix's dependency. */
 export function planFixes(facts: GatheredFacts, requested: FixId[], report: Report, opts: Omit<FixOptions, 'selected'>, excluded: ReadonlySet<FixId> = new Set()): FixPlan {
   const triggers = fixTriggers(report);
-  const why = new Map<FixId, string>(requested.map((id) => [id, triggers.has(id) ? `asked for by ${triggers.get(id)!.map((c) => `${c.id} (${c.status})`).join(', ')}` : 'requested with --only']));
+  const why = new Map<FixId, string>(requested.map((id) => [id, triggers.has(id) ? `asked for by ${triggers.get(id)!.map((c) => `${c.id} (${c.status})`).join(', ')}` : 'requested on the command line']));
   const api = facts.apiserver?.ok ? facts.apiserver.value : null;
   const relocate = why.has('manifest-patch');
   const layout = api ? auditLayout(api, relocate) : null;

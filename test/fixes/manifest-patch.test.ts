@@ -98,3 +98,18 @@ describe('manifest-patch', () => {
     expect(isRefusal(result) && result.manualSteps.length).toBeGreaterThan(0);
   });
 });
+
+describe('manifest-patch on k3s', () => {
+  const k3s = (flags: string[]) => ({
+    ok: true as const,
+    value: { ...(apiserverFact(pod([])) as { ok: true; value: import('../../src/facts/types.js').ApiserverConfig }).value, distribution: 'k3s' as const, mode: 'host-process' as const, file: '/etc/rancher/k3s/config.yaml', flags: flags.map((f) => ({ name: f.split('=')[0]!, value: f.split('=')[1] ?? null, line: null, source: 'config' as const })) },
+  });
+
+  it('writes only the config.yaml snippet, and only with flags whose files will exist', () => {
+    const result = manifestPatch({ apiserver: k3s(['audit-log-path=/var/log/a.log']) }, new Set(['/etc/rancher/k3s/audit/audit-policy.yaml']));
+    expect(isRefusal(result)).toBe(false);
+    const [snippet] = result as WriteArtifact[];
+    expect(snippet!.durable!.mergeInto).toBe('/etc/rancher/k3s/config.yaml');
+    expect((parse(snippet!.contents) as Record<string, string[]>)['kube-apiserver-arg']).toEqual(['audit-log-path=/var/log/a.log', 'audit-policy-file=/etc/rancher/k3s/audit/audit-policy.yaml']);
+  });
+});
