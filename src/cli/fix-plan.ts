@@ -68,14 +68,14 @@ function applyOrder(artifacts: Artifact[], manifest: string | null): Artifact[] 
 }
 
 /** Reads every target once (its sha256 guards the apply), drops what is already in place, and
- * withholds a fix whose target exists but is not a regular file (a directory left by a hostPath). */
+ * withholds a fix whose target cannot be replaced (a directory left by a hostPath, unreadable). */
 async function pendingChanges(plan: FixPlan, root: string, manifest: string | null) {
   const ordered = applyOrder(plan.artifacts, manifest);
   const read = new Map<string, CurrentFile>();
   for (const a of ordered) read.set(readsFrom(a), await readCurrent(root, readsFrom(a)));
   for (const o of plan.outcomes) {
-    const blocked = o.artifacts.find((a) => a.kind === 'write' && !a.durable && read.get(a.hostPath)?.sha256?.startsWith('not-a-file'));
-    if (blocked) o.withheld = `${blocked.hostPath} exists but is not a regular file; remove it first (rmdir if it is an empty directory)`;
+    const blocked = o.artifacts.map((a) => (a.kind === 'move' || !a.durable ? read.get(readsFrom(a))?.blocked : null)).find(Boolean);
+    if (blocked) o.withheld = blocked;
   }
   const blockedFixes = new Set(plan.outcomes.filter((o) => o.withheld).map((o) => o.id));
   const pending = ordered.filter((a) => !blockedFixes.has(a.fix) && (a.kind === 'move' ? read.get(a.from)!.bytes !== null : read.get(a.hostPath)!.bytes?.toString('utf8') !== a.contents));

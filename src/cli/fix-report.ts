@@ -39,7 +39,8 @@ const target = (a: Artifact) => (a.kind === 'write' && a.durable ? `${a.durable.
 
 export function renderFixText(s: FixSummary, extra: FixResultExtra): string {
   const t = s.before.target;
-  const lines = [`${s.before.tool.name} ${s.before.tool.version} fix · ${t.distribution ?? 'unknown'} · ${t.manifest ?? 'no apiserver configuration'} · root ${s.root}`, ''];
+  const lines = [`${s.before.tool.name} ${s.before.tool.version} fix · ${t.distribution ?? 'unknown'} · ${t.manifest ?? 'no apiserver configuration'} · root ${s.root}`];
+  if (s.plan.outcomes.length > 0) lines.push('');
   const width = Math.max(...s.plan.outcomes.map((o) => o.id.length), 10);
   for (const o of s.plan.outcomes) {
     const state = stateOf(o, s, extra);

@@ -133,6 +133,10 @@ export function auditPolicy(facts: GatheredFacts, layout: AuditLayout): Generato
   const write = (contents: string, description: string): GeneratorResult => [{ kind: 'write', fix: 'audit-policy', hostPath: layout.policy.hostPath, contents, description, mode: 0o600 }];
   const fact = facts.policy;
   const recommended = (why: string) => write(RECOMMENDED_POLICY, `Prisma Cloud recommended audit policy (${why})`);
+  if (fact && !fact.ok && (fact.error.reason === 'permission' || fact.error.reason === 'too-large')) {
+    // The file is there but could not be judged: replacing it blind could drop the user's rules.
+    return { fix: 'audit-policy', reason: fact.error.message, manualSteps: [fact.error.hint ?? 'Run prisma-audit as root (sudo) so the current policy can be read and repaired.'] };
+  }
   if (!fact?.ok) return recommended(fact ? fact.error.message : 'no policy was read');
   const file = fact.value;
   if (file.error) return recommended(`${file.path} is not valid YAML: ${file.error.message}`);

@@ -14,19 +14,24 @@ export interface CurrentFile {
   mode: number | null;
   uid: number | null;
   gid: number | null;
+  /** Why it cannot be replaced (a directory, unreadable), or null. */
+  blocked: string | null;
 }
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 export async function readCurrent(root: string, hostPath: string): Promise<CurrentFile> {
   const real = await resolveUnderRoot(root, hostPath);
+  const none = { hostPath, bytes: null, mode: null, uid: null, gid: null };
   try {
     const st = await fs.stat(real);
-    if (!st.isFile()) return { hostPath, bytes: null, sha256: `not-a-file:${st.mode}`, mode: null, uid: null, gid: null };
+    if (!st.isFile()) return { ...none, sha256: `not-a-file:${st.mode}`, blocked: `${hostPath} exists but is not a regular file; remove it first (rmdir if it is an empty directory)` };
     const bytes = await fs.readFile(real);
-    return { hostPath, bytes, sha256: sha256(bytes), mode: st.mode & 0o7777, uid: st.uid, gid: st.gid };
+    return { hostPath, bytes, sha256: sha256(bytes), mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, blocked: null };
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return { hostPath, bytes: null, sha256: null, mode: null, uid: null, gid: null };
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { ...none, sha256: null, blocked: null };
+    if (code === 'EACCES' || code === 'EPERM') return { ...none, sha256: `unreadable:${code}`, blocked: `cannot read ${hostPath} (permission denied): run prisma-audit as root` };
     throw err;
   }
 }

@@ -130,6 +130,12 @@ describe.concurrent('fix without --apply', { timeout: 120_000 }, () => {
     expect(await fs.readFile(path.join(dir, 'kubeadm-clusterconfiguration-snippet.yaml'), 'utf8')).toMatch(/kind: ClusterConfiguration/);
   });
 
+  it('withholds a file whose target is a directory instead of failing half way', async () => {
+    const root = await copyRoot('fixtures/scenarios/kubeadm-broken/root');
+    const result = await fix(root, '--only', 'audit-policy');
+    expect(result.fixes).toEqual([expect.objectContaining({ id: 'audit-policy', state: 'withheld', withheld: expect.stringMatching(/\/etc\/kubernetes\/audit-policy.yaml exists but is not a regular file.*rmdir/) })]);
+  });
+
   it('rejects unknown fix ids with a usage error', async () => {
     const r = await runIn(REPO, ['fix', '--root', 'fixtures/demo/root', '--only', 'audit-policy-valid']);
     expect(r.code).toBe(2);

@@ -72,6 +72,11 @@ describe('audit-policy', () => {
     expect(repair(text)).toBe(text);
   });
 
+  it('refuses to replace a policy it could not read', () => {
+    const result = auditPolicy({ apiserver: api, policy: { ok: false, error: { reason: 'permission', message: 'cannot read the audit policy: permission denied' } } }, layout);
+    expect(isRefusal(result) && result.reason).toMatch(/permission denied/);
+  });
+
   it('refuses a level it would have to guess', () => {
     const result = auditPolicy({ apiserver: api, policy: parsedFact('apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: loud\n', POLICY_PATH) }, layout);
     expect(isRefusal(result) && result.reason).toMatch(/rule 1: level "loud"/);
