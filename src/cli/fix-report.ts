@@ -2,7 +2,8 @@
 // --apply changed, the checks after it, and the rollback command. Text or one JSON document.
 import type { Report } from '../engine/types.js';
 import type { FixOutcome, FixPlan } from '../fixes/plan.js';
-import type { Artifact } from '../fixes/types.js';
+import { restartCommand } from '../fixes/restart.js';
+import type { Artifact, GatheredFacts } from '../fixes/types.js';
 import type { Applied, CurrentFile } from '../io/fix-writer.js';
 import { STATUS_LABEL } from '../report/style.js';
 
@@ -13,6 +14,7 @@ export interface FixSummary {
   plan: FixPlan;
   pending: Artifact[];
   read: Map<string, CurrentFile>;
+  facts: GatheredFacts;
   apply: boolean;
 }
 
@@ -59,6 +61,8 @@ export function renderFixText(s: FixSummary, extra: FixResultExtra): string {
       lines.push('Checks now:');
       for (const c of extra.after.checks) lines.push(`  ${STATUS_LABEL[c.status].padEnd(8)}${c.id.padEnd(24)} ${c.summary}`);
     }
+    const restart = restartCommand(s.pending, s.facts.apiserver?.ok ? s.facts.apiserver.value : null);
+    if (restart) lines.push(`kube-apiserver reads the audit files only at startup and its manifest did not change; restart it: ${restart}`);
     lines.push(`Rollback: ${extra.rollback}`);
   }
   return lines.join('\n') + '\n';
@@ -85,6 +89,7 @@ export function renderFixJson(s: FixSummary, extra: FixResultExtra): string {
     applied: extra.applied ?? null,
     checksAfter: extra.after?.checks.map((c) => ({ id: c.id, status: c.status, summary: c.summary })) ?? null,
     rollback: extra.rollback ?? null,
+    restart: restartCommand(s.pending, s.facts.apiserver?.ok ? s.facts.apiserver.value : null),
   };
   return JSON.stringify(doc, null, 2) + '\n';
 }

@@ -13,6 +13,8 @@ export interface ReadmeInput {
   durable: WriteArtifact[];
   backupDir: string;
   applied: boolean;
+  /** Set when no manifest change restarts kube-apiserver, so the new files need a restart. */
+  restart: string | null;
 }
 
 const q = (p: string) => (/^[\w./@:+-]+$/.test(p) ? p : `'${p.replace(/'/g, `'\\''`)}'`);
@@ -42,6 +44,7 @@ export function renderReadme(r: ReadmeInput): string {
     lines.push(`${n++}. Copy the files in this order. The apiserver manifest comes LAST: the kubelet restarts kube-apiserver as soon as it changes, and the audit files and mounted directories must already exist.`, '', '   ```sh');
     for (const s of r.steps) lines.push(`   ${command(s.artifact, s.exists)}`);
     lines.push('   ```', '');
+    if (r.restart) lines.push(`${n++}. kube-apiserver reads these files only at startup, and nothing here restarts it: \`${r.restart}\``, '');
     lines.push(`${n++}. Wait for kube-apiserver to come back (\`crictl ps --name kube-apiserver\`), then check: \`prisma-audit doctor\`.`, '');
     if (backups.length > 0) lines.push(`${n++}. To roll back: \`cp -a ${r.backupDir}/. /\``, '');
     lines.push('`prisma-audit fix --apply` does all of this on the node it runs on, with the same checks, atomically.', '');

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { unifiedDiff } from '../fixes/diff.js';
 import type { FixPlan } from '../fixes/plan.js';
 import { renderReadme } from '../fixes/readme.js';
+import { restartCommand } from '../fixes/restart.js';
 import type { Artifact, GatheredFacts, WriteArtifact } from '../fixes/types.js';
 import type { CurrentFile } from './fix-writer.js';
 
@@ -38,6 +39,6 @@ export async function writeOutFolder(out: string, input: OutInput): Promise<void
   const durable = input.plan.artifacts.filter((a): a is WriteArtifact => a.kind === 'write' && a.durable !== undefined);
   for (const d of durable) await put(path.join(out, d.durable!.fileName), d.contents);
   const steps = input.pending.map((artifact) => ({ artifact, exists: artifact.kind === 'write' && input.read.get(artifact.hostPath)?.bytes != null }));
-  const readme = renderReadme({ stamp: input.stamp, root: input.root, manifest: api?.file ?? null, distribution: api?.distribution ?? null, outcomes: input.plan.outcomes, steps, durable, backupDir: input.backupDir, applied: input.applied });
+  const readme = renderReadme({ stamp: input.stamp, root: input.root, manifest: api?.file ?? null, distribution: api?.distribution ?? null, outcomes: input.plan.outcomes, steps, durable, backupDir: input.backupDir, applied: input.applied, restart: restartCommand(input.pending, api) });
   await put(path.join(out, 'README.md'), readme, 0o644);
 }

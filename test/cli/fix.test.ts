@@ -18,6 +18,7 @@ interface FixJson {
   fixes: { id: string; state: string; refusal: { reason: string } | null; withheld: string | null }[];
   checksAfter: { id: string; status: string }[] | null;
   rollback: string | null;
+  restart: string | null;
 }
 
 async function doctor(root: string): Promise<Report> {
@@ -134,6 +135,14 @@ describe.concurrent('fix without --apply', { timeout: 120_000 }, () => {
     const root = await copyRoot('fixtures/scenarios/kubeadm-broken/root');
     const result = await fix(root, '--only', 'audit-policy');
     expect(result.fixes).toEqual([expect.objectContaining({ id: 'audit-policy', state: 'withheld', withheld: expect.stringMatching(/\/etc\/kubernetes\/audit-policy.yaml exists but is not a regular file.*rmdir/) })]);
+  });
+
+  it('says to restart kube-apiserver when only its files change', async () => {
+    const root = await realWorld('kubeadm-manifests', 'cks-prep-inline-comments.yaml');
+    const result = await fix(root);
+    expect(result.fixes.find((f) => f.id === 'audit-policy')?.state).toBe('planned');
+    expect(result.fixes.find((f) => f.id === 'manifest-patch')?.state).toBe('unchanged');
+    expect(result.restart).toMatch(/crictl stop/);
   });
 
   it('rejects unknown fix ids with a usage error', async () => {
