@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { auditLayout } from '../../src/fixes/layout.js';
@@ -69,5 +69,22 @@ describe('webhook-kubeconfig', () => {
   it('names the cluster and context consistently, keeping the existing cluster name', () => {
     const { kc } = generated(`    server: ${URL_SELF}`);
     expect(kc).toMatchObject({ currentContext: 'webhook', contextName: 'webhook', clusterName: 'c', userName: 'kube-apiserver' });
+  });
+});
+
+describe('webhook-kubeconfig on real-world files', () => {
+  const REAL = '/work/shared/fixtures/real-world/webhook-kubeconfigs';
+  it.each(readdirSync(REAL))('%s: regenerated with --webhook-url, it resolves cleanly and keeps a usable server only when https', (file) => {
+    const text = readFileSync(`${REAL}/${file}`, 'utf8');
+    const facts = { apiserver: api, webhookConfig: parsedFact(text, PATH) };
+    const opts = { webhookUrl: null, caPem: null, selected: new Set<never>(), now: new Date() };
+    const kept = webhookKubeconfig(facts, layout, opts);
+    // None of these servers is a Prisma https URL: without --webhook-url each is refused with the reason.
+    expect(isRefusal(kept) && kept.reason).toMatch(/unusable|no webhook URL/);
+    const result = webhookKubeconfig(facts, layout, { ...opts, webhookUrl: URL_SELF });
+    if (isRefusal(result)) throw new Error(result.reason);
+    const kc = resolveKubeconfig(parse((result[0] as WriteArtifact).contents));
+    expect(kc.problems).toEqual([]);
+    expect(kc.server).toBe(URL_SELF);
   });
 });
