@@ -46,7 +46,7 @@ async function gatherAll(source: FactSource): Promise<GatheredFacts> {
 /** Plans, verifies, and re-plans without the fixes verification withheld (a withheld fix can take
  * others with it: a policy moved by manifest-patch needs the patch). Withheld fixes stay in the
  * outcomes, without artifacts, so the user sees why. */
-async function settlePlan(facts: GatheredFacts, requested: FixId[], before: Report, opts: Omit<FixOptions, 'selected'>, root: string, runOpts: RunOptions): Promise<FixPlan> {
+async function settlePlan(facts: GatheredFacts, requested: FixId[], before: Report, opts: FixOptions, root: string, runOpts: RunOptions): Promise<FixPlan> {
   const withheld: FixOutcome[] = [];
   let plan: FixPlan = planFixes(facts, requested, before, opts);
   for (let round = 0; round < 3 && plan.artifacts.some((a) => a.kind === 'move' || !a.durable); round++) {

@@ -9,7 +9,6 @@ import { webhookKubeconfig } from './webhook-kubeconfig.js';
 
 export interface Generator {
   id: FixId;
-  title: string;
   /** null layout: the apiserver configuration could not be read. `planned`: host paths the
    * generators before this one will write. */
   generate(facts: GatheredFacts, layout: AuditLayout | null, opts: FixOptions, planned: ReadonlySet<string>): GeneratorResult;
@@ -22,8 +21,8 @@ const noLayout = (fix: FixId, facts: GatheredFacts) => ({
 });
 
 export const GENERATORS: Generator[] = [
-  { id: 'audit-policy', title: 'audit policy file', generate: (facts, layout) => (layout ? auditPolicy(facts, layout) : noLayout('audit-policy', facts)) },
-  { id: 'webhook-kubeconfig', title: 'webhook kubeconfig', generate: (facts, layout, opts) => (layout ? webhookKubeconfig(facts, layout, opts) : noLayout('webhook-kubeconfig', facts)) },
-  { id: 'manifest-patch', title: 'apiserver manifest patch', generate: (facts, _layout, _opts, planned) => manifestPatch(facts, planned) },
-  { id: 'manifests-dir-cleanup', title: 'static-pod directory cleanup', generate: (facts, _layout, opts) => manifestsDirCleanup(facts, opts) },
+  { id: 'audit-policy', generate: (facts, layout) => (layout ? auditPolicy(facts, layout) : noLayout('audit-policy', facts)) },
+  { id: 'webhook-kubeconfig', generate: (facts, layout, opts) => (layout ? webhookKubeconfig(facts, layout, opts) : noLayout('webhook-kubeconfig', facts)) },
+  { id: 'manifest-patch', generate: (facts, _layout, _opts, planned) => manifestPatch(facts, planned) },
+  { id: 'manifests-dir-cleanup', generate: (facts, _layout, opts) => manifestsDirCleanup(facts, opts) },
 ];

@@ -5,7 +5,7 @@ import { POLICY_FLAG, WEBHOOK_FLAG, locate } from '../facts/audit-files.js';
 import type { ApiserverConfig } from '../facts/types.js';
 import { lastFlag } from '../parse/flags.js';
 
-export const AUDIT_DIR = '/etc/kubernetes/audit';
+const AUDIT_DIR = '/etc/kubernetes/audit';
 const K3S_AUDIT_DIR = '/etc/rancher/k3s/audit';
 
 export interface AuditFileTarget {

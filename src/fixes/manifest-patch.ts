@@ -14,7 +14,7 @@ import { PodVolumes } from './pod-volumes.js';
 import type { Artifact, GatheredFacts, GeneratorResult, Refusal, WriteArtifact } from './types.js';
 import { parseForEdit, renderYaml } from './yaml-edit.js';
 
-export const LOG_DEFAULT = '/var/log/kubernetes/audit/audit.log';
+const LOG_DEFAULT = '/var/log/kubernetes/audit/audit.log';
 /** Rotation for the added log: a week, at most 3 x 100 MB, so the control-plane disk cannot fill. */
 const LOG_ROTATION: [string, string][] = [
   ['audit-log-maxage', '7'],

@@ -38,7 +38,7 @@ export function fixTriggers(report: Report): Map<FixId, { id: string; status: St
 }
 
 /** @param excluded fixes verification withheld: not pulled in again as another fix's dependency. */
-export function planFixes(facts: GatheredFacts, requested: FixId[], report: Report, opts: Omit<FixOptions, 'selected'>, excluded: ReadonlySet<FixId> = new Set()): FixPlan {
+export function planFixes(facts: GatheredFacts, requested: FixId[], report: Report, opts: FixOptions, excluded: ReadonlySet<FixId> = new Set()): FixPlan {
   const triggers = fixTriggers(report);
   const why = new Map<FixId, string>(requested.map((id) => [id, triggers.has(id) ? `asked for by ${triggers.get(id)!.map((c) => `${c.id} (${c.status})`).join(', ')}` : 'requested on the command line']));
   const api = facts.apiserver?.ok ? facts.apiserver.value : null;
@@ -57,7 +57,7 @@ export function planFixes(facts: GatheredFacts, requested: FixId[], report: Repo
   const outcomes: FixOutcome[] = [];
   for (const g of GENERATORS) {
     if (!selected.has(g.id)) continue;
-    const result = g.generate(facts, layout, { ...opts, selected }, seen);
+    const result = g.generate(facts, layout, opts, seen);
     const artifacts = isRefusal(result) ? [] : result.filter((a) => !seen.has(a.hostPath));
     for (const a of artifacts) seen.add(a.hostPath);
     outcomes.push({ id: g.id, why: why.get(g.id)!, checks: triggers.get(g.id) ?? [], refusal: isRefusal(result) ? result : null, artifacts, withheld: null, deferred: [] });

@@ -51,8 +51,6 @@ export interface FixOptions {
   webhookUrl: string | null;
   /** PEM of the console's trust anchor (from --ca-file now; from the live TLS chain later). */
   caPem: string | null;
-  /** Fixes that run in this plan (a generator can depend on another being applied with it). */
-  selected: ReadonlySet<FixId>;
   now: Date;
 }
 

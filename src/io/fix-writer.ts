@@ -55,7 +55,7 @@ async function fsyncDir(dir: string): Promise<void> {
 }
 
 /** Temp file in the same directory (dot-named, so a kubelet watching it ignores it), fsync, rename. */
-export async function writeAtomic(real: string, contents: Buffer | string, like: { mode: number | null; uid: number | null; gid: number | null }, newMode: number): Promise<void> {
+async function writeAtomic(real: string, contents: Buffer | string, like: { mode: number | null; uid: number | null; gid: number | null }, newMode: number): Promise<void> {
   const dir = path.dirname(real);
   await fs.mkdir(dir, { recursive: true, mode: 0o755 });
   const tmp = path.join(dir, `.${path.basename(real)}.prisma-audit-${process.pid}.tmp`);

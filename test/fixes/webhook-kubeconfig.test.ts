@@ -19,7 +19,7 @@ const base64 = Buffer.from(PEM).toString('base64');
 const existing = (cluster: string) => parsedFact(`apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n${cluster}\ncontexts:\n- name: w\n  context:\n    cluster: c\ncurrent-context: w\n`, PATH);
 
 function run(file: string | null, opts: Partial<FixOptions> = {}) {
-  return webhookKubeconfig({ apiserver: api, ...(file ? { webhookConfig: existing(file) } : {}) }, layout, { webhookUrl: null, caPem: null, selected: new Set(), now: new Date(), ...opts });
+  return webhookKubeconfig({ apiserver: api, ...(file ? { webhookConfig: existing(file) } : {}) }, layout, { webhookUrl: null, caPem: null, now: new Date(), ...opts });
 }
 
 function generated(file: string | null, opts: Partial<FixOptions> = {}) {
@@ -77,7 +77,7 @@ describe('webhook-kubeconfig on real-world files', () => {
   it.each(readdirSync(REAL))('%s: regenerated with --webhook-url, it resolves cleanly and keeps a usable server only when https', (file) => {
     const text = readFileSync(`${REAL}/${file}`, 'utf8');
     const facts = { apiserver: api, webhookConfig: parsedFact(text, PATH) };
-    const opts = { webhookUrl: null, caPem: null, selected: new Set<never>(), now: new Date() };
+    const opts = { webhookUrl: null, caPem: null, now: new Date() };
     const kept = webhookKubeconfig(facts, layout, opts);
     // None of these servers is a Prisma https URL: without --webhook-url each is refused with the reason.
     expect(isRefusal(kept) && kept.reason).toMatch(/unusable|no webhook URL/);
