@@ -39,6 +39,15 @@ function stateOf(o: FixOutcome, s: FixSummary, extra: FixResultExtra): State {
 const verb = (a: Artifact) => (a.kind === 'move' ? `move ${a.from} ->` : a.durable ? 'snippet' : 'write');
 const target = (a: Artifact) => (a.kind === 'write' && a.durable ? `${a.durable.fileName} (merge into ${a.durable.mergeInto})` : a.hostPath);
 
+/** No fix ran: say which problems need a hand, so "nothing" is not read as "all good". */
+function nothingToFix(before: Report): string {
+  const manual = before.checks.filter((c) => (c.status === 'fail' || c.status === 'unknown') && !c.remediation?.fix);
+  if (manual.length === 0) return 'nothing to fix: no failing or warning check names a fix';
+  const [first, ...rest] = manual;
+  const more = rest.length > 0 ? ` (then ${rest.map((c) => c.id).join(', ')})` : '';
+  return `nothing to fix automatically. By hand, first ${first!.id} (${first!.status}): ${first!.summary}${more}; see prisma-audit explain ${first!.id}`;
+}
+
 export function renderFixText(s: FixSummary, extra: FixResultExtra): string {
   const t = s.before.target;
   const lines = [`${s.before.tool.name} ${s.before.tool.version} fix · ${t.distribution ?? 'unknown'} · ${t.manifest ?? 'no apiserver configuration'} · root ${s.root}`];
@@ -51,7 +60,7 @@ export function renderFixText(s: FixSummary, extra: FixResultExtra): string {
     for (const step of [...(o.refusal?.manualSteps ?? []), ...o.deferred]) lines.push(`${' '.repeat(width + 2)}· ${step}`);
   }
   lines.push('');
-  if (extra.nothing) lines.push('nothing to change: every planned file is already in place');
+  if (extra.nothing) lines.push(s.plan.outcomes.length > 0 ? 'nothing to change: every planned file is already in place' : nothingToFix(s.before));
   if (extra.out && !extra.applied) lines.push(`Wrote the plan to ${extra.out}/ (README.md lists the steps; diffs/ has a unified diff per file). Nothing on the node was changed.`);
   if (extra.out && extra.applied) lines.push(`A record of the changes and the durable snippets to merge are in ${extra.out}/ (README.md).`);
   if (extra.applied) {

@@ -51,6 +51,6 @@ Options:
   --json                     one JSON document on stdout
   -h, --help                 this help
 
-Exit codes: 0 every selected fix planned or applied; 3 a fix was refused or withheld, or a target
-changed while planning; 2 usage error or --apply not confirmed; 1 internal error.
+Exit codes: 0 every selected fix planned or applied; 3 a fix was refused or withheld, a failing check
+has no fix, or a target changed while planning; 2 usage error or --apply not confirmed; 1 internal error.
 `;
