@@ -67,15 +67,28 @@ function applyOrder(artifacts: Artifact[], manifest: string | null): Artifact[] 
   return artifacts.filter((a) => a.kind === 'move' || !a.durable).sort((a, b) => rank(a) - rank(b));
 }
 
+/** The text each file had when the collectors read it: what the generators worked from. */
+function sourceTexts(facts: GatheredFacts): Map<string, string> {
+  const texts = new Map<string, string>();
+  if (facts.apiserver?.ok) texts.set(facts.apiserver.value.file, facts.apiserver.value.text);
+  for (const f of [facts.policy, facts.webhookConfig]) if (f?.ok) texts.set(f.value.path, f.value.text);
+  return texts;
+}
+
 /** Reads every target once (its sha256 guards the apply), drops what is already in place, and
- * withholds a fix whose target cannot be replaced (a directory left by a hostPath, unreadable). */
-async function pendingChanges(plan: FixPlan, root: string, manifest: string | null) {
-  const ordered = applyOrder(plan.artifacts, manifest);
+ * withholds a fix whose target cannot be replaced (a directory left by a hostPath, unreadable) or
+ * changed after the generators read it. */
+async function pendingChanges(plan: FixPlan, root: string, facts: GatheredFacts) {
+  const ordered = applyOrder(plan.artifacts, facts.apiserver?.ok ? facts.apiserver.value.file : null);
   const read = new Map<string, CurrentFile>();
   for (const a of ordered) read.set(readsFrom(a), await readCurrent(root, readsFrom(a)));
+  const sources = sourceTexts(facts);
+  const changed = (p: string) => sources.has(p) && read.get(p)?.bytes?.toString('utf8') !== sources.get(p);
   for (const o of plan.outcomes) {
     const blocked = o.artifacts.map((a) => (a.kind === 'move' || !a.durable ? read.get(readsFrom(a))?.blocked : null)).find(Boolean);
+    const moved = o.artifacts.find((a) => (a.kind === 'move' || !a.durable) && changed(readsFrom(a)));
     if (blocked) o.withheld = blocked;
+    else if (moved) o.withheld = `${readsFrom(moved)} changed while the fix was being planned; run fix again`;
   }
   const blockedFixes = new Set(plan.outcomes.filter((o) => o.withheld).map((o) => o.id));
   const pending = ordered.filter((a) => !blockedFixes.has(a.fix) && (a.kind === 'move' ? read.get(a.from)!.bytes !== null : read.get(a.hostPath)!.bytes?.toString('utf8') !== a.contents));
@@ -98,7 +111,7 @@ export async function planOnNode(req: PlanRequest): Promise<PlannedFix> {
   const asked: FixId[] = req.webhookUrl || req.caPem ? ['webhook-kubeconfig'] : [];
   const requested = req.only ?? [...new Set([...fixTriggers(before).keys(), ...asked])];
   const plan = await settlePlan(facts, requested, before, { webhookUrl: req.webhookUrl, caPem: req.caPem, now: req.now }, req.root, runOpts);
-  const { read, pending } = await pendingChanges(plan, req.root, facts.apiserver?.ok ? facts.apiserver.value.file : null);
+  const { read, pending } = await pendingChanges(plan, req.root, facts);
   const durable = plan.artifacts.filter((a) => a.kind === 'write' && a.durable);
   return { root: req.root, stamp, backupDir: path.posix.join(BACKUP_DIR, stamp), runOpts, before, facts, plan, pending, read, durable };
 }
