@@ -4,7 +4,7 @@ import path from 'node:path';
 import { dynamicLeftovers } from '../checks/dynamic-audit-leftovers.js';
 import { webhookOptionProblems } from '../checks/audit-webhook-mode.js';
 import { LOG_FLAG, locate } from '../facts/audit-files.js';
-import type { ApiserverConfig } from '../facts/types.js';
+import type { ApiserverConfig, AuditPath } from '../facts/types.js';
 import { lastFlag } from '../parse/flags.js';
 import { PodShapeError, readApiserverContainer } from '../parse/pod.js';
 import { durableSnippets } from './durable.js';
@@ -76,7 +76,8 @@ export function manifestPatch(facts: GatheredFacts, planned: ReadonlySet<string>
   const containerPath = ['spec', 'containers', index];
   const flags = new ContainerFlags(edit, containerPath);
   const volumes = new PodVolumes(edit, containerPath);
-  const changes = [...auditFiles(api, layout, flags, volumes, willExist(facts, layout, planned)), ...leftovers(api, flags), ...webhookOptions(api, flags), ...auditLog(api, flags, volumes)];
+  const auditPaths = facts.auditPaths?.ok ? facts.auditPaths.value : [];
+  const changes = [...auditFiles(api, auditPaths, layout, flags, volumes, willExist(facts, layout, planned)), ...leftovers(api, flags), ...webhookOptions(api, flags), ...auditLog(api, flags, volumes)];
   if (changes.length === 0) return [];
   const contents = renderYaml(edit);
   const patched = readApiserverContainer(edit.doc.toJS(), {});
@@ -98,7 +99,7 @@ function willExist(facts: GatheredFacts, layout: AuditLayout, planned: ReadonlyS
   return ready;
 }
 
-function auditFiles(api: ApiserverConfig, layout: AuditLayout, flags: ContainerFlags, volumes: PodVolumes, ready: Set<AuditFileTarget>): string[] {
+function auditFiles(api: ApiserverConfig, auditPaths: AuditPath[], layout: AuditLayout, flags: ContainerFlags, volumes: PodVolumes, ready: Set<AuditFileTarget>): string[] {
   const changes: string[] = [];
   for (const t of [layout.policy, layout.webhook]) {
     // A flag naming a missing file stops kube-apiserver; leave it for the fix that can write the file.
@@ -110,6 +111,8 @@ function auditFiles(api: ApiserverConfig, layout: AuditLayout, flags: ContainerF
       volumes.removeMount(old.mountPath);
       changes.push(`removed the single-file mount "${old.mountName}" of ${t.current}`);
     }
+    const leftover = auditPaths.find((p) => p.containerPath === t.current && p.host?.kind === 'directory');
+    if (leftover) changes.push(`${leftover.hostPath} is a directory a hostPath mount created in place of the file; remove it by hand (rmdir)`);
   }
   const movedIn = [layout.policy, layout.webhook].some((t) => t.changeFlag && ready.has(t) && t.containerPath.startsWith(`${layout.dirContainer}/`));
   if (layout.mountDir && movedIn) {

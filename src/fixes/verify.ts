@@ -79,6 +79,8 @@ export function judgePlan(plan: FixPlan, before: Report, after: Report): Map<Fix
   const offered = plan.outcomes.filter((o) => o.artifacts.some((a) => a.kind === 'move' || !a.durable));
   const writes = (id: FixId) => plan.outcomes.some((o) => o.id === id && o.artifacts.length > 0);
   for (const o of offered) {
+    // A warning may outlive the fix for reasons it cannot change (blocking mode by choice, no CA given).
+    for (const c of o.checks.map((x) => status.get(x.id)).filter((x) => x?.status === 'warn')) o.deferred.push(`${c!.id} stays warn: ${c!.summary}`);
     for (const c of o.checks.map((x) => status.get(x.id)).filter((x) => x?.status === 'fail')) {
       const needs = FLAG_NEEDS_FILE[c!.id] ?? plan.files.find((f) => c!.id.startsWith('audit-files-') && c!.summary.includes(f.hostPath))?.fix;
       if (needs && !writes(needs)) o.deferred.push(`${c!.id} stays failing until ${needs} can write its file`);
