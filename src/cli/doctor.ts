@@ -14,7 +14,6 @@ import { renderJunit } from '../report/junit.js';
 import { makeStyle, wantsColor } from '../report/style.js';
 import { renderText } from '../report/text.js';
 import { UsageError, type DoctorOptions, type OutputMode } from './args.js';
-import { previewFix } from './fix-preview.js';
 import { TOOL } from './tool.js';
 
 export const DEMO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/demo/root');
@@ -66,7 +65,8 @@ export async function doctor(opts: DoctorOptions, io: Io): Promise<number> {
     // ink's colour support is decided when it loads: settle --no-color/NO_COLOR first.
     if (!(opts.color ?? wantsColor(io.env, true, false))) io.env.FORCE_COLOR = '0';
     const { runPretty } = await import('../ui/run-pretty.js');
-    const onFix = (fix: string | null) => previewFix({ root, manifest: opts.manifest, fix, now: new Date() }, process.cwd());
+    // The fix planner loads only when a fix key is pressed.
+    const onFix = async (fix: string | null) => (await import('./fix-preview.js')).previewFix({ root, manifest: opts.manifest, fix, now: new Date() }, process.cwd());
     const report = await runPretty({ checks, source, runOpts, redactor, verbose: opts.verbose, onFix });
     return exitCodeFor(report.summary, opts.strict);
   }
