@@ -7,7 +7,7 @@ import type { Report } from '../../src/engine/types.js';
 import { REPO } from '../helpers/cli.js';
 import { copyRoot, hashTree, rootWithManifest, runIn, tempDir } from '../helpers/node-root.js';
 
-const REAL_WORLD = '/work/shared/fixtures/real-world';
+const REAL_WORLD = path.join(REPO, 'fixtures/real-world');
 const MANIFEST = 'etc/kubernetes/manifests/kube-apiserver.yaml';
 const URL = 'https://console.example.com:8083/api/v1/kubernetes/webhook/Rov4TLMx1UiaJuP99OyulwQVUT0=';
 /** Checks that need the webhook kubeconfig, which no fix can write without a webhook URL. */

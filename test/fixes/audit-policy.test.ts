@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PRISMA_NEEDS } from '../../src/checks/audit-policy-coverage.js';
 import { auditPolicy } from '../../src/fixes/audit-policy.js';
@@ -12,6 +13,7 @@ import { parseYaml } from '../../src/parse/yaml-file.js';
 import { apiserverFact, missing, parsedFact, pod } from '../helpers/facts.js';
 
 const POLICY_PATH = '/etc/kubernetes/audit/audit-policy.yaml';
+const REAL = fileURLToPath(new URL('../../fixtures/real-world/policies', import.meta.url));
 const api = apiserverFact(pod([`--audit-policy-file=${POLICY_PATH}`]));
 const layout = auditLayout((api as { ok: true; value: never }).value, false);
 
@@ -63,7 +65,7 @@ describe('audit-policy', () => {
   });
 
   it('changes only the bytes of a field it corrects when nothing moves (mixed indentation kept)', () => {
-    const text = readFileSync('/work/shared/fixtures/real-world/policies/sysdig-v1beta1.yaml', 'utf8');
+    const text = readFileSync(path.join(REAL, 'sysdig-v1beta1.yaml'), 'utf8');
     expect(repair(text)).toBe(text.replace('audit.k8s.io/v1beta1', 'audit.k8s.io/v1'));
   });
 
@@ -82,7 +84,7 @@ describe('audit-policy', () => {
     expect(isRefusal(result) && result.reason).toMatch(/rule 1: level "loud"/);
   });
 
-  const REAL = '/work/shared/fixtures/real-world/policies';
+
   it.each(readdirSync(REAL))('real-world %s: the repaired policy loads, covers Prisma and keeps its comments', (file) => {
     const text = readFileSync(path.join(REAL, file), 'utf8');
     const out = repair(text);

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { auditLayout } from '../../src/fixes/layout.js';
@@ -73,7 +74,7 @@ describe('webhook-kubeconfig', () => {
 });
 
 describe('webhook-kubeconfig on real-world files', () => {
-  const REAL = '/work/shared/fixtures/real-world/webhook-kubeconfigs';
+  const REAL = fileURLToPath(new URL('../../fixtures/real-world/webhook-kubeconfigs', import.meta.url));
   it.each(readdirSync(REAL))('%s: regenerated with --webhook-url, it resolves cleanly and keeps a usable server only when https', (file) => {
     const text = readFileSync(`${REAL}/${file}`, 'utf8');
     const facts = { apiserver: api, webhookConfig: parsedFact(text, PATH) };
