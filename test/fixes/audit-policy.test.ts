@@ -84,7 +84,6 @@ describe('audit-policy', () => {
     expect(isRefusal(result) && result.reason).toMatch(/rule 1: level "loud"/);
   });
 
-
   it.each(readdirSync(REAL))('real-world %s: the repaired policy loads, covers Prisma and keeps its comments', (file) => {
     const text = readFileSync(path.join(REAL, file), 'utf8');
     const out = repair(text);
