@@ -145,6 +145,15 @@ describe.concurrent('fix without --apply', { timeout: 120_000 }, () => {
     expect(result.restart).toMatch(/crictl stop/);
   });
 
+  it('leaves a healthy node and the cwd alone, exit 0', async () => {
+    const root = await copyRoot('fixtures/scenarios/kubeadm-healthy/root');
+    const cwd = await tempDir('cwd');
+    const r = await runIn(cwd, ['fix', '--root', root]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/nothing to fix/);
+    expect(await fs.readdir(cwd)).toEqual([]);
+  });
+
   it('rejects unknown fix ids with a usage error', async () => {
     const r = await runIn(REPO, ['fix', '--root', 'fixtures/demo/root', '--only', 'audit-policy-valid']);
     expect(r.code).toBe(2);
