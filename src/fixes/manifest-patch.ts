@@ -85,7 +85,8 @@ export function manifestPatch(facts: GatheredFacts, planned: ReadonlySet<string>
     { kind: 'write', fix: 'manifest-patch', hostPath: api.file, contents, description: `kube-apiserver manifest: ${changes.join('; ')}` },
     ...relocatedCopies(facts, layout),
   ];
-  const removed = changes.filter((c) => c.startsWith('removed --')).map((c) => c.slice('removed '.length));
+  // Flags the patch dropped must go from the durable configuration too, or the next upgrade brings them back.
+  const removed = [...new Set(api.flags.map((f) => f.name))].filter((n) => !patched.flags.some((f) => f.name === n));
   if (api.distribution === 'kubeadm' || api.distribution === 'rke2') artifacts.push(...durableSnippets(api, patched.flags, removed, patched));
   return artifacts;
 }
