@@ -2,10 +2,12 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { applyPatch } from 'diff';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/engine/types.js';
 import { REPO } from '../helpers/cli.js';
-import { copyRoot, hashTree, rootWithManifest, runIn, tempDir } from '../helpers/node-root.js';
+import { copyRoot, hashTree, removeTempDirs, rootWithManifest, runIn, tempDir } from '../helpers/node-root.js';
+
+afterAll(removeTempDirs);
 
 const REAL_WORLD = path.join(REPO, 'fixtures/real-world');
 const MANIFEST = 'etc/kubernetes/manifests/kube-apiserver.yaml';

@@ -6,8 +6,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { CLI, REPO, type CliResult } from './cli.js';
 
+const created: string[] = [];
+
 export async function tempDir(prefix: string): Promise<string> {
-  return fs.mkdtemp(path.join(os.tmpdir(), `prisma-audit-${prefix}-`));
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), `prisma-audit-${prefix}-`));
+  created.push(dir);
+  return dir;
+}
+
+/** For afterAll: every folder tempDir made in this test file. */
+export async function removeTempDirs(): Promise<void> {
+  await Promise.all(created.splice(0).map((d) => fs.rm(d, { recursive: true, force: true })));
 }
 
 export async function copyRoot(fixtureRoot: string): Promise<string> {

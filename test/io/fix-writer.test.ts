@@ -1,9 +1,11 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Artifact } from '../../src/fixes/types.js';
 import { TargetChanged, applyArtifacts, readCurrent, readsFrom, rollbackCommand, type CurrentFile } from '../../src/io/fix-writer.js';
-import { hashTree, tempDir } from '../helpers/node-root.js';
+import { hashTree, removeTempDirs, tempDir } from '../helpers/node-root.js';
+
+afterAll(removeTempDirs);
 
 const MANIFEST = '/etc/kubernetes/manifests/kube-apiserver.yaml';
 const BACKUPS = '/var/backups/prisma-audit/20260101-000000';
