@@ -3,7 +3,8 @@
 import { parseCommand, UsageError } from './cli/args.js';
 import { renderCatalogue, renderExplain } from './cli/catalogue.js';
 import { doctor } from './cli/doctor.js';
-import { DOCTOR_HELP, MAIN_HELP } from './cli/help.js';
+import { fix } from './cli/fix.js';
+import { DOCTOR_HELP, FIX_HELP, MAIN_HELP } from './cli/help.js';
 import { TOOL } from './cli/tool.js';
 import { EXIT } from './report/exit-codes.js';
 
@@ -11,7 +12,7 @@ async function main(argv: string[]): Promise<number> {
   const command = parseCommand(argv);
   switch (command.name) {
     case 'help':
-      process.stdout.write(command.topic === 'doctor' ? DOCTOR_HELP : MAIN_HELP);
+      process.stdout.write(command.topic === 'doctor' ? DOCTOR_HELP : command.topic === 'fix' ? FIX_HELP : MAIN_HELP);
       return EXIT.ok;
     case 'version':
       process.stdout.write(`${TOOL.name} ${TOOL.version}\n`);
@@ -24,6 +25,8 @@ async function main(argv: string[]): Promise<number> {
       return EXIT.ok;
     case 'doctor':
       return doctor(command.options, { stdout: process.stdout, stderr: process.stderr, env: process.env });
+    case 'fix':
+      return fix(command.options, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd() });
   }
 }
 

@@ -1,10 +1,20 @@
 import path from 'node:path';
 import type { Check } from '../engine/check.js';
 import type { Evidence } from '../engine/types.js';
+import type { ManifestsDirEntry } from '../facts/types.js';
 
 const KNOWN_PODS = /^(etcd|kube-apiserver|kube-controller-manager|kube-scheduler|kube-proxy|haproxy|keepalived|kube-vip|kube-addon-manager|etcd-events|etcd-manager-main|etcd-manager-events|kube-apiserver-healthcheck)\.(ya?ml|json|manifest)$/;
 const BACKUP = /(\.(bak|backup|orig|old|save|swp|tmp|dpkg-old|dpkg-dist|rpmsave|rpmnew)\d*$|~$|\.(ya?ml|manifest)[._-]\w+$|[._-](bak|backup|orig|old|copy)\d*(\.(ya?ml|manifest))?$)/i;
 const AUDIT_FILE = /(audit|policy|webhook)/i;
+
+/** Files in the static-pod directory the kubelet should not see: backups of pod manifests, and
+ * audit files dropped there (manifests-dir-cleanup moves the same files). */
+export function strayFiles(manifestName: string, entries: ManifestsDirEntry[]) {
+  const files = entries.filter((e) => !e.name.startsWith('.') && e.kind === 'file');
+  const backups = files.filter((e) => e.name !== manifestName && !KNOWN_PODS.test(e.name) && BACKUP.test(e.name));
+  const audit = files.filter((e) => e.name !== manifestName && !backups.includes(e) && !KNOWN_PODS.test(e.name) && AUDIT_FILE.test(e.name));
+  return { files, backups, audit };
+}
 
 export const manifestsDirClean: Check = {
   id: 'manifests-dir-clean',
@@ -20,9 +30,7 @@ export const manifestsDirClean: Check = {
     const api = facts.get('apiserver');
     const dir = facts.get('manifestsDir');
     const manifestName = path.posix.basename(api.file);
-    const files = dir.entries.filter((e) => !e.name.startsWith('.') && e.kind === 'file');
-    const backups = files.filter((e) => e.name !== manifestName && !KNOWN_PODS.test(e.name) && BACKUP.test(e.name));
-    const audit = files.filter((e) => e.name !== manifestName && !backups.includes(e) && !KNOWN_PODS.test(e.name) && AUDIT_FILE.test(e.name));
+    const { files, backups, audit } = strayFiles(manifestName, dir.entries);
     const evidence: Evidence[] = [{ message: `${dir.dir}: ${files.map((e) => e.name).join(', ') || '(no files)'}` }];
     for (const e of backups) evidence.push({ message: `backup copy the kubelet loads as a pod: ${e.name}`, file: path.posix.join(dir.dir, e.name) });
     for (const e of audit) evidence.push({ message: `not a pod manifest; the kubelet logs "couldn't parse as pod" for it: ${e.name}`, file: path.posix.join(dir.dir, e.name) });

@@ -2,6 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { journalSince } from '../logs/since.js';
 import { CLUSTER_ARG_OPTIONS, clusterOptions, optionalCanaryValue, type ClusterOptions } from './cluster-options.js';
+import { parseFix, type FixCommandOptions } from './fix-args.js';
 
 export class UsageError extends Error {}
 
@@ -29,6 +30,7 @@ export interface DoctorOptions {
 
 export type Command =
   | { name: 'doctor'; options: DoctorOptions }
+  | { name: 'fix'; options: FixCommandOptions }
   | { name: 'checks'; json: boolean }
   | { name: 'explain'; id: string }
   | { name: 'help'; topic: string | null }
@@ -58,7 +60,7 @@ const DOCTOR_OPTIONS = {
 
 const list = (s: string | undefined) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : null);
 
-function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
+export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (err) {
@@ -81,7 +83,8 @@ export function parseCommand(argv: string[]): Command {
     if (positionals.length !== 1) throw new UsageError('explain takes one check id, e.g. prisma-audit explain audit-files-mounted (see prisma-audit checks)');
     return { name: 'explain', id: positionals[0]! };
   }
-  if (first !== 'doctor') throw new UsageError(`unknown command "${first}" (commands: doctor, checks, explain, help)`);
+  if (first === 'fix') return parseFix(rest);
+  if (first !== 'doctor') throw new UsageError(`unknown command "${first}" (commands: doctor, fix, checks, explain, help)`);
   const { values, positionals } = parse(optionalCanaryValue(rest), DOCTOR_OPTIONS);
   if (values.help) return { name: 'help', topic: 'doctor' };
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);

@@ -80,7 +80,9 @@ export async function doctor(opts: DoctorOptions, io: Io): Promise<number> {
     // ink's colour support is decided when it loads: settle --no-color/NO_COLOR first.
     if (!(opts.color ?? wantsColor(io.env, true, false))) io.env.FORCE_COLOR = '0';
     const { runPretty } = await import('../ui/run-pretty.js');
-    const report = await runPretty({ checks, source, runOpts, redactor, verbose: opts.verbose });
+    // The fix planner loads only when a fix key is pressed.
+    const onFix = async (fix: string | null) => (await import('./fix-preview.js')).previewFix({ root, manifest: opts.manifest, fix, now: new Date() }, process.cwd());
+    const report = await runPretty({ checks, source, runOpts, redactor, verbose: opts.verbose, onFix });
     return exitCodeFor(report.summary, opts.strict);
   }
   const report: Report = redactor.value(await runChecks(checks, source, runOpts));

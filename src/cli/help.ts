@@ -2,6 +2,7 @@ export const MAIN_HELP = `prisma-audit: diagnose and repair the kube-apiserver a
 
 Usage:
   prisma-audit doctor [options]     run the checks on this node (or --root DIR)
+  prisma-audit fix [options]        write corrected files for what the checks found (--apply: on the node)
   prisma-audit checks [--json]      list the checks: id, title, what each reads
   prisma-audit explain ID           why a check matters, how it is detected, how to fix it by hand
   prisma-audit --version
@@ -43,4 +44,25 @@ Cluster mode (Kubernetes API; opt-in, node checks keep running):
 Exit codes:
   0  no check failed          3  at least one check failed
   4  --strict and a warn or unknown          2  usage or input error          1  internal error
+`;
+
+export const FIX_HELP = `Usage: prisma-audit fix [options]
+
+Plans corrected files for the failing and warning checks, verifies them with the same checks, and
+writes them to a new folder (nothing on the node changes) or, with --apply, to the node.
+
+Options:
+  --root DIR                 the node's filesystem root (default /)
+  --manifest PATH            host path of the apiserver manifest (default: discovered)
+  --only IDS                 comma list of fix ids: manifest-patch, webhook-kubeconfig, audit-policy, manifests-dir-cleanup
+  --out DIR                  folder for the plan (default ./prisma-audit-fix-<YYYYmmdd-HHMMSS>/)
+  --apply                    write the files on the node: atomically, backups in /var/backups/prisma-audit/, manifest last
+  -y, --yes                  do not ask before --apply (required when stdin is not a terminal)
+  --webhook-url URL          https://<console>/api/v1/kubernetes/webhook/<suffix> for the webhook kubeconfig
+  --ca-file PEM              the console's CA certificate, for certificate-authority-data
+  --json                     one JSON document on stdout
+  -h, --help                 this help
+
+Exit codes: 0 every selected fix planned or applied; 3 a fix was refused or withheld, a failing check
+has no fix, or a target changed while planning; 2 usage error or --apply not confirmed; 1 internal error.
 `;

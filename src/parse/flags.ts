@@ -27,7 +27,7 @@ const BOOLEAN_FLAGS = new Set([
   'redirect-stderr',
 ]);
 
-function isBoolean(name: string): boolean {
+export function isBoolean(name: string): boolean {
   return BOOLEAN_FLAGS.has(name) || /-(enable|enabled)$/.test(name);
 }
 

@@ -1,5 +1,5 @@
 // The doctor's terminal UI. Takes results as props; no I/O, no judging.
-import { useReducer } from 'react';
+import { useReducer, useState } from 'react';
 import { Box, Text, useApp, useInput, useStdin } from 'ink';
 import type { CheckResult, Status, Summary } from '../engine/types.js';
 import { evidenceLine, summaryLine } from '../report/text.js';
@@ -22,6 +22,44 @@ export interface AppProps {
   verbose: boolean;
   /** Animation frame for the spinner, advanced by the caller. */
   frame: number;
+  /** Plans the fix with this id (null: every fix the failing checks name) and says what it would
+   * change. The caller does the planning and writes the plan folder; this component only shows it. */
+  onFix?: (fix: string | null) => Promise<FixPreview>;
+}
+
+export interface FixPreview {
+  /** What `prisma-audit fix` would print. */
+  lines: string[];
+  /** Unified diffs of every file it would change. */
+  diff: string[];
+}
+
+const DIFF_COLOR = (line: string) => (line.startsWith('+') ? 'green' : line.startsWith('-') ? 'red' : line.startsWith('@@') ? 'cyan' : undefined);
+
+function FixView({ state, showDiff }: { state: FixState; showDiff: boolean }) {
+  if (state.busy) return <Text color="cyan">planning the fix…</Text>;
+  if (state.error) return <Text color="red">{state.error}</Text>;
+  if (!state.preview) return null;
+  return (
+    <Box flexDirection="column">
+      {state.preview.lines.map((l, i) => (
+        <Text key={i}>{l}</Text>
+      ))}
+      {showDiff
+        ? state.preview.diff.map((l, i) => (
+            <Text key={`d${i}`} color={DIFF_COLOR(l)}>
+              {l}
+            </Text>
+          ))
+        : null}
+    </Box>
+  );
+}
+
+interface FixState {
+  busy: boolean;
+  preview: FixPreview | null;
+  error: string | null;
 }
 
 function Details({ r }: { r: CheckResult }) {
@@ -66,14 +104,30 @@ function navigate(state: Nav, action: { type: 'move'; by: number; ids: string[] 
   return { ...state, toggled };
 }
 
-export function App({ header, demo, results, running, summary, verbose, frame }: AppProps) {
+export function App({ header, demo, results, running, summary, verbose, frame, onFix }: AppProps) {
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
   const [{ selected, toggled }, dispatch] = useReducer(navigate, { selected: 0, toggled: new Set<string>() });
+  const [fix, setFix] = useState<FixState>({ busy: false, preview: null, error: null });
+  const [showDiff, setShowDiff] = useState(false);
   const ids = results.map((r) => r.id);
+  const planFix = (id: string | null) => {
+    if (!onFix || fix.busy) return;
+    setFix({ busy: true, preview: null, error: null });
+    onFix(id).then(
+      (preview) => setFix({ busy: false, preview, error: null }),
+      (err: unknown) => setFix({ busy: false, preview: null, error: `fix failed: ${err instanceof Error ? err.message : String(err)}` }),
+    );
+  };
   useInput(
     (input, key) => {
       if (input === 'q' || key.escape) exit();
+      else if (input === 'f' && summary) {
+        const id = results[selected]?.remediation?.fix;
+        if (id) planFix(id);
+        else setFix({ busy: false, preview: null, error: `${results[selected]?.id ?? 'this check'} names no fix` });
+      } else if (input === 'F' && summary) planFix(null);
+      else if (input === 'd') setShowDiff((d) => !d);
       else if (key.upArrow || input === 'k') dispatch({ type: 'move', by: -1, ids });
       else if (key.downArrow || input === 'j') dispatch({ type: 'move', by: 1, ids });
       else if (key.return || input === ' ') dispatch({ type: 'toggle', ids });
@@ -109,7 +163,8 @@ export function App({ header, demo, results, running, summary, verbose, frame }:
       ))}
       <Text> </Text>
       {summary ? <Text bold>{summaryLine(summary, results.length)}</Text> : <Text dimColor>running {running.length} check(s)…</Text>}
-      {summary && isRawModeSupported ? <Text dimColor>↑/↓ select · enter expand/collapse · q quit</Text> : null}
+      <FixView state={fix} showDiff={showDiff} />
+      {summary && isRawModeSupported ? <Text dimColor>↑/↓ select · enter expand/collapse{onFix ? ' · f fix selected · F fix all · d diff' : ''} · q quit</Text> : null}
     </Box>
   );
 }

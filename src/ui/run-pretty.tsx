@@ -36,7 +36,7 @@ export function createProgressStore(order: string[]) {
 
 type Store = ReturnType<typeof createProgressStore>;
 
-function Live({ store, runOpts, verbose }: { store: Store; runOpts: RunOptions; verbose: boolean }) {
+function Live({ store, runOpts, verbose, onFix }: { store: Store; runOpts: RunOptions; verbose: boolean; onFix?: AppProps['onFix'] }) {
   const s = useSyncExternalStore(store.subscribe, store.get);
   const header = s.target
     ? headerLines({ tool: runOpts.tool, target: s.target }, makeStyle(false)).slice(0, 1)
@@ -47,7 +47,7 @@ function Live({ store, runOpts, verbose }: { store: Store; runOpts: RunOptions; 
     const t = setInterval(() => setFrame((f) => f + 1), 80);
     return () => clearInterval(t);
   }, [s.summary]);
-  return <App header={header} demo={runOpts.target.demo} results={s.results} running={s.running} summary={s.summary} verbose={verbose} frame={frame} />;
+  return <App header={header} demo={runOpts.target.demo} results={s.results} running={s.running} summary={s.summary} verbose={verbose} frame={frame} onFix={onFix} />;
 }
 
 export interface PrettyRun {
@@ -56,11 +56,12 @@ export interface PrettyRun {
   runOpts: RunOptions;
   redactor: Redactor;
   verbose: boolean;
+  onFix?: AppProps['onFix'];
 }
 
-export async function runPretty({ checks, source, runOpts, redactor, verbose }: PrettyRun): Promise<Report> {
+export async function runPretty({ checks, source, runOpts, redactor, verbose, onFix }: PrettyRun): Promise<Report> {
   const store = createProgressStore(checks.map((c) => c.id));
-  const app = render(<Live store={store} runOpts={runOpts} verbose={verbose} />, { exitOnCtrlC: true });
+  const app = render(<Live store={store} runOpts={runOpts} verbose={verbose} onFix={onFix} />, { exitOnCtrlC: true });
   const report = redactor.value(await runChecks(checks, source, runOpts, (e) => store.push(redactor.value(e))));
   if (process.stdin.isTTY) await app.waitUntilExit();
   else app.unmount();

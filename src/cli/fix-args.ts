@@ -1,0 +1,57 @@
+// Options of `prisma-audit fix`.
+import { FIX_IDS, isFixId, type FixId } from '../fixes/types.js';
+import { UsageError, parse, type Command } from './args.js';
+
+export interface FixCommandOptions {
+  root: string;
+  manifest: string | null;
+  /** --only: fix ids; null means every fix a failing or warning check names. */
+  only: FixId[] | null;
+  /** --out: folder for the plan; null means ./prisma-audit-fix-<timestamp>/. */
+  out: string | null;
+  apply: boolean;
+  yes: boolean;
+  webhookUrl: string | null;
+  caFile: string | null;
+  json: boolean;
+}
+
+const FIX_OPTIONS = {
+  root: { type: 'string' },
+  manifest: { type: 'string' },
+  only: { type: 'string' },
+  out: { type: 'string' },
+  apply: { type: 'boolean' },
+  yes: { type: 'boolean', short: 'y' },
+  'webhook-url': { type: 'string' },
+  'ca-file': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export function parseFix(args: string[]): Command {
+  const { values, positionals } = parse(args, FIX_OPTIONS);
+  if (values.help) return { name: 'help', topic: 'fix' };
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const only = values.only === undefined ? null : values.only.split(',').map((x) => x.trim()).filter(Boolean);
+  const unknown = (only ?? []).filter((id) => !isFixId(id));
+  if (unknown.length > 0 || only?.length === 0) {
+    throw new UsageError(`--only takes fix ids (${FIX_IDS.join(', ')}), not ${unknown.map((u) => `"${u}"`).join(', ') || 'an empty list'}`);
+  }
+  for (const key of ['root', 'out', 'webhook-url', 'ca-file', 'manifest'] as const) if (values[key] === '') throw new UsageError(`--${key} needs a value`);
+  if (values.yes && !values.apply) throw new UsageError('--yes only confirms --apply');
+  return {
+    name: 'fix',
+    options: {
+      root: values.root ?? '/',
+      manifest: values.manifest ?? null,
+      only: only as FixId[] | null,
+      out: values.out ?? null,
+      apply: Boolean(values.apply),
+      yes: Boolean(values.yes),
+      webhookUrl: values['webhook-url']?.trim() ?? null,
+      caFile: values['ca-file'] ?? null,
+      json: Boolean(values.json),
+    },
+  };
+}

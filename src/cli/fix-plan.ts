@@ -1,0 +1,124 @@
+// The planning half of `fix`: gather, judge, plan, verify on a sparse root, and read the targets.
+// Shared by the fix command and the doctor's terminal UI (which previews a fix).
+import path from 'node:path';
+import { CHECKS } from '../checks/index.js';
+import { liveFacts, runChecks, type FactSource, type RunOptions } from '../engine/run.js';
+import type { Report } from '../engine/types.js';
+import { COLLECTORS } from '../facts/index.js';
+import type { FactKey } from '../facts/types.js';
+import { fixTriggers, planFixes, type FixOutcome, type FixPlan } from '../fixes/plan.js';
+import { checkPlan, judgePlan } from '../fixes/verify.js';
+import { BACKUP_DIR, FIX_IDS, timestamp, type Artifact, type FixId, type FixOptions, type GatheredFacts } from '../fixes/types.js';
+import { readCurrent, readsFrom, type CurrentFile } from '../io/fix-writer.js';
+import { writeOutFolder } from '../io/fix-out.js';
+import { TOOL } from './tool.js';
+
+export interface PlanRequest {
+  root: string;
+  manifest: string | null;
+  /** Fix ids; null: every fix a failing or warning check names. */
+  only: FixId[] | null;
+  webhookUrl: string | null;
+  caPem: string | null;
+  now: Date;
+}
+
+export interface PlannedFix {
+  root: string;
+  stamp: string;
+  backupDir: string;
+  runOpts: RunOptions;
+  before: Report;
+  facts: GatheredFacts;
+  plan: FixPlan;
+  /** Node artifacts that change something, in apply order (manifest last). */
+  pending: Artifact[];
+  /** What each target held when it was read (its sha256 guards --apply). */
+  read: Map<string, CurrentFile>;
+  durable: Artifact[];
+}
+
+async function gatherAll(source: FactSource): Promise<GatheredFacts> {
+  const keys = Object.keys(COLLECTORS) as FactKey[];
+  return Object.fromEntries(await Promise.all(keys.map(async (k) => [k, await source.fact(k)])));
+}
+
+/** Plans, verifies, and re-plans without the fixes verification withheld (a withheld fix can take
+ * others with it: a policy moved by manifest-patch needs the patch). Withheld fixes stay in the
+ * outcomes, without artifacts, so the user sees why. */
+async function settlePlan(facts: GatheredFacts, requested: FixId[], before: Report, opts: FixOptions, root: string, runOpts: RunOptions): Promise<FixPlan> {
+  const withheld: FixOutcome[] = [];
+  let plan: FixPlan = planFixes(facts, requested, before, opts);
+  for (let round = 0; round < 3 && plan.artifacts.some((a) => a.kind === 'move' || !a.durable); round++) {
+    const after = await checkPlan(plan, { root, facts, kubernetesVersion: null, runOpts });
+    const bad = after ? judgePlan(plan, before, after) : new Map<FixId, string>();
+    if (bad.size === 0) break;
+    for (const o of plan.outcomes) if (bad.has(o.id)) withheld.push({ ...o, artifacts: [], withheld: bad.get(o.id)! });
+    const excluded = new Set(withheld.map((o) => o.id));
+    plan = planFixes(facts, requested.filter((id) => !excluded.has(id)), before, opts, excluded);
+  }
+  const outcomes = [...plan.outcomes, ...withheld].sort((a, b) => FIX_IDS.indexOf(a.id) - FIX_IDS.indexOf(b.id));
+  return { ...plan, outcomes };
+}
+
+/** Node artifacts in apply order: files and mounts first, moves, the apiserver manifest last. */
+function applyOrder(artifacts: Artifact[], manifest: string | null): Artifact[] {
+  const rank = (a: Artifact) => (a.hostPath === manifest ? 2 : a.kind === 'move' ? 1 : 0);
+  return artifacts.filter((a) => a.kind === 'move' || !a.durable).sort((a, b) => rank(a) - rank(b));
+}
+
+/** The text each file had when the collectors read it: what the generators worked from. */
+function sourceTexts(facts: GatheredFacts): Map<string, string> {
+  const texts = new Map<string, string>();
+  if (facts.apiserver?.ok) texts.set(facts.apiserver.value.file, facts.apiserver.value.text);
+  for (const f of [facts.policy, facts.webhookConfig]) if (f?.ok) texts.set(f.value.path, f.value.text);
+  return texts;
+}
+
+/** Reads every target once (its sha256 guards the apply), drops what is already in place, and
+ * withholds a fix whose target cannot be replaced (a directory left by a hostPath, unreadable) or
+ * changed after the generators read it. */
+async function pendingChanges(plan: FixPlan, root: string, facts: GatheredFacts) {
+  const ordered = applyOrder(plan.artifacts, facts.apiserver?.ok ? facts.apiserver.value.file : null);
+  const read = new Map<string, CurrentFile>();
+  for (const a of ordered) read.set(readsFrom(a), await readCurrent(root, readsFrom(a)));
+  const sources = sourceTexts(facts);
+  const changed = (p: string) => sources.has(p) && read.get(p)?.bytes?.toString('utf8') !== sources.get(p);
+  for (const o of plan.outcomes) {
+    const blocked = o.artifacts.map((a) => (a.kind === 'move' || !a.durable ? read.get(readsFrom(a))?.blocked : null)).find(Boolean);
+    const moved = o.artifacts.find((a) => (a.kind === 'move' || !a.durable) && changed(readsFrom(a)));
+    if (blocked) o.withheld = blocked;
+    else if (moved) o.withheld = `${readsFrom(moved)} changed while the fix was being planned; run fix again`;
+  }
+  const blockedFixes = new Set(plan.outcomes.filter((o) => o.withheld).map((o) => o.id));
+  const pending = ordered.filter((a) => !blockedFixes.has(a.fix) && (a.kind === 'move' ? read.get(a.from)!.bytes !== null : read.get(a.hostPath)!.bytes?.toString('utf8') !== a.contents));
+  return { read, pending };
+}
+
+/** Facts of the node under root, gathered once and shared by every check (offline: a fix is judged
+ * on what is on the node). */
+export function gatherNode(req: Pick<PlanRequest, 'root' | 'manifest' | 'now'>): FactSource {
+  return liveFacts({ root: req.root, manifest: req.manifest, kubernetesVersion: null, timeoutMs: 5000, offline: true, now: req.now }, COLLECTORS, 15_000);
+}
+
+export async function planOnNode(req: PlanRequest): Promise<PlannedFix> {
+  const stamp = timestamp(req.now);
+  const runOpts: RunOptions = { offline: true, now: req.now, tool: TOOL, target: { root: req.root, demo: false, offline: true } };
+  const source = gatherNode(req);
+  const before = await runChecks(CHECKS, source, runOpts);
+  const facts = await gatherAll(source);
+  // A URL or CA given on the command line is a request to rewrite the webhook kubeconfig.
+  const asked: FixId[] = req.webhookUrl || req.caPem ? ['webhook-kubeconfig'] : [];
+  const requested = req.only ?? [...new Set([...fixTriggers(before).keys(), ...asked])];
+  const plan = await settlePlan(facts, requested, before, { webhookUrl: req.webhookUrl, caPem: req.caPem, now: req.now }, req.root, runOpts);
+  const { read, pending } = await pendingChanges(plan, req.root, facts);
+  const durable = plan.artifacts.filter((a) => a.kind === 'write' && a.durable);
+  return { root: req.root, stamp, backupDir: path.posix.join(BACKUP_DIR, stamp), runOpts, before, facts, plan, pending, read, durable };
+}
+
+/** Writes the plan folder (default ./prisma-audit-fix-<stamp>/ under cwd); returns its path. */
+export async function writePlanFolder(p: PlannedFix, cwd: string, out: string | null, applied: boolean): Promise<string> {
+  const dir = path.resolve(cwd, out ?? `prisma-audit-fix-${p.stamp}`);
+  await writeOutFolder(dir, { stamp: p.stamp, root: p.root, facts: p.facts, plan: p.plan, pending: p.pending, read: p.read, backupDir: p.backupDir, applied });
+  return dir;
+}

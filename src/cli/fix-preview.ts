@@ -1,0 +1,18 @@
+// The doctor UI's "fix" key: plan like `prisma-audit fix` (never --apply), write the plan folder,
+// and hand the UI the text and the diffs to show.
+import { unifiedDiff } from '../fixes/diff.js';
+import { isFixId } from '../fixes/types.js';
+import type { FixPreview } from '../ui/App.js';
+import { planOnNode, writePlanFolder } from './fix-plan.js';
+import { renderFixText } from './fix-report.js';
+
+export async function previewFix(req: { root: string; manifest: string | null; fix: string | null; now: Date }, cwd: string): Promise<FixPreview> {
+  const planned = await planOnNode({ root: req.root, manifest: req.manifest, only: req.fix && isFixId(req.fix) ? [req.fix] : null, webhookUrl: null, caPem: null, now: req.now });
+  const summary = { ...planned, apply: false };
+  if (planned.pending.length === 0 && planned.durable.length === 0) return { lines: renderFixText(summary, { nothing: true }).trimEnd().split('\n'), diff: [] };
+  const out = await writePlanFolder(planned, cwd, null, false);
+  const diff = planned.pending.flatMap((a) =>
+    a.kind === 'move' ? [`move ${a.from} -> ${a.hostPath}`] : unifiedDiff(a.hostPath, planned.read.get(a.hostPath)?.bytes?.toString('utf8') ?? null, a.contents).trimEnd().split('\n'),
+  );
+  return { lines: renderFixText(summary, { out }).trimEnd().split('\n'), diff };
+}

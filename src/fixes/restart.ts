@@ -1,0 +1,19 @@
+// kube-apiserver reads its audit files only at startup. A changed manifest makes the kubelet
+// restart it; new policy or webhook files alone change nothing until it is restarted by hand.
+import type { ApiserverConfig } from '../facts/types.js';
+import type { Artifact } from './types.js';
+
+export function restartCommand(pending: Artifact[], api: ApiserverConfig | null): string | null {
+  if (!api || !pending.some((a) => a.kind === 'write')) return null;
+  if (pending.some((a) => a.kind === 'write' && a.hostPath === api.file && api.mode === 'static-pod')) return null;
+  switch (api.distribution) {
+    case 'k3s':
+      return 'systemctl restart k3s';
+    case 'rke2':
+      return 'systemctl restart rke2-server';
+    case 'microk8s':
+      return 'microk8s stop; microk8s start';
+    default:
+      return 'crictl stop $(crictl ps -q --name kube-apiserver)   # the kubelet starts it again, reading the new files';
+  }
+}

@@ -1,0 +1,66 @@
+// The fix contract: pure generators turn facts (+ options) into files to write, or refuse with
+// manual steps. Nothing here touches the node; the writer (io/fix-writer.ts) does.
+import type { Facts } from '../facts/types.js';
+
+export const FIX_IDS = ['manifest-patch', 'webhook-kubeconfig', 'audit-policy', 'manifests-dir-cleanup'] as const;
+export type FixId = (typeof FIX_IDS)[number];
+
+export function isFixId(id: string): id is FixId {
+  return (FIX_IDS as readonly string[]).includes(id);
+}
+
+/** A file to write at a host path (without --root). */
+export interface WriteArtifact {
+  kind: 'write';
+  fix: FixId;
+  hostPath: string;
+  contents: string;
+  description: string;
+  /** Mode for a new file; an existing file keeps its own mode and owner. */
+  mode?: number;
+  /** A snippet for the durable configuration (kubeadm-config, RKE2 config.yaml): it goes to --out
+   * as `fileName` for a human to merge into `mergeInto`, and is never written by --apply. */
+  durable?: { fileName: string; mergeInto: string };
+}
+
+/** A file moved away (out of the static-pod directory); `hostPath` is the destination. */
+export interface MoveArtifact {
+  kind: 'move';
+  fix: FixId;
+  from: string;
+  hostPath: string;
+  description: string;
+}
+
+export type Artifact = WriteArtifact | MoveArtifact;
+
+export interface Refusal {
+  fix: FixId;
+  reason: string;
+  manualSteps: string[];
+}
+
+export type GeneratorResult = Artifact[] | Refusal;
+
+export function isRefusal(r: GeneratorResult): r is Refusal {
+  return !Array.isArray(r);
+}
+
+export interface FixOptions {
+  /** --webhook-url: the full Prisma webhook URL. */
+  webhookUrl: string | null;
+  /** PEM of the console's trust anchor (from --ca-file now; from the live TLS chain later). */
+  caPem: string | null;
+  now: Date;
+}
+
+/** Facts as the collectors returned them (each may be an error). */
+export type GatheredFacts = Partial<Facts>;
+
+/** "20261127-085445": names the backup folder and the default --out folder. */
+export function timestamp(now: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
+}
+
+export const BACKUP_DIR = '/var/backups/prisma-audit';

@@ -1,0 +1,95 @@
+// Every artifact is judged by the doctor's own checks before it is offered: the plan is applied to
+// a sparse copy of the node and the static checks run on it.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { CHECKS } from '../checks/index.js';
+import { liveFacts, runChecks, type RunOptions } from '../engine/run.js';
+import type { Report } from '../engine/types.js';
+import { LOG_FLAG, POLICY_FLAG, WEBHOOK_FLAG, locate } from '../facts/audit-files.js';
+import { COLLECTORS } from '../facts/index.js';
+import type { ApiserverConfig } from '../facts/types.js';
+import { buildSparseRoot } from '../io/sparse-root.js';
+import { lastFlag } from '../parse/flags.js';
+import { readApiserverContainer } from '../parse/pod.js';
+import { parseYaml } from '../parse/yaml-file.js';
+import type { FixPlan } from './plan.js';
+import type { FixId, GatheredFacts } from './types.js';
+
+export interface VerifyContext {
+  root: string;
+  facts: GatheredFacts;
+  kubernetesVersion: string | null;
+  runOpts: RunOptions;
+}
+
+/** Host paths the patched apiserver reads: its hostPath volumes and the audit files behind its flags. */
+function referencedPaths(api: ApiserverConfig, manifest: string): string[] {
+  const parsed = parseYaml(manifest);
+  let fixed = api;
+  if (api.mode === 'static-pod' && !parsed.error) {
+    try {
+      const c = readApiserverContainer(parsed.value, parsed.lines);
+      fixed = { ...api, flags: c.flags, mounts: c.mounts, volumes: c.volumes };
+    } catch {
+      // An unreadable patched manifest is reported by apiserver-manifest on the sparse root.
+    }
+  }
+  const volumes = fixed.volumes.flatMap((v) => (v.hostPath ? [v.hostPath] : []));
+  const files = [POLICY_FLAG, WEBHOOK_FLAG, LOG_FLAG].flatMap((name) => {
+    const value = lastFlag(fixed.flags, name)?.value;
+    const host = value && value !== '-' ? locate(fixed, value).hostPath : null;
+    return host ? [host, path.posix.dirname(host)] : [];
+  });
+  return [...volumes, ...files];
+}
+
+export async function checkPlan(plan: FixPlan, ctx: VerifyContext): Promise<Report | null> {
+  const api = ctx.facts.apiserver?.ok ? ctx.facts.apiserver.value : null;
+  if (!api) return null;
+  const writes = new Map<string, string>();
+  for (const a of plan.artifacts) if (a.kind === 'write' && !a.durable) writes.set(a.hostPath, a.contents);
+  const moved = new Set(plan.artifacts.flatMap((a) => (a.kind === 'move' ? [a.from] : [])));
+  const dir = await buildSparseRoot({
+    realRoot: ctx.root,
+    api,
+    manifestsDir: ctx.facts.manifestsDir?.ok ? ctx.facts.manifestsDir.value : null,
+    auditPaths: ctx.facts.auditPaths?.ok ? ctx.facts.auditPaths.value : [],
+    writes,
+    moved,
+    referenced: referencedPaths(api, writes.get(api.file) ?? api.text),
+  });
+  try {
+    const source = liveFacts({ root: dir, manifest: api.file, kubernetesVersion: ctx.kubernetesVersion, timeoutMs: 5000, offline: true, now: ctx.runOpts.now }, COLLECTORS, 15_000);
+    return await runChecks(CHECKS.filter((c) => !c.network), source, { ...ctx.runOpts, offline: true });
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** A flag can only be turned on, and a file found, once the file exists: when the fix writing the
+ * file could not run, those checks stay failing and that is not manifest-patch's fault. */
+const FLAG_NEEDS_FILE: Record<string, FixId> = { 'audit-policy-flag': 'audit-policy', 'audit-webhook-flag': 'webhook-kubeconfig' };
+
+/** Fixes to withhold, with the reason: a check it should turn green still fails, or a check that did
+ * not fail before fails after the plan (then nothing is offered: the cause cannot be told apart).
+ * Excused failures are recorded on the outcome as deferred. */
+export function judgePlan(plan: FixPlan, before: Report, after: Report): Map<FixId, string> {
+  const status = new Map(after.checks.map((c) => [c.id, c]));
+  const withheld = new Map<FixId, string>();
+  const offered = plan.outcomes.filter((o) => o.artifacts.some((a) => a.kind === 'move' || !a.durable));
+  const writes = (id: FixId) => plan.outcomes.some((o) => o.id === id && o.artifacts.length > 0);
+  for (const o of offered) {
+    // A warning may outlive the fix for reasons it cannot change (blocking mode by choice, no CA given).
+    for (const c of o.checks.map((x) => status.get(x.id)).filter((x) => x?.status === 'warn')) o.deferred.push(`${c!.id} stays warn: ${c!.summary}`);
+    for (const c of o.checks.map((x) => status.get(x.id)).filter((x) => x?.status === 'fail')) {
+      const needs = FLAG_NEEDS_FILE[c!.id] ?? plan.files.find((f) => c!.id.startsWith('audit-files-') && c!.summary.includes(f.hostPath))?.fix;
+      if (needs && !writes(needs)) o.deferred.push(`${c!.id} stays failing until ${needs} can write its file`);
+      else if (!withheld.has(o.id)) withheld.set(o.id, `${c!.id} would still fail after it: ${c!.summary}`);
+    }
+  }
+  const regressed = before.checks.find((c) => c.status !== 'fail' && status.get(c.id)?.status === 'fail');
+  if (regressed) {
+    for (const o of offered) if (!withheld.has(o.id)) withheld.set(o.id, `the plan would make ${regressed.id} fail: ${status.get(regressed.id)!.summary}`);
+  }
+  return withheld;
+}

@@ -1,0 +1,88 @@
+// webhook-kubeconfig: a clean kubeconfig for the audit webhook, in the vendor's shape (one cluster,
+// one context, current-context set, no users: section, which client-go tolerates).
+import { stringify } from 'yaml';
+import { isSaasHost } from '../checks/webhook-common.js';
+import { decodeGoBase64, readPemBlocks } from '../parse/ca-data.js';
+import { resolveKubeconfig, type ResolvedKubeconfig } from '../parse/kubeconfig.js';
+import { parseWebhookUrl } from '../parse/webhook-url.js';
+import type { AuditLayout } from './layout.js';
+import type { FixOptions, GatheredFacts, GeneratorResult, Refusal } from './types.js';
+
+const CONTEXT = 'webhook';
+const DEFAULT_CLUSTER = 'prisma-console';
+const TEMPLATE = /\$\{?[A-Za-z_]|<[a-z_ -]+>|\{\{/i;
+
+function refuse(reason: string, manualSteps: string[]): Refusal {
+  return { fix: 'webhook-kubeconfig', reason, manualSteps };
+}
+
+/** A usable Prisma webhook URL, or why not. */
+function judgeUrl(url: string): { host: string } | { error: string } {
+  if (TEMPLATE.test(url)) return { error: `it still holds a template placeholder (${url})` };
+  const u = parseWebhookUrl(url);
+  if ('error' in u) return u;
+  if (u.scheme !== 'https') return { error: `it uses ${u.scheme}://; the console accepts https only` };
+  if (!u.suffix || u.suffix.includes('/')) return { error: 'its path is not /api/v1/kubernetes/webhook/<suffix>' };
+  return { host: u.host };
+}
+
+/** PEM text whose CERTIFICATE blocks all parse, or null. */
+function validPem(pem: Buffer): string | null {
+  const blocks = readPemBlocks(pem);
+  if (blocks.certs.length === 0 || blocks.broken.length > 0 || blocks.otherBlocks.length > 0) return null;
+  return pem.toString('latin1');
+}
+
+/** The existing CA data, when it holds valid certificates (even wrapped across lines or pasted as raw PEM). */
+function existingPem(kc: ResolvedKubeconfig): string | null {
+  if (!kc.caData) return null;
+  if (kc.caData.trimStart().startsWith('-----BEGIN')) return validPem(Buffer.from(kc.caData, 'latin1'));
+  const decoded = decodeGoBase64(kc.caData.replace(/\s+/g, ''));
+  return decoded.ok ? validPem(decoded.bytes) : null;
+}
+
+type Trust = { caData?: string; caFile?: string; insecure?: true; why: string };
+
+function chooseTrust(host: string, kc: ResolvedKubeconfig, opts: FixOptions): Trust | Refusal {
+  if (isSaasHost(host)) return { why: `no CA data: ${host} is a Prisma Cloud SaaS console with a publicly trusted certificate; CA data would replace the system roots and break at its next rotation` };
+  if (opts.caPem !== null) {
+    const pem = validPem(Buffer.from(opts.caPem, 'latin1'));
+    if (!pem) return refuse('the CA file holds no parseable CERTIFICATE block (or holds a private key)', ['Export the console CA as PEM (Manage > Authentication > System certificates) and pass it with --ca-file.']);
+    return { caData: Buffer.from(pem, 'latin1').toString('base64'), why: 'CA data from the given CA certificate, base64 on one line' };
+  }
+  const kept = existingPem(kc);
+  if (kept) return { caData: Buffer.from(kept, 'latin1').toString('base64'), why: 'the existing CA certificates, re-encoded as one base64 line' };
+  if (kc.caFile) return { caFile: kc.caFile, why: `the existing certificate-authority file ${kc.caFile} is kept` };
+  if (kc.insecureSkipTLSVerify) return { insecure: true, why: 'insecure-skip-tls-verify kept: no CA was given (pass --ca-file to verify the console)' };
+  return { why: 'no CA data: the host system roots must trust the console; pass --ca-file console-ca.pem when it uses a self-signed certificate' };
+}
+
+export function webhookKubeconfig(facts: GatheredFacts, layout: AuditLayout, opts: FixOptions): GeneratorResult {
+  const fact = facts.webhookConfig;
+  const kc = resolveKubeconfig(fact?.ok && !fact.value.error ? fact.value.value : null);
+  const howToGetUrl = ['In the Prisma Cloud console open Defend > Access > Kubernetes, enable Kubernetes auditing and copy the webhook URL.', 'Rerun with --webhook-url https://<console>/api/v1/kubernetes/webhook/<suffix>.'];
+  const url = opts.webhookUrl ?? (kc.server && !('error' in judgeUrl(kc.server)) ? kc.server : null);
+  if (url === null) {
+    return refuse(kc.server ? `the current server URL is unusable (${(judgeUrl(kc.server) as { error: string }).error}) and no --webhook-url was given` : 'no webhook URL: the file has none and no --webhook-url was given', howToGetUrl);
+  }
+  const judged = judgeUrl(url);
+  if ('error' in judged) return refuse(`--webhook-url is unusable: ${judged.error}`, howToGetUrl);
+  const trust = chooseTrust(judged.host, kc, opts);
+  if ('reason' in trust) return trust;
+  const clusterName = kc.clusterName ?? DEFAULT_CLUSTER;
+  const cluster: Record<string, unknown> = { server: url };
+  if (trust.caData) cluster['certificate-authority-data'] = trust.caData;
+  if (trust.caFile) cluster['certificate-authority'] = trust.caFile;
+  if (trust.insecure) cluster['insecure-skip-tls-verify'] = true;
+  if (kc.tlsServerName) cluster['tls-server-name'] = kc.tlsServerName;
+  if (kc.proxyUrl) cluster['proxy-url'] = kc.proxyUrl;
+  const config = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: clusterName, cluster }],
+    contexts: [{ name: CONTEXT, context: { cluster: clusterName, user: 'kube-apiserver' } }],
+    'current-context': CONTEXT,
+  };
+  const contents = '# Audit webhook for Prisma Cloud Compute (generated by prisma-audit fix).\n# kube-apiserver reads it only at startup: restart it after any change.\n' + stringify(config, { lineWidth: 0 });
+  return [{ kind: 'write', fix: 'webhook-kubeconfig', hostPath: layout.webhook.hostPath, contents, description: `webhook kubeconfig for ${judged.host}; ${trust.why}`, mode: 0o600 }];
+}

@@ -1,0 +1,91 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { auditLayout } from '../../src/fixes/layout.js';
+import { isRefusal, type FixOptions, type WriteArtifact } from '../../src/fixes/types.js';
+import { webhookKubeconfig } from '../../src/fixes/webhook-kubeconfig.js';
+import { readPemBlocks } from '../../src/parse/ca-data.js';
+import { resolveKubeconfig } from '../../src/parse/kubeconfig.js';
+import { apiserverFact, parsedFact, pod } from '../helpers/fix-facts.js';
+
+const PATH = '/etc/kubernetes/audit/audit-webhook.yaml';
+const api = apiserverFact(pod([`--audit-webhook-config-file=${PATH}`]));
+const layout = auditLayout((api as { ok: true; value: never }).value, false);
+const PEM = readFileSync(new URL('../../fixtures/shared/demo-console-ca.pem', import.meta.url), 'latin1');
+const URL_SELF = 'https://console.example.com:8083/api/v1/kubernetes/webhook/Rov4TLMx1UiaJuP99OyulwQVUT0=';
+const URL_SAAS = 'https://us-east1.cloud.twistlock.com/us-2-158254964/api/v1/kubernetes/webhook/abc=';
+const base64 = Buffer.from(PEM).toString('base64');
+
+const existing = (cluster: string) => parsedFact(`apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n${cluster}\ncontexts:\n- name: w\n  context:\n    cluster: c\ncurrent-context: w\n`, PATH);
+
+function run(file: string | null, opts: Partial<FixOptions> = {}) {
+  return webhookKubeconfig({ apiserver: api, ...(file ? { webhookConfig: existing(file) } : {}) }, layout, { webhookUrl: null, caPem: null, now: new Date(), ...opts });
+}
+
+function generated(file: string | null, opts: Partial<FixOptions> = {}) {
+  const result = run(file, opts);
+  if (isRefusal(result)) throw new Error(result.reason);
+  const a = result[0] as WriteArtifact;
+  const kc = resolveKubeconfig(parse(a.contents));
+  expect(kc.problems).toEqual([]);
+  expect(a.contents).not.toMatch(/^users:/m);
+  return { a, kc };
+}
+
+describe('webhook-kubeconfig', () => {
+  it.each([
+    ['no URL anywhere', null, {}, /no webhook URL/],
+    ['an empty server and no --webhook-url', '    server: ""', {}, /no webhook URL/],
+    ['a template placeholder', '    server: https://$CONSOLE/api/v1/kubernetes/webhook/x', {}, /unusable.*template/],
+    ['an http --webhook-url', null, { webhookUrl: 'http://console:8083/api/v1/kubernetes/webhook/x' }, /https only/],
+    ['a CA file without certificates', null, { webhookUrl: URL_SELF, caPem: 'not a pem' }, /no parseable CERTIFICATE/],
+  ])('refuses %s', (_name, file, opts, reason) => {
+    const result = run(file, opts);
+    expect(isRefusal(result) && result.reason).toMatch(reason);
+  });
+
+  it('encodes --ca-file as one base64 line that decodes to the PEM', () => {
+    const { kc } = generated(null, { webhookUrl: URL_SELF, caPem: PEM });
+    expect(kc.server).toBe(URL_SELF);
+    expect(kc.caData).toBe(base64);
+    expect(readPemBlocks(Buffer.from(kc.caData!, 'base64')).certs).toHaveLength(1);
+  });
+
+  it.each([
+    ['wrapped at 76 columns', `    certificate-authority-data: ${base64.match(/.{1,76}/g)!.join('\n      ')}`],
+    ['pasted as raw PEM', `    certificate-authority-data: |\n${PEM.trimEnd().split('\n').map((l) => `      ${l}`).join('\n')}`],
+  ])('keeps existing CA data %s, re-encoded on one line', (_name, ca) => {
+    const { a, kc } = generated(`    server: ${URL_SELF}\n${ca}`);
+    expect(kc.caData).toBe(base64);
+    expect(a.description).toMatch(/existing CA certificates/);
+  });
+
+  it('leaves CA data out for a SaaS console and says why', () => {
+    const { a, kc } = generated(`    server: ${URL_SAAS}\n    certificate-authority-data: ${base64}`);
+    expect(kc.caData).toBeNull();
+    expect(a.description).toMatch(/SaaS console/);
+  });
+
+  it('names the cluster and context consistently, keeping the existing cluster name', () => {
+    const { kc } = generated(`    server: ${URL_SELF}`);
+    expect(kc).toMatchObject({ currentContext: 'webhook', contextName: 'webhook', clusterName: 'c', userName: 'kube-apiserver' });
+  });
+});
+
+describe('webhook-kubeconfig on real-world files', () => {
+  const REAL = fileURLToPath(new URL('../../fixtures/real-world/webhook-kubeconfigs', import.meta.url));
+  it.each(readdirSync(REAL))('%s: regenerated with --webhook-url, it resolves cleanly and keeps a usable server only when https', (file) => {
+    const text = readFileSync(`${REAL}/${file}`, 'utf8');
+    const facts = { apiserver: api, webhookConfig: parsedFact(text, PATH) };
+    const opts = { webhookUrl: null, caPem: null, now: new Date() };
+    const kept = webhookKubeconfig(facts, layout, opts);
+    // None of these servers is a Prisma https URL: without --webhook-url each is refused with the reason.
+    expect(isRefusal(kept) && kept.reason).toMatch(/unusable|no webhook URL/);
+    const result = webhookKubeconfig(facts, layout, { ...opts, webhookUrl: URL_SELF });
+    if (isRefusal(result)) throw new Error(result.reason);
+    const kc = resolveKubeconfig(parse((result[0] as WriteArtifact).contents));
+    expect(kc.problems).toEqual([]);
+    expect(kc.server).toBe(URL_SELF);
+  });
+});
