@@ -1,14 +1,26 @@
 // One redaction path for everything that leaves the process: terminal output, JSON, JUnit and
 // support bundles. Masks the webhook URL suffix (it is the credential that lets anyone post events),
-// tokens, passwords, private keys and JWTs.
+// tokens, passwords, private keys (PEM, or base64 of a PEM as in client-key-data) and JWTs, plus
+// literal secrets the caller collected from the facts (see facts/secrets.ts).
+import { Transform } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 
 export const MASK = '****';
 
 interface Rule {
   name: string;
   pattern: RegExp;
+  /** Returns the replacement; returning the match unchanged means "not a secret after all". */
   replace: (match: string, ...groups: string[]) => string;
 }
+
+/** A template placeholder ($SUFFIX, ${suffix}, <suffix>, {{ .suffix }}) is not a secret, and checks
+ * report it as a mistake: keep it visible. */
+const PLACEHOLDER = /^(\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\{\{[^}]*\}\})$/;
+
+/** `LS0tLS1CRUdJTi` is base64 of "-----BEGIN"; only a decoded PRIVATE KEY block is masked, so
+ * certificate-authority-data (a certificate) stays readable for the CA checks. */
+const BASE64_PEM = /LS0tLS1CRUdJTi[A-Za-z0-9+/=]*/g;
 
 const RULES: Rule[] = [
   {
@@ -16,30 +28,55 @@ const RULES: Rule[] = [
     pattern: /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(-----END \1PRIVATE KEY-----|$)/g,
     replace: (_m, kind) => `-----BEGIN ${kind}PRIVATE KEY-----${MASK}-----END ${kind}PRIVATE KEY-----`,
   },
-  { name: 'webhook-suffix', pattern: /(\/api\/v1\/kubernetes\/webhook\/)[^\s"'?#<>\\]+/g, replace: (_m, p) => `${p}${MASK}` },
+  {
+    name: 'private-key-base64',
+    pattern: BASE64_PEM,
+    replace: (m) => (/PRIVATE KEY/.test(Buffer.from(m, 'base64').toString('latin1')) ? MASK : m),
+  },
+  {
+    name: 'webhook-suffix',
+    // Each path segment is masked on its own: a suffix with a "/" stays visibly wrong.
+    pattern: /(\/api\/v1\/kubernetes\/webhook\/)([^\s"'?#<>\\]+)/g,
+    replace: (_m, p, suffix) => p + suffix.split('/').map((seg) => (seg === '' || seg === MASK || PLACEHOLDER.test(seg) ? seg : MASK)).join('/'),
+  },
   { name: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, replace: () => MASK },
   { name: 'bearer', pattern: /\b(Bearer\s+)[A-Za-z0-9\-._~+/]{8,}=*/gi, replace: (_m, p) => `${p}${MASK}` },
   {
     name: 'credential-field',
     // YAML/JSON keys and flags that carry credentials: token, password, client-key(-data), secrets.
-    pattern: /((?:^|[\s{,"'-])(?:token|password|passwd|client-key-data|client-key|secret|api[-_]?key|webhookUrlSuffix|PRISMA_TOKEN|authorization)["']?\s*[:=]\s*["']?)(?!\*\*\*\*)([^\s"',}]+)/gim,
+    // A value that is an absolute path (--kubelet-client-key=/etc/...) names a file: kept as evidence.
+    pattern: /((?:^|[\s{,"'-])(?:token|password|passwd|client-key-data|client-key|secret|api[-_]?key|webhookUrlSuffix|PRISMA_TOKEN|authorization)["']?\s*[:=]\s*["']?)(?!\*\*\*\*|\/)([^\s"',}]+)/gim,
     replace: (_m, p) => `${p}${MASK}`,
   },
 ];
+
+export const RULE_NAMES = ['literal', ...RULES.map((r) => r.name)];
 
 export interface RedactionCounts {
   [rule: string]: number;
 }
 
+export interface RedactorOptions {
+  /** Rules to leave out, e.g. `webhook-suffix` for `bundle --include-suffix`. */
+  skipRules?: string[];
+}
+
+const PEM_KEY_BEGIN = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----/;
+/** A "line" longer than this is redacted in pieces, so a file without newlines stays bounded. */
+const MAX_LINE_CHARS = 1 << 20;
+
 export class Redactor {
   private readonly literals: string[];
+  private readonly rules: Rule[];
 
   constructor(
     literals: string[] = [],
     private readonly enabled = true,
+    options: RedactorOptions = {},
   ) {
     // Longest first, so a secret that contains another is masked whole.
     this.literals = [...new Set(literals.filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length);
+    this.rules = RULES.filter((r) => !options.skipRules?.includes(r.name));
   }
 
   /** Masks secrets in a string; counts what each rule replaced (never the values). */
@@ -51,10 +88,12 @@ export class Redactor {
       if (parts.length > 1 && counts) counts.literal = (counts.literal ?? 0) + parts.length - 1;
       out = parts.join(MASK);
     }
-    for (const rule of RULES) {
+    for (const rule of this.rules) {
       out = out.replace(rule.pattern, (...args) => {
-        if (counts) counts[rule.name] = (counts[rule.name] ?? 0) + 1;
-        return rule.replace(...(args as [string, ...string[]]));
+        const match = args[0] as string;
+        const replaced = rule.replace(...(args as [string, ...string[]]));
+        if (counts && replaced !== match) counts[rule.name] = (counts[rule.name] ?? 0) + 1;
+        return replaced;
       });
     }
     return out;
@@ -68,5 +107,41 @@ export class Redactor {
       return Object.fromEntries(Object.entries(input).map(([k, v]) => [k, this.value(v, counts)])) as T;
     }
     return input;
+  }
+
+  /** Redacts a stream of text line by line (logs of any size, in bounded memory) and passes on the
+   * lines `keep` accepts. A PEM private key spans lines, so the lines between its BEGIN and END are
+   * masked whole; that state follows every line, kept or not. */
+  lines(counts?: RedactionCounts, keep: (line: string) => boolean = () => true): Transform {
+    const decoder = new StringDecoder('utf8');
+    let pending = '';
+    let insideKey: string | null = null;
+    /** The redacted line with its newline, or '' when it is not kept. */
+    const emit = (line: string, newline: string): string => {
+      const kept = keep(line);
+      if (!this.enabled) return kept ? line + newline : '';
+      if (insideKey !== null) {
+        if (line.includes(`-----END ${insideKey}PRIVATE KEY-----`)) insideKey = null;
+        return kept ? MASK + newline : '';
+      }
+      const begin = PEM_KEY_BEGIN.exec(line);
+      if (begin && !line.includes(`-----END ${begin[1]}PRIVATE KEY-----`)) insideKey = begin[1]!;
+      return kept ? this.text(line, counts) + newline : '';
+    };
+    return new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        const lines = (pending + decoder.write(chunk)).split('\n');
+        pending = lines.pop()!;
+        if (pending.length > MAX_LINE_CHARS) {
+          lines.push(pending);
+          pending = '';
+        }
+        done(null, lines.map((line) => emit(line, '\n')).join(''));
+      },
+      flush(done) {
+        const rest = pending + decoder.end();
+        done(null, rest === '' ? '' : emit(rest, ''));
+      },
+    });
   }
 }
