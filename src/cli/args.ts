@@ -1,5 +1,6 @@
 // Command-line parsing (node:util parseArgs: strict, no dependency, fast to load).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseBundleCommand, type BundleOptions } from './bundle-args.js';
 
 export class UsageError extends Error {}
 
@@ -19,10 +20,13 @@ export interface DoctorOptions {
   kubernetesVersion: string | null;
   showSecrets: boolean;
   verbose: boolean;
+  /** Re-run the checks on a support bundle's recorded facts instead of this node. */
+  fromBundle: string | null;
 }
 
 export type Command =
   | { name: 'doctor'; options: DoctorOptions }
+  | { name: 'bundle'; options: BundleOptions }
   | { name: 'checks'; json: boolean }
   | { name: 'explain'; id: string }
   | { name: 'help'; topic: string | null }
@@ -44,12 +48,13 @@ const DOCTOR_OPTIONS = {
   'kubernetes-version': { type: 'string' },
   'show-secrets': { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
+  'from-bundle': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 const list = (s: string | undefined) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : null);
 
-function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
+export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (err) {
@@ -62,18 +67,19 @@ export function parseCommand(argv: string[]): Command {
   if (first === undefined || first === 'help' || first === '--help' || first === '-h') return { name: 'help', topic: rest[0] ?? null };
   if (first === '--version' || first === 'version') return { name: 'version' };
   if (first === 'checks') {
-    const { values } = parse(rest, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
+    const { values } = parseOptions(rest, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
     if (values.help) return { name: 'help', topic: 'checks' };
     return { name: 'checks', json: Boolean(values.json) };
   }
   if (first === 'explain') {
-    const { values, positionals } = parse(rest, { help: { type: 'boolean', short: 'h' } });
+    const { values, positionals } = parseOptions(rest, { help: { type: 'boolean', short: 'h' } });
     if (values.help) return { name: 'help', topic: 'explain' };
     if (positionals.length !== 1) throw new UsageError('explain takes one check id, e.g. prisma-audit explain audit-files-mounted (see prisma-audit checks)');
     return { name: 'explain', id: positionals[0]! };
   }
-  if (first !== 'doctor') throw new UsageError(`unknown command "${first}" (commands: doctor, checks, explain, help)`);
-  const { values, positionals } = parse(rest, DOCTOR_OPTIONS);
+  if (first === 'bundle') return parseBundleCommand(rest);
+  if (first !== 'doctor') throw new UsageError(`unknown command "${first}" (commands: doctor, bundle, checks, explain, help)`);
+  const { values, positionals } = parseOptions(rest, DOCTOR_OPTIONS);
   if (values.help) return { name: 'help', topic: 'doctor' };
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   const output = values.json ? 'json' : (values.output ?? null);
@@ -82,6 +88,7 @@ export function parseCommand(argv: string[]): Command {
   if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 600) throw new UsageError(`--timeout takes seconds between 0 and 600, not "${values.timeout}"`);
   if (values.demo && (values.root || values.manifest)) throw new UsageError('--demo checks the bundled demo node; it cannot be combined with --root or --manifest');
   if (values.root === '') throw new UsageError('--root needs a directory');
+  if (values['from-bundle'] !== undefined && (values.demo || values.root || values.manifest)) throw new UsageError('--from-bundle re-checks recorded facts; it cannot be combined with --root, --manifest or --demo');
   const version = values['kubernetes-version'] ?? null;
   if (version !== null && !/^v?\d+\.\d+(\.\d+)?$/.test(version)) throw new UsageError(`--kubernetes-version takes a version like 1.28 or v1.28.3, not "${version}"`);
   return {
@@ -100,6 +107,7 @@ export function parseCommand(argv: string[]): Command {
       kubernetesVersion: version ? version.replace(/^v/, '') : null,
       showSecrets: Boolean(values['show-secrets']),
       verbose: Boolean(values.verbose),
+      fromBundle: values['from-bundle'] ?? null,
     },
   };
 }

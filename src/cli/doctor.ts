@@ -7,7 +7,9 @@ import { liveFacts, runChecks, type FactSource, type RunOptions } from '../engin
 import type { Report } from '../engine/types.js';
 import { CHECKS } from '../checks/index.js';
 import { COLLECTORS } from '../facts/index.js';
-import { Redactor } from '../redact.js';
+import { redactorFor } from '../facts/secrets.js';
+import { ArchiveError } from '../bundle/archive.js';
+import { readRecording, replay } from '../bundle/replay.js';
 import { exitCodeFor } from '../report/exit-codes.js';
 import { renderJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
@@ -44,8 +46,17 @@ export function chooseMode(opts: DoctorOptions, io: Io): OutputMode {
   return io.stdout.isTTY && !ci ? 'pretty' : 'text';
 }
 
-export async function doctor(opts: DoctorOptions, io: Io): Promise<number> {
-  const checks = selectChecks(opts.only, opts.skip);
+/** --from-bundle: the recorded facts; an unreadable or foreign file is the user's input error. */
+async function bundleRun(file: string): Promise<{ source: FactSource; runOpts: RunOptions }> {
+  try {
+    return replay(await readRecording(file), file, TOOL);
+  } catch (err) {
+    if (err instanceof ArchiveError) throw new UsageError(`--from-bundle ${file}: ${err.message}`);
+    throw err;
+  }
+}
+
+async function liveRun(opts: DoctorOptions): Promise<{ source: FactSource; runOpts: RunOptions }> {
   const root = await resolveRoot(opts);
   const now = new Date();
   const source: FactSource = liveFacts(
@@ -59,7 +70,13 @@ export async function doctor(opts: DoctorOptions, io: Io): Promise<number> {
     tool: TOOL,
     target: { root: opts.demo ? 'fixtures/demo/root (bundled demo node)' : root, demo: opts.demo, offline: opts.offline },
   };
-  const redactor = new Redactor([], !opts.showSecrets);
+  return { source, runOpts };
+}
+
+export async function doctor(opts: DoctorOptions, io: Io): Promise<number> {
+  const checks = selectChecks(opts.only, opts.skip);
+  const { source, runOpts } = opts.fromBundle ? await bundleRun(opts.fromBundle) : await liveRun(opts);
+  const redactor = await redactorFor(source, io.env, !opts.showSecrets);
   const mode = chooseMode(opts, io);
   if (mode === 'pretty') {
     // ink's colour support is decided when it loads: settle --no-color/NO_COLOR first.

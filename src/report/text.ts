@@ -35,6 +35,7 @@ export function checkLines(r: CheckResult, style: Style, verbose: boolean): stri
 
 export function headerLines(report: Pick<Report, 'tool' | 'target'>, style: Style): string[] {
   const lines = [style.bold(`${report.tool.name} ${report.tool.version} doctor`) + ` · ${targetLine(report.target)}`];
+  if (report.target.bundle) lines.push(style.status('warn', `RECORDED: re-checked from the support bundle ${report.target.bundle} (facts gathered ${report.target.recordedAt}); nothing on this machine was read.`));
   if (report.target.demo) lines.push(style.status('warn', 'DEMO: checking the bundled demo node (fixtures/demo/root), not this machine.'));
   return lines;
 }

@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.{ts,tsx}'],
+    // End-to-end tests spawn the built CLI: build it once before any test runs.
+    globalSetup: ['test/helpers/build.ts'],
+    env: { CI: 'false' },
+  },
+});
