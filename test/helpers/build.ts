@@ -1,0 +1,8 @@
+// vitest globalSetup: compile src/ to dist/ once, so end-to-end tests run the real CLI.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export default function setup(): void {
+  const repo = fileURLToPath(new URL('../..', import.meta.url));
+  execFileSync(process.execPath, [`${repo}node_modules/typescript/bin/tsc`, '-p', repo], { stdio: 'inherit' });
+}
