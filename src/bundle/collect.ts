@@ -168,13 +168,13 @@ export async function buildBundle(req: BundleRequest): Promise<BundleSummary> {
         skipped.push({ source: hostPath, reason: readFailureReason(err) });
       }
     }
-    const files = entries.map((p) => p.index).sort((a, b) => (a.name < b.name ? -1 : 1));
+    const byName = (a: IndexEntry, b: IndexEntry) => (a.name < b.name ? -1 : 1);
     const redactions = Object.fromEntries(entries.filter((p) => p.redactions).map((p) => [p.index.name, p.redactions!] as const).sort(([a], [b]) => (a < b ? -1 : 1)));
-    const metadata = [
-      bufferEntry('index.json', json({ collectedAt: req.collectedAt.toISOString(), maxSize: req.maxBytes, since: req.sinceMs, files, skipped })),
-      bufferEntry('redactions.json', json(redactions)),
-    ];
-    await writeArchive(req.out, [...entries.map((p) => p.entry), ...metadata], req.collectedAt);
+    entries.push(planned('redactions.json', json(redactions), 'what the redactor masked in each file: rule names and counts, never the values', stamp()));
+    // index.json lists every other entry; it cannot hold its own checksum.
+    const files = entries.map((p) => p.index).sort(byName);
+    const index = bufferEntry('index.json', json({ collectedAt: req.collectedAt.toISOString(), maxSize: req.maxBytes, since: req.sinceMs, files, skipped }));
+    await writeArchive(req.out, [...entries.map((p) => p.entry), index], req.collectedAt);
     return { out: req.out, archiveBytes: (await fs.stat(req.out)).size, report: redactor.value(report), files, skipped };
   } finally {
     await fs.rm(tmp, { recursive: true, force: true });

@@ -33,7 +33,7 @@ export async function bundle(opts: BundleOptions, io: Io): Promise<number> {
   const trimmed = result.files.filter((f) => f.trimmed).length;
   io.stderr.write(
     `${summaryLine(result.report.summary, result.report.checks.length)}\n` +
-      `bundle: ${result.files.length + 2} files, ${result.archiveBytes} bytes${trimmed ? `, ${trimmed} trimmed to fit --max-size` : ''}${result.skipped.length ? `, ${result.skipped.length} source(s) skipped (see index.json)` : ''}; secrets masked (see redactions.json)\n`,
+      `bundle: ${result.files.length + 1} files, ${result.archiveBytes} bytes${trimmed ? `, ${trimmed} trimmed to fit --max-size` : ''}${result.skipped.length ? `, ${result.skipped.length} source(s) skipped (see index.json)` : ''}; secrets masked (see redactions.json)\n`,
   );
   io.stdout.write(`${out}\n`);
   // Failing checks are what a bundle is for: writing it is the success that counts.
