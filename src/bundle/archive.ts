@@ -83,7 +83,7 @@ export async function readArchiveEntries(file: string, names: string[], maxBytes
     if (e.code === 'ENOENT') throw new ArchiveError('no such file');
     if (e.code === 'EISDIR') throw new ArchiveError('is a directory, not a bundle');
     if (e.code === 'EACCES' || e.code === 'EPERM') throw new ArchiveError('permission denied');
-    if (e.code?.startsWith('Z_')) throw new ArchiveError(`not a gzip-compressed bundle, or it is corrupt (${e.message})`);
+    if (e.code?.startsWith('Z_')) throw new ArchiveError(`not a gzip-compressed bundle, or it is truncated or corrupt (${e.message})`);
     throw new ArchiveError(`not a readable .tar.gz bundle (${e.message || e.code || String(err)})`);
   }
   return found;

@@ -4,7 +4,7 @@
 import type { Facts } from './types.js';
 import type { FactSource } from '../engine/run.js';
 import { Redactor } from '../redact.js';
-import { parseWebhookUrl } from '../parse/webhook-url.js';
+import { WEBHOOK_PATH } from '../parse/webhook-url.js';
 
 /** Environment variable and flag names that carry a credential. */
 const SECRET_NAME = /token|passw(or)?d|secret|api[-_]?key|credential|private[-_]?key/i;
@@ -50,12 +50,13 @@ export function secretLiterals(facts: Partial<Facts>, env: NodeJS.ProcessEnv, op
     if (!opts.includeSuffix) {
       for (const c of list(kc.clusters)) {
         const server = isObj(c) && isObj(c.cluster) && typeof c.cluster.server === 'string' ? c.cluster.server : null;
-        const url = server ? parseWebhookUrl(server) : null;
-        if (url && !('error' in url) && url.suffix) out.push(...url.suffix.split('/'));
+        // Taken from the text as written: a parsed URL's path is percent-encoded, the file is not.
+        const at = server?.indexOf(WEBHOOK_PATH) ?? -1;
+        if (server && at >= 0) out.push(...server.slice(at + WEBHOOK_PATH.length).split(/[?#]/)[0]!.split('/'));
       }
     }
   }
-  return out.filter((s) => !NOT_A_SECRET.test(s));
+  return out.filter((s) => s !== '' && !NOT_A_SECRET.test(s));
 }
 
 /** The redactor for everything gathered from these facts. */
