@@ -17,6 +17,7 @@ import { makeStyle, wantsColor } from '../report/style.js';
 import { renderText } from '../report/text.js';
 import { UsageError, type DoctorOptions, type OutputMode } from './args.js';
 import { TOOL } from './tool.js';
+import { defaultBundleOptions, writeBundleFile } from './bundle.js';
 
 export const DEMO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/demo/root');
 
@@ -82,7 +83,9 @@ export async function doctor(opts: DoctorOptions, io: Io): Promise<number> {
     // ink's colour support is decided when it loads: settle --no-color/NO_COLOR first.
     if (!(opts.color ?? wantsColor(io.env, true, false))) io.env.FORCE_COLOR = '0';
     const { runPretty } = await import('../ui/run-pretty.js');
-    const report = await runPretty({ checks, source, runOpts, redactor, verbose: opts.verbose });
+    // The `b` key bundles the node being checked; a recorded run has no node to bundle.
+    const writeBundle = opts.fromBundle ? undefined : async () => (await writeBundleFile(defaultBundleOptions(opts.demo ? DEMO_ROOT : opts.root, opts.manifest), io.env)).out;
+    const report = await runPretty({ checks, source, runOpts, redactor, verbose: opts.verbose, writeBundle });
     return exitCodeFor(report.summary, opts.strict);
   }
   const report: Report = redactor.value(await runChecks(checks, source, runOpts));

@@ -22,6 +22,9 @@ export interface AppProps {
   verbose: boolean;
   /** Animation frame for the spinner, advanced by the caller. */
   frame: number;
+  /** The `b` key: write a support bundle of this node (absent when there is no live node, e.g.
+   * --from-bundle). The caller does the writing and reports progress in `status`. */
+  bundle?: { write(): void; status: string | null };
 }
 
 function Details({ r }: { r: CheckResult }) {
@@ -50,7 +53,7 @@ function Details({ r }: { r: CheckResult }) {
   );
 }
 
-export function App({ header, demo, results, running, summary, verbose, frame }: AppProps) {
+export function App({ header, demo, results, running, summary, verbose, frame, bundle }: AppProps) {
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
   const [selected, setSelected] = useState(0);
@@ -58,6 +61,7 @@ export function App({ header, demo, results, running, summary, verbose, frame }:
   useInput(
     (input, key) => {
       if (input === 'q' || key.escape) exit();
+      else if (input === 'b' && bundle && summary) bundle.write();
       else if (key.upArrow || input === 'k') setSelected((s) => Math.max(0, s - 1));
       else if (key.downArrow || input === 'j') setSelected((s) => Math.min(results.length - 1, s + 1));
       else if (key.return || input === ' ') {
@@ -102,7 +106,8 @@ export function App({ header, demo, results, running, summary, verbose, frame }:
       ))}
       <Text> </Text>
       {summary ? <Text bold>{summaryLine(summary, results.length)}</Text> : <Text dimColor>running {running.length} check(s)…</Text>}
-      {summary && isRawModeSupported ? <Text dimColor>↑/↓ select · enter expand/collapse · q quit</Text> : null}
+      {bundle?.status ? <Text color="cyan">{bundle.status}</Text> : null}
+      {summary && isRawModeSupported ? <Text dimColor>↑/↓ select · enter expand/collapse{bundle ? ' · b write support bundle' : ''} · q quit</Text> : null}
     </Box>
   );
 }

@@ -36,8 +36,29 @@ export function createProgressStore(order: string[]) {
 
 type Store = ReturnType<typeof createProgressStore>;
 
-function Live({ store, runOpts, verbose }: { store: Store; runOpts: RunOptions; verbose: boolean }) {
+/** Writes a support bundle and returns its path. */
+export type WriteBundle = () => Promise<string>;
+
+/** The `b` key's state: idle, writing, then where the bundle went (or why it failed). */
+function useBundleKey(writeBundle: WriteBundle | undefined): AppProps['bundle'] {
+  const [status, setStatus] = useState<string | null>(null);
+  if (!writeBundle) return undefined;
+  return {
+    status,
+    write() {
+      if (status === 'writing support bundle…') return;
+      setStatus('writing support bundle…');
+      writeBundle().then(
+        (out) => setStatus(`support bundle written: ${out}`),
+        (err: unknown) => setStatus(`support bundle failed: ${err instanceof Error ? err.message : String(err)}`),
+      );
+    },
+  };
+}
+
+function Live({ store, runOpts, verbose, writeBundle }: { store: Store; runOpts: RunOptions; verbose: boolean; writeBundle?: WriteBundle }) {
   const s = useSyncExternalStore(store.subscribe, store.get);
+  const bundle = useBundleKey(writeBundle);
   const header = s.target
     ? headerLines({ tool: runOpts.tool, target: s.target }, makeStyle(false)).slice(0, 1)
     : [`${runOpts.tool.name} ${runOpts.tool.version} doctor · root ${runOpts.target.root} · gathering…`];
@@ -47,7 +68,7 @@ function Live({ store, runOpts, verbose }: { store: Store; runOpts: RunOptions; 
     const t = setInterval(() => setFrame((f) => f + 1), 80);
     return () => clearInterval(t);
   }, [s.summary]);
-  return <App header={header} demo={runOpts.target.demo} results={s.results} running={s.running} summary={s.summary} verbose={verbose} frame={frame} />;
+  return <App header={header} demo={runOpts.target.demo} results={s.results} running={s.running} summary={s.summary} verbose={verbose} frame={frame} bundle={bundle} />;
 }
 
 export interface PrettyRun {
@@ -56,11 +77,12 @@ export interface PrettyRun {
   runOpts: RunOptions;
   redactor: Redactor;
   verbose: boolean;
+  writeBundle?: WriteBundle;
 }
 
-export async function runPretty({ checks, source, runOpts, redactor, verbose }: PrettyRun): Promise<Report> {
+export async function runPretty({ checks, source, runOpts, redactor, verbose, writeBundle }: PrettyRun): Promise<Report> {
   const store = createProgressStore(checks.map((c) => c.id));
-  const app = render(<Live store={store} runOpts={runOpts} verbose={verbose} />, { exitOnCtrlC: true });
+  const app = render(<Live store={store} runOpts={runOpts} verbose={verbose} writeBundle={writeBundle} />, { exitOnCtrlC: true });
   const report = redactor.value(await runChecks(checks, source, runOpts, (e) => store.push(redactor.value(e))));
   if (process.stdin.isTTY) await app.waitUntilExit();
   else app.unmount();
