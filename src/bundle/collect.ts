@@ -173,7 +173,7 @@ export async function buildBundle(req: BundleRequest): Promise<BundleSummary> {
     entries.push(planned('redactions.json', json(redactions), 'what the redactor masked in each file: rule names and counts, never the values', stamp()));
     // index.json lists every other entry; it cannot hold its own checksum.
     const files = entries.map((p) => p.index).sort(byName);
-    const index = bufferEntry('index.json', json({ collectedAt: req.collectedAt.toISOString(), maxSize: req.maxBytes, since: req.sinceMs, files, skipped }));
+    const index = bufferEntry('index.json', json({ collectedAt: req.collectedAt.toISOString(), maxSizeBytes: req.maxBytes, sinceMs: req.sinceMs, files, skipped }));
     await writeArchive(req.out, [...entries.map((p) => p.entry), index], req.collectedAt);
     return { out: req.out, archiveBytes: (await fs.stat(req.out)).size, report: redactor.value(report), files, skipped };
   } finally {

@@ -27,7 +27,8 @@ export async function writeBundleFile(opts: BundleOptions, env: NodeJS.ProcessEn
   } catch (err) {
     if (err instanceof BundleTooLarge) throw new UsageError(err.message);
     const e = err as NodeJS.ErrnoException;
-    if (e.syscall === 'open' || e.syscall === 'rename') throw new UsageError(`cannot write ${out}: ${e.code ?? e.message}`);
+    const why: Record<string, string> = { ENOENT: 'its directory does not exist', EISDIR: 'it is a directory', EACCES: 'permission denied', EROFS: 'read-only file system', ENOSPC: 'no space left on the device' };
+    if (e.syscall === 'open' || e.syscall === 'rename') throw new UsageError(`cannot write ${out}: ${(e.code && why[e.code]) ?? e.message}`);
     throw err;
   }
 }

@@ -72,6 +72,22 @@ describe('bundle archive', () => {
     expect(text.trimEnd().split('\n').map((l) => l.split(' ')[4])).toEqual(['10', '9', '8', '7', '6', '5', '4', '3', '2', '1']);
   });
 
+  it('records a configuration file it could not read as skipped', async () => {
+    const out = path.join(tmp, 'broken.tar.gz');
+    await runCli(['bundle', '--root', path.join(REPO, 'fixtures/scenarios/kubeadm-broken/root'), '--out', out]);
+    const index = await jsonEntry<Index>(out, 'index.json');
+    expect(index.skipped).toContainEqual({ source: 'fact policy', reason: expect.stringContaining('is a directory') });
+  });
+
+  it.each([
+    [['--out', '/nonexistent-dir/b.tar.gz'], /cannot write \/nonexistent-dir\/b.tar.gz: its directory does not exist/],
+    [['--out', os.tmpdir()], /it is a directory/],
+  ])('is a usage error when it cannot write %j', async (args, message) => {
+    const r = await runCli(['bundle', '--root', root, ...args]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
   it('refuses a --max-size too small for the report and facts', async () => {
     const r = await bundle('tiny.tar.gz', '--max-size', '10K');
     expect(r.code).toBe(2);
