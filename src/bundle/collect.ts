@@ -110,6 +110,52 @@ async function essentials(req: BundleRequest, facts: Partial<Facts>, report: Rep
   return out;
 }
 
+interface HostFile {
+  name: string;
+  text: Buffer;
+  source: string;
+  counts: RedactionCounts;
+}
+
+/** The configuration files the checks judged, redacted; a fact that failed is a skipped source. */
+function configFiles(facts: Partial<Facts>, redactor: Redactor, skipped: SkippedSource[]): HostFile[] {
+  const out: HostFile[] = [];
+  for (const row of FACT_FILES) {
+    const fact = facts[row.fact];
+    if (!fact) continue;
+    if (!fact.ok) {
+      skipped.push({ source: `fact ${row.fact}`, reason: redactor.text(fact.error.message) });
+      continue;
+    }
+    for (const file of row.files(fact.value as never)) {
+      const counts: RedactionCounts = {};
+      out.push({ name: hostEntryName(file.path), text: Buffer.from(redactor.text(file.text, counts)), source: file.path, counts });
+    }
+  }
+  return out;
+}
+
+/** Log excerpts of at most keepBytes each, spooled under tmp; unreadable logs are skipped sources. */
+async function logExcerpts(req: BundleRequest, logs: string[], keepBytes: number, redactor: Redactor, tmp: string, skipped: SkippedSource[], stamp: () => string): Promise<Planned[]> {
+  const out: Planned[] = [];
+  for (const [i, hostPath] of logs.entries()) {
+    if (keepBytes <= 0) {
+      skipped.push({ source: hostPath, reason: '--max-size leaves no room for it' });
+      continue;
+    }
+    try {
+      const x = await spoolExcerpt(req.root, hostPath, path.join(tmp, `${i}.log`), { keepBytes, sinceMs: req.sinceMs, now: req.collectedAt, redactor });
+      const name = hostEntryName(hostPath);
+      const keptBytes = x.end - x.start;
+      const trimmed = x.trimmed ? { trimmed: { reason: 'max-size' as const, originalBytes: x.originalBytes, keptBytes } } : {};
+      out.push({ entry: fileRangeEntry(name, x.spool, x.start, x.end), index: { name, size: keptBytes, sha256: x.sha256, source: hostPath, collectedAt: stamp(), ...trimmed }, redactions: x.redactions });
+    } catch (err) {
+      skipped.push({ source: hostPath, reason: readFailureReason(err) });
+    }
+  }
+  return out;
+}
+
 export async function buildBundle(req: BundleRequest): Promise<BundleSummary> {
   const stamp = () => (req.reproducible ? req.collectedAt : new Date()).toISOString();
   const ctx = { root: req.root, manifest: req.manifest, kubernetesVersion: null, timeoutMs: req.timeoutMs, offline: false, now: req.collectedAt };
@@ -122,19 +168,7 @@ export async function buildBundle(req: BundleRequest): Promise<BundleSummary> {
 
   const entries = await essentials(req, facts, report, redactor, stamp);
   const skipped: SkippedSource[] = [];
-  const configs: { name: string; text: Buffer; source: string; counts: RedactionCounts }[] = [];
-  for (const row of FACT_FILES) {
-    const fact = facts[row.fact];
-    if (!fact) continue;
-    if (!fact.ok) {
-      skipped.push({ source: `fact ${row.fact}`, reason: redactor.text(fact.error.message) });
-      continue;
-    }
-    for (const file of row.files(fact.value as never)) {
-      const counts: RedactionCounts = {};
-      configs.push({ name: hostEntryName(file.path), text: Buffer.from(redactor.text(file.text, counts)), source: file.path, counts });
-    }
-  }
+  const configs = configFiles(facts, redactor, skipped);
   const logs = [...new Set((await Promise.all(LOG_SOURCES.map((s) => s.find(req.root)))).flat())].sort();
 
   const entryCount = entries.length + configs.length + logs.length + 2;
@@ -149,30 +183,15 @@ export async function buildBundle(req: BundleRequest): Promise<BundleSummary> {
     entries.push(planned(c.name, c.text.subarray(0, keep), c.source, stamp(), c.counts, trimmed));
     budget -= tarEntryBytes(keep);
   }
-  // Logs share what is left; a trimmed log keeps its newest lines.
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'prisma-audit-bundle-'));
   try {
+    // Logs share what is left equally; a trimmed log keeps its newest lines.
     const perLog = logs.length > 0 ? Math.floor(budget / logs.length) - 512 : 0;
-    for (const [i, hostPath] of logs.entries()) {
-      if (perLog <= 0) {
-        skipped.push({ source: hostPath, reason: '--max-size leaves no room for it' });
-        continue;
-      }
-      try {
-        const x = await spoolExcerpt(req.root, hostPath, path.join(tmp, `${i}.log`), { keepBytes: perLog, sinceMs: req.sinceMs, now: req.collectedAt, redactor });
-        const name = hostEntryName(hostPath);
-        const keptBytes = x.end - x.start;
-        const index: IndexEntry = { name, size: keptBytes, sha256: x.sha256, source: hostPath, collectedAt: stamp(), ...(x.trimmed ? { trimmed: { reason: 'max-size' as const, originalBytes: x.originalBytes, keptBytes } } : {}) };
-        entries.push({ entry: fileRangeEntry(name, x.spool, x.start, x.end), index, redactions: x.redactions });
-      } catch (err) {
-        skipped.push({ source: hostPath, reason: readFailureReason(err) });
-      }
-    }
-    const byName = (a: IndexEntry, b: IndexEntry) => (a.name < b.name ? -1 : 1);
+    entries.push(...(await logExcerpts(req, logs, perLog, redactor, tmp, skipped, stamp)));
     const redactions = Object.fromEntries(entries.filter((p) => p.redactions).map((p) => [p.index.name, p.redactions!] as const).sort(([a], [b]) => (a < b ? -1 : 1)));
     entries.push(planned('redactions.json', json(redactions), 'what the redactor masked in each file: rule names and counts, never the values', stamp()));
     // index.json lists every other entry; it cannot hold its own checksum.
-    const files = entries.map((p) => p.index).sort(byName);
+    const files = entries.map((p) => p.index).sort((a, b) => (a.name < b.name ? -1 : 1));
     const index = bufferEntry('index.json', json({ collectedAt: req.collectedAt.toISOString(), maxSizeBytes: req.maxBytes, sinceMs: req.sinceMs, files, skipped }));
     await writeArchive(req.out, [...entries.map((p) => p.entry), index], req.collectedAt);
     return { out: req.out, archiveBytes: (await fs.stat(req.out)).size, report: redactor.value(report), files, skipped };
