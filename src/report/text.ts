@@ -9,7 +9,7 @@ export function evidenceLine(e: Evidence): string {
 }
 
 export function targetLine(t: Target): string {
-  const parts = [t.distribution ?? 'no apiserver found', t.manifest, t.kubernetesVersion ? `Kubernetes ${t.kubernetesVersion}` : null, `root ${t.root}`, t.offline ? 'offline' : null];
+  const parts = [t.distribution ?? 'no apiserver found', t.manifest, t.kubernetesVersion ? `Kubernetes ${t.kubernetesVersion}` : null, `root ${t.root}`, t.recordedAt ? `recorded ${t.recordedAt}` : null, t.offline ? 'offline' : null];
   return parts.filter(Boolean).join(' · ');
 }
 

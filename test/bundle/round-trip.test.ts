@@ -36,5 +36,7 @@ describe('doctor --from-bundle', () => {
     await runCli(['bundle', '--root', ROOTS[0]![1], '--out', out, '--collected-at', '2026-01-02T03:04:05Z']);
     const text = await runCli(['doctor', '--from-bundle', out]);
     expect(text.stdout).toContain(`RECORDED: re-checked from the support bundle ${out} (facts gathered 2026-01-02T03:04:05.000Z)`);
+    // The first line is the one the terminal UI shows too.
+    expect(text.stdout.split('\n')[0]).toContain('recorded 2026-01-02T03:04:05.000Z');
   });
 });
