@@ -99,34 +99,51 @@ export class Redactor {
     return out;
   }
 
-  /** Masks every string inside a JSON-like value. */
+  /** Masks every string inside a JSON-like value. An array of strings is read as consecutive lines
+   * (a log excerpt in a fact), so a PEM key split over its items is masked whole. */
   value<T>(input: T, counts?: RedactionCounts): T {
     if (typeof input === 'string') return this.text(input, counts) as T;
-    if (Array.isArray(input)) return input.map((v) => this.value(v, counts)) as T;
+    if (Array.isArray(input)) {
+      if (input.length > 0 && input.every((v) => typeof v === 'string')) {
+        const redactLine = this.lineByLine(counts);
+        return input.map((line: string) => redactLine(line)) as T;
+      }
+      return input.map((v) => this.value(v, counts)) as T;
+    }
     if (input && typeof input === 'object' && !(input instanceof Date)) {
       return Object.fromEntries(Object.entries(input).map(([k, v]) => [k, this.value(v, counts)])) as T;
     }
     return input;
   }
 
-  /** Redacts a stream of text line by line (logs of any size, in bounded memory) and passes on the
-   * lines `keep` accepts. A PEM private key spans lines, so the lines between its BEGIN and END are
-   * masked whole; that state follows every line, kept or not. */
-  lines(counts?: RedactionCounts, keep: (line: string) => boolean = () => true): Transform {
-    const decoder = new StringDecoder('utf8');
-    let pending = '';
+  /** A redactor for consecutive lines: a PEM private key spans lines, so the lines between its
+   * BEGIN and END are masked whole. With emit false a line only moves that state along (a line a
+   * filter drops is neither redacted nor counted). */
+  private lineByLine(counts?: RedactionCounts): (line: string, emit?: boolean) => string {
     let insideKey: string | null = null;
-    /** The redacted line with its newline, or '' when it is not kept. */
-    const emit = (line: string, newline: string): string => {
-      const kept = keep(line);
-      if (!this.enabled) return kept ? line + newline : '';
+    return (line, emit = true) => {
+      if (!this.enabled) return line;
       if (insideKey !== null) {
         if (line.includes(`-----END ${insideKey}PRIVATE KEY-----`)) insideKey = null;
-        return kept ? MASK + newline : '';
+        return MASK;
       }
       const begin = PEM_KEY_BEGIN.exec(line);
       if (begin && !line.includes(`-----END ${begin[1]}PRIVATE KEY-----`)) insideKey = begin[1]!;
-      return kept ? this.text(line, counts) + newline : '';
+      return emit ? this.text(line, counts) : '';
+    };
+  }
+
+  /** Redacts a stream of text line by line (logs of any size, in bounded memory) and passes on the
+   * lines `keep` accepts. */
+  lines(counts?: RedactionCounts, keep: (line: string) => boolean = () => true): Transform {
+    const decoder = new StringDecoder('utf8');
+    const redactLine = this.lineByLine(counts);
+    let pending = '';
+    /** The redacted line with its newline, or '' when it is not kept. */
+    const emit = (line: string, newline: string): string => {
+      const kept = keep(line);
+      const redacted = redactLine(line, kept);
+      return kept ? redacted + newline : '';
     };
     return new Transform({
       transform(chunk: Buffer, _enc, done) {

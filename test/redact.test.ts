@@ -47,6 +47,13 @@ describe('Redactor.text', () => {
   });
 });
 
+describe('Redactor.value', () => {
+  it('masks a PEM key split over the items of a string array (log lines in a fact)', () => {
+    const lines = ['start', '-----BEGIN PRIVATE KEY-----', 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC', '-----END PRIVATE KEY-----', 'after litsecret'];
+    expect(new Redactor(['litsecret']).value({ lines })).toEqual({ lines: ['start', `-----BEGIN PRIVATE KEY-----${MASK}-----END PRIVATE KEY-----`, MASK, MASK, `after ${MASK}`] });
+  });
+});
+
 describe('Redactor.lines', () => {
   const run = async (input: string[], r = new Redactor(['litsecret']), keep?: (l: string) => boolean) => readAll(Readable.from(input.map((s) => Buffer.from(s))).pipe(r.lines({}, keep)));
 
