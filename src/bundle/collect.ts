@@ -81,10 +81,12 @@ function planned(name: string, contents: Buffer, source: string, collectedAt: st
 const json = (value: unknown) => Buffer.from(JSON.stringify(value, null, 2) + '\n');
 const hostEntryName = (hostPath: string) => path.posix.join('files', path.posix.normalize('/' + hostPath));
 
+/** Every fact, keyed in the collectors' order (not the order they finish in: facts.json must come
+ * out the same on every run). */
 async function gatherAll(source: ReturnType<typeof liveFacts>): Promise<Partial<Facts>> {
-  const facts: Partial<Facts> = {};
-  await Promise.all((Object.keys(COLLECTORS) as FactKey[]).map(async (key) => void (facts[key] = (await source.fact(key)) as never)));
-  return facts;
+  const keys = Object.keys(COLLECTORS) as FactKey[];
+  const gathered = await Promise.all(keys.map((key) => source.fact(key)));
+  return Object.fromEntries(keys.map((key, i) => [key, gathered[i]])) as Partial<Facts>;
 }
 
 /** The report, the facts, versions and certificates: never trimmed (the bundle is useless without). */
