@@ -54,7 +54,7 @@ const DOCTOR_OPTIONS = {
 
 const list = (s: string | undefined) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : null);
 
-export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
+export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (err) {
@@ -67,19 +67,19 @@ export function parseCommand(argv: string[]): Command {
   if (first === undefined || first === 'help' || first === '--help' || first === '-h') return { name: 'help', topic: rest[0] ?? null };
   if (first === '--version' || first === 'version') return { name: 'version' };
   if (first === 'checks') {
-    const { values } = parseOptions(rest, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
+    const { values } = parse(rest, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
     if (values.help) return { name: 'help', topic: 'checks' };
     return { name: 'checks', json: Boolean(values.json) };
   }
   if (first === 'explain') {
-    const { values, positionals } = parseOptions(rest, { help: { type: 'boolean', short: 'h' } });
+    const { values, positionals } = parse(rest, { help: { type: 'boolean', short: 'h' } });
     if (values.help) return { name: 'help', topic: 'explain' };
     if (positionals.length !== 1) throw new UsageError('explain takes one check id, e.g. prisma-audit explain audit-files-mounted (see prisma-audit checks)');
     return { name: 'explain', id: positionals[0]! };
   }
   if (first === 'bundle') return parseBundleCommand(rest);
   if (first !== 'doctor') throw new UsageError(`unknown command "${first}" (commands: doctor, bundle, checks, explain, help)`);
-  const { values, positionals } = parseOptions(rest, DOCTOR_OPTIONS);
+  const { values, positionals } = parse(rest, DOCTOR_OPTIONS);
   if (values.help) return { name: 'help', topic: 'doctor' };
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   const output = values.json ? 'json' : (values.output ?? null);

@@ -1,6 +1,6 @@
 // `prisma-audit bundle` options. Kept apart from args.ts so the doctor's parser stays small; args.ts
 // dispatches here (the import cycle is harmless: UsageError is only used at call time).
-import { parseOptions, UsageError } from './args.js';
+import { parse, UsageError } from './args.js';
 import { parseDuration, parseSize } from '../bundle/units.js';
 
 export interface BundleOptions {
@@ -30,7 +30,7 @@ const BUNDLE_OPTIONS = {
 } as const;
 
 export function parseBundleCommand(rest: string[]): { name: 'bundle'; options: BundleOptions } | { name: 'help'; topic: string } {
-  const { values, positionals } = parseOptions(rest, BUNDLE_OPTIONS);
+  const { values, positionals } = parse(rest, BUNDLE_OPTIONS);
   if (values.help) return { name: 'help', topic: 'bundle' };
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   if (values.root === '') throw new UsageError('--root needs a directory');
