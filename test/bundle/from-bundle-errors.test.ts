@@ -49,7 +49,7 @@ beforeAll(async () => {
   writeFileSync(at('bad-error.tar.gz'), await tarGz({ 'facts.json': JSON.stringify(badError) }));
 });
 
-describe('doctor --from-bundle with bad input', () => {
+describe.concurrent('doctor --from-bundle with bad input', () => {
   it.each([
     ['missing.tar.gz', /no such file/],
     ['truncated.tar.gz', /truncated or corrupt/],

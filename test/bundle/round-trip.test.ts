@@ -14,7 +14,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const verdicts = (r: Report) => r.checks.map((c) => ({ id: c.id, status: c.status, summary: c.summary }));
 
-describe('doctor --from-bundle', () => {
+describe.concurrent('doctor --from-bundle', () => {
   it.each(ROOTS)('%s: same verdicts as the live run', async (name, root) => {
     const out = path.join(tmp, `${name}.tar.gz`);
     const [built, live] = await Promise.all([runCli(['bundle', '--root', root, '--out', out]), runCli(['doctor', '--root', root, '--json'])]);
