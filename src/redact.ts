@@ -44,9 +44,13 @@ const RULES: Rule[] = [
   {
     name: 'credential-field',
     // YAML/JSON keys and flags that carry credentials: token, password, client-key(-data), secrets.
-    // A value that is an absolute path (--kubelet-client-key=/etc/...) names a file: kept as evidence.
-    pattern: /((?:^|[\s{,"'-])(?:token|password|passwd|client-key-data|client-key|secret|api[-_]?key|webhookUrlSuffix|PRISMA_TOKEN|authorization)["']?\s*[:=]\s*["']?)(?!\*\*\*\*|\/)([^\s"',}]+)/gim,
-    replace: (_m, p) => `${p}${MASK}`,
+    // A quoted value is masked to its closing quote (a passphrase may hold spaces). A value that is an
+    // absolute path (--kubelet-client-key=/etc/...) names a file: kept as evidence.
+    pattern: /((?:^|[\s{,"'-])(?:token|password|passwd|client-key-data|client-key|secret|api[-_]?key|webhookUrlSuffix|PRISMA_TOKEN|authorization)["']?\s*[:=]\s*)(?!["']?\*\*\*\*|["']?\/)("[^"\n]*"|'[^'\n]*'|[^\s"',}]+)/gim,
+    replace: (_m, p, value) => {
+      const quote = value[0] === '"' || value[0] === "'" ? value[0] : '';
+      return `${p}${quote}${MASK}${quote}`;
+    },
   },
 ];
 

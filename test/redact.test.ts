@@ -40,6 +40,16 @@ describe('Redactor.text', () => {
     expect(r.text('--token=abcdef123')).toBe(`--token=${MASK}`);
   });
 
+  it.each([
+    ['# password: "my secret phrase"', '# password: "****"'],
+    ["token: 'abc def'", "token: '****'"],
+    ['{"token":"abc123"}', '{"token":"****"}'],
+    ['password=hunter2 next', 'password=**** next'],
+    ['token: "/var/run/token"', 'token: "/var/run/token"'],
+  ])('masks a credential field value whole: %s', (input, expected) => {
+    expect(new Redactor().text(input)).toBe(expected);
+  });
+
   it('masks literals wherever they appear and counts them without recording them', () => {
     const counts: RedactionCounts = {};
     expect(new Redactor(['s3cretvalue']).text('a s3cretvalue b s3cretvalue', counts)).toBe(`a ${MASK} b ${MASK}`);

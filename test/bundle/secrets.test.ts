@@ -24,6 +24,7 @@ const S = {
   keyLine0: keyBody[0]!,
   keyLine1: keyBody[1]!,
   commentToken: rand('commenttok'),
+  passphraseWord: rand('phrase'),
   bearer: rand('bearer'),
   jwt: `${b64url('{"alg":"RS256","kid":"x"}')}.${b64url(`{"sub":"${rand('sub')}"}`)}.${jwtSignature}`,
   jwtSignature,
@@ -51,7 +52,7 @@ beforeAll(() => {
       `users:\n- name: kube-apiserver\n  user:\n    token: ${S.userToken}\n    password: ${S.userPassword}\n    client-key-data: ${S.clientKeyData}\n`,
   );
   edit('etc/kubernetes/audit/audit-policy.yaml', (t) =>
-    [`# token: ${S.commentToken}`, `# Authorization: Bearer ${S.bearer}`, `# jwt ${S.jwt}`, `# suffix ${S.suffix}`, ...pem.trim().split('\n').map((l) => `# ${l}`), t].join('\n'),
+    [`# token: ${S.commentToken}`, `# password: "correct horse ${S.passphraseWord}"`, `# Authorization: Bearer ${S.bearer}`, `# jwt ${S.jwt}`, `# suffix ${S.suffix}`, ...pem.trim().split('\n').map((l) => `# ${l}`), t].join('\n'),
   );
   const logDir = path.join(root, 'var/log/pods/kube-system_kube-apiserver-node1_0123/kube-apiserver');
   mkdirSync(logDir, { recursive: true });
