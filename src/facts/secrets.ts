@@ -52,11 +52,13 @@ export function secretLiterals(facts: Partial<Facts>, env: NodeJS.ProcessEnv, op
         const server = isObj(c) && isObj(c.cluster) && typeof c.cluster.server === 'string' ? c.cluster.server : null;
         // Taken from the text as written: a parsed URL's path is percent-encoded, the file is not.
         const at = server?.indexOf(WEBHOOK_PATH) ?? -1;
-        if (server && at >= 0) out.push(...server.slice(at + WEBHOOK_PATH.length).split(/[?#]/)[0]!.split('/'));
+        // Logs may print it percent-encoded (a trailing "=" as %3D): mask that spelling too.
+        const segments = server && at >= 0 ? server.slice(at + WEBHOOK_PATH.length).split(/[?#]/)[0]!.split('/') : [];
+        for (const seg of segments.filter((x) => !NOT_A_SECRET.test(x))) out.push(seg, encodeURIComponent(seg));
       }
     }
   }
-  return out.filter((s) => s !== '' && !NOT_A_SECRET.test(s));
+  return [...new Set(out)].filter((s) => s !== '' && !NOT_A_SECRET.test(s));
 }
 
 /** The redactor for everything gathered from these facts. */
