@@ -43,15 +43,20 @@ export function lineTime(line: string, now: Date): number | null {
   return at(year) > now.getTime() ? at(year - 1) : at(year);
 }
 
-/** Which lines to keep: the first, partial line of a tail window never; with --since, lines from the
- * cutoff on (a line without a timestamp goes with the line before it). */
-function lineFilter(partialFirst: boolean, sinceMs: number | null, now: Date): (line: string) => boolean {
-  let first = partialFirst;
+/** Bytes read before the excerpt only to learn whether it starts inside a PEM private key (whose
+ * body lines, on their own, look like any base64). Far more than a key block takes. */
+const LOOKBACK_BYTES = 64 * 1024;
+
+/** Which lines to keep: none of the first skipBytes (the look-back, and the line the excerpt would
+ * start in the middle of); with --since, lines from the cutoff on (a line without a timestamp goes
+ * with the line before it). */
+function lineFilter(skipBytes: number, sinceMs: number | null, now: Date): (line: string) => boolean {
+  let skip = skipBytes;
   let recent = sinceMs === null;
   const cutoff = sinceMs === null ? 0 : now.getTime() - sinceMs;
   return (line) => {
-    if (first) {
-      first = false;
+    if (skip > 0) {
+      skip -= Buffer.byteLength(line) + 1;
       return false;
     }
     if (sinceMs !== null) {
@@ -62,12 +67,11 @@ function lineFilter(partialFirst: boolean, sinceMs: number | null, now: Date): (
   };
 }
 
-export async function hashRange(file: string, start: number, end: number): Promise<string> {
+async function hashRange(file: string, start: number, end: number): Promise<string> {
   const hash = createHash('sha256');
   if (end > start) await pipeline(createReadStream(file, { start, end: end - 1 }), hash);
   return hash.digest('hex');
 }
-
 /** Spools the excerpt of a host file; throws the I/O error when it cannot be read. */
 export async function spoolExcerpt(root: string, hostPath: string, spool: string, opts: ExcerptOptions): Promise<Excerpt> {
   const real = await resolveUnderRoot(root, hostPath);
@@ -76,18 +80,21 @@ export async function spoolExcerpt(root: string, hostPath: string, spool: string
   const handle = await fs.open(real, 'r');
   const redactions: RedactionCounts = {};
   let size: number;
-  let readFrom: number;
+  let excerptFrom: number;
   try {
     size = (await handle.stat()).size;
     // A live log keeps growing: the excerpt ends where the file ended when we looked.
-    readFrom = Math.max(0, size - opts.keepBytes);
+    excerptFrom = Math.max(0, size - opts.keepBytes);
+    const readFrom = Math.max(0, excerptFrom - LOOKBACK_BYTES);
+    // The look-back (which starts with a partial line) only feeds the redactor's key state.
+    const skipBytes = excerptFrom - readFrom;
     const input = size === 0 ? [] : handle.createReadStream({ start: readFrom, end: size - 1, autoClose: false });
-    await pipeline(input, opts.redactor.lines(redactions, lineFilter(readFrom > 0, opts.sinceMs, opts.now)), createWriteStream(spool));
+    await pipeline(input, opts.redactor.lines(redactions, lineFilter(skipBytes, opts.sinceMs, opts.now)), createWriteStream(spool));
   } finally {
     await handle.close();
   }
   // Masks can be longer than what they hide: cut the spool's head if redaction grew it past the cap.
   const spooled = (await fs.stat(spool)).size;
   const start = Math.max(0, spooled - opts.keepBytes);
-  return { spool, start, end: spooled, sha256: await hashRange(spool, start, spooled), originalBytes: size, trimmed: readFrom > 0 || start > 0, redactions };
+  return { spool, start, end: spooled, sha256: await hashRange(spool, start, spooled), originalBytes: size, trimmed: excerptFrom > 0 || start > 0, redactions };
 }
