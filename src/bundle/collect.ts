@@ -146,11 +146,11 @@ async function logExcerpts(req: BundleRequest, logs: string[], keepBytes: number
       continue;
     }
     try {
-      const x = await spoolExcerpt(req.root, hostPath, path.join(tmp, `${i}.log`), { keepBytes, sinceMs: req.sinceMs, now: req.collectedAt, redactor });
+      const excerpt = await spoolExcerpt(req.root, hostPath, path.join(tmp, `${i}.log`), { keepBytes, sinceMs: req.sinceMs, now: req.collectedAt, redactor });
       const name = hostEntryName(hostPath);
-      const keptBytes = x.end - x.start;
-      const trimmed = x.trimmed ? { trimmed: { reason: 'max-size' as const, originalBytes: x.originalBytes, keptBytes } } : {};
-      out.push({ entry: fileRangeEntry(name, x.spool, x.start, x.end), index: { name, size: keptBytes, sha256: x.sha256, source: hostPath, collectedAt: stamp(), ...trimmed }, redactions: x.redactions });
+      const keptBytes = excerpt.end - excerpt.start;
+      const trimmed = excerpt.trimmed ? { trimmed: { reason: 'max-size' as const, originalBytes: excerpt.originalBytes, keptBytes } } : {};
+      out.push({ entry: fileRangeEntry(name, excerpt.spool, excerpt.start, excerpt.end), index: { name, size: keptBytes, sha256: excerpt.sha256, source: hostPath, collectedAt: stamp(), ...trimmed }, redactions: excerpt.redactions });
     } catch (err) {
       skipped.push({ source: hostPath, reason: readFailureReason(err) });
     }
