@@ -30,17 +30,18 @@ export function tarEntryBytes(size: number): number {
 /** Two zero blocks end the archive. */
 export const TAR_END_BYTES = 1024;
 
-export async function writeArchive(out: string, entries: ArchiveEntry[], mtime: Date): Promise<void> {
+/** Writes out.partial and renames it, so an interrupted or failed run leaves no half archive. */
+export async function writeArchive(out: string, entries: ArchiveEntry[], mtime: Date, signal?: AbortSignal): Promise<void> {
   const sorted = [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const pack = tar.pack();
   const partial = `${out}.partial`;
   // gzip's header carries no file name and a zero timestamp when fed from a stream.
-  const written = pipeline(pack, createGzip({ level: 9 }), createWriteStream(partial, { mode: 0o600 }));
+  const written = pipeline(pack, createGzip({ level: 9 }), createWriteStream(partial, { mode: 0o600 }), { signal });
   try {
     for (const entry of sorted) {
       await new Promise<void>((resolve, reject) => {
         const sink = pack.entry({ name: entry.name, size: entry.size, mode: 0o644, mtime, uid: 0, gid: 0, uname: '', gname: '', type: 'file' }, (err) => (err ? reject(err) : resolve()));
-        pipeline(entry.open(), sink).catch(reject);
+        pipeline(entry.open(), sink, { signal }).catch(reject);
       });
     }
     pack.finalize();

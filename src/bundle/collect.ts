@@ -34,6 +34,8 @@ export interface BundleRequest {
   timeoutMs: number;
   env: NodeJS.ProcessEnv;
   tool: { name: string; version: string };
+  /** Aborts reading logs and writing the archive; temporary files are removed either way. */
+  signal?: AbortSignal;
 }
 
 export interface IndexEntry {
@@ -146,12 +148,13 @@ async function logExcerpts(req: BundleRequest, logs: string[], keepBytes: number
       continue;
     }
     try {
-      const excerpt = await spoolExcerpt(req.root, hostPath, path.join(tmp, `${i}.log`), { keepBytes, sinceMs: req.sinceMs, now: req.collectedAt, redactor });
+      const excerpt = await spoolExcerpt(req.root, hostPath, path.join(tmp, `${i}.log`), { keepBytes, sinceMs: req.sinceMs, now: req.collectedAt, redactor, signal: req.signal });
       const name = hostEntryName(hostPath);
       const keptBytes = excerpt.end - excerpt.start;
       const trimmed = excerpt.trimmed ? { trimmed: { reason: 'max-size' as const, originalBytes: excerpt.originalBytes, keptBytes } } : {};
       out.push({ entry: fileRangeEntry(name, excerpt.spool, excerpt.start, excerpt.end), index: { name, size: keptBytes, sha256: excerpt.sha256, source: hostPath, collectedAt: stamp(), ...trimmed }, redactions: excerpt.redactions });
     } catch (err) {
+      if (req.signal?.aborted) throw err;
       skipped.push({ source: hostPath, reason: readFailureReason(err) });
     }
   }
@@ -195,7 +198,7 @@ export async function buildBundle(req: BundleRequest): Promise<BundleSummary> {
     // index.json lists every other entry; it cannot hold its own checksum.
     const files = entries.map((p) => p.index).sort((a, b) => (a.name < b.name ? -1 : 1));
     const index = bufferEntry('index.json', json({ collectedAt: req.collectedAt.toISOString(), maxSizeBytes: req.maxBytes, sinceMs: req.sinceMs, files, skipped }));
-    await writeArchive(req.out, [...entries.map((p) => p.entry), index], req.collectedAt);
+    await writeArchive(req.out, [...entries.map((p) => p.entry), index], req.collectedAt, req.signal);
     return { out: req.out, archiveBytes: (await fs.stat(req.out)).size, report: redactor.value(report), files, skipped };
   } finally {
     await fs.rm(tmp, { recursive: true, force: true });

@@ -14,6 +14,8 @@ export interface ExcerptOptions {
   sinceMs: number | null;
   now: Date;
   redactor: Redactor;
+  /** Ctrl-C: stop reading at once (a large excerpt takes a while). */
+  signal?: AbortSignal;
 }
 
 export interface Excerpt {
@@ -89,7 +91,7 @@ export async function spoolExcerpt(root: string, hostPath: string, spool: string
     // The look-back (which starts with a partial line) only feeds the redactor's key state.
     const skipBytes = excerptFrom - readFrom;
     const input = size === 0 ? [] : handle.createReadStream({ start: readFrom, end: size - 1, autoClose: false });
-    await pipeline(input, opts.redactor.lines(redactions, lineFilter(skipBytes, opts.sinceMs, opts.now)), createWriteStream(spool));
+    await pipeline(input, opts.redactor.lines(redactions, lineFilter(skipBytes, opts.sinceMs, opts.now)), createWriteStream(spool), { signal: opts.signal });
   } finally {
     await handle.close();
   }

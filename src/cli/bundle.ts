@@ -17,13 +17,13 @@ export function defaultBundleName(at: Date): string {
 }
 
 /** Writes the bundle the options describe; problems the user can fix are usage errors. */
-export async function writeBundleFile(opts: BundleOptions, env: NodeJS.ProcessEnv): Promise<BundleSummary> {
+export async function writeBundleFile(opts: BundleOptions, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<BundleSummary> {
   const root = path.resolve(opts.root);
   if (!(await fs.stat(root).catch(() => null))?.isDirectory()) throw new UsageError(`--root ${opts.root}: not a directory`);
   const collectedAt = opts.collectedAt ?? new Date();
   const out = path.resolve(opts.out ?? defaultBundleName(collectedAt));
   try {
-    return await buildBundle({ ...opts, root, out, collectedAt, reproducible: opts.collectedAt !== null, timeoutMs: 5000, env, tool: TOOL });
+    return await buildBundle({ ...opts, root, out, collectedAt, reproducible: opts.collectedAt !== null, timeoutMs: 5000, env, tool: TOOL, signal });
   } catch (err) {
     if (err instanceof BundleTooLarge) throw new UsageError(err.message);
     const e = err as NodeJS.ErrnoException;
@@ -39,7 +39,20 @@ export function defaultBundleOptions(root: string, manifest: string | null): Bun
 }
 
 export async function bundle(opts: BundleOptions, io: Io): Promise<number> {
-  const result = await writeBundleFile(opts, io.env);
+  // Ctrl-C stops the work and lets it remove its temporary files and the partial archive.
+  const interrupt = new AbortController();
+  const onSigint = () => interrupt.abort();
+  process.once('SIGINT', onSigint);
+  let result: BundleSummary;
+  try {
+    result = await writeBundleFile(opts, io.env, interrupt.signal);
+  } catch (err) {
+    if (!interrupt.signal.aborted) throw err;
+    io.stderr.write('prisma-audit: interrupted; no bundle written\n');
+    return EXIT.interrupted;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
   const trimmed = result.files.filter((f) => f.trimmed).length;
   io.stderr.write(
     `${summaryLine(result.report.summary, result.report.checks.length)}\n` +

@@ -54,4 +54,5 @@ Options:
   -h, --help                 this help
 
 Exit codes: 0 bundle written (whatever the checks found)   2 usage or input error   1 internal error
+            130 interrupted (Ctrl-C): temporary files and the partial archive are removed
 `;
