@@ -65,7 +65,8 @@ export async function readArchiveEntries(file: string, names: string[], maxBytes
   const extract = tar.extract();
   const reading = (async () => {
     for await (const entry of extract) {
-      const name = entry.header.name;
+      // A bundle unpacked and re-packed with `tar czf b.tgz -C dir .` names its entries ./facts.json.
+      const name = entry.header.name.replace(/^(\.\/)+/, '');
       if (!names.includes(name) || entry.header.type !== 'file') {
         entry.resume();
         continue;

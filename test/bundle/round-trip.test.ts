@@ -1,5 +1,6 @@
 // A bundle re-checked with --from-bundle reaches the verdicts of the live run, on every fixture node.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -29,6 +30,19 @@ describe.concurrent('doctor --from-bundle', () => {
     expect(replayedReport.target).toMatchObject({ bundle: out, root: liveReport.target.root, manifest: liveReport.target.manifest });
     expect(Date.parse(replayedReport.target.recordedAt!)).not.toBeNaN();
     expect(liveReport.target.bundle).toBeUndefined();
+  });
+
+  it('reads a bundle that was unpacked and re-packed with tar', async () => {
+    const out = path.join(tmp, 'repack.tar.gz');
+    await runCli(['bundle', '--root', ROOTS[0]![1], '--out', out]);
+    const dir = path.join(tmp, 'unpacked');
+    mkdirSync(dir);
+    execFileSync('tar', ['xzf', out, '-C', dir]);
+    const repacked = path.join(tmp, 'repacked.tgz');
+    execFileSync('tar', ['czf', repacked, '-C', dir, '.']);
+    const [original, again] = await Promise.all([runCli(['doctor', '--from-bundle', out, '--json']), runCli(['doctor', '--from-bundle', repacked, '--json'])]);
+    expect(again.code, again.stderr).toBe(original.code);
+    expect(verdicts(JSON.parse(again.stdout) as Report)).toEqual(verdicts(JSON.parse(original.stdout) as Report));
   });
 
   it('says in text output that the facts were recorded', async () => {
