@@ -2,9 +2,10 @@
 // Entry point: parse the command, run it, map the outcome to a documented exit code.
 import { parseCommand, UsageError } from './cli/args.js';
 import { renderCatalogue, renderExplain } from './cli/catalogue.js';
+import { bundle } from './cli/bundle.js';
 import { doctor } from './cli/doctor.js';
 import { fix } from './cli/fix.js';
-import { DOCTOR_HELP, FIX_HELP, MAIN_HELP } from './cli/help.js';
+import { BUNDLE_HELP, DOCTOR_HELP, FIX_HELP, MAIN_HELP } from './cli/help.js';
 import { TOOL } from './cli/tool.js';
 import { EXIT } from './report/exit-codes.js';
 
@@ -12,7 +13,7 @@ async function main(argv: string[]): Promise<number> {
   const command = parseCommand(argv);
   switch (command.name) {
     case 'help':
-      process.stdout.write(command.topic === 'doctor' ? DOCTOR_HELP : command.topic === 'fix' ? FIX_HELP : MAIN_HELP);
+      process.stdout.write(command.topic === 'doctor' ? DOCTOR_HELP : command.topic === 'fix' ? FIX_HELP : command.topic === 'bundle' ? BUNDLE_HELP : MAIN_HELP);
       return EXIT.ok;
     case 'version':
       process.stdout.write(`${TOOL.name} ${TOOL.version}\n`);
@@ -27,6 +28,8 @@ async function main(argv: string[]): Promise<number> {
       return doctor(command.options, { stdout: process.stdout, stderr: process.stderr, env: process.env });
     case 'fix':
       return fix(command.options, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd() });
+    case 'bundle':
+      return bundle(command.options, { stdout: process.stdout, stderr: process.stderr, env: process.env });
   }
 }
 

@@ -3,6 +3,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { journalSince } from '../logs/since.js';
 import { CLUSTER_ARG_OPTIONS, clusterOptions, optionalCanaryValue, type ClusterOptions } from './cluster-options.js';
 import { parseFix, type FixCommandOptions } from './fix-args.js';
+import { parseBundleCommand, type BundleOptions } from './bundle-args.js';
 
 export class UsageError extends Error {}
 
@@ -26,11 +27,14 @@ export interface DoctorOptions {
   logFiles: string[];
   /** Cluster mode (Kubernetes API); see cluster-options.ts. */
   cluster: ClusterOptions;
+  /** Re-run the checks on a support bundle's recorded facts instead of this node. */
+  fromBundle: string | null;
 }
 
 export type Command =
   | { name: 'doctor'; options: DoctorOptions }
   | { name: 'fix'; options: FixCommandOptions }
+  | { name: 'bundle'; options: BundleOptions }
   | { name: 'checks'; json: boolean }
   | { name: 'explain'; id: string }
   | { name: 'help'; topic: string | null }
@@ -54,6 +58,7 @@ const DOCTOR_OPTIONS = {
   verbose: { type: 'boolean', short: 'v' },
   since: { type: 'string' },
   'log-file': { type: 'string', multiple: true },
+  'from-bundle': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   ...CLUSTER_ARG_OPTIONS,
 } as const;
@@ -84,7 +89,8 @@ export function parseCommand(argv: string[]): Command {
     return { name: 'explain', id: positionals[0]! };
   }
   if (first === 'fix') return parseFix(rest);
-  if (first !== 'doctor') throw new UsageError(`unknown command "${first}" (commands: doctor, fix, checks, explain, help)`);
+  if (first === 'bundle') return parseBundleCommand(rest);
+  if (first !== 'doctor') throw new UsageError(`unknown command "${first}" (commands: doctor, fix, bundle, checks, explain, help)`);
   const { values, positionals } = parse(optionalCanaryValue(rest), DOCTOR_OPTIONS);
   if (values.help) return { name: 'help', topic: 'doctor' };
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
@@ -95,6 +101,7 @@ export function parseCommand(argv: string[]): Command {
   if (values.demo && (values.root || values.manifest)) throw new UsageError('--demo checks the bundled demo node; it cannot be combined with --root or --manifest');
   if (values.root === '') throw new UsageError('--root needs a directory');
   if (values.since !== undefined && journalSince(values.since) === null) throw new UsageError(`--since takes a duration like 24h, 30m, 2d or a date YYYY-MM-DD[ HH:MM], not "${values.since}"`);
+  if (values['from-bundle'] !== undefined && (values.demo || values.root || values.manifest)) throw new UsageError('--from-bundle re-checks recorded facts; it cannot be combined with --root, --manifest or --demo');
   const version = values['kubernetes-version'] ?? null;
   if (version !== null && !/^v?\d+\.\d+(\.\d+)?$/.test(version)) throw new UsageError(`--kubernetes-version takes a version like 1.28 or v1.28.3, not "${version}"`);
   return {
@@ -116,6 +123,7 @@ export function parseCommand(argv: string[]): Command {
       since: values.since ?? null,
       logFiles: values['log-file'] ?? [],
       cluster: clusterOptions(values),
+      fromBundle: values['from-bundle'] ?? null,
     },
   };
 }

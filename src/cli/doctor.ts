@@ -7,7 +7,9 @@ import { liveFacts, runChecks, type FactSource, type RunOptions } from '../engin
 import type { Report } from '../engine/types.js';
 import { CHECKS } from '../checks/index.js';
 import { COLLECTORS } from '../facts/index.js';
-import { Redactor } from '../redact.js';
+import { redactorFor } from '../facts/secrets.js';
+import { ArchiveError } from '../bundle/archive.js';
+import { readRecording, replay } from '../bundle/replay.js';
 import { exitCodeFor } from '../report/exit-codes.js';
 import { renderJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
@@ -16,6 +18,7 @@ import { renderText } from '../report/text.js';
 import { UsageError, type DoctorOptions, type OutputMode } from './args.js';
 import { TOOL } from './tool.js';
 import { consoleTarget, kubeAccess } from './cluster-options.js';
+import { defaultBundleOptions, writeBundleFile } from './bundle.js';
 
 export const DEMO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/demo/root');
 
@@ -45,8 +48,26 @@ export function chooseMode(opts: DoctorOptions, io: Io): OutputMode {
   return io.stdout.isTTY && !ci ? 'pretty' : 'text';
 }
 
-export async function doctor(opts: DoctorOptions, io: Io): Promise<number> {
-  const checks = selectChecks(opts.only, opts.skip);
+interface Run {
+  source: FactSource;
+  runOpts: RunOptions;
+  /** The live node's root; null for a recorded run. */
+  root: string | null;
+  /** Credentials the user gave (console token), masked even with --show-secrets. */
+  credentials: string[];
+}
+
+/** --from-bundle: the recorded facts; an unreadable or foreign file is the user's input error. */
+async function bundleRun(file: string): Promise<Run> {
+  try {
+    return { ...replay(await readRecording(file), file, TOOL), root: null, credentials: [] };
+  } catch (err) {
+    if (err instanceof ArchiveError) throw new UsageError(`--from-bundle ${file}: ${err.message}`);
+    throw err;
+  }
+}
+
+async function liveRun(opts: DoctorOptions, io: Io): Promise<Run> {
   const root = await resolveRoot(opts);
   const now = new Date();
   const prismaConsole = await consoleTarget(opts.cluster, io.env, opts.timeoutMs);
@@ -73,16 +94,23 @@ export async function doctor(opts: DoctorOptions, io: Io): Promise<number> {
     tool: TOOL,
     target: { root: opts.demo ? 'fixtures/demo/root (bundled demo node)' : root, demo: opts.demo, offline: opts.offline },
   };
-  // The console token is masked even with --show-secrets: it is the user's credential, not a finding.
-  const redactor = new Redactor(prismaConsole ? [prismaConsole.token] : [], !opts.showSecrets);
+  return { source, runOpts, root, credentials: prismaConsole ? [prismaConsole.token] : [] };
+}
+
+export async function doctor(opts: DoctorOptions, io: Io): Promise<number> {
+  const checks = selectChecks(opts.only, opts.skip);
+  const { source, runOpts, root, credentials } = opts.fromBundle ? await bundleRun(opts.fromBundle) : await liveRun(opts, io);
+  const redactor = await redactorFor(source, io.env, !opts.showSecrets, credentials);
   const mode = chooseMode(opts, io);
   if (mode === 'pretty') {
     // ink's colour support is decided when it loads: settle --no-color/NO_COLOR first.
     if (!(opts.color ?? wantsColor(io.env, true, false))) io.env.FORCE_COLOR = '0';
     const { runPretty } = await import('../ui/run-pretty.js');
-    // The fix planner loads only when a fix key is pressed.
-    const onFix = async (fix: string | null) => (await import('./fix-preview.js')).previewFix({ root, manifest: opts.manifest, fix, now: new Date() }, process.cwd());
-    const report = await runPretty({ checks, source, runOpts, redactor, verbose: opts.verbose, onFix });
+    // Fix (f/F) and bundle (b) keys act on the live node, so a recorded run has neither; the fix
+    // planner loads only when a fix key is pressed.
+    const onFix = root === null ? undefined : async (fix: string | null) => (await import('./fix-preview.js')).previewFix({ root, manifest: opts.manifest, fix, now: new Date() }, process.cwd());
+    const writeBundle = root === null ? undefined : async () => (await writeBundleFile(defaultBundleOptions(root, opts.manifest), io.env)).out;
+    const report = await runPretty({ checks, source, runOpts, redactor, verbose: opts.verbose, onFix, writeBundle });
     return exitCodeFor(report.summary, opts.strict);
   }
   const report: Report = redactor.value(await runChecks(checks, source, runOpts));

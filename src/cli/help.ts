@@ -3,6 +3,7 @@ export const MAIN_HELP = `prisma-audit: diagnose and repair the kube-apiserver a
 Usage:
   prisma-audit doctor [options]     run the checks on this node (or --root DIR)
   prisma-audit fix [options]        write corrected files for what the checks found (--apply: on the node)
+  prisma-audit bundle [options]     write a redacted support bundle (.tar.gz) of this node's audit setup
   prisma-audit checks [--json]      list the checks: id, title, what each reads
   prisma-audit explain ID           why a check matters, how it is detected, how to fix it by hand
   prisma-audit --version
@@ -26,6 +27,7 @@ Options:
   --log-file PATH            also scan this log (plain, CRI or journal format); repeatable
   --strict                   exit 4 when anything is warn or unknown
   --demo                     run on the bundled demo node (no cluster needed)
+  --from-bundle FILE         re-run the checks on a support bundle's recorded facts (no node, no network)
   --show-secrets             do not mask the webhook URL suffix and tokens in the output (the console token stays masked)
   -v, --verbose              show evidence for passing checks too
   --no-color                 no colour (NO_COLOR is honoured too)
@@ -65,4 +67,26 @@ Options:
 
 Exit codes: 0 every selected fix planned or applied; 3 a fix was refused or withheld, a failing check
 has no fix, or a target changed while planning; 2 usage error or --apply not confirmed; 1 internal error.
+`;
+
+export const BUNDLE_HELP = `Usage: prisma-audit bundle [options]
+
+Writes a .tar.gz for support: results.json (the doctor report), facts.json (every gathered fact),
+the apiserver manifest, audit policy and webhook kubeconfig under files/, excerpts of the
+kube-apiserver logs, public certificates, versions.json, index.json (size, SHA-256, source of each
+file) and redactions.json (what was masked, never the values). Secrets are masked: tokens,
+passwords, private keys, JWTs, PRISMA_TOKEN and the webhook URL suffix.
+Re-check a bundle anywhere with: prisma-audit doctor --from-bundle FILE
+
+Options:
+  --root DIR                 the node's filesystem root (default /)
+  --manifest PATH            host path of the apiserver manifest (default: discovered)
+  --out FILE                 archive to write (default ./prisma-audit-bundle-<YYYYmmdd-HHMMSS>.tar.gz, UTC)
+  --since DURATION           only log lines from the last DURATION (30m, 24h, 7d)
+  --max-size SIZE            cap on the archive (default 50M; e.g. 500K, 5M); logs are trimmed first
+  --include-suffix           keep the webhook URL suffix visible (it lets anyone post events: share with care)
+  -h, --help                 this help
+
+Exit codes: 0 bundle written (whatever the checks found)   2 usage or input error   1 internal error
+            130 interrupted (Ctrl-C): temporary files and the partial archive are removed
 `;

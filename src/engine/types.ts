@@ -71,6 +71,10 @@ export interface Target {
   kubernetesVersion: string | null;
   demo: boolean;
   offline: boolean;
+  /** Set when the checks were re-run from a support bundle: the bundle file. */
+  bundle?: string;
+  /** When the bundle's facts were gathered (ISO 8601); the node was not read again. */
+  recordedAt?: string;
 }
 
 export interface Summary {

@@ -7,6 +7,8 @@ export const EXIT = {
   usage: 2,
   fail: 3,
   strict: 4,
+  /** Ctrl-C (128 + SIGINT), after cleaning up. */
+  interrupted: 130,
 } as const;
 
 export function exitCodeFor(summary: Summary, strict: boolean): number {

@@ -10,7 +10,7 @@ export function evidenceLine(e: Evidence): string {
 }
 
 export function targetLine(t: Target): string {
-  const parts = [t.distribution ?? 'no apiserver found', t.manifest, t.kubernetesVersion ? `Kubernetes ${t.kubernetesVersion}` : null, `root ${t.root}`, t.offline ? 'offline' : null];
+  const parts = [t.distribution ?? 'no apiserver found', t.manifest, t.kubernetesVersion ? `Kubernetes ${t.kubernetesVersion}` : null, `root ${t.root}`, t.recordedAt ? `recorded ${t.recordedAt}` : null, t.offline ? 'offline' : null];
   return parts.filter(Boolean).join(' · ');
 }
 
@@ -36,6 +36,7 @@ export function checkLines(r: CheckResult, style: Style, verbose: boolean): stri
 
 export function headerLines(report: Pick<Report, 'tool' | 'target'>, style: Style): string[] {
   const lines = [style.bold(`${report.tool.name} ${report.tool.version} doctor`) + ` · ${targetLine(report.target)}`];
+  if (report.target.bundle) lines.push(style.status('warn', `RECORDED: re-checked from the support bundle ${report.target.bundle} (facts gathered ${report.target.recordedAt}); nothing on this machine was read.`));
   if (report.target.demo) lines.push(style.status('warn', 'DEMO: checking the bundled demo node (fixtures/demo/root), not this machine.'));
   return lines;
 }

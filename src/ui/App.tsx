@@ -25,6 +25,9 @@ export interface AppProps {
   /** Plans the fix with this id (null: every fix the failing checks name) and says what it would
    * change. The caller does the planning and writes the plan folder; this component only shows it. */
   onFix?: (fix: string | null) => Promise<FixPreview>;
+  /** The `b` key: write a support bundle of this node (absent when there is no live node, e.g.
+   * --from-bundle). The caller does the writing and reports progress in `status`. */
+  bundle?: { write(): void; status: string | null };
 }
 
 export interface FixPreview {
@@ -104,7 +107,7 @@ function navigate(state: Nav, action: { type: 'move'; by: number; ids: string[] 
   return { ...state, toggled };
 }
 
-export function App({ header, demo, results, running, summary, verbose, frame, onFix }: AppProps) {
+export function App({ header, demo, results, running, summary, verbose, frame, onFix, bundle }: AppProps) {
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
   const [{ selected, toggled }, dispatch] = useReducer(navigate, { selected: 0, toggled: new Set<string>() });
@@ -122,6 +125,7 @@ export function App({ header, demo, results, running, summary, verbose, frame, o
   useInput(
     (input, key) => {
       if (input === 'q' || key.escape) exit();
+      else if (input === 'b' && bundle && summary) bundle.write();
       else if (input === 'f' && summary) {
         const id = results[selected]?.remediation?.fix;
         if (id) planFix(id);
@@ -164,7 +168,13 @@ export function App({ header, demo, results, running, summary, verbose, frame, o
       <Text> </Text>
       {summary ? <Text bold>{summaryLine(summary, results.length)}</Text> : <Text dimColor>running {running.length} check(s)…</Text>}
       <FixView state={fix} showDiff={showDiff} />
-      {summary && isRawModeSupported ? <Text dimColor>↑/↓ select · enter expand/collapse{onFix ? ' · f fix selected · F fix all · d diff' : ''} · q quit</Text> : null}
+      {bundle?.status ? <Text color="cyan">{bundle.status}</Text> : null}
+      {summary && isRawModeSupported ? (
+        <Text dimColor>
+          ↑/↓ select · enter expand/collapse{onFix ? ' · f fix selected · F fix all · d diff' : ''}
+          {bundle ? ' · b write support bundle' : ''} · q quit
+        </Text>
+      ) : null}
     </Box>
   );
 }

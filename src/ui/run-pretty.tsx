@@ -36,8 +36,29 @@ export function createProgressStore(order: string[]) {
 
 type Store = ReturnType<typeof createProgressStore>;
 
-function Live({ store, runOpts, verbose, onFix }: { store: Store; runOpts: RunOptions; verbose: boolean; onFix?: AppProps['onFix'] }) {
+/** Writes a support bundle and returns its path. */
+export type WriteBundle = () => Promise<string>;
+
+/** The `b` key's state: idle, writing, then where the bundle went (or why it failed). */
+function useBundleKey(writeBundle: WriteBundle | undefined): AppProps['bundle'] {
+  const [status, setStatus] = useState<string | null>(null);
+  if (!writeBundle) return undefined;
+  return {
+    status,
+    write() {
+      if (status === 'writing support bundle…') return;
+      setStatus('writing support bundle…');
+      writeBundle().then(
+        (out) => setStatus(`support bundle written: ${out}`),
+        (err: unknown) => setStatus(`support bundle failed: ${err instanceof Error ? err.message : String(err)}`),
+      );
+    },
+  };
+}
+
+function Live({ store, runOpts, verbose, onFix, writeBundle }: { store: Store; runOpts: RunOptions; verbose: boolean; onFix?: AppProps['onFix']; writeBundle?: WriteBundle }) {
   const s = useSyncExternalStore(store.subscribe, store.get);
+  const bundle = useBundleKey(writeBundle);
   const header = s.target
     ? headerLines({ tool: runOpts.tool, target: s.target }, makeStyle(false)).slice(0, 1)
     : [`${runOpts.tool.name} ${runOpts.tool.version} doctor · root ${runOpts.target.root} · gathering…`];
@@ -47,7 +68,7 @@ function Live({ store, runOpts, verbose, onFix }: { store: Store; runOpts: RunOp
     const t = setInterval(() => setFrame((f) => f + 1), 80);
     return () => clearInterval(t);
   }, [s.summary]);
-  return <App header={header} demo={runOpts.target.demo} results={s.results} running={s.running} summary={s.summary} verbose={verbose} frame={frame} onFix={onFix} />;
+  return <App header={header} demo={runOpts.target.demo} results={s.results} running={s.running} summary={s.summary} verbose={verbose} frame={frame} onFix={onFix} bundle={bundle} />;
 }
 
 export interface PrettyRun {
@@ -57,11 +78,12 @@ export interface PrettyRun {
   redactor: Redactor;
   verbose: boolean;
   onFix?: AppProps['onFix'];
+  writeBundle?: WriteBundle;
 }
 
-export async function runPretty({ checks, source, runOpts, redactor, verbose, onFix }: PrettyRun): Promise<Report> {
+export async function runPretty({ checks, source, runOpts, redactor, verbose, onFix, writeBundle }: PrettyRun): Promise<Report> {
   const store = createProgressStore(checks.map((c) => c.id));
-  const app = render(<Live store={store} runOpts={runOpts} verbose={verbose} onFix={onFix} />, { exitOnCtrlC: true });
+  const app = render(<Live store={store} runOpts={runOpts} verbose={verbose} onFix={onFix} writeBundle={writeBundle} />, { exitOnCtrlC: true });
   const report = redactor.value(await runChecks(checks, source, runOpts, (e) => store.push(redactor.value(e))));
   if (process.stdin.isTTY) await app.waitUntilExit();
   else app.unmount();

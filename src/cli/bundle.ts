@@ -1,0 +1,64 @@
+// `prisma-audit bundle`: write a support bundle and say what is in it (on stderr: stdout stays free
+// for the archive path, which scripts pick up).
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { buildBundle, BundleTooLarge, type BundleSummary } from '../bundle/collect.js';
+import { EXIT } from '../report/exit-codes.js';
+import { summaryLine } from '../report/text.js';
+import { UsageError } from './args.js';
+import { DEFAULT_MAX_BYTES, type BundleOptions } from './bundle-args.js';
+import type { Io } from './doctor.js';
+import { TOOL } from './tool.js';
+
+/** prisma-audit-bundle-20261127-085444.tar.gz (UTC, so the name does not depend on the machine). */
+export function defaultBundleName(at: Date): string {
+  const stamp = at.toISOString().replace(/\.\d+Z$/, '').replace(/-/g, '').replace('T', '-').replace(/:/g, '');
+  return `prisma-audit-bundle-${stamp}.tar.gz`;
+}
+
+/** Writes the bundle the options describe; problems the user can fix are usage errors. */
+export async function writeBundleFile(opts: BundleOptions, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<BundleSummary> {
+  const root = path.resolve(opts.root);
+  if (!(await fs.stat(root).catch(() => null))?.isDirectory()) throw new UsageError(`--root ${opts.root}: not a directory`);
+  const collectedAt = opts.collectedAt ?? new Date();
+  const out = path.resolve(opts.out ?? defaultBundleName(collectedAt));
+  try {
+    return await buildBundle({ ...opts, root, out, collectedAt, reproducible: opts.collectedAt !== null, timeoutMs: 5000, env, tool: TOOL, signal });
+  } catch (err) {
+    if (err instanceof BundleTooLarge) throw new UsageError(err.message);
+    const e = err as NodeJS.ErrnoException;
+    const why: Record<string, string> = { ENOENT: 'its directory does not exist', EISDIR: 'it is a directory', EACCES: 'permission denied', EROFS: 'read-only file system', ENOSPC: 'no space left on the device' };
+    if (e.syscall === 'open' || e.syscall === 'rename') throw new UsageError(`cannot write ${out}: ${(e.code && why[e.code]) ?? e.message}`);
+    throw err;
+  }
+}
+
+/** The bundle of a node with default options (the doctor UI's `b` key). */
+export function defaultBundleOptions(root: string, manifest: string | null): BundleOptions {
+  return { root, manifest, out: null, sinceMs: null, maxBytes: DEFAULT_MAX_BYTES, includeSuffix: false, collectedAt: null };
+}
+
+export async function bundle(opts: BundleOptions, io: Io): Promise<number> {
+  // Ctrl-C stops the work and lets it remove its temporary files and the partial archive.
+  const interrupt = new AbortController();
+  const onSigint = () => interrupt.abort();
+  process.once('SIGINT', onSigint);
+  let result: BundleSummary;
+  try {
+    result = await writeBundleFile(opts, io.env, interrupt.signal);
+  } catch (err) {
+    if (!interrupt.signal.aborted) throw err;
+    io.stderr.write('prisma-audit: interrupted; no bundle written\n');
+    return EXIT.interrupted;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  const trimmed = result.files.filter((f) => f.trimmed).length;
+  io.stderr.write(
+    `${summaryLine(result.report.summary, result.report.checks.length)}\n` +
+      `bundle: ${result.files.length + 1} files, ${result.archiveBytes} bytes${trimmed ? `, ${trimmed} trimmed to fit --max-size` : ''}${result.skipped.length ? `, ${result.skipped.length} source(s) skipped (see index.json)` : ''}; secrets masked (see redactions.json)\n`,
+  );
+  io.stdout.write(`${result.out}\n`);
+  // Failing checks are what a bundle is for: writing it is the success that counts.
+  return EXIT.ok;
+}

@@ -1,0 +1,28 @@
+// Opens a bundle the way a support engineer would: gunzip, then untar every entry.
+import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { gunzipSync } from 'node:zlib';
+import tar from 'tar-stream';
+
+/** The whole decompressed tar stream: every byte that anyone unpacking the bundle could read. */
+export function decompressed(file: string): Buffer {
+  return gunzipSync(readFileSync(file));
+}
+
+export async function entries(file: string): Promise<Map<string, Buffer>> {
+  const out = new Map<string, Buffer>();
+  const extract = tar.extract();
+  Readable.from([decompressed(file)]).pipe(extract);
+  for await (const entry of extract) {
+    const chunks: Buffer[] = [];
+    for await (const c of entry) chunks.push(c as Buffer);
+    out.set(entry.header.name, Buffer.concat(chunks));
+  }
+  return out;
+}
+
+export async function jsonEntry<T>(file: string, name: string): Promise<T> {
+  const buf = (await entries(file)).get(name);
+  if (!buf) throw new Error(`${name} missing from ${file}`);
+  return JSON.parse(buf.toString('utf8')) as T;
+}
