@@ -147,6 +147,13 @@ export const webhookTlsChain: Check = {
         evidence: [fieldEvidence(probe, 'server', probe.server)],
       };
     }
+    if (probe.insecureSkipTLSVerify && probe.trust.source !== 'system') {
+      return {
+        status: 'skip',
+        summary: `${probe.kubeconfigFile} sets insecure-skip-tls-verify together with a CA, which kube-apiserver refuses at startup; webhook-config-valid reports it`,
+        evidence: [fieldEvidence(probe, 'insecure-skip-tls-verify', 'true')],
+      };
+    }
     if (probe.insecureSkipTLSVerify) {
       return {
         status: 'warn',
@@ -168,7 +175,7 @@ export const webhookTlsChain: Check = {
     if (probe.trust.anchors.length === 0) {
       return {
         status: 'fail',
-        summary: `kube-apiserver has no usable trust anchor for the webhook: ${probe.trust.problem ?? 'no certificate found'}`,
+        summary: `kube-apiserver has no usable trust anchor for the webhook in ${probe.kubeconfigFile}: ${probe.trust.problem ?? 'no certificate found'}`,
         evidence: [...trustEvidence(probe), ...chainEvidence(presented)],
         remediation: rebuildPin(probe, presented),
       };

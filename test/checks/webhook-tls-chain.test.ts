@@ -132,6 +132,12 @@ describe('webhook-tls-chain against live loopback endpoints', () => {
     expect((await run({ insecure: true })).status).toBe('warn');
   });
 
+  it('insecure-skip-tls-verify with CA data: skip, the apiserver would not even start', async () => {
+    const finding = await run({ insecure: true, caPem: chain.root.cert });
+    expect(finding.status).toBe('skip');
+    expect(finding.summary).toMatch(/refuses at startup/);
+  });
+
   it('SaaS console host with CA data: warn that the pin replaces the system roots', async () => {
     const probe = await collectWebhookProbe({ server: `https://127.0.0.1:${full.port}/x`, caPem: chain.root.cert });
     const finding = judge({ ...probe, host: 'us-east1.cloud.twistlock.com' });
