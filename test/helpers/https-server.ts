@@ -4,8 +4,11 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 
 export interface Received {
+  /** The SNI name the client sent (HTTPS only; false when it sent none, undefined over plain HTTP). */
+  sni: string | false | undefined;
   method: string;
   url: string;
   contentType: string | undefined;
@@ -29,7 +32,8 @@ function handler(received: Received[], opts: ReceiverOptions) {
     req.setEncoding('utf8');
     req.on('data', (chunk: string) => (body += chunk));
     req.on('end', () => {
-      received.push({ method: req.method ?? '', url: req.url ?? '', contentType: req.headers['content-type'], body });
+      const sni = 'servername' in req.socket ? ((req.socket as TLSSocket).servername ?? false) : undefined;
+      received.push({ sni, method: req.method ?? '', url: req.url ?? '', contentType: req.headers['content-type'], body });
       res.writeHead(opts.status ?? 200, { 'content-type': 'application/json' });
       res.end(opts.body ?? '');
     });

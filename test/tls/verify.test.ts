@@ -82,6 +82,17 @@ describe('verifyChain: names (no Common Name fallback)', () => {
     );
   });
 
+  it.each([
+    ['::1', null],
+    ['[::1]', null],
+    ['0:0:0:0:0:0:0:1', null],
+    ['::2', 'x509: certificate is valid for ::1, not ::2'],
+  ])('IPv6 SAN ::1 against %s', (host, error) => {
+    const leaf = issue({ commonName: 'v6', ips: ['::1'], extKeyUsage: ['serverAuth'] }, chain.intermediate);
+    const verdict = verify([leaf.cert, chain.intermediate.cert], [chain.root.cert], host);
+    expect(verdict.error).toBe(error);
+  });
+
   it('CN-only certificate that matches by CN: legacy Common Name error', () => {
     const leaf = issue({ commonName: 'console.example.com', extKeyUsage: ['serverAuth'] }, chain.intermediate);
     expect(verify([leaf.cert, chain.intermediate.cert], [chain.root.cert], 'console.example.com')).toMatchObject({
