@@ -8,6 +8,7 @@ import { webhookReachable } from '../src/checks/webhook-reachable.js';
 import { webhookTlsChain } from '../src/checks/webhook-tls-chain.js';
 import { evaluateSafely } from '../src/engine/run.js';
 import type { Finding } from '../src/engine/types.js';
+import type { WebhookProbe } from '../src/facts/types.js';
 import { closedPort, httpReceiver, httpsReceiver, type Receiver } from '../test/helpers/https-server.js';
 import { daysFromNow, issue, makeChain, type Chain } from '../test/helpers/pki.js';
 import { collectWebhookProbe, kubeconfigValue, type WebhookKubeconfig } from '../test/helpers/webhook-facts.js';
@@ -136,6 +137,17 @@ async function apiserverOutcome(log: () => string, receiver: Receiver | null, ma
   throw new Error(`neither events nor "${WEBHOOK_ERROR}" within 30 s:\n${log().slice(-2000)}`);
 }
 
+/** What the doctor says about a webhook kubeconfig: the collector and both network checks, called
+ * directly until the CLI is in this branch (then: write the kubeconfig under a fake --root with a
+ * manifest naming it, run `node dist/cli.js doctor --root R --only webhook-tls-chain,webhook-reachable
+ * --json`, and read the two checks and the POST URL from the report). root '/': the apiserver
+ * runs on this host, so its system roots are this host's. */
+async function doctor(kubeconfig: WebhookKubeconfig): Promise<{ probe: WebhookProbe; findings: Finding[] }> {
+  const probe = await collectWebhookProbe(kubeconfig, { root: '/' });
+  const findings = [webhookTlsChain, webhookReachable].map((check) => evaluateSafely(check, { webhookProbe: { ok: true, value: probe } }, new Date()));
+  return { probe, findings };
+}
+
 /** The doctor's verdict: deliverable when neither network check fails or cannot look. */
 const deliverable = (findings: Finding[]) => findings.every((f) => f.status === 'pass' || f.status === 'warn' || f.status === 'skip');
 
@@ -166,9 +178,7 @@ describe.skipIf(!present)('doctor verdict vs a real kube-apiserver 1.20 audit we
       expect(await apiserver.auditedRequest(marker)).toBe(201);
       const real = await apiserverOutcome(() => apiserver.proc.output(), receiver, marker, !situation.name.includes('404'));
 
-      // root '/': the apiserver runs on this host, so its system roots are this host's.
-      const probe = await collectWebhookProbe(kubeconfig, { root: '/' });
-      const findings = [webhookTlsChain, webhookReachable].map((check) => evaluateSafely(check, { webhookProbe: { ok: true, value: probe } }, new Date()));
+      const { probe, findings } = await doctor(kubeconfig);
       const verdicts = findings.map((f) => `${f.status}: ${f.summary}`).join('\n');
       console.info(`${situation.name}\n  apiserver: ${real.delivered ? 'delivered' : real.error}\n  doctor:\n    ${verdicts.replace(/\n/g, '\n    ')}`);
 
