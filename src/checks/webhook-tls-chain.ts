@@ -2,18 +2,14 @@
 // presents, with the trust anchors the webhook kubeconfig gives it? Node's verdict is not used:
 // OpenSSL and Go disagree on partial chains and on intermediates as anchors.
 import type { Check, FactReader } from '../engine/check.js';
-import type { Evidence, Finding, Remediation } from '../engine/types.js';
+import type { Evidence, Finding } from '../engine/types.js';
 import type { WebhookProbe } from '../facts/types.js';
 import { parsePemList, summarize } from '../tls/certificate.js';
-import { verifyChain, type ChainVerdict } from '../tls/verify.js';
+import { verifyChain } from '../tls/verify.js';
 import { describeCert, fieldEvidence, hostPort, showcertsCommand } from './webhook-evidence.js';
+import { chainRemediation, rebuildPin, trustField } from './webhook-tls-remedies.js';
 
 const SAAS_CONSOLE = /\.(cloud\.twistlock\.com|prismacloud\.io)$/i;
-
-/** The kubeconfig field that holds (or, for system roots, would hold) the trust anchors. */
-function trustField(probe: WebhookProbe): string {
-  return probe.trust.source === 'ca-file' ? 'certificate-authority' : 'certificate-authority-data';
-}
 
 function trustEvidence(probe: WebhookProbe): Evidence[] {
   const { trust } = probe;
@@ -31,68 +27,6 @@ function chainEvidence(presented: string[]): Evidence[] {
   return parsePemList(presented).map((c, i) => ({ message: describeCert(`presented #${i + 1}${i === 0 ? ' (leaf)' : ''}`, summarize(c)) }));
 }
 
-/** How to rebuild the pin from the live chain: the top-most presented certificate is the anchor
- * the chain needs (Go accepts an intermediate there too). A CA file gets the PEM itself; CA data
- * gets it as one base64 line. */
-function rebuildPin(probe: WebhookProbe, presented: string[]): Remediation {
-  const certs = parsePemList(presented);
-  const top = certs[certs.length - 1]!;
-  const pem = `cert${certs.length}.pem`;
-  const inFile = probe.trust.source === 'ca-file';
-  const action = inFile
-    ? `Replace the certificate-authority file ${probe.trust.origin} (named by ${probe.clusterField}.certificate-authority in ${probe.kubeconfigFile}) with ${pem}`
-    : `${probe.trust.source === 'system' ? 'Set' : 'Rebuild'} ${probe.clusterField}.certificate-authority-data in ${probe.kubeconfigFile} from ${pem} (one base64 line)`;
-  const which =
-    top.subject === top.issuer
-      ? 'It is the self-signed root. '
-      : 'It is an intermediate: Go accepts it as an anchor, but the pin breaks when it is replaced; use its root CA (Prisma Console: Manage > Authentication > System certificates) if you have it. ';
-  return {
-    text:
-      `${action}: ${summarize(top).subject}, SHA-256 ${top.fingerprint256}, the top of the chain the server presents. ${which}` +
-      'Check the fingerprint against the console before trusting it, then restart kube-apiserver (the file is read once at startup).',
-    commands: [showcertsCommand(probe), `openssl x509 -in ${pem} -noout -subject -fingerprint -sha256`, ...(inFile ? [] : [`base64 -w0 ${pem}`])],
-  };
-}
-
-function remediation(probe: WebhookProbe, verdict: ChainVerdict, presented: string[]): Remediation {
-  const server = `${probe.clusterField}.server in ${probe.kubeconfigFile}`;
-  switch (verdict.reason) {
-    case 'unknown-authority':
-      if (verdict.incompleteChain) {
-        return {
-          text:
-            `The server sends its certificate without the intermediate that signed it (${verdict.missingIssuer}), and Go never fetches ` +
-            'missing intermediates. Configure the server to send the full chain (its certificate followed by the intermediate), or put ' +
-            `that intermediate itself in ${probe.clusterField}.certificate-authority-data (Go accepts an intermediate as an anchor).`,
-          commands: [showcertsCommand(probe), 'cat server.pem intermediate.pem > fullchain.pem  # serve this file on the console'],
-        };
-      }
-      return rebuildPin(probe, presented);
-    case 'hostname':
-      return {
-        text:
-          `The certificate does not name ${probe.serverName}. Point ${server} at a name the certificate covers, or reissue the ` +
-          `certificate with a SAN for ${probe.serverName} (Prisma Console: the Subject Alternative Names page), or, if another ` +
-          `name legitimately identifies this server, set ${probe.clusterField}.tls-server-name to it.`,
-        commands: [showcertsCommand(probe), 'openssl x509 -in cert1.pem -noout -ext subjectAltName'],
-      };
-    case 'legacy-common-name':
-      return {
-        text: `The certificate names ${probe.serverName} only in its Common Name; kube-apiserver (Go >= 1.15) ignores the CN. Reissue it with a subjectAltName for ${probe.serverName}.`,
-        commands: [showcertsCommand(probe), 'openssl x509 -in cert1.pem -noout -subject -ext subjectAltName'],
-      };
-    case 'expired':
-      return {
-        text: `A certificate on the path is outside its validity window. Renew it on the server, or update ${probe.clusterField}.${trustField(probe)} if it is the pinned CA; check the node's clock too.`,
-        commands: [showcertsCommand(probe), 'for f in cert*.pem; do openssl x509 -in "$f" -noout -subject -dates; done', 'date -u'],
-      };
-    case 'incompatible-usage':
-      return { text: 'A certificate on the path restricts its extended key usage and does not allow serverAuth. Reissue the server certificate (and any restricted CA) with serverAuth.', commands: [showcertsCommand(probe)] };
-    default:
-      return { text: 'A presented intermediate is not a CA (basicConstraints CA:FALSE) and cannot sign the certificate below it. Serve the right intermediate.', commands: [showcertsCommand(probe)] };
-  }
-}
-
 function judge(probe: WebhookProbe, presented: string[], now: Date): Finding {
   const verdict = verifyChain({ presented, anchors: probe.trust.anchors, serverName: probe.serverName, now });
   const evidence = [...chainEvidence(presented), ...trustEvidence(probe)];
@@ -103,7 +37,7 @@ function judge(probe: WebhookProbe, presented: string[], now: Date): Finding {
       status: 'fail',
       summary: `kube-apiserver will reject the certificate of ${hostPort(probe)} (${probe.clusterField}.server in ${probe.kubeconfigFile}): ${verdict.error}`,
       evidence,
-      remediation: remediation(probe, verdict, presented),
+      remediation: chainRemediation(probe, verdict, presented),
     };
   }
   evidence.unshift({ message: describeCert('path ends at anchor', verdict.anchor!), actual: `${verdict.path.length} certificate(s) on the verified path` });
