@@ -40,10 +40,10 @@ function fromCaData(field: string, caData: string): WebhookTrust {
   return fromPem('ca-data', field, decoded, `${field} decodes to no PEM certificate${hint}; kube-apiserver 1.20/1.21 then trusts nothing, 1.22+ refuses to start`);
 }
 
-async function fromCaFile(root: string, kubeconfigContainerPath: string, caFile: string): Promise<WebhookTrust> {
+async function fromCaFile(hostPathOf: HostPathOf, kubeconfigContainerPath: string, caFile: string): Promise<WebhookTrust> {
   // Relative paths resolve against the kubeconfig's own directory, as clientcmd does.
   const containerPath = posix.resolve(posix.dirname(kubeconfigContainerPath), caFile);
-  const hostPath = join(root, containerPath);
+  const hostPath = hostPathOf(containerPath);
   try {
     return fromPem('ca-file', hostPath, await readFile(hostPath, 'latin1'), `${hostPath} holds no PEM certificate`);
   } catch (err) {
@@ -63,7 +63,7 @@ async function directoryPems(dir: string): Promise<string[]> {
 
 /** Go's system pool on Linux: the first bundle file that exists (or SSL_CERT_FILE), plus every
  * certificate in the certificate directories (or SSL_CERT_DIR), as set in the apiserver's env. */
-async function systemRoots(root: string, env: EnvVar[]): Promise<WebhookTrust> {
+async function systemRoots(hostPathOf: HostPathOf, env: EnvVar[]): Promise<WebhookTrust> {
   const envValue = (name: string) => env.find((e) => e.name === name)?.value || null;
   const certFile = envValue('SSL_CERT_FILE');
   const certDir = envValue('SSL_CERT_DIR');
@@ -72,21 +72,21 @@ async function systemRoots(root: string, env: EnvVar[]): Promise<WebhookTrust> {
   const origins: string[] = [];
   const pems: string[] = [];
   for (const file of files) {
-    const pem = await readFile(join(root, file), 'latin1').catch(() => null);
+    const pem = await readFile(hostPathOf(file), 'latin1').catch(() => null);
     if (pem === null) continue;
-    origins.push(join(root, file));
+    origins.push(hostPathOf(file));
     pems.push(pem);
     break;
   }
   for (const dir of dirs) {
-    const found = await directoryPems(join(root, dir));
-    if (found.length > 0) origins.push(`${found.length} certificate(s) in ${join(root, dir)}`);
+    const found = await directoryPems(hostPathOf(dir));
+    if (found.length > 0) origins.push(`${found.length} certificate(s) in ${hostPathOf(dir)}`);
     pems.push(...found);
   }
   if (origins.length === 0) {
     return {
       source: 'system',
-      origin: `Node's bundled Mozilla roots (no CA bundle found under ${root} in ${[...files, ...dirs].join(', ')})`,
+      origin: `Node's bundled Mozilla roots (no CA bundle found at ${[...files, ...dirs].map(hostPathOf).join(', ')})`,
       anchors: [...rootCertificates],
       problem: null,
     };
@@ -96,8 +96,11 @@ async function systemRoots(root: string, env: EnvVar[]): Promise<WebhookTrust> {
   return { ...trust, anchors: [...new Set(trust.anchors)] };
 }
 
+/** Maps a path as the apiserver container sees it to the file to read on this node. */
+export type HostPathOf = (containerPath: string) => string;
+
 export interface TrustInputs {
-  root: string;
+  hostPathOf: HostPathOf;
   kubeconfigContainerPath: string;
   clusterField: string;
   kubeconfig: ResolvedKubeconfig;
@@ -107,6 +110,6 @@ export interface TrustInputs {
 
 export function loadTrust(t: TrustInputs): Promise<WebhookTrust> {
   if (t.kubeconfig.caData !== null) return Promise.resolve(fromCaData(`${t.clusterField}.certificate-authority-data`, t.kubeconfig.caData));
-  if (t.kubeconfig.caFile !== null) return fromCaFile(t.root, t.kubeconfigContainerPath, t.kubeconfig.caFile);
-  return systemRoots(t.root, t.env);
+  if (t.kubeconfig.caFile !== null) return fromCaFile(t.hostPathOf, t.kubeconfigContainerPath, t.kubeconfig.caFile);
+  return systemRoots(t.hostPathOf, t.env);
 }
