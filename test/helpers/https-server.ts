@@ -24,6 +24,8 @@ export interface Receiver {
 export interface ReceiverOptions {
   status?: number;
   body?: string;
+  /** Read the request, then never answer it. */
+  hang?: boolean;
 }
 
 function handler(received: Received[], opts: ReceiverOptions) {
@@ -34,6 +36,7 @@ function handler(received: Received[], opts: ReceiverOptions) {
     req.on('end', () => {
       const sni = 'servername' in req.socket ? ((req.socket as TLSSocket).servername ?? false) : undefined;
       received.push({ sni, method: req.method ?? '', url: req.url ?? '', contentType: req.headers['content-type'], body });
+      if (opts.hang) return;
       res.writeHead(opts.status ?? 200, { 'content-type': 'application/json' });
       res.end(opts.body ?? '');
     });

@@ -70,6 +70,15 @@ describe('probeWebhook against real loopback servers', () => {
     expect(elapsed).toBeLessThan(800);
   });
 
+  it('a server that takes the POST and never answers: one timeout on the http rung', async () => {
+    const receiver = await serve(httpsReceiver([chain.leaf.cert, chain.intermediate.cert], chain.leaf.key.privateKeyPem, { hang: true }));
+    const started = performance.now();
+    const result = await probe(`https://127.0.0.1:${receiver.port}/`, [chain.root.cert], 300);
+    expect(ladder(result)).toEqual([['dns', 'ok'], ['tcp', 'ok'], ['tls', 'ok'], ['http', 'timeout']]);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(receiver.received).toHaveLength(1);
+  });
+
   it('plain HTTP server behind an https:// URL', async () => {
     const receiver = await serve(httpReceiver());
     const result = await probe(`https://127.0.0.1:${receiver.port}/`);
