@@ -33,9 +33,11 @@ export const webhookProbeCollector: Collector<'webhookProbe'> = {
     // Container paths (CA file, system bundle) are read at the same path under --root: right for
     // host-process apiservers and for kubeadm's /etc/ssl/certs and /etc/kubernetes/pki mounts.
     const hostPathOf = (containerPath: string) => join(ctx.root, containerPath);
-    const trust = await loadTrust({ hostPathOf, kubeconfigContainerPath: config.containerPath, clusterField, kubeconfig: kc, env: apiserver.env });
+    // Reading a system bundle takes a few hundred ms; it overlaps the DNS, TCP and TLS rungs.
+    const trustLoading = loadTrust({ hostPathOf, kubeconfigContainerPath: config.containerPath, clusterField, kubeconfig: kc, env: apiserver.env });
     const serverName = kc.tlsServerName ?? target.value.host;
-    const probe = await probeWebhook({ url: target.value.url, serverName, anchors: trust.anchors, timeoutMs: ctx.timeoutMs });
+    const probe = await probeWebhook({ url: target.value.url, serverName, anchors: trustLoading.then((t) => t.anchors), timeoutMs: ctx.timeoutMs });
+    const trust = await trustLoading;
     return {
       kubeconfigFile: config.path,
       clusterField,

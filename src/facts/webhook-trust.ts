@@ -8,7 +8,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import type { ResolvedKubeconfig } from '../parse/kubeconfig.js';
-import { parsePemBundle } from '../tls/certificate.js';
+import { parsePemBundle, pemBlocks } from '../tls/certificate.js';
 import type { EnvVar, WebhookTrust } from './types.js';
 
 const GO_LINUX_CERT_FILES = [
@@ -52,13 +52,13 @@ async function fromCaFile(hostPathOf: HostPathOf, kubeconfigContainerPath: strin
   }
 }
 
-/** Every certificate in the regular files and links of `dir` (Go reads the directories too). */
-async function directoryPems(dir: string): Promise<string[]> {
+/** The certificate blocks in the regular files and links of `dir` (Go reads the directories too). */
+async function directoryBlocks(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
   const texts = await Promise.all(
     entries.filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => readFile(join(dir, e.name), 'latin1').catch(() => '')),
   );
-  return texts.flatMap((text) => parsePemBundle(text).certs.map((c) => c.toString()));
+  return texts.flatMap(pemBlocks);
 }
 
 /** Go's system pool on Linux: the first bundle file that exists (or SSL_CERT_FILE), plus every
@@ -70,18 +70,21 @@ async function systemRoots(hostPathOf: HostPathOf, env: EnvVar[]): Promise<Webho
   const files = certFile ? [certFile] : GO_LINUX_CERT_FILES;
   const dirs = certDir ? certDir.split(':') : GO_LINUX_CERT_DIRS;
   const origins: string[] = [];
-  const pems: string[] = [];
+  // The bundle, the directory's files and their hash links repeat the same roots (Go's pool
+  // dedupes them); dedupe the text before parsing, which is what costs time.
+  const blocks = new Map<string, string>();
+  const add = (found: string[]) => found.forEach((b) => blocks.set(b.replace(/\s+/g, ''), b));
   for (const file of files) {
     const pem = await readFile(hostPathOf(file), 'latin1').catch(() => null);
     if (pem === null) continue;
     origins.push(hostPathOf(file));
-    pems.push(pem);
+    add(pemBlocks(pem));
     break;
   }
   for (const dir of dirs) {
-    const found = await directoryPems(hostPathOf(dir));
-    if (found.length > 0) origins.push(`${found.length} certificate(s) in ${hostPathOf(dir)}`);
-    pems.push(...found);
+    const found = await directoryBlocks(hostPathOf(dir));
+    if (found.length > 0) origins.push(`${found.length} PEM block(s) in ${hostPathOf(dir)}`);
+    add(found);
   }
   if (origins.length === 0) {
     return {
@@ -91,9 +94,7 @@ async function systemRoots(hostPathOf: HostPathOf, env: EnvVar[]): Promise<Webho
       problem: null,
     };
   }
-  const trust = fromPem('system', origins.join(' + '), pems.join('\n'), `${origins.join(' + ')} hold no PEM certificate, so the system pool is empty`);
-  // The bundle and the directory list the same roots; one copy each is enough to judge with.
-  return { ...trust, anchors: [...new Set(trust.anchors)] };
+  return fromPem('system', origins.join(' + '), [...blocks.values()].join('\n'), `${origins.join(' + ')} hold no PEM certificate, so the system pool is empty`);
 }
 
 /** Maps a path as the apiserver container sees it to the file to read on this node. */

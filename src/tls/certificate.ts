@@ -24,11 +24,14 @@ export interface ParsedBundle {
   unparsable: number;
 }
 
+/** The CERTIFICATE blocks of a PEM text, unparsed, in order. */
+export const pemBlocks = (pem: string): string[] => pem.match(PEM_BLOCK) ?? [];
+
 /** Every certificate in a PEM bundle, in order. */
 export function parsePemBundle(pem: string): ParsedBundle {
   const certs: X509Certificate[] = [];
   let unparsable = 0;
-  for (const block of pem.match(PEM_BLOCK) ?? []) {
+  for (const block of pemBlocks(pem)) {
     try {
       certs.push(new X509Certificate(block));
     } catch {
