@@ -145,9 +145,4 @@ describe('webhook-tls-chain against live loopback endpoints', () => {
     expect(finding.summary).toMatch(/replaces the system roots with a pin that will break on the console's next certificate rotation/);
     expect(finding.remediation?.text).toMatch(/^Remove certificate-authority-data/);
   });
-
-  it('an unavailable fact is unknown or skip, via the engine', () => {
-    const offline = evaluateSafely(webhookTlsChain, { webhookProbe: { ok: false, error: { reason: 'offline', message: 'offline' } } }, new Date());
-    expect(offline.status).toBe('unknown');
-  });
 });
