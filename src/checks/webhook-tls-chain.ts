@@ -4,7 +4,7 @@
 import type { Check, FactReader } from '../engine/check.js';
 import type { Evidence, Finding } from '../engine/types.js';
 import type { WebhookProbe } from '../facts/types.js';
-import { parsePemList, summarize } from '../tls/certificate.js';
+import { parseCertList, summarize } from '../tls/certificate.js';
 import { verifyChain } from '../tls/verify.js';
 import { describeCert, fieldEvidence, hostPort, showcertsCommand } from './webhook-evidence.js';
 import { chainRemediation, rebuildPin, trustField } from './webhook-tls-remedies.js';
@@ -19,12 +19,12 @@ function trustEvidence(probe: WebhookProbe): Evidence[] {
   const where = trust.source === 'ca-file' ? `file ${trust.origin}` : 'the kubeconfig';
   return [
     fieldEvidence(probe, trustField(probe), `${trust.anchors.length} certificate(s) in ${where}; Go treats every one as a trust anchor`),
-    ...parsePemList(trust.anchors).map((c, i) => ({ message: describeCert(`anchor #${i + 1}`, summarize(c)) })),
+    ...parseCertList(trust.anchors).map((c, i) => ({ message: describeCert(`anchor #${i + 1}`, summarize(c)) })),
   ];
 }
 
 function chainEvidence(presented: string[]): Evidence[] {
-  return parsePemList(presented).map((c, i) => ({ message: describeCert(`presented #${i + 1}${i === 0 ? ' (leaf)' : ''}`, summarize(c)) }));
+  return parseCertList(presented).map((c, i) => ({ message: describeCert(`presented #${i + 1}${i === 0 ? ' (leaf)' : ''}`, summarize(c)) }));
 }
 
 function judge(probe: WebhookProbe, presented: string[], now: Date): Finding {

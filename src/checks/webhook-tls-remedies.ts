@@ -2,7 +2,7 @@
 // fields, files and commands (openssl s_client -showcerts, base64 -w0). Pure.
 import type { Remediation } from '../engine/types.js';
 import type { WebhookProbe } from '../facts/types.js';
-import { parsePemList, summarize } from '../tls/certificate.js';
+import { parseCertList, summarize } from '../tls/certificate.js';
 import type { ChainVerdict } from '../tls/verify.js';
 import { showcertsCommand } from './webhook-evidence.js';
 
@@ -15,7 +15,7 @@ export function trustField(probe: WebhookProbe): string {
  * the chain needs (Go accepts an intermediate there too). A CA file gets the PEM itself; CA data
  * gets it as one base64 line. */
 export function rebuildPin(probe: WebhookProbe, presented: string[]): Remediation {
-  const certs = parsePemList(presented);
+  const certs = parseCertList(presented);
   const top = certs[certs.length - 1]!;
   const pem = `cert${certs.length}.pem`;
   const inFile = probe.trust.source === 'ca-file';

@@ -41,8 +41,11 @@ export function parsePemBundle(pem: string): ParsedBundle {
   return { certs, unparsable };
 }
 
-export function parsePemList(pems: string[]): X509Certificate[] {
-  return pems.flatMap((pem) => parsePemBundle(pem).certs);
+/** A certificate as the verifier accepts it: PEM text (one or more blocks) or one DER buffer. */
+export type CertInput = string | Buffer;
+
+export function parseCertList(inputs: CertInput[]): X509Certificate[] {
+  return inputs.flatMap((input) => (typeof input === 'string' ? parsePemBundle(input).certs : [new X509Certificate(input)]));
 }
 
 /** Subject/issuer in the one-line `CN=x, O=y` form people compare with openssl output. */

@@ -4,14 +4,14 @@
 // the leaf itself. Ported from go/src/crypto/x509/verify.go (Verify, buildChains, isValid,
 // checkChainForKeyUsage) so the error texts are the ones the apiserver logs. Pure.
 import type { X509Certificate } from 'node:crypto';
-import { nameAttribute, notAfter, notBefore, oneLineName, parsePemList, sameCertificate, summarize, type CertSummary } from './certificate.js';
+import { nameAttribute, notAfter, notBefore, oneLineName, parseCertList, sameCertificate, summarize, type CertInput, type CertSummary } from './certificate.js';
 import { verifyHostname } from './hostname.js';
 
 export interface VerifyInput {
-  /** PEM of each certificate the server presented, in the order it sent them. */
-  presented: string[];
-  /** PEM of each trust anchor (CA data, CA file or the system roots). */
-  anchors: string[];
+  /** Each certificate the server presented (PEM or DER), in the order it sent them. */
+  presented: CertInput[];
+  /** Each trust anchor (CA data, CA file or the system roots), PEM or DER. */
+  anchors: CertInput[];
   /** The name Go verifies: tls-server-name, else the URL host (a name or an IP). */
   serverName: string;
   now: Date;
@@ -194,10 +194,10 @@ function missingLeafIssuer(leaf: X509Certificate, pools: Pools): string | null {
 }
 
 export function verifyChain(input: VerifyInput): ChainVerdict {
-  const presented = parsePemList(input.presented);
+  const presented = parseCertList(input.presented);
   const leaf = presented[0];
   if (!leaf) return failed({ reason: 'no-chain', error: 'tls: server presented no certificate' });
-  const pools: Pools = { anchors: parsePemList(input.anchors), intermediates: presented.slice(1), now: input.now };
+  const pools: Pools = { anchors: parseCertList(input.anchors), intermediates: presented.slice(1), now: input.now };
 
   const leafInvalid = isValid(leaf, 'leaf', input.now);
   if (leafInvalid) return failed(leafInvalid);

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain, type ChainVerdict } from '../../src/tls/verify.js';
@@ -53,6 +54,12 @@ describe('verifyChain: which anchors end the path (Go treats every CA-data cert 
 
   it('system roots do not know a private CA', () => {
     expect(verify([chain.leaf.cert, chain.intermediate.cert], [...rootCertificates]).reason).toBe('unknown-authority');
+  });
+
+  it('DER input works like PEM', () => {
+    const der = (pem: string) => new X509Certificate(pem).raw;
+    const verdict = verifyChain({ presented: [der(chain.leaf.cert), der(chain.intermediate.cert)], anchors: [der(chain.root.cert)], serverName: '127.0.0.1', now: new Date() });
+    expect(verdict.anchor?.subject).toBe('CN=Test Root CA');
   });
 
   it('no certificate presented', () => {
