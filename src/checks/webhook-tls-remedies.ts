@@ -38,6 +38,13 @@ export function chainRemediation(probe: WebhookProbe, verdict: ChainVerdict, pre
   const server = `${probe.clusterField}.server in ${probe.kubeconfigFile}`;
   switch (verdict.reason) {
     case 'unknown-authority':
+      // Go reports a refused signature algorithm only as the hint of an unknown-authority error.
+      if (verdict.error?.includes('insecure algorithm')) {
+        return {
+          text: 'A certificate on the chain is signed with an algorithm Go refuses (SHA-1 since Go 1.18 / Kubernetes 1.24; MD5 always). Reissue it with a SHA-256 signature; pinning another anchor does not help.',
+          commands: [showcertsCommand(probe), 'for f in cert*.pem; do openssl x509 -in "$f" -noout -subject -text | grep -m1 "Signature Algorithm"; done'],
+        };
+      }
       if (verdict.incompleteChain) {
         return {
           text:

@@ -46,6 +46,7 @@ export const webhookProbeCollector: Collector<'webhookProbe'> = {
       ...target.value,
       serverName,
       insecureSkipTLSVerify: kc.insecureSkipTLSVerify,
+      kubernetesVersion: apiserver.kubernetesVersion,
       trust,
       proxy: { env: apiserver.env.filter((e) => PROXY_ENV.test(e.name)), kubeconfigProxyUrl: kc.proxyUrl },
       probe,

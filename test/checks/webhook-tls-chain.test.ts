@@ -108,6 +108,22 @@ describe('webhook-tls-chain against live loopback endpoints', () => {
     expect((await run({ caPem: chain.root.cert }, receiver)).summary).toContain('x509: certificate specifies an incompatible key usage');
   });
 
+  it.each([
+    ['1.20.2', 'pass'],
+    ['v1.23.17', 'pass'],
+    ['1.28.3', 'fail'],
+    [null, 'fail'],
+  ])('SHA-1 signed leaf with kube-apiserver %s: %s', async (version, status) => {
+    const leaf = issue({ commonName: 'sha1', ips: ['127.0.0.1'], extKeyUsage: ['serverAuth'], signatureHash: 'sha1' }, chain.intermediate);
+    const receiver = await httpsReceiver([leaf.cert, chain.intermediate.cert], leaf.key.privateKeyPem, { weakSignatures: true });
+    open.push(receiver);
+    const probe = await collectWebhookProbe({ server: `https://127.0.0.1:${receiver.port}/x`, caPem: chain.root.cert });
+    const finding = judge({ ...probe, kubernetesVersion: version });
+    expect(finding.status).toBe(status);
+    expect(finding.evidence?.some((e) => e.message.startsWith('a presented certificate is SHA-1 signed;'))).toBe(true);
+    if (status === 'fail') expect(finding.remediation?.text).toMatch(/^A certificate on the chain is signed with an algorithm Go refuses/);
+  });
+
   it('CA data that decodes to nothing: fail with the reason', async () => {
     const finding = await run({ caPem: 'not a certificate' });
     expect(finding.status).toBe('fail');

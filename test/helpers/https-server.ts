@@ -26,6 +26,8 @@ export interface ReceiverOptions {
   body?: string;
   /** Read the request, then never answer it. */
   hang?: boolean;
+  /** Let OpenSSL serve a certificate with a weak (SHA-1) signature. */
+  weakSignatures?: boolean;
 }
 
 function handler(received: Received[], opts: ReceiverOptions) {
@@ -69,7 +71,8 @@ async function started(server: Server | ReturnType<typeof createTcpServer>, rece
 /** HTTPS receiver presenting `chain` (PEMs, leaf first, exactly as given). */
 export function httpsReceiver(chain: string[], key: string, opts: ReceiverOptions = {}): Promise<Receiver> {
   const received: Received[] = [];
-  return started(createHttpsServer({ cert: chain.join(''), key }, handler(received, opts)), received);
+  const legacy = opts.weakSignatures ? { ciphers: 'DEFAULT@SECLEVEL=0' } : {};
+  return started(createHttpsServer({ cert: chain.join(''), key, ...legacy }, handler(received, opts)), received);
 }
 
 export function httpReceiver(opts: ReceiverOptions = {}): Promise<Receiver> {
