@@ -2,18 +2,15 @@
 // presents, with the trust anchors the webhook kubeconfig gives it? Node's verdict is not used:
 // OpenSSL and Go disagree on partial chains and on intermediates as anchors.
 import type { Check, FactReader } from '../engine/check.js';
-import type { Evidence, Finding, Remediation } from '../engine/types.js';
+import type { Evidence, Finding } from '../engine/types.js';
 import type { WebhookProbe } from '../facts/types.js';
-import { parsePemList, summarize } from '../tls/certificate.js';
-import { verifyChain, type ChainVerdict } from '../tls/verify.js';
+import { parseCertList, summarize } from '../tls/certificate.js';
+import { weakSignature } from '../tls/signature-algorithm.js';
+import { verifyChain } from '../tls/verify.js';
 import { describeCert, fieldEvidence, hostPort, showcertsCommand } from './webhook-evidence.js';
+import { chainRemediation, rebuildPin, trustField } from './webhook-tls-remedies.js';
 
 const SAAS_CONSOLE = /\.(cloud\.twistlock\.com|prismacloud\.io)$/i;
-
-/** The kubeconfig field that holds (or, for system roots, would hold) the trust anchors. */
-function trustField(probe: WebhookProbe): string {
-  return probe.trust.source === 'ca-file' ? 'certificate-authority' : 'certificate-authority-data';
-}
 
 function trustEvidence(probe: WebhookProbe): Evidence[] {
   const { trust } = probe;
@@ -23,79 +20,30 @@ function trustEvidence(probe: WebhookProbe): Evidence[] {
   const where = trust.source === 'ca-file' ? `file ${trust.origin}` : 'the kubeconfig';
   return [
     fieldEvidence(probe, trustField(probe), `${trust.anchors.length} certificate(s) in ${where}; Go treats every one as a trust anchor`),
-    ...parsePemList(trust.anchors).map((c, i) => ({ message: describeCert(`anchor #${i + 1}`, summarize(c)) })),
+    ...parseCertList(trust.anchors).map((c, i) => ({ message: describeCert(`anchor #${i + 1}`, summarize(c)) })),
   ];
 }
 
 function chainEvidence(presented: string[]): Evidence[] {
-  return parsePemList(presented).map((c, i) => ({ message: describeCert(`presented #${i + 1}${i === 0 ? ' (leaf)' : ''}`, summarize(c)) }));
+  return parseCertList(presented).map((c, i) => ({ message: describeCert(`presented #${i + 1}${i === 0 ? ' (leaf)' : ''}`, summarize(c)) }));
 }
 
-/** How to rebuild the pin from the live chain: the top-most presented certificate is the anchor
- * the chain needs (Go accepts an intermediate there too). A CA file gets the PEM itself; CA data
- * gets it as one base64 line. */
-function rebuildPin(probe: WebhookProbe, presented: string[]): Remediation {
-  const certs = parsePemList(presented);
-  const top = certs[certs.length - 1]!;
-  const pem = `cert${certs.length}.pem`;
-  const inFile = probe.trust.source === 'ca-file';
-  const action = inFile
-    ? `Replace the certificate-authority file ${probe.trust.origin} (named by ${probe.clusterField}.certificate-authority in ${probe.kubeconfigFile}) with ${pem}`
-    : `${probe.trust.source === 'system' ? 'Set' : 'Rebuild'} ${probe.clusterField}.certificate-authority-data in ${probe.kubeconfigFile} from ${pem} (one base64 line)`;
-  const which =
-    top.subject === top.issuer
-      ? 'It is the self-signed root. '
-      : 'It is an intermediate: Go accepts it as an anchor, but the pin breaks when it is replaced; use its root CA (Prisma Console: Manage > Authentication > System certificates) if you have it. ';
-  return {
-    text:
-      `${action}: ${summarize(top).subject}, SHA-256 ${top.fingerprint256}, the top of the chain the server presents. ${which}` +
-      'Check the fingerprint against the console before trusting it, then restart kube-apiserver (the file is read once at startup).',
-    commands: [showcertsCommand(probe), `openssl x509 -in ${pem} -noout -subject -fingerprint -sha256`, ...(inFile ? [] : [`base64 -w0 ${pem}`])],
-  };
-}
-
-function remediation(probe: WebhookProbe, verdict: ChainVerdict, presented: string[]): Remediation {
-  const server = `${probe.clusterField}.server in ${probe.kubeconfigFile}`;
-  switch (verdict.reason) {
-    case 'unknown-authority':
-      if (verdict.incompleteChain) {
-        return {
-          text:
-            `The server sends its certificate without the intermediate that signed it (${verdict.missingIssuer}), and Go never fetches ` +
-            'missing intermediates. Configure the server to send the full chain (its certificate followed by the intermediate), or put ' +
-            `that intermediate itself in ${probe.clusterField}.certificate-authority-data (Go accepts an intermediate as an anchor).`,
-          commands: [showcertsCommand(probe), 'cat server.pem intermediate.pem > fullchain.pem  # serve this file on the console'],
-        };
-      }
-      return rebuildPin(probe, presented);
-    case 'hostname':
-      return {
-        text:
-          `The certificate does not name ${probe.serverName}. Point ${server} at a name the certificate covers, or reissue the ` +
-          `certificate with a SAN for ${probe.serverName} (Prisma Console: the Subject Alternative Names page), or, if another ` +
-          `name legitimately identifies this server, set ${probe.clusterField}.tls-server-name to it.`,
-        commands: [showcertsCommand(probe), 'openssl x509 -in cert1.pem -noout -ext subjectAltName'],
-      };
-    case 'legacy-common-name':
-      return {
-        text: `The certificate names ${probe.serverName} only in its Common Name; kube-apiserver (Go >= 1.15) ignores the CN. Reissue it with a subjectAltName for ${probe.serverName}.`,
-        commands: [showcertsCommand(probe), 'openssl x509 -in cert1.pem -noout -subject -ext subjectAltName'],
-      };
-    case 'expired':
-      return {
-        text: `A certificate on the path is outside its validity window. Renew it on the server, or update ${probe.clusterField}.${trustField(probe)} if it is the pinned CA; check the node's clock too.`,
-        commands: [showcertsCommand(probe), 'for f in cert*.pem; do openssl x509 -in "$f" -noout -subject -dates; done', 'date -u'],
-      };
-    case 'incompatible-usage':
-      return { text: 'A certificate on the path restricts its extended key usage and does not allow serverAuth. Reissue the server certificate (and any restricted CA) with serverAuth.', commands: [showcertsCommand(probe)] };
-    default:
-      return { text: 'A presented intermediate is not a CA (basicConstraints CA:FALSE) and cannot sign the certificate below it. Serve the right intermediate.', commands: [showcertsCommand(probe)] };
+/** Go >= 1.18 refuses SHA-1 signatures; Kubernetes moved to it in 1.24. An unknown version is
+ * judged as a current one. */
+function sha1Policy(probe: WebhookProbe): { refuse: boolean; why: string } {
+  const [major, minor] = (probe.kubernetesVersion ?? '').replace(/^v/, '').split('.').map(Number);
+  if (major === undefined || minor === undefined || Number.isNaN(major) || Number.isNaN(minor)) {
+    return { refuse: true, why: 'the kube-apiserver version is unknown, so it is judged as >= 1.24 (Go >= 1.18), which refuses SHA-1 signatures' };
   }
+  const refuse = major > 1 || minor >= 24;
+  return { refuse, why: `kube-apiserver ${probe.kubernetesVersion} is built with Go ${refuse ? '>= 1.18, which refuses' : '< 1.18, which still accepts'} SHA-1 signatures` };
 }
 
 function judge(probe: WebhookProbe, presented: string[], now: Date): Finding {
-  const verdict = verifyChain({ presented, anchors: probe.trust.anchors, serverName: probe.serverName, now });
+  const sha1 = sha1Policy(probe);
+  const verdict = verifyChain({ presented, anchors: probe.trust.anchors, serverName: probe.serverName, now, refuseSha1: sha1.refuse });
   const evidence = [...chainEvidence(presented), ...trustEvidence(probe)];
+  if (parseCertList(presented).some((c) => weakSignature(c)?.sha1)) evidence.push({ message: `a presented certificate is SHA-1 signed; ${sha1.why}` });
   if (!verdict.ok) {
     if (verdict.incompleteChain) evidence.unshift({ message: `incomplete chain served: the leaf's issuer ${verdict.missingIssuer} is neither presented nor an anchor` });
     evidence.unshift({ message: `kube-apiserver logs: Error in audit plugin 'webhook' affecting N audit events: Post "${probe.url}": ${verdict.error}` });
@@ -103,7 +51,7 @@ function judge(probe: WebhookProbe, presented: string[], now: Date): Finding {
       status: 'fail',
       summary: `kube-apiserver will reject the certificate of ${hostPort(probe)} (${probe.clusterField}.server in ${probe.kubeconfigFile}): ${verdict.error}`,
       evidence,
-      remediation: remediation(probe, verdict, presented),
+      remediation: chainRemediation(probe, verdict, presented),
     };
   }
   evidence.unshift({ message: describeCert('path ends at anchor', verdict.anchor!), actual: `${verdict.path.length} certificate(s) on the verified path` });
@@ -147,6 +95,13 @@ export const webhookTlsChain: Check = {
         evidence: [fieldEvidence(probe, 'server', probe.server)],
       };
     }
+    if (probe.insecureSkipTLSVerify && probe.trust.source !== 'system') {
+      return {
+        status: 'skip',
+        summary: `${probe.kubeconfigFile} sets insecure-skip-tls-verify together with a CA, which kube-apiserver refuses at startup; webhook-config-valid reports it`,
+        evidence: [fieldEvidence(probe, 'insecure-skip-tls-verify', 'true')],
+      };
+    }
     if (probe.insecureSkipTLSVerify) {
       return {
         status: 'warn',
@@ -168,7 +123,7 @@ export const webhookTlsChain: Check = {
     if (probe.trust.anchors.length === 0) {
       return {
         status: 'fail',
-        summary: `kube-apiserver has no usable trust anchor for the webhook: ${probe.trust.problem ?? 'no certificate found'}`,
+        summary: `kube-apiserver has no usable trust anchor for the webhook in ${probe.kubeconfigFile}: ${probe.trust.problem ?? 'no certificate found'}`,
         evidence: [...trustEvidence(probe), ...chainEvidence(presented)],
         remediation: rebuildPin(probe, presented),
       };

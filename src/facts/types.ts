@@ -175,6 +175,8 @@ export interface WebhookProbe {
   /** The name Go verifies (and sends as SNI unless it is an IP): tls-server-name, else host. */
   serverName: string;
   insecureSkipTLSVerify: boolean;
+  /** From the apiserver fact: decides Go-version-dependent rules (SHA-1 signatures). */
+  kubernetesVersion: string | null;
   trust: WebhookTrust;
   /** Proxy settings the apiserver's client would honour; the probe itself connects directly. */
   proxy: { env: EnvVar[]; kubeconfigProxyUrl: string | null };

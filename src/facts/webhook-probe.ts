@@ -1,6 +1,7 @@
 // Collector for webhookProbe: resolves the webhook kubeconfig, loads its trust anchors and takes one
 // live look at the endpoint (chain + reachability ladder). The only network fact, so that
 // webhook-tls-chain and webhook-reachable share a single connection attempt.
+import { join } from 'node:path';
 import { probeWebhook } from '../io/probe.js';
 import { resolveKubeconfig } from '../parse/kubeconfig.js';
 import { webhookPostUrl } from '../parse/webhook-post-url.js';
@@ -29,9 +30,14 @@ export const webhookProbeCollector: Collector<'webhookProbe'> = {
     if (!target.ok) {
       throw factFailure('not-applicable', `${config.path} ${clusterField}.server is not an http(s) URL (${target.why}), so there is no endpoint to contact`);
     }
-    const trust = await loadTrust({ root: ctx.root, kubeconfigContainerPath: config.containerPath, clusterField, kubeconfig: kc, env: apiserver.env });
+    // Container paths (CA file, system bundle) are read at the same path under --root: right for
+    // host-process apiservers and for kubeadm's /etc/ssl/certs and /etc/kubernetes/pki mounts.
+    const hostPathOf = (containerPath: string) => join(ctx.root, containerPath);
+    // Reading a system bundle takes a few hundred ms; it overlaps the DNS, TCP and TLS rungs.
+    const trustLoading = loadTrust({ hostPathOf, kubeconfigContainerPath: config.containerPath, clusterField, kubeconfig: kc, env: apiserver.env });
     const serverName = kc.tlsServerName ?? target.value.host;
-    const probe = await probeWebhook({ url: target.value.url, serverName, anchors: trust.anchors, timeoutMs: ctx.timeoutMs });
+    const probe = await probeWebhook({ url: target.value.url, serverName, anchors: trustLoading.then((t) => t.anchors), timeoutMs: ctx.timeoutMs });
+    const trust = await trustLoading;
     return {
       kubeconfigFile: config.path,
       clusterField,
@@ -40,6 +46,7 @@ export const webhookProbeCollector: Collector<'webhookProbe'> = {
       ...target.value,
       serverName,
       insecureSkipTLSVerify: kc.insecureSkipTLSVerify,
+      kubernetesVersion: apiserver.kubernetesVersion,
       trust,
       proxy: { env: apiserver.env.filter((e) => PROXY_ENV.test(e.name)), kubeconfigProxyUrl: kc.proxyUrl },
       probe,

@@ -8,7 +8,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import type { ResolvedKubeconfig } from '../parse/kubeconfig.js';
-import { parsePemBundle } from '../tls/certificate.js';
+import { parsePemBundle, pemBlocks } from '../tls/certificate.js';
 import type { EnvVar, WebhookTrust } from './types.js';
 
 const GO_LINUX_CERT_FILES = [
@@ -40,10 +40,10 @@ function fromCaData(field: string, caData: string): WebhookTrust {
   return fromPem('ca-data', field, decoded, `${field} decodes to no PEM certificate${hint}; kube-apiserver 1.20/1.21 then trusts nothing, 1.22+ refuses to start`);
 }
 
-async function fromCaFile(root: string, kubeconfigContainerPath: string, caFile: string): Promise<WebhookTrust> {
+async function fromCaFile(hostPathOf: HostPathOf, kubeconfigContainerPath: string, caFile: string): Promise<WebhookTrust> {
   // Relative paths resolve against the kubeconfig's own directory, as clientcmd does.
   const containerPath = posix.resolve(posix.dirname(kubeconfigContainerPath), caFile);
-  const hostPath = join(root, containerPath);
+  const hostPath = hostPathOf(containerPath);
   try {
     return fromPem('ca-file', hostPath, await readFile(hostPath, 'latin1'), `${hostPath} holds no PEM certificate`);
   } catch (err) {
@@ -52,52 +52,56 @@ async function fromCaFile(root: string, kubeconfigContainerPath: string, caFile:
   }
 }
 
-/** Every certificate in the regular files and links of `dir` (Go reads the directories too). */
-async function directoryPems(dir: string): Promise<string[]> {
+/** The certificate blocks in the regular files and links of `dir` (Go reads the directories too). */
+async function directoryBlocks(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
   const texts = await Promise.all(
     entries.filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => readFile(join(dir, e.name), 'latin1').catch(() => '')),
   );
-  return texts.flatMap((text) => parsePemBundle(text).certs.map((c) => c.toString()));
+  return texts.flatMap(pemBlocks);
 }
 
 /** Go's system pool on Linux: the first bundle file that exists (or SSL_CERT_FILE), plus every
  * certificate in the certificate directories (or SSL_CERT_DIR), as set in the apiserver's env. */
-async function systemRoots(root: string, env: EnvVar[]): Promise<WebhookTrust> {
+async function systemRoots(hostPathOf: HostPathOf, env: EnvVar[]): Promise<WebhookTrust> {
   const envValue = (name: string) => env.find((e) => e.name === name)?.value || null;
   const certFile = envValue('SSL_CERT_FILE');
   const certDir = envValue('SSL_CERT_DIR');
   const files = certFile ? [certFile] : GO_LINUX_CERT_FILES;
   const dirs = certDir ? certDir.split(':') : GO_LINUX_CERT_DIRS;
   const origins: string[] = [];
-  const pems: string[] = [];
+  // The bundle, the directory's files and their hash links repeat the same roots (Go's pool
+  // dedupes them); dedupe the text before parsing, which is what costs time.
+  const blocks = new Map<string, string>();
+  const add = (found: string[]) => found.forEach((b) => blocks.set(b.replace(/\s+/g, ''), b));
   for (const file of files) {
-    const pem = await readFile(join(root, file), 'latin1').catch(() => null);
+    const pem = await readFile(hostPathOf(file), 'latin1').catch(() => null);
     if (pem === null) continue;
-    origins.push(join(root, file));
-    pems.push(pem);
+    origins.push(hostPathOf(file));
+    add(pemBlocks(pem));
     break;
   }
   for (const dir of dirs) {
-    const found = await directoryPems(join(root, dir));
-    if (found.length > 0) origins.push(`${found.length} certificate(s) in ${join(root, dir)}`);
-    pems.push(...found);
+    const found = await directoryBlocks(hostPathOf(dir));
+    if (found.length > 0) origins.push(`${found.length} PEM block(s) in ${hostPathOf(dir)}`);
+    add(found);
   }
   if (origins.length === 0) {
     return {
       source: 'system',
-      origin: `Node's bundled Mozilla roots (no CA bundle found under ${root} in ${[...files, ...dirs].join(', ')})`,
+      origin: `Node's bundled Mozilla roots (no CA bundle found at ${[...files, ...dirs].map(hostPathOf).join(', ')})`,
       anchors: [...rootCertificates],
       problem: null,
     };
   }
-  const trust = fromPem('system', origins.join(' + '), pems.join('\n'), `${origins.join(' + ')} hold no PEM certificate, so the system pool is empty`);
-  // The bundle and the directory list the same roots; one copy each is enough to judge with.
-  return { ...trust, anchors: [...new Set(trust.anchors)] };
+  return fromPem('system', origins.join(' + '), [...blocks.values()].join('\n'), `${origins.join(' + ')} hold no PEM certificate, so the system pool is empty`);
 }
 
+/** Maps a path as the apiserver container sees it to the file to read on this node. */
+export type HostPathOf = (containerPath: string) => string;
+
 export interface TrustInputs {
-  root: string;
+  hostPathOf: HostPathOf;
   kubeconfigContainerPath: string;
   clusterField: string;
   kubeconfig: ResolvedKubeconfig;
@@ -107,6 +111,6 @@ export interface TrustInputs {
 
 export function loadTrust(t: TrustInputs): Promise<WebhookTrust> {
   if (t.kubeconfig.caData !== null) return Promise.resolve(fromCaData(`${t.clusterField}.certificate-authority-data`, t.kubeconfig.caData));
-  if (t.kubeconfig.caFile !== null) return fromCaFile(t.root, t.kubeconfigContainerPath, t.kubeconfig.caFile);
-  return systemRoots(t.root, t.env);
+  if (t.kubeconfig.caFile !== null) return fromCaFile(t.hostPathOf, t.kubeconfigContainerPath, t.kubeconfig.caFile);
+  return systemRoots(t.hostPathOf, t.env);
 }

@@ -24,8 +24,9 @@ export interface ProbeTarget {
   url: string;
   /** The name verified and sent as SNI: tls-server-name, else the URL host. */
   serverName: string;
-  /** PEM anchors handed to Node for its own (contrasting) verification on the POST. */
-  anchors: string[];
+  /** PEM anchors handed to Node for its own (contrasting) verification on the POST; may still be
+   * loading while the first rungs run. */
+  anchors: string[] | Promise<string[]>;
   /** Bound for each rung. */
   timeoutMs: number;
 }
@@ -104,7 +105,8 @@ export async function probeWebhook(target: ProbeTarget): Promise<ProbeResult> {
     socket.destroy();
   }
 
-  const posted = await climb(result, 'http', () => postEmptyEventList({ url: target.url, serverName: target.serverName, anchors: target.anchors, timeoutMs }), (o) => `HTTP ${o.status}`);
+  const anchors = await target.anchors;
+  const posted = await climb(result, 'http', () => postEmptyEventList({ url: target.url, serverName: target.serverName, anchors, timeoutMs }), (o) => `HTTP ${o.status}`);
   if (!posted) return result;
   result.http = { status: posted.status, bodyExcerpt: posted.bodyExcerpt };
   result.nodeVerification = posted.nodeVerification;

@@ -4,6 +4,7 @@
 import { isIP } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { Agent, buildConnector, request } from 'undici';
+import { withDeadline } from './deadline.js';
 
 export const EMPTY_EVENT_LIST = '{"kind":"EventList","apiVersion":"audit.k8s.io/v1","metadata":{},"items":[]}';
 export const BODY_EXCERPT_CHARS = 200;
@@ -40,10 +41,12 @@ export async function postEmptyEventList(opts: PostOptions): Promise<PostOutcome
       callback(...args);
     });
   const agent = new Agent({ connect, headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs });
-  try {
+  const abort = new AbortController();
+  const exchange = async (): Promise<PostOutcome> => {
     const response = await request(opts.url, {
       method: 'POST',
       dispatcher: agent,
+      signal: abort.signal,
       headers: { 'content-type': 'application/json', accept: 'application/json, */*' },
       body: EMPTY_EVENT_LIST,
     });
@@ -54,6 +57,10 @@ export async function postEmptyEventList(opts: PostOptions): Promise<PostOutcome
       if (body.length >= BODY_EXCERPT_CHARS) break;
     }
     return { status: response.statusCode, bodyExcerpt: body.slice(0, BODY_EXCERPT_CHARS), nodeVerification };
+  };
+  try {
+    // undici's headers/body timers tick at about 1 s; our own deadline keeps the rung to timeoutMs.
+    return await withDeadline(exchange(), opts.timeoutMs, `HTTP POST to ${opts.url}`, () => abort.abort());
   } finally {
     await agent.destroy();
   }

@@ -2,6 +2,7 @@
 // summaries out. Pure (parsing only). crypto.X509Certificate, not node-forge: forge cannot parse
 // ECDSA certificates, and consoles may serve them.
 import { X509Certificate } from 'node:crypto';
+import { isIP } from 'node:net';
 
 /** What the evidence shows about one certificate. Plain JSON. */
 export interface CertSummary {
@@ -23,11 +24,14 @@ export interface ParsedBundle {
   unparsable: number;
 }
 
+/** The CERTIFICATE blocks of a PEM text, unparsed, in order. */
+export const pemBlocks = (pem: string): string[] => pem.match(PEM_BLOCK) ?? [];
+
 /** Every certificate in a PEM bundle, in order. */
 export function parsePemBundle(pem: string): ParsedBundle {
   const certs: X509Certificate[] = [];
   let unparsable = 0;
-  for (const block of pem.match(PEM_BLOCK) ?? []) {
+  for (const block of pemBlocks(pem)) {
     try {
       certs.push(new X509Certificate(block));
     } catch {
@@ -37,8 +41,11 @@ export function parsePemBundle(pem: string): ParsedBundle {
   return { certs, unparsable };
 }
 
-export function parsePemList(pems: string[]): X509Certificate[] {
-  return pems.flatMap((pem) => parsePemBundle(pem).certs);
+/** A certificate as the verifier accepts it: PEM text (one or more blocks) or one DER buffer. */
+export type CertInput = string | Buffer;
+
+export function parseCertList(inputs: CertInput[]): X509Certificate[] {
+  return inputs.flatMap((input) => (typeof input === 'string' ? parsePemBundle(input).certs : [new X509Certificate(input)]));
 }
 
 /** Subject/issuer in the one-line `CN=x, O=y` form people compare with openssl output. */
@@ -52,6 +59,35 @@ export function nameAttribute(name: string, attribute: string): string | null {
     if (line.startsWith(`${attribute}=`)) return line.slice(attribute.length + 1);
   }
   return null;
+}
+
+/** An IP as Go's net.IP.String() prints it (lowercase IPv6 with the longest zero run as `::`,
+ * IPv4-mapped as dotted quad), so SANs compare and read as in the apiserver's errors. Node prints
+ * IPv6 SANs fully expanded in upper case. */
+export function goIpString(ip: string): string {
+  if (isIP(ip) !== 6) return ip;
+  // An embedded IPv4 tail (::ffff:1.2.3.4) is two 16-bit groups.
+  const hexOnly = ip.replace(/(\d+)\.(\d+)\.(\d+)\.(\d+)$/, (_m, a: string, b: string, c: string, d: string) =>
+    `${((+a << 8) | +b).toString(16)}:${((+c << 8) | +d).toString(16)}`,
+  );
+  const [head, tail] = hexOnly.includes('::') ? hexOnly.split('::') : [hexOnly, undefined];
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const zeros = tail === undefined ? [] : Array<string>(8 - left.length - right.length).fill('0');
+  const groups = [...left, ...zeros, ...right].map((g) => parseInt(g, 16));
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+    return `${groups[6]! >> 8}.${groups[6]! & 255}.${groups[7]! >> 8}.${groups[7]! & 255}`;
+  }
+  let best = { start: -1, length: 0 };
+  for (let i = 0; i < 8; ) {
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > best.length) best = { start: i, length: j - i };
+    i = j === i ? i + 1 : j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (best.length < 2) return hex.join(':');
+  return `${hex.slice(0, best.start).join(':')}::${hex.slice(best.start + best.length).join(':')}`;
 }
 
 export interface AltNames {
@@ -73,7 +109,7 @@ export function altNames(cert: X509Certificate): AltNames {
     let value = trimmed.slice(colon + 1);
     if (value.startsWith('"')) value = JSON.parse(value) as string;
     if (kind === 'DNS') out.dnsNames.push(value);
-    else if (kind === 'IP Address') out.ipAddresses.push(value);
+    else if (kind === 'IP Address') out.ipAddresses.push(goIpString(value));
   }
   return out;
 }

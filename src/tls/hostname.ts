@@ -2,7 +2,7 @@
 // no Common Name fallback at all). Ported from go/src/crypto/x509/verify.go. Pure.
 import { isIP } from 'node:net';
 import type { X509Certificate } from 'node:crypto';
-import { altNames, nameAttribute } from './certificate.js';
+import { altNames, goIpString, nameAttribute } from './certificate.js';
 
 const toLowerAscii = (s: string): string => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
 
@@ -33,18 +33,6 @@ function matchExactly(pattern: string, host: string): boolean {
   return toLowerAscii(pattern) === toLowerAscii(host);
 }
 
-/** IPv4 and IPv6 text to one comparable form (Go compares net.IP values, not text). */
-export function canonicalIp(ip: string): string {
-  const v4mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (v4mapped) return v4mapped[1]!;
-  if (isIP(ip) !== 6) return ip;
-  const [head, tail] = ip.includes('::') ? ip.split('::') : [ip, undefined];
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  const fill = tail === undefined ? [] : Array<string>(8 - left.length - right.length).fill('0');
-  return [...left, ...fill, ...right].map((g) => parseInt(g, 16).toString(16)).join(':');
-}
-
 const stripBrackets = (h: string): string => (h.length >= 3 && h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h);
 
 /** null when the certificate is valid for `host`; otherwise Go's error text. */
@@ -52,8 +40,8 @@ export function verifyHostname(cert: X509Certificate, host: string): string | nu
   const names = altNames(cert);
   const candidateIp = stripBrackets(host);
   if (isIP(candidateIp)) {
-    const wanted = canonicalIp(candidateIp);
-    if (names.ipAddresses.some((ip) => canonicalIp(ip) === wanted)) return null;
+    const wanted = goIpString(candidateIp);
+    if (names.ipAddresses.includes(wanted)) return null;
     return hostnameError(cert, candidateIp);
   }
   const candidate = toLowerAscii(host);

@@ -4,17 +4,20 @@
 // the leaf itself. Ported from go/src/crypto/x509/verify.go (Verify, buildChains, isValid,
 // checkChainForKeyUsage) so the error texts are the ones the apiserver logs. Pure.
 import type { X509Certificate } from 'node:crypto';
-import { nameAttribute, notAfter, notBefore, oneLineName, parsePemList, sameCertificate, summarize, type CertSummary } from './certificate.js';
+import { nameAttribute, notAfter, notBefore, oneLineName, parseCertList, sameCertificate, summarize, type CertInput, type CertSummary } from './certificate.js';
 import { verifyHostname } from './hostname.js';
+import { weakSignature } from './signature-algorithm.js';
 
 export interface VerifyInput {
-  /** PEM of each certificate the server presented, in the order it sent them. */
-  presented: string[];
-  /** PEM of each trust anchor (CA data, CA file or the system roots). */
-  anchors: string[];
+  /** Each certificate the server presented (PEM or DER), in the order it sent them. */
+  presented: CertInput[];
+  /** Each trust anchor (CA data, CA file or the system roots), PEM or DER. */
+  anchors: CertInput[];
   /** The name Go verifies: tls-server-name, else the URL host (a name or an IP). */
   serverName: string;
   now: Date;
+  /** Go >= 1.18 (Kubernetes >= 1.24) refuses SHA-1 signatures; older builds accept them. */
+  refuseSha1: boolean;
 }
 
 export type VerdictReason =
@@ -87,8 +90,14 @@ const CANNOT_SIGN = 'x509: invalid signature: parent certificate cannot sign thi
 /** Go's CheckSignatureFrom: the parent must be a CA allowed to sign certificates, and the
  * signature must verify. Returns the Go error text, or null. Once the signature verifies,
  * checkIssued can only fail on the keyCertSign key usage, which Go enforces too. */
-function signatureError(child: X509Certificate, parent: X509Certificate): string | null {
+function signatureError(child: X509Certificate, parent: X509Certificate, refuseSha1: boolean): string | null {
   if (!parent.ca) return CANNOT_SIGN;
+  const weak = weakSignature(child);
+  if (weak && (!weak.sha1 || refuseSha1)) {
+    // Go only suggests the override for the two SHA-1 algorithms it once had a GODEBUG for.
+    const override = weak.name === 'SHA1-RSA' || weak.name === 'ECDSA-SHA1' ? ' (temporarily override with GODEBUG=x509sha1=1)' : '';
+    return `x509: cannot verify signature: insecure algorithm ${weak.name}${override}`;
+  }
   if (!child.verify(parent.publicKey)) {
     return parent.publicKey.asymmetricKeyType === 'ec' ? 'x509: ECDSA verification failure' : 'crypto/rsa: verification error';
   }
@@ -125,6 +134,7 @@ interface Pools {
   anchors: X509Certificate[];
   intermediates: X509Certificate[];
   now: Date;
+  refuseSha1: boolean;
 }
 
 /** Go's buildChains: anchors are tried before intermediates; every path that reaches an anchor is
@@ -135,7 +145,7 @@ function buildChains(cert: X509Certificate, current: X509Certificate[], pools: P
   let hint: { error: string; cert: X509Certificate } | null = null;
   const consider = (type: CertType, candidate: X509Certificate) => {
     if (alreadyInChain(candidate, current)) return;
-    const sigError = signatureError(cert, candidate);
+    const sigError = signatureError(cert, candidate, pools.refuseSha1);
     if (sigError) {
       hint ??= { error: sigError, cert: candidate };
       return;
@@ -194,10 +204,10 @@ function missingLeafIssuer(leaf: X509Certificate, pools: Pools): string | null {
 }
 
 export function verifyChain(input: VerifyInput): ChainVerdict {
-  const presented = parsePemList(input.presented);
+  const presented = parseCertList(input.presented);
   const leaf = presented[0];
   if (!leaf) return failed({ reason: 'no-chain', error: 'tls: server presented no certificate' });
-  const pools: Pools = { anchors: parsePemList(input.anchors), intermediates: presented.slice(1), now: input.now };
+  const pools: Pools = { anchors: parseCertList(input.anchors), intermediates: presented.slice(1), now: input.now, refuseSha1: input.refuseSha1 };
 
   const leafInvalid = isValid(leaf, 'leaf', input.now);
   if (leafInvalid) return failed(leafInvalid);

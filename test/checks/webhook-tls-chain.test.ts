@@ -108,6 +108,22 @@ describe('webhook-tls-chain against live loopback endpoints', () => {
     expect((await run({ caPem: chain.root.cert }, receiver)).summary).toContain('x509: certificate specifies an incompatible key usage');
   });
 
+  it.each([
+    ['1.20.2', 'pass'],
+    ['v1.23.17', 'pass'],
+    ['1.28.3', 'fail'],
+    [null, 'fail'],
+  ])('SHA-1 signed leaf with kube-apiserver %s: %s', async (version, status) => {
+    const leaf = issue({ commonName: 'sha1', ips: ['127.0.0.1'], extKeyUsage: ['serverAuth'], signatureHash: 'sha1' }, chain.intermediate);
+    const receiver = await httpsReceiver([leaf.cert, chain.intermediate.cert], leaf.key.privateKeyPem, { weakSignatures: true });
+    open.push(receiver);
+    const probe = await collectWebhookProbe({ server: `https://127.0.0.1:${receiver.port}/x`, caPem: chain.root.cert });
+    const finding = judge({ ...probe, kubernetesVersion: version });
+    expect(finding.status).toBe(status);
+    expect(finding.evidence?.some((e) => e.message.startsWith('a presented certificate is SHA-1 signed;'))).toBe(true);
+    if (status === 'fail') expect(finding.remediation?.text).toMatch(/^A certificate on the chain is signed with an algorithm Go refuses/);
+  });
+
   it('CA data that decodes to nothing: fail with the reason', async () => {
     const finding = await run({ caPem: 'not a certificate' });
     expect(finding.status).toBe('fail');
@@ -132,16 +148,17 @@ describe('webhook-tls-chain against live loopback endpoints', () => {
     expect((await run({ insecure: true })).status).toBe('warn');
   });
 
+  it('insecure-skip-tls-verify with CA data: skip, the apiserver would not even start', async () => {
+    const finding = await run({ insecure: true, caPem: chain.root.cert });
+    expect(finding.status).toBe('skip');
+    expect(finding.summary).toMatch(/refuses at startup/);
+  });
+
   it('SaaS console host with CA data: warn that the pin replaces the system roots', async () => {
     const probe = await collectWebhookProbe({ server: `https://127.0.0.1:${full.port}/x`, caPem: chain.root.cert });
     const finding = judge({ ...probe, host: 'us-east1.cloud.twistlock.com' });
     expect(finding.status).toBe('warn');
     expect(finding.summary).toMatch(/replaces the system roots with a pin that will break on the console's next certificate rotation/);
     expect(finding.remediation?.text).toMatch(/^Remove certificate-authority-data/);
-  });
-
-  it('an unavailable fact is unknown or skip, via the engine', () => {
-    const offline = evaluateSafely(webhookTlsChain, { webhookProbe: { ok: false, error: { reason: 'offline', message: 'offline' } } }, new Date());
-    expect(offline.status).toBe('unknown');
   });
 });

@@ -93,7 +93,7 @@ describe('webhookProbe collector', () => {
     await writeFile(join(root, 'etc/ssl/certs/console-ca.pem'), chain.intermediate.cert);
     const probe = await collectWebhookProbe({ server: `https://127.0.0.1:${receiver.port}/` }, { root });
     expect(probe.trust.source).toBe('system');
-    expect(probe.trust.origin).toBe(`${join(root, 'etc/ssl/certs/ca-certificates.crt')} + 2 certificate(s) in ${join(root, 'etc/ssl/certs')}`);
+    expect(probe.trust.origin).toBe(`${join(root, 'etc/ssl/certs/ca-certificates.crt')} + 2 PEM block(s) in ${join(root, 'etc/ssl/certs')}`);
     expect(probe.trust.anchors).toHaveLength(2);
   });
 

@@ -4,8 +4,11 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 
 export interface Received {
+  /** The SNI name the client sent (HTTPS only; false when it sent none, undefined over plain HTTP). */
+  sni: string | false | undefined;
   method: string;
   url: string;
   contentType: string | undefined;
@@ -21,6 +24,10 @@ export interface Receiver {
 export interface ReceiverOptions {
   status?: number;
   body?: string;
+  /** Read the request, then never answer it. */
+  hang?: boolean;
+  /** Let OpenSSL serve a certificate with a weak (SHA-1) signature. */
+  weakSignatures?: boolean;
 }
 
 function handler(received: Received[], opts: ReceiverOptions) {
@@ -29,7 +36,9 @@ function handler(received: Received[], opts: ReceiverOptions) {
     req.setEncoding('utf8');
     req.on('data', (chunk: string) => (body += chunk));
     req.on('end', () => {
-      received.push({ method: req.method ?? '', url: req.url ?? '', contentType: req.headers['content-type'], body });
+      const sni = 'servername' in req.socket ? ((req.socket as TLSSocket).servername ?? false) : undefined;
+      received.push({ sni, method: req.method ?? '', url: req.url ?? '', contentType: req.headers['content-type'], body });
+      if (opts.hang) return;
       res.writeHead(opts.status ?? 200, { 'content-type': 'application/json' });
       res.end(opts.body ?? '');
     });
@@ -62,7 +71,8 @@ async function started(server: Server | ReturnType<typeof createTcpServer>, rece
 /** HTTPS receiver presenting `chain` (PEMs, leaf first, exactly as given). */
 export function httpsReceiver(chain: string[], key: string, opts: ReceiverOptions = {}): Promise<Receiver> {
   const received: Received[] = [];
-  return started(createHttpsServer({ cert: chain.join(''), key }, handler(received, opts)), received);
+  const legacy = opts.weakSignatures ? { ciphers: 'DEFAULT@SECLEVEL=0' } : {};
+  return started(createHttpsServer({ cert: chain.join(''), key, ...legacy }, handler(received, opts)), received);
 }
 
 export function httpReceiver(opts: ReceiverOptions = {}): Promise<Receiver> {

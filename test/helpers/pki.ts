@@ -27,6 +27,8 @@ export interface CertOptions {
   /** Extended key usages by forge name (serverAuth, clientAuth ...); omitted means no EKU extension. */
   extKeyUsage?: string[];
   isCA?: boolean;
+  /** Digest of the signature (SHA-256 unless an old algorithm is being tested). */
+  signatureHash?: 'sha256' | 'sha1';
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -41,13 +43,13 @@ export function newKeyPair(): KeyPair {
 }
 
 /** What forge's cert.sign() does, with the RSA signature computed natively. */
-function signWithNode(cert: forge.pki.Certificate, privateKeyPem: string): void {
-  cert.signatureOid = cert.siginfo.algorithmOid = forge.pki.oids.sha256WithRSAEncryption!;
+function signWithNode(cert: forge.pki.Certificate, privateKeyPem: string, hash: 'sha256' | 'sha1'): void {
+  cert.signatureOid = cert.siginfo.algorithmOid = forge.pki.oids[`${hash}WithRSAEncryption`]!;
   // getTBSCertificate is public in node-forge but missing from @types/node-forge.
   const pki = forge.pki as typeof forge.pki & { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 };
   cert.tbsCertificate = pki.getTBSCertificate(cert);
   const tbs = Buffer.from(forge.asn1.toDer(cert.tbsCertificate).getBytes(), 'binary');
-  cert.signature = sign('sha256', tbs, privateKeyPem).toString('binary');
+  cert.signature = sign(hash, tbs, privateKeyPem).toString('binary');
 }
 
 /** Signs a certificate for `opts` with `issuer` (self-signed when issuer is null). */
@@ -74,7 +76,7 @@ export function issue(opts: CertOptions, issuer: Issued | null, key: KeyPair = n
   ];
   if (altNames.length > 0) extensions.push({ name: 'subjectAltName', altNames });
   cert.setExtensions(extensions);
-  signWithNode(cert, (issuer?.key ?? key).privateKeyPem);
+  signWithNode(cert, (issuer?.key ?? key).privateKeyPem, opts.signatureHash ?? 'sha256');
   return { cert: forge.pki.certificateToPem(cert), key, subject: opts.commonName };
 }
 

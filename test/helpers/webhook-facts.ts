@@ -46,7 +46,7 @@ function parsedFile(value: unknown): ParsedFile {
   };
 }
 
-function apiserver(env: EnvVar[]): ApiserverConfig {
+function apiserver(env: EnvVar[], kubernetesVersion: string | null): ApiserverConfig {
   return {
     distribution: 'kubeadm',
     mode: 'static-pod',
@@ -56,7 +56,7 @@ function apiserver(env: EnvVar[]): ApiserverConfig {
     others: [],
     containerName: 'kube-apiserver',
     image: null,
-    kubernetesVersion: '1.20.2',
+    kubernetesVersion,
     flags: [],
     mounts: [],
     volumes: [],
@@ -71,6 +71,8 @@ export interface CollectOptions {
   env?: EnvVar[];
   timeoutMs?: number;
   offline?: boolean;
+  /** The apiserver fact's version; 1.20.2 (the real-apiserver suite's) unless given. */
+  kubernetesVersion?: string | null;
 }
 
 export function collectWebhookProbe(k: WebhookKubeconfig, opts: CollectOptions = {}): Promise<WebhookProbe> {
@@ -84,7 +86,7 @@ export function collectWebhookProbe(k: WebhookKubeconfig, opts: CollectOptions =
   };
   const deps = {
     async need<K extends 'apiserver' | 'webhookConfig'>(key: K) {
-      return (key === 'apiserver' ? apiserver(opts.env ?? []) : parsedFile(kubeconfigValue(k))) as FactValue<K>;
+      return (key === 'apiserver' ? apiserver(opts.env ?? [], opts.kubernetesVersion === undefined ? '1.20.2' : opts.kubernetesVersion) : parsedFile(kubeconfigValue(k))) as FactValue<K>;
     },
   };
   return webhookProbeCollector.collect(ctx, deps as never);

@@ -34,7 +34,7 @@ describe('probeWebhook against real loopback servers', () => {
     expect(result.http).toEqual({ status: 200, bodyExcerpt: '' });
     expect(result.nodeVerification).toEqual({ authorized: true, error: null });
     expect(receiver.received).toEqual([
-      { method: 'POST', url: `${webhookPath}?timeout=30s`, contentType: 'application/json', body: EMPTY_EVENT_LIST },
+      { sni: false, method: 'POST', url: `${webhookPath}?timeout=30s`, contentType: 'application/json', body: EMPTY_EVENT_LIST },
     ]);
   });
 
@@ -70,6 +70,15 @@ describe('probeWebhook against real loopback servers', () => {
     expect(elapsed).toBeLessThan(800);
   });
 
+  it('a server that takes the POST and never answers: one timeout on the http rung', async () => {
+    const receiver = await serve(httpsReceiver([chain.leaf.cert, chain.intermediate.cert], chain.leaf.key.privateKeyPem, { hang: true }));
+    const started = performance.now();
+    const result = await probe(`https://127.0.0.1:${receiver.port}/`, [chain.root.cert], 300);
+    expect(ladder(result)).toEqual([['dns', 'ok'], ['tcp', 'ok'], ['tls', 'ok'], ['http', 'timeout']]);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(receiver.received).toHaveLength(1);
+  });
+
   it('plain HTTP server behind an https:// URL', async () => {
     const receiver = await serve(httpReceiver());
     const result = await probe(`https://127.0.0.1:${receiver.port}/`);
@@ -88,6 +97,15 @@ describe('probeWebhook against real loopback servers', () => {
   it('name that does not resolve', async () => {
     const result = await probe('https://console.invalid:8083/');
     expect(ladder(result)).toEqual([['dns', 'no-such-host']]);
+  });
+
+  it('tls-server-name is sent as SNI and used for Node\'s check; an IP host sends no SNI', async () => {
+    const receiver = await serve(httpsReceiver([chain.leaf.cert, chain.intermediate.cert], chain.leaf.key.privateKeyPem));
+    const named = await probeWebhook({ url: `https://127.0.0.1:${receiver.port}/`, serverName: 'localhost', anchors: [chain.root.cert], timeoutMs: 2000 });
+    expect(receiver.received.map((r) => r.sni)).toEqual(['localhost']);
+    expect(named.nodeVerification).toEqual({ authorized: true, error: null });
+    const other = await probeWebhook({ url: `https://127.0.0.1:${receiver.port}/`, serverName: 'console.example.com', anchors: [chain.root.cert], timeoutMs: 2000 });
+    expect(other.nodeVerification?.authorized).toBe(false);
   });
 
   it('localhost resolves and SNI carries the name', async () => {

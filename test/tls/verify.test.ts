@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain, type ChainVerdict } from '../../src/tls/verify.js';
@@ -14,8 +15,8 @@ beforeAll(() => {
   lookalike = makeChain();
 });
 
-const verify = (presented: string[], anchors: string[], serverName = '127.0.0.1'): ChainVerdict =>
-  verifyChain({ presented, anchors, serverName, now: new Date() });
+const verify = (presented: string[], anchors: string[], serverName = '127.0.0.1', refuseSha1 = true): ChainVerdict =>
+  verifyChain({ presented, anchors, serverName, now: new Date(), refuseSha1 });
 
 describe('verifyChain: which anchors end the path (Go treats every CA-data cert as an anchor)', () => {
   it.each([
@@ -55,6 +56,12 @@ describe('verifyChain: which anchors end the path (Go treats every CA-data cert 
     expect(verify([chain.leaf.cert, chain.intermediate.cert], [...rootCertificates]).reason).toBe('unknown-authority');
   });
 
+  it('DER input works like PEM', () => {
+    const der = (pem: string) => new X509Certificate(pem).raw;
+    const verdict = verifyChain({ presented: [der(chain.leaf.cert), der(chain.intermediate.cert)], anchors: [der(chain.root.cert)], serverName: '127.0.0.1', now: new Date(), refuseSha1: true });
+    expect(verdict.anchor?.subject).toBe('CN=Test Root CA');
+  });
+
   it('no certificate presented', () => {
     expect(verify([], [chain.root.cert]).reason).toBe('no-chain');
   });
@@ -80,6 +87,17 @@ describe('verifyChain: names (no Common Name fallback)', () => {
     expect(verify([leaf.cert, chain.intermediate.cert], [chain.root.cert], '127.0.0.1').error).toBe(
       'x509: certificate is valid for 10.0.0.1, 10.0.0.2, not 127.0.0.1',
     );
+  });
+
+  it.each([
+    ['::1', null],
+    ['[::1]', null],
+    ['0:0:0:0:0:0:0:1', null],
+    ['::2', 'x509: certificate is valid for ::1, not ::2'],
+  ])('IPv6 SAN ::1 against %s', (host, error) => {
+    const leaf = issue({ commonName: 'v6', ips: ['::1'], extKeyUsage: ['serverAuth'] }, chain.intermediate);
+    const verdict = verify([leaf.cert, chain.intermediate.cert], [chain.root.cert], host);
+    expect(verdict.error).toBe(error);
   });
 
   it('CN-only certificate that matches by CN: legacy Common Name error', () => {
@@ -149,6 +167,20 @@ describe('verifyChain: validity and usage', () => {
   it('a leaf without EKU extension is fine', () => {
     const leaf = issue({ commonName: 'n', ips: ['127.0.0.1'] }, chain.intermediate);
     expect(verify([leaf.cert, chain.intermediate.cert], [chain.root.cert]).ok).toBe(true);
+  });
+
+  it('SHA-1 signed leaf: refused by Go >= 1.18 with its hint, accepted by older Go', () => {
+    const leaf = issue({ commonName: 'old-hash', ips: ['127.0.0.1'], signatureHash: 'sha1' }, chain.intermediate);
+    expect(verify([leaf.cert, chain.intermediate.cert], [chain.root.cert]).error).toBe(
+      'x509: certificate signed by unknown authority (possibly because of "x509: cannot verify signature: insecure algorithm SHA1-RSA (temporarily override with GODEBUG=x509sha1=1)" while trying to verify candidate authority certificate "Test Intermediate CA")',
+    );
+    expect(verify([leaf.cert, chain.intermediate.cert], [chain.root.cert], '127.0.0.1', false).ok).toBe(true);
+  });
+
+  it('a SHA-1 self-signature on the anchor itself is never checked', () => {
+    const root = issue({ commonName: 'Old Root', isCA: true, signatureHash: 'sha1' }, null);
+    const leaf = issue({ commonName: 'l', ips: ['127.0.0.1'] }, root);
+    expect(verify([leaf.cert], [root.cert]).ok).toBe(true);
   });
 
   it('a presented non-CA certificate cannot act as an intermediate', () => {
