@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CHECKS } from '../checks/index.js';
-import { liveFacts, runChecks, type RunOptions } from '../engine/run.js';
+import { factDeadlineMs, liveFacts, recordedFacts, runChecks, type RunOptions } from '../engine/run.js';
 import type { Report } from '../engine/types.js';
 import { COLLECTORS } from '../facts/index.js';
 import { secretRedactor } from '../facts/secrets.js';
@@ -172,13 +172,14 @@ function withoutTimings<T>(value: T): T {
 export async function buildBundle(req: BundleRequest): Promise<BundleSummary> {
   const stamp = () => (req.reproducible ? req.collectedAt : new Date()).toISOString();
   const ctx = { root: req.root, manifest: req.manifest, kubernetesVersion: null, timeoutMs: req.timeoutMs, offline: false, now: req.collectedAt };
-  const source = liveFacts(ctx, COLLECTORS, Math.max(req.timeoutMs * 3, 15_000));
+  const source = liveFacts(ctx, COLLECTORS, factDeadlineMs(req.timeoutMs));
   const gathered = await gatherAll(source);
   const redactor = secretRedactor(gathered, req.env, { includeSuffix: req.includeSuffix });
   const runOpts: RunOptions = { offline: false, now: req.collectedAt, tool: req.tool, target: { root: req.root, demo: false, offline: false } };
-  const measured = await runChecks(CHECKS, source, runOpts);
-  // Timings differ run to run (checks, probe rungs): a reproducible bundle records them as 0.
+  // Timings differ run to run (checks, probe rungs): a reproducible bundle records them as 0. The
+  // checks judge exactly the facts that go into facts.json, as --from-bundle will.
   const facts = req.reproducible ? withoutTimings(gathered) : gathered;
+  const measured = await runChecks(CHECKS, recordedFacts(facts), runOpts);
   const report: Report = req.reproducible ? withoutTimings(measured) : measured;
 
   const entries = await essentials(req, facts, report, redactor, stamp);

@@ -12,6 +12,8 @@ import { auditPolicyCoverage } from './audit-policy-coverage.js';
 import { webhookConfigValid } from './webhook-config-valid.js';
 import { webhookUrl } from './webhook-url.js';
 import { webhookCaData } from './webhook-ca-data.js';
+import { webhookTlsChain } from './webhook-tls-chain.js';
+import { webhookReachable } from './webhook-reachable.js';
 import { nodeLogsCheck } from './node-logs.js';
 import { CLUSTER_CHECKS } from './cluster-checks.js';
 
@@ -30,6 +32,8 @@ export const CHECKS: Check[] = [
   webhookConfigValid,
   webhookUrl,
   webhookCaData,
+  webhookTlsChain,
+  webhookReachable,
   nodeLogsCheck,
   ...CLUSTER_CHECKS,
 ];

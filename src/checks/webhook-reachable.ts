@@ -113,6 +113,6 @@ export const webhookReachable: Check = {
         remediation: { text: `Add ${probe.host} to NO_PROXY in the kube-apiserver manifest's env (or remove proxy-url), or make sure the proxy allows it; then restart kube-apiserver.` },
       };
     }
-    return { status: 'pass', summary: `POST ${probe.url} answered HTTP ${status}`, evidence };
+    return { status: 'pass', summary: `POST ${probe.url} answered HTTP ${status} (whether kube-apiserver trusts the certificate is webhook-tls-chain's verdict)`, evidence };
   },
 };

@@ -45,7 +45,7 @@ function judge(probe: WebhookProbe, presented: string[], now: Date): Finding {
   const evidence = [...chainEvidence(presented), ...trustEvidence(probe)];
   if (parseCertList(presented).some((c) => weakSignature(c)?.sha1)) evidence.push({ message: `a presented certificate is SHA-1 signed; ${sha1.why}` });
   if (!verdict.ok) {
-    if (verdict.incompleteChain) evidence.unshift({ message: `incomplete chain served: the leaf's issuer ${verdict.missingIssuer} is neither presented nor an anchor` });
+    if (verdict.incompleteChain) evidence.unshift({ message: `the leaf's issuer ${verdict.missingIssuer} is neither sent by the server nor in the CA data` });
     evidence.unshift({ message: `kube-apiserver logs: Error in audit plugin 'webhook' affecting N audit events: Post "${probe.url}": ${verdict.error}` });
     return {
       status: 'fail',

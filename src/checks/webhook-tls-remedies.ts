@@ -46,12 +46,14 @@ export function chainRemediation(probe: WebhookProbe, verdict: ChainVerdict, pre
         };
       }
       if (verdict.incompleteChain) {
+        // We cannot tell a missing intermediate from a stale pin: the issuer is simply unknown here.
         return {
           text:
-            `The server sends its certificate without the intermediate that signed it (${verdict.missingIssuer}), and Go never fetches ` +
-            'missing intermediates. Configure the server to send the full chain (its certificate followed by the intermediate), or put ' +
-            `that intermediate itself in ${probe.clusterField}.certificate-authority-data (Go accepts an intermediate as an anchor).`,
-          commands: [showcertsCommand(probe), 'cat server.pem intermediate.pem > fullchain.pem  # serve this file on the console'],
+            `The CA that signed the console certificate (${verdict.missingIssuer}) is not in ${probe.clusterField}.certificate-authority-data, ` +
+            'and the server does not send it; Go never fetches missing certificates. Put that CA (the root, or the intermediate: Go ' +
+            'accepts either as an anchor) in certificate-authority-data, which is also the fix when the console was reinstalled or ' +
+            'its certificate re-issued; if it is an intermediate, configuring the console to send its full chain works too.',
+          commands: [showcertsCommand(probe), 'base64 -w0 console-ca.pem  # the console CA, from Manage > Authentication > System certificates'],
         };
       }
       return rebuildPin(probe, presented);

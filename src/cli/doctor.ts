@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Check } from '../engine/check.js';
-import { liveFacts, runChecks, type FactSource, type RunOptions } from '../engine/run.js';
+import { factDeadlineMs, liveFacts, runChecks, type FactSource, type RunOptions } from '../engine/run.js';
 import type { Report } from '../engine/types.js';
 import { CHECKS } from '../checks/index.js';
 import { COLLECTORS } from '../facts/index.js';
@@ -17,6 +17,7 @@ import { makeStyle, wantsColor } from '../report/style.js';
 import { renderText } from '../report/text.js';
 import { UsageError, type DoctorOptions, type OutputMode } from './args.js';
 import { TOOL } from './tool.js';
+import { startDemoConsole } from '../io/demo-console.js';
 import { consoleTarget, kubeAccess } from './cluster-options.js';
 import { defaultBundleOptions, writeBundleFile } from './bundle.js';
 
@@ -86,7 +87,7 @@ async function liveRun(opts: DoctorOptions, io: Io): Promise<Run> {
       console: prismaConsole,
     },
     COLLECTORS,
-    Math.max(opts.timeoutMs * 3, 15_000),
+    factDeadlineMs(opts.timeoutMs),
   );
   const runOpts: RunOptions = {
     offline: opts.offline,
@@ -98,6 +99,16 @@ async function liveRun(opts: DoctorOptions, io: Io): Promise<Run> {
 }
 
 export async function doctor(opts: DoctorOptions, io: Io): Promise<number> {
+  // The demo node's console runs on loopback for as long as the demo does.
+  const demoConsole = opts.demo && !opts.offline ? await startDemoConsole(path.join(DEMO_ROOT, '../console')) : null;
+  try {
+    return await runDoctor(opts, io);
+  } finally {
+    await demoConsole?.close();
+  }
+}
+
+async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
   const checks = selectChecks(opts.only, opts.skip);
   const { source, runOpts, root, credentials } = opts.fromBundle ? await bundleRun(opts.fromBundle) : await liveRun(opts, io);
   const redactor = await redactorFor(source, io.env, !opts.showSecrets, credentials);

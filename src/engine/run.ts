@@ -11,6 +11,12 @@ export interface FactSource {
 
 type CollectorTable = { [K in FactKey]: Collector<K> };
 
+/** The engine's deadline for one fact: a network fact runs up to four rungs (DNS, TCP, TLS, POST),
+ * each bounded by --timeout, so a fact gets five times that before it is cut off. */
+export function factDeadlineMs(timeoutMs: number): number {
+  return Math.max(timeoutMs * 5, 15_000);
+}
+
 /** Gathers facts from the node; each fact is collected once and shared by every check that needs it. */
 export function liveFacts(ctx: CollectContext, collectors: CollectorTable, deadlineMs: number): FactSource {
   const memo = new Map<FactKey, Promise<Fact<unknown>>>();

@@ -2,6 +2,7 @@
 // live look at the endpoint (chain + reachability ladder). The only network fact, so that
 // webhook-tls-chain and webhook-reachable share a single connection attempt.
 import { join } from 'node:path';
+import { locate } from './audit-files.js';
 import { probeWebhook } from '../io/probe.js';
 import { resolveKubeconfig } from '../parse/kubeconfig.js';
 import { webhookPostUrl } from '../parse/webhook-post-url.js';
@@ -30,9 +31,9 @@ export const webhookProbeCollector: Collector<'webhookProbe'> = {
     if (!target.ok) {
       throw factFailure('not-applicable', `${config.path} ${clusterField}.server is not an http(s) URL (${target.why}), so there is no endpoint to contact`);
     }
-    // Container paths (CA file, system bundle) are read at the same path under --root: right for
-    // host-process apiservers and for kubeadm's /etc/ssl/certs and /etc/kubernetes/pki mounts.
-    const hostPathOf = (containerPath: string) => join(ctx.root, containerPath);
+    // Container paths (CA file, system bundle) are read where the apiserver's mounts put them on
+    // the host; a path no mount covers is read at the same path (what audit-files-mounted flags).
+    const hostPathOf = (containerPath: string) => join(ctx.root, locate(apiserver, containerPath).hostPath ?? containerPath);
     // Reading a system bundle takes a few hundred ms; it overlaps the DNS, TCP and TLS rungs.
     const trustLoading = loadTrust({ hostPathOf, kubeconfigContainerPath: config.containerPath, clusterField, kubeconfig: kc, env: apiserver.env });
     const serverName = kc.tlsServerName ?? target.value.host;

@@ -33,7 +33,7 @@ describe('webhook-reachable against live loopback endpoints', () => {
     const receiver = await https();
     const finding = await run({ server: `https://127.0.0.1:${receiver.port}/api/v1/kubernetes/webhook/abc=` });
     expect(finding.status).toBe('pass');
-    expect(finding.summary).toBe(`POST https://127.0.0.1:${receiver.port}/api/v1/kubernetes/webhook/abc=?timeout=30s answered HTTP 200`);
+    expect(finding.summary).toBe(`POST https://127.0.0.1:${receiver.port}/api/v1/kubernetes/webhook/abc=?timeout=30s answered HTTP 200 (whether kube-apiserver trusts the certificate is webhook-tls-chain's verdict)`);
     expect(finding.evidence?.map((e) => e.message.split(':')[0])).toEqual(
       expect.arrayContaining(['dns', 'tcp', 'tls', 'http', 'clusters.0.cluster.server']),
     );

@@ -78,8 +78,8 @@ describe('webhook-tls-chain against live loopback endpoints', () => {
   it('leaf only with CA = root: incomplete chain explained', async () => {
     const finding = await run({ caPem: chain.root.cert }, leafOnly);
     expect(finding.status).toBe('fail');
-    expect(finding.evidence?.[1]?.message).toBe("incomplete chain served: the leaf's issuer CN=Test Intermediate CA is neither presented nor an anchor");
-    expect(finding.remediation?.text).toMatch(/send the full chain/);
+    expect(finding.evidence?.[1]?.message).toBe("the leaf's issuer CN=Test Intermediate CA is neither sent by the server nor in the CA data");
+    expect(finding.remediation?.text).toMatch(/send its full chain/);
   });
 
   it('leaf only with CA = intermediate: pass (Go accepts it; Node would not)', async () => {

@@ -45,7 +45,7 @@ describe('output modes agree', () => {
   });
 
   it('--strict turns warnings into exit 4 when nothing fails', async () => {
-    const r = await runCli(['doctor', '--root', path.join(REPO, 'fixtures/scenarios/kops-shell/root'), '--json', '--strict']);
+    const r = await runCli(['doctor', '--root', path.join(REPO, 'fixtures/scenarios/kops-shell/root'), '--json', '--strict', '--offline']);
     expect(r.code).toBe(4);
   });
 
