@@ -2,7 +2,8 @@
 // and webhookConfig facts it depends on built the way their collectors would report them.
 import { stringify } from 'yaml';
 import type { CollectContext } from '../../src/facts/collector.js';
-import type { ApiserverConfig, EnvVar, FactValue, ParsedFile, WebhookProbe } from '../../src/facts/types.js';
+import type { EnvVar, FactValue, ParsedFile, WebhookProbe } from '../../src/facts/types.js';
+import { apiserver } from './facts.js';
 import { webhookProbeCollector } from '../../src/facts/webhook-probe.js';
 
 export interface WebhookKubeconfig {
@@ -46,25 +47,6 @@ function parsedFile(value: unknown): ParsedFile {
   };
 }
 
-function apiserver(env: EnvVar[], kubernetesVersion: string | null): ApiserverConfig {
-  return {
-    distribution: 'kubeadm',
-    mode: 'static-pod',
-    file: '/etc/kubernetes/manifests/kube-apiserver.yaml',
-    text: '',
-    tried: [],
-    others: [],
-    containerName: 'kube-apiserver',
-    image: null,
-    kubernetesVersion,
-    flags: [],
-    mounts: [],
-    volumes: [],
-    env,
-    durableSource: null,
-    notes: [],
-  };
-}
 
 export interface CollectOptions {
   root?: string;
@@ -86,7 +68,7 @@ export function collectWebhookProbe(k: WebhookKubeconfig, opts: CollectOptions =
   };
   const deps = {
     async need<K extends 'apiserver' | 'webhookConfig'>(key: K) {
-      return (key === 'apiserver' ? apiserver(opts.env ?? [], opts.kubernetesVersion === undefined ? '1.20.2' : opts.kubernetesVersion) : parsedFile(kubeconfigValue(k))) as FactValue<K>;
+      return (key === 'apiserver' ? apiserver([], { env: opts.env ?? [], image: null, kubernetesVersion: opts.kubernetesVersion === undefined ? '1.20.2' : opts.kubernetesVersion }) : parsedFile(kubeconfigValue(k))) as FactValue<K>;
     },
   };
   return webhookProbeCollector.collect(ctx, deps as never);
