@@ -2,13 +2,11 @@
 // Entry point: parse the command, run it, map the outcome to a documented exit code.
 import { parseCommand, UsageError } from './cli/args.js';
 import { renderCatalogue, renderExplain } from './cli/catalogue.js';
-import { bundle } from './cli/bundle.js';
-import { doctor } from './cli/doctor.js';
-import { fix } from './cli/fix.js';
 import { BUNDLE_HELP, DOCTOR_HELP, FIX_HELP, MAIN_HELP } from './cli/help.js';
 import { TOOL } from './cli/tool.js';
 import { EXIT } from './report/exit-codes.js';
 
+// Each command's module is loaded only when that command runs: start-up time is a feature.
 async function main(argv: string[]): Promise<number> {
   const command = parseCommand(argv);
   switch (command.name) {
@@ -25,11 +23,11 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(renderExplain(command.id));
       return EXIT.ok;
     case 'doctor':
-      return doctor(command.options, { stdout: process.stdout, stderr: process.stderr, env: process.env });
+      return (await import('./cli/doctor.js')).doctor(command.options, { stdout: process.stdout, stderr: process.stderr, env: process.env });
     case 'fix':
-      return fix(command.options, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd() });
+      return (await import('./cli/fix.js')).fix(command.options, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd() });
     case 'bundle':
-      return bundle(command.options, { stdout: process.stdout, stderr: process.stderr, env: process.env });
+      return (await import('./cli/bundle.js')).bundle(command.options, { stdout: process.stdout, stderr: process.stderr, env: process.env });
   }
 }
 

@@ -8,8 +8,6 @@ import type { Report } from '../engine/types.js';
 import { CHECKS } from '../checks/index.js';
 import { COLLECTORS } from '../facts/index.js';
 import { redactorFor } from '../facts/secrets.js';
-import { ArchiveError } from '../bundle/archive.js';
-import { readRecording, replay } from '../bundle/replay.js';
 import { exitCodeFor } from '../report/exit-codes.js';
 import { renderJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
@@ -19,7 +17,6 @@ import { UsageError, type DoctorOptions, type OutputMode } from './args.js';
 import { TOOL } from './tool.js';
 import { startDemoConsole } from '../io/demo-console.js';
 import { consoleTarget, kubeAccess } from './cluster-options.js';
-import { defaultBundleOptions, writeBundleFile } from './bundle.js';
 
 export const DEMO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/demo/root');
 
@@ -60,6 +57,8 @@ interface Run {
 
 /** --from-bundle: the recorded facts; an unreadable or foreign file is the user's input error. */
 async function bundleRun(file: string): Promise<Run> {
+  // The archive reader (tar, zlib) loads only for --from-bundle.
+  const [{ ArchiveError }, { readRecording, replay }] = await Promise.all([import('../bundle/archive.js'), import('../bundle/replay.js')]);
   try {
     return { ...replay(await readRecording(file), file, TOOL), root: null, credentials: [] };
   } catch (err) {
@@ -120,7 +119,13 @@ async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
     // Fix (f/F) and bundle (b) keys act on the live node, so a recorded run has neither; the fix
     // planner loads only when a fix key is pressed.
     const onFix = root === null ? undefined : async (fix: string | null) => (await import('./fix-preview.js')).previewFix({ root, manifest: opts.manifest, fix, now: new Date() }, process.cwd());
-    const writeBundle = root === null ? undefined : async () => (await writeBundleFile(defaultBundleOptions(root, opts.manifest), io.env)).out;
+    const writeBundle =
+      root === null
+        ? undefined
+        : async () => {
+            const { defaultBundleOptions, writeBundleFile } = await import('./bundle.js');
+            return (await writeBundleFile(defaultBundleOptions(root, opts.manifest), io.env)).out;
+          };
     const report = await runPretty({ checks, source, runOpts, redactor, verbose: opts.verbose, onFix, writeBundle });
     return exitCodeFor(report.summary, opts.strict);
   }

@@ -1,4 +1,5 @@
-// json and text modes must not load ink or react (start-up time is a feature).
+// json and text modes must not load ink or react, nor the fix, bundle or cluster libraries
+// (start-up time is a feature).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,7 +10,7 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'pa-trace-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe.each(['json', 'text', 'junit'])('--output %s', (mode) => {
-  it('loads neither ink nor react', async () => {
+  it('loads neither ink, react, diff, tar-stream nor client-node', async () => {
     const trace = path.join(tmp, `${mode}.txt`);
     const r = await runCli(['doctor', '--root', scenarioRoot('kubeadm-healthy'), '--output', mode, '--offline'], {
       env: { TRACE_IMPORTS_FILE: trace, NODE_OPTIONS: `--import ${path.join(REPO, 'test/helpers/trace-imports.mjs')}` },
@@ -17,6 +18,6 @@ describe.each(['json', 'text', 'junit'])('--output %s', (mode) => {
     expect(r.code).toBe(0);
     const loaded = readFileSync(trace, 'utf8');
     expect(loaded).toContain('/dist/checks/index.js');
-    expect(loaded).not.toMatch(/node_modules\/(ink|react)\//);
+    expect(loaded).not.toMatch(/node_modules\/(ink|react|diff|tar-stream|@kubernetes)\//);
   });
 });
