@@ -1,7 +1,6 @@
 // Reads the Prisma console's Kubernetes audit settings: one GET with a Bearer token. Only reads:
 // the same endpoint takes a POST that replaces every provider setting, which this tool never sends.
 import { readFile } from 'node:fs/promises';
-import { Agent, request } from 'undici';
 import { settingsUrl, type ConsoleTarget } from '../console/target.js';
 
 export interface ConsoleAnswer {
@@ -22,6 +21,7 @@ const MAX_BODY = 1024 * 1024;
 
 export async function getAuditSettings(target: ConsoleTarget): Promise<ConsoleAnswer> {
   const ca = target.caFile ? await readFile(target.caFile, 'utf8') : undefined;
+  const { Agent, request } = await import('undici');
   const dispatcher = new Agent({ connect: { ca, timeout: target.timeoutMs }, headersTimeout: target.timeoutMs, bodyTimeout: target.timeoutMs });
   try {
     const res = await request(settingsUrl(target.url), {

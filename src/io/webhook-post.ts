@@ -3,7 +3,7 @@
 // and lets us record what Node's own verifier thinks of the chain without refusing to go on.
 import { isIP } from 'node:net';
 import { TLSSocket } from 'node:tls';
-import { Agent, buildConnector, request } from 'undici';
+import type { buildConnector as BuildConnector } from 'undici';
 import { withDeadline } from './deadline.js';
 
 export const EMPTY_EVENT_LIST = '{"kind":"EventList","apiVersion":"audit.k8s.io/v1","metadata":{},"items":[]}';
@@ -24,6 +24,8 @@ export interface PostOptions {
 }
 
 export async function postEmptyEventList(opts: PostOptions): Promise<PostOutcome> {
+  // undici takes ~140 ms to load: only runs that actually POST pay for it.
+  const { Agent, buildConnector, request } = await import('undici');
   let nodeVerification: PostOutcome['nodeVerification'] = null;
   const base = buildConnector({
     ca: opts.anchors,
@@ -31,7 +33,7 @@ export async function postEmptyEventList(opts: PostOptions): Promise<PostOutcome
     timeout: opts.timeoutMs,
     ...(isIP(opts.serverName) ? {} : { servername: opts.serverName }),
   });
-  const connect: buildConnector.connector = (options, callback) =>
+  const connect: BuildConnector.connector = (options, callback) =>
     base(options, (...args) => {
       const socket = args[1];
       if (socket instanceof TLSSocket) {
