@@ -1,7 +1,6 @@
 // `prisma-audit doctor`: choose checks, gather, judge, render in the chosen mode.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Check } from '../engine/check.js';
 import { factDeadlineMs, liveFacts, runChecks, type FactSource, type RunOptions } from '../engine/run.js';
 import type { Report } from '../engine/types.js';
@@ -14,11 +13,11 @@ import { renderJunit } from '../report/junit.js';
 import { makeStyle, wantsColor } from '../report/style.js';
 import { renderText } from '../report/text.js';
 import { UsageError, type DoctorOptions, type OutputMode } from './args.js';
-import { TOOL } from './tool.js';
+import { PACKAGE_ROOT, TOOL } from './tool.js';
 import { startDemoConsole } from '../io/demo-console.js';
 import { consoleTarget, kubeAccess } from './cluster-options.js';
 
-export const DEMO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/demo/root');
+export const DEMO_ROOT = path.join(PACKAGE_ROOT, 'fixtures/demo/root');
 
 export function selectChecks(only: string[] | null, skip: string[]): Check[] {
   const known = new Set(CHECKS.map((c) => c.id));

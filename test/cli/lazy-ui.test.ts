@@ -17,7 +17,7 @@ describe.each(['json', 'text', 'junit'])('--output %s', (mode) => {
     });
     expect(r.code).toBe(0);
     const loaded = readFileSync(trace, 'utf8');
-    expect(loaded).toContain('/dist/checks/index.js');
+    expect(loaded).toContain('/dist/cli.js');
     expect(loaded).not.toMatch(/node_modules\/(ink|react|diff|tar-stream|@kubernetes)\//);
   });
 });
