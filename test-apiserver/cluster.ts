@@ -61,8 +61,8 @@ export async function startEtcd(): Promise<Etcd> {
 export interface Apiserver {
   port: number;
   proc: Running;
-  /** Creates a configmap: one audited request. */
-  auditedRequest(name: string): Promise<number>;
+  /** Creates a configmap (in `namespace`, default "default"): one audited request. */
+  auditedRequest(name: string, namespace?: string): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -135,8 +135,8 @@ export async function startApiserver(etcd: Etcd, webhookKubeconfig: string, opts
   return {
     port,
     proc,
-    async auditedRequest(name: string) {
-      const res = await request(`${base}/api/v1/namespaces/default/configmaps`, {
+    async auditedRequest(name: string, namespace = 'default') {
+      const res = await request(`${base}/api/v1/namespaces/${namespace}/configmaps`, {
         method: 'POST',
         dispatcher: insecure,
         headers: { ...headers, 'content-type': 'application/json' },
