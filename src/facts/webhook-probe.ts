@@ -1,7 +1,6 @@
 // Collector for webhookProbe: resolves the webhook kubeconfig, loads its trust anchors and takes one
 // live look at the endpoint (chain + reachability ladder). The only network fact, so that
 // webhook-tls-chain and webhook-reachable share a single connection attempt.
-import { join } from 'node:path';
 import { locate } from './audit-files.js';
 import { probeWebhook } from '../io/probe.js';
 import { resolveKubeconfig } from '../parse/kubeconfig.js';
@@ -33,9 +32,9 @@ export const webhookProbeCollector: Collector<'webhookProbe'> = {
     }
     // Container paths (CA file, system bundle) are read where the apiserver's mounts put them on
     // the host; a path no mount covers is read at the same path (what audit-files-mounted flags).
-    const hostPathOf = (containerPath: string) => join(ctx.root, locate(apiserver, containerPath).hostPath ?? containerPath);
+    const hostPathOf = (containerPath: string) => locate(apiserver, containerPath).hostPath ?? containerPath;
     // Reading a system bundle takes a few hundred ms; it overlaps the DNS, TCP and TLS rungs.
-    const trustLoading = loadTrust({ hostPathOf, kubeconfigContainerPath: config.containerPath, clusterField, kubeconfig: kc, env: apiserver.env });
+    const trustLoading = loadTrust({ root: ctx.root, hostPathOf, kubeconfigContainerPath: config.containerPath, clusterField, kubeconfig: kc, env: apiserver.env });
     const serverName = kc.tlsServerName ?? target.value.host;
     const probe = await probeWebhook({ url: target.value.url, serverName, anchors: trustLoading.then((t) => t.anchors), timeoutMs: ctx.timeoutMs });
     const trust = await trustLoading;

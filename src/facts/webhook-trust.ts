@@ -4,9 +4,10 @@
 // root_linux.go); on a kubeadm node the apiserver container gets the host's /etc/ssl/certs mounted,
 // so the node's files under --root are the right source. Node's bundled Mozilla roots stand in only
 // when nothing is found there (an image with its own bundle and no host mount).
-import { readdir, readFile } from 'node:fs/promises';
-import { join, posix } from 'node:path';
+import { posix } from 'node:path';
 import { rootCertificates } from 'node:tls';
+import { listHostDir, readHostText } from '../io/host-fs.js';
+import { decodeGoBase64 } from '../parse/ca-data.js';
 import type { ResolvedKubeconfig } from '../parse/kubeconfig.js';
 import { parsePemBundle, pemBlocks } from '../tls/certificate.js';
 import type { EnvVar, WebhookTrust } from './types.js';
@@ -20,6 +21,11 @@ const GO_LINUX_CERT_FILES = [
   '/etc/ssl/cert.pem',
 ];
 const GO_LINUX_CERT_DIRS = ['/etc/ssl/certs', '/etc/pki/tls/certs'];
+/** A system CA bundle is a few hundred KiB; anything past this is not one. */
+const MAX_PEM_BYTES = 16 * 1024 * 1024;
+
+/** Reads a node file under root (links followed inside root, as the node sees them); null if absent. */
+const readNode = (root: string, nodePath: string) => readHostText(root, nodePath, MAX_PEM_BYTES).then((r) => r.text, () => null);
 
 function fromPem(source: WebhookTrust['source'], origin: string, pem: string, emptyProblem: string): WebhookTrust {
   const { certs, unparsable } = parsePemBundle(pem);
@@ -31,39 +37,40 @@ function fromPem(source: WebhookTrust['source'], origin: string, pem: string, em
 }
 
 function fromCaData(field: string, caData: string): WebhookTrust {
-  const compact = caData.replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 !== 0) {
-    return { source: 'ca-data', origin: field, anchors: [], problem: `${field} is not valid base64, so kube-apiserver cannot load it` };
+  // Go's base64 rules (newlines skipped, spaces refused), the same decoder webhook-ca-data uses.
+  const result = decodeGoBase64(caData);
+  if (!result.ok) {
+    return { source: 'ca-data', origin: field, anchors: [], problem: `${field} is not valid base64 (${result.apiserverError}), so kube-apiserver cannot load it` };
   }
-  const decoded = Buffer.from(compact, 'base64').toString('latin1');
+  const decoded = result.bytes.toString('latin1');
   const hint = decoded.includes('BEGIN CERTIFICATE') ? '' : ' (base64 of base64, or of DER? it must be `base64 -w0` of a PEM file)';
   return fromPem('ca-data', field, decoded, `${field} decodes to no PEM certificate${hint}; kube-apiserver 1.20/1.21 then trusts nothing, 1.22+ refuses to start`);
 }
 
-async function fromCaFile(hostPathOf: HostPathOf, kubeconfigContainerPath: string, caFile: string): Promise<WebhookTrust> {
+async function fromCaFile(t: TrustInputs, caFile: string): Promise<WebhookTrust> {
   // Relative paths resolve against the kubeconfig's own directory, as clientcmd does.
-  const containerPath = posix.resolve(posix.dirname(kubeconfigContainerPath), caFile);
-  const hostPath = hostPathOf(containerPath);
+  const containerPath = posix.resolve(posix.dirname(t.kubeconfigContainerPath), caFile);
+  const hostPath = t.hostPathOf(containerPath);
   try {
-    return fromPem('ca-file', hostPath, await readFile(hostPath, 'latin1'), `${hostPath} holds no PEM certificate`);
+    const { text } = await readHostText(t.root, hostPath, MAX_PEM_BYTES);
+    return fromPem('ca-file', hostPath, text, `${hostPath} holds no PEM certificate`);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     return { source: 'ca-file', origin: hostPath, anchors: [], problem: `cannot read the certificate-authority file: ${message}` };
   }
 }
 
-/** The certificate blocks in the regular files and links of `dir` (Go reads the directories too). */
-async function directoryBlocks(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  const texts = await Promise.all(
-    entries.filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => readFile(join(dir, e.name), 'latin1').catch(() => '')),
-  );
-  return texts.flatMap(pemBlocks);
+/** The certificate blocks in the files (and links to files) of node directory `dir`: Go reads the
+ * directories too. */
+async function directoryBlocks(root: string, dir: string): Promise<string[]> {
+  const entries = await listHostDir(root, dir).catch(() => []);
+  const texts = await Promise.all(entries.filter((e) => e.stat.kind === 'file').map((e) => readNode(root, posix.join(dir, e.name))));
+  return texts.flatMap((text) => (text === null ? [] : pemBlocks(text)));
 }
 
 /** Go's system pool on Linux: the first bundle file that exists (or SSL_CERT_FILE), plus every
  * certificate in the certificate directories (or SSL_CERT_DIR), as set in the apiserver's env. */
-async function systemRoots(hostPathOf: HostPathOf, env: EnvVar[]): Promise<WebhookTrust> {
+async function systemRoots({ root, hostPathOf, env }: TrustInputs): Promise<WebhookTrust> {
   const envValue = (name: string) => env.find((e) => e.name === name)?.value || null;
   const certFile = envValue('SSL_CERT_FILE');
   const certDir = envValue('SSL_CERT_DIR');
@@ -75,14 +82,14 @@ async function systemRoots(hostPathOf: HostPathOf, env: EnvVar[]): Promise<Webho
   const blocks = new Map<string, string>();
   const add = (found: string[]) => found.forEach((b) => blocks.set(b.replace(/\s+/g, ''), b));
   for (const file of files) {
-    const pem = await readFile(hostPathOf(file), 'latin1').catch(() => null);
+    const pem = await readNode(root, hostPathOf(file));
     if (pem === null) continue;
     origins.push(hostPathOf(file));
     add(pemBlocks(pem));
     break;
   }
   for (const dir of dirs) {
-    const found = await directoryBlocks(hostPathOf(dir));
+    const found = await directoryBlocks(root, hostPathOf(dir));
     if (found.length > 0) origins.push(`${found.length} PEM block(s) in ${hostPathOf(dir)}`);
     add(found);
   }
@@ -97,11 +104,11 @@ async function systemRoots(hostPathOf: HostPathOf, env: EnvVar[]): Promise<Webho
   return fromPem('system', origins.join(' + '), [...blocks.values()].join('\n'), `${origins.join(' + ')} hold no PEM certificate, so the system pool is empty`);
 }
 
-/** Maps a path as the apiserver container sees it to the file to read on this node. */
-export type HostPathOf = (containerPath: string) => string;
-
 export interface TrustInputs {
-  hostPathOf: HostPathOf;
+  /** The node's filesystem root (--root): every node path is read under it. */
+  root: string;
+  /** Maps a path as the apiserver container sees it to the node path behind it. */
+  hostPathOf: (containerPath: string) => string;
   kubeconfigContainerPath: string;
   clusterField: string;
   kubeconfig: ResolvedKubeconfig;
@@ -111,6 +118,6 @@ export interface TrustInputs {
 
 export function loadTrust(t: TrustInputs): Promise<WebhookTrust> {
   if (t.kubeconfig.caData !== null) return Promise.resolve(fromCaData(`${t.clusterField}.certificate-authority-data`, t.kubeconfig.caData));
-  if (t.kubeconfig.caFile !== null) return fromCaFile(t.hostPathOf, t.kubeconfigContainerPath, t.kubeconfig.caFile);
-  return systemRoots(t.hostPathOf, t.env);
+  if (t.kubeconfig.caFile !== null) return fromCaFile(t, t.kubeconfig.caFile);
+  return systemRoots(t);
 }

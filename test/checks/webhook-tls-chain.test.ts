@@ -71,7 +71,7 @@ describe('webhook-tls-chain against live loopback endpoints', () => {
     const probe = await collectWebhookProbe({ server: `https://127.0.0.1:${full.port}/x`, caFile: '/etc/kubernetes/pki/console-ca.pem' }, { root });
     const finding = judge(probe);
     await rm(root, { recursive: true, force: true });
-    expect(finding.remediation?.text).toContain(`Replace the certificate-authority file ${join(root, 'etc/kubernetes/pki/console-ca.pem')} (named by clusters.0.cluster.certificate-authority`);
+    expect(finding.remediation?.text).toContain(`Replace the certificate-authority file /etc/kubernetes/pki/console-ca.pem (named by clusters.0.cluster.certificate-authority`);
     expect(finding.remediation?.commands?.some((c) => c.startsWith('base64'))).toBe(false);
   });
 

@@ -78,12 +78,12 @@ describe('webhookProbe collector', () => {
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, 'console-ca.pem'), chain.intermediate.cert);
     const probe = await collectWebhookProbe({ server: `https://127.0.0.1:${receiver.port}/`, caFile: 'console-ca.pem' }, { root });
-    expect(probe.trust).toMatchObject({ source: 'ca-file', origin: join(root, '/etc/kubernetes/audit/console-ca.pem'), problem: null });
+    expect(probe.trust).toMatchObject({ source: 'ca-file', origin: '/etc/kubernetes/audit/console-ca.pem', problem: null });
   });
 
   it('missing certificate-authority file is a trust problem, not a crash', async () => {
     const probe = await collectWebhookProbe({ server: `https://127.0.0.1:${receiver.port}/`, caFile: '/etc/kubernetes/pki/missing.pem' }, { root });
-    expect(probe.trust.problem).toMatch(/cannot read the certificate-authority file: .*ENOENT/);
+    expect(probe.trust.problem).toMatch(/cannot read the certificate-authority file: no such file or directory/);
   });
 
   it('no CA: the node bundle plus the certificate directory under --root, as Go reads them', async () => {
@@ -93,7 +93,7 @@ describe('webhookProbe collector', () => {
     await writeFile(join(root, 'etc/ssl/certs/console-ca.pem'), chain.intermediate.cert);
     const probe = await collectWebhookProbe({ server: `https://127.0.0.1:${receiver.port}/` }, { root });
     expect(probe.trust.source).toBe('system');
-    expect(probe.trust.origin).toBe(`${join(root, 'etc/ssl/certs/ca-certificates.crt')} + 2 PEM block(s) in ${join(root, 'etc/ssl/certs')}`);
+    expect(probe.trust.origin).toBe('/etc/ssl/certs/ca-certificates.crt + 2 PEM block(s) in /etc/ssl/certs');
     expect(probe.trust.anchors).toHaveLength(2);
   });
 
@@ -105,7 +105,7 @@ describe('webhookProbe collector', () => {
       { name: 'SSL_CERT_DIR', value: '/opt/none' },
     ];
     const probe = await collectWebhookProbe({ server: `https://127.0.0.1:${receiver.port}/` }, { root, env });
-    expect(probe.trust.origin).toBe(join(root, 'opt/ca/bundle.pem'));
+    expect(probe.trust.origin).toBe('/opt/ca/bundle.pem');
     expect(probe.trust.anchors).toEqual([new X509Certificate(other.root.cert).toString()]);
   });
 
