@@ -12,15 +12,35 @@ interface Seen {
   severity: Severity;
 }
 
+/** The fix that writes the files behind each check a log signature implicates. A log line is
+ * history: the fix corrects the cause, and the next apiserver start clears the finding. A closed
+ * port or an unreadable manifest has no file fix. */
+const FIX_OF_CAUSE: Record<string, string> = {
+  'dynamic-audit-leftovers': 'manifest-patch',
+  'audit-files-mounted': 'manifest-patch',
+  'audit-files-readable': 'manifest-patch',
+  'audit-log-path': 'manifest-patch',
+  'audit-policy-flag': 'manifest-patch',
+  'audit-webhook-flag': 'manifest-patch',
+  'audit-webhook-mode': 'manifest-patch',
+  'audit-policy-valid': 'audit-policy',
+  'manifests-dir-clean': 'manifests-dir-cleanup',
+  'webhook-ca-data': 'webhook-kubeconfig',
+  'webhook-config-valid': 'webhook-kubeconfig',
+  'webhook-url': 'webhook-kubeconfig',
+  'webhook-tls-chain': 'webhook-kubeconfig',
+};
+
 export const nodeLogsCheck: Check = {
   id: 'node-logs',
   title: 'Node logs show no audit webhook errors',
   reads: 'kubelet journal, crictl ps/logs of kube-apiserver, /var/log/pods and /var/log/containers, --log-file files',
   needs: ['nodeLogs'],
+  fromLogs: true,
   explain: {
     why: 'The apiserver reads the audit files once at startup and exits on any error in them, and drops audit batches the webhook refuses. Its logs and the kubelet\'s say exactly which, even when the files now look right.',
     detect: 'Scans the kubelet journal (--since, default 24h), the current and previous kube-apiserver containers (crictl), their log files and any --log-file for known failure lines, and compares their times with the apiserver\'s latest start.',
-    fix: 'Each finding names the check that locates the cause; run `prisma-audit explain <check>` and fix that, then restart the apiserver.',
+    fix: 'Each finding names the check that locates the cause and the fix that corrects it (`prisma-audit fix --only <fix>`); fix that, then restart the apiserver: the logs change only with its next start.',
   },
   evaluate(facts): Finding {
     const logs = facts.get('nodeLogs');
@@ -107,8 +127,11 @@ function sourceEvidence(source: NodeLogs['sources'][number]): Evidence {
 function remediation(seen: Seen[]): Finding['remediation'] {
   const checks = [...new Set(seen.map((s) => s.hits[0]!.implicates))];
   const fixes = seen.map((s) => `${s.signature} -> ${s.hits[0]!.implicates}: ${s.hits[0]!.fix}`);
+  // A fatal line (the apiserver did not start) outranks a delivery error when naming the one fix.
+  const fix = [...seen].sort((a, b) => Number(b.severity === 'fatal') - Number(a.severity === 'fatal')).map((s) => FIX_OF_CAUSE[s.hits[0]!.implicates]).find(Boolean);
   return {
-    text: `Look at ${checks.map((c) => `\`${c}\``).join(', ')}. ${fixes.join(' ')}`,
+    text: `Look at ${checks.map((c) => `\`${c}\``).join(', ')}. ${fixes.join(' ')} The logs describe the apiserver's last start: after fixing, restart it and run doctor again.`,
     commands: checks.map((c) => `prisma-audit explain ${c}`),
+    ...(fix ? { fix } : {}),
   };
 }

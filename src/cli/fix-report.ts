@@ -2,7 +2,7 @@
 // --apply changed, the checks after it, and the rollback command. Text or one JSON document.
 import type { Report } from '../engine/types.js';
 import type { FixOutcome, FixPlan } from '../fixes/plan.js';
-import { restartCommand } from '../fixes/restart.js';
+import { manifestChanges, restartApiserver, restartCommand } from '../fixes/restart.js';
 import type { Artifact, GatheredFacts } from '../fixes/types.js';
 import type { Applied, CurrentFile } from '../io/fix-writer.js';
 import { STATUS_LABEL } from '../report/style.js';
@@ -39,10 +39,25 @@ function stateOf(o: FixOutcome, s: FixSummary, extra: FixResultExtra): State {
 const verb = (a: Artifact) => (a.kind === 'move' ? `move ${a.from} ->` : a.durable ? 'snippet' : 'write');
 const target = (a: Artifact) => (a.kind === 'write' && a.durable ? `${a.durable.fileName} (merge into ${a.durable.mergeInto})` : a.hostPath);
 
+/** Log findings describe the apiserver's last start: once the files are right, what confirms the
+ * fix is a restart and a fresh look, not another file. */
+function awaitingRestart(s: FixSummary): { checks: { id: string; summary: string }[]; restart: string | null; text: string } | null {
+  if (s.plan.awaitingRestart.length === 0) return null;
+  const api = s.facts.apiserver?.ok ? s.facts.apiserver.value : null;
+  const checks = s.plan.awaitingRestart.map((c) => ({ id: c.id, summary: c.summary }));
+  const said = checks.map((c) => `${c.id}: ${c.summary}`).join('; ');
+  if (api && manifestChanges(s.pending, api)) {
+    return { checks, restart: null, text: `${said}. These lines are from kube-apiserver's last start; the kubelet restarts it when the manifest changes: run prisma-audit doctor once it is up to confirm.` };
+  }
+  const restart = api ? restartApiserver(api) : null;
+  const how = restart ? `restart it (${restart})` : 'restart it';
+  return { checks, restart, text: `${said}. These lines are from kube-apiserver's last start and it reads the audit files only at startup: ${how}, then run prisma-audit doctor to confirm.` };
+}
+
 /** No fix ran: say which problems need a hand, so "nothing" is not read as "all good". */
-function nothingToFix(before: Report): string {
+function nothingToFix(before: Report, logsOnly: boolean): string {
   const manual = before.checks.filter((c) => (c.status === 'fail' || c.status === 'unknown') && !c.remediation?.fix);
-  if (manual.length === 0) return 'nothing to fix: no failing or warning check names a fix';
+  if (manual.length === 0) return logsOnly ? 'nothing to fix in the files: the checks of the node\'s files name no fix' : 'nothing to fix: no failing or warning check names a fix';
   const [first, ...rest] = manual;
   const more = rest.length > 0 ? ` (then ${rest.map((c) => c.id).join(', ')})` : '';
   return `nothing to fix automatically. By hand, first ${first!.id} (${first!.status}): ${first!.summary}${more}; see prisma-audit explain ${first!.id}`;
@@ -60,7 +75,9 @@ export function renderFixText(s: FixSummary, extra: FixResultExtra): string {
     for (const step of [...(o.refusal?.manualSteps ?? []), ...o.deferred]) lines.push(`${' '.repeat(width + 2)}· ${step}`);
   }
   lines.push('');
-  if (extra.nothing) lines.push(s.plan.outcomes.length > 0 ? 'nothing to change: every planned file is already in place' : nothingToFix(s.before));
+  const logs = awaitingRestart(s);
+  if (extra.nothing) lines.push(s.plan.outcomes.length > 0 ? 'nothing to change: every planned file is already in place' : nothingToFix(s.before, logs !== null));
+  if (logs) lines.push(logs.text);
   if (extra.out && !extra.applied) lines.push(`Wrote the plan to ${extra.out}/ (README.md lists the steps; diffs/ has a unified diff per file). Nothing on the node was changed.`);
   if (extra.out && extra.applied) lines.push(`A record of the changes and the durable snippets to merge are in ${extra.out}/ (README.md).`);
   if (extra.applied) {
@@ -99,6 +116,7 @@ export function renderFixJson(s: FixSummary, extra: FixResultExtra): string {
     checksAfter: extra.after?.checks.map((c) => ({ id: c.id, status: c.status, summary: c.summary })) ?? null,
     rollback: extra.rollback ?? null,
     restart: restartCommand(s.pending, s.facts.apiserver?.ok ? s.facts.apiserver.value : null),
+    awaitingRestart: awaitingRestart(s),
   };
   return JSON.stringify(doc, null, 2) + '\n';
 }

@@ -30,6 +30,10 @@ export interface Check {
   needs: FactKey[];
   /** True when it needs the network (skipped with --offline). */
   network?: boolean;
+  /** True when it judges what the running kube-apiserver logged: history that no file fix changes
+   * until the apiserver restarts, so a fix planner treats it as "restart to confirm", and it cannot
+   * be judged on a copy of the node. */
+  fromLogs?: boolean;
   explain: { why: string; detect: string; fix: string };
   evaluate(facts: FactReader): Finding;
 }

@@ -1,5 +1,6 @@
 // Which fixes run and what they produce. Pure: facts and the doctor's report in, a plan out.
-import type { Report, Status } from '../engine/types.js';
+import { CHECKS } from '../checks/index.js';
+import type { CheckResult, Report, Status } from '../engine/types.js';
 import { auditLayout } from './layout.js';
 import { GENERATORS } from './index.js';
 import { FIX_IDS, isFixId, isRefusal, type Artifact, type FixId, type FixOptions, type GatheredFacts, type Refusal } from './types.js';
@@ -24,14 +25,23 @@ export interface FixPlan {
   artifacts: Artifact[];
   /** The audit files of the layout and the fix that writes each. */
   files: { hostPath: string; fix: FixId }[];
+  /** Failing checks judged from the apiserver's logs: they clear only when it restarts. */
+  awaitingRestart: CheckResult[];
 }
 
-/** Fix ids named by failing or warning checks, with those checks. */
+const FROM_LOGS = new Set(CHECKS.filter((c) => c.fromLogs).map((c) => c.id));
+
+const failingFromLogs = (report: Report) => report.checks.filter((c) => FROM_LOGS.has(c.id) && c.status === 'fail');
+
+/** Fix ids named by failing or warning checks, with those checks. A check judged from logs only
+ * joins a fix that a check of the node's files names too: on its own it describes the last start,
+ * and its cause may already be corrected on disk (a restart is what is missing, not a file). */
 export function fixTriggers(report: Report): Map<FixId, { id: string; status: Status }[]> {
   const out = new Map<FixId, { id: string; status: Status }[]>();
-  for (const c of report.checks) {
-    const fix = c.remediation?.fix;
-    if (!fix || !isFixId(fix) || (c.status !== 'fail' && c.status !== 'warn')) continue;
+  const named = report.checks.filter((c) => (c.status === 'fail' || c.status === 'warn') && c.remediation?.fix && isFixId(c.remediation.fix));
+  for (const c of [...named.filter((x) => !FROM_LOGS.has(x.id)), ...named.filter((x) => FROM_LOGS.has(x.id))]) {
+    const fix = c.remediation!.fix as FixId;
+    if (FROM_LOGS.has(c.id) && !out.has(fix)) continue;
     out.set(fix, [...(out.get(fix) ?? []), { id: c.id, status: c.status }]);
   }
   return out;
@@ -64,5 +74,5 @@ export function planFixes(facts: GatheredFacts, requested: FixId[], report: Repo
   }
   outcomes.sort((a, b) => FIX_IDS.indexOf(a.id) - FIX_IDS.indexOf(b.id));
   const files = layout ? [{ hostPath: layout.policy.hostPath, fix: 'audit-policy' as const }, { hostPath: layout.webhook.hostPath, fix: 'webhook-kubeconfig' as const }] : [];
-  return { outcomes, artifacts: outcomes.flatMap((o) => o.artifacts), files };
+  return { outcomes, artifacts: outcomes.flatMap((o) => o.artifacts), files, awaitingRestart: failingFromLogs(report) };
 }

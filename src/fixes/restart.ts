@@ -3,9 +3,20 @@
 import type { ApiserverConfig } from '../facts/types.js';
 import type { Artifact } from './types.js';
 
+/** The restart to run by hand after these changes; null when none is needed (nothing written, or
+ * the static-pod manifest changes and the kubelet restarts the apiserver itself). */
 export function restartCommand(pending: Artifact[], api: ApiserverConfig | null): string | null {
   if (!api || !pending.some((a) => a.kind === 'write')) return null;
-  if (pending.some((a) => a.kind === 'write' && a.hostPath === api.file && api.mode === 'static-pod')) return null;
+  if (manifestChanges(pending, api)) return null;
+  return restartApiserver(api);
+}
+
+export function manifestChanges(pending: Artifact[], api: ApiserverConfig): boolean {
+  return pending.some((a) => a.kind === 'write' && a.hostPath === api.file && api.mode === 'static-pod');
+}
+
+/** How to restart kube-apiserver on this distribution. */
+export function restartApiserver(api: ApiserverConfig): string {
   switch (api.distribution) {
     case 'k3s':
       return 'systemctl restart k3s';

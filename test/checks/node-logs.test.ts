@@ -43,6 +43,14 @@ describe('node-logs check', () => {
     expect(evaluate(value).status).toBe(status);
   });
 
+  it.each([
+    ['a delivery error', [hit('webhook-x509-unknown-authority', '2026-11-27T10:00:00.000Z')], 'webhook-kubeconfig'],
+    ['a fatal policy error after a delivery error', [hit('webhook-x509-unknown-authority', '2026-11-27T10:00:00.000Z'), { ...hit('policy-file-missing', '2026-11-27T10:00:00.000Z', 'fatal'), implicates: 'audit-files-mounted' }], 'manifest-patch'],
+    ['a refused connection (no file fixes it)', [{ ...hit('webhook-connection-refused', '2026-11-27T10:00:00.000Z'), implicates: 'webhook-reachable' }], undefined],
+  ])('names the fix of the cause for %s', (_name, hits, fix) => {
+    expect(evaluate(logs(hits, '2026-11-27T09:00:00.000Z')).remediation?.fix).toBe(fix);
+  });
+
   it('gives each signature as evidence with counts, times, source, sample and the implicated check', () => {
     const value = logs([hit('webhook-x509-unknown-authority', '2026-11-27T10:00:00.000Z'), { ...hit('webhook-x509-unknown-authority', '2026-11-27T11:00:00.000Z'), source: 'crictl logs --timestamps abc' }], '2026-11-27T09:00:00.000Z');
     const finding = evaluate(value);

@@ -21,6 +21,9 @@ interface FixJson {
   checksAfter: { id: string; status: string }[] | null;
   rollback: string | null;
   restart: string | null;
+  awaitingRestart: { checks: { id: string }[]; restart: string | null; text: string } | null;
+  /** The exit code of the fix process. */
+  code: number | null;
 }
 
 /** The static verdicts. node-logs is left out: logs record the apiserver's last start, which no
@@ -34,7 +37,7 @@ async function doctor(root: string): Promise<Report> {
 async function fix(root: string, ...args: string[]): Promise<FixJson> {
   const r = await runIn(await tempDir('cwd'), ['fix', '--root', root, '--json', ...args]);
   expect(r.stderr).toBe('');
-  return JSON.parse(r.stdout) as FixJson;
+  return { ...(JSON.parse(r.stdout) as FixJson), code: r.code };
 }
 
 const realWorld = async (dir: string, file: string) =>
@@ -73,9 +76,22 @@ describe.concurrent('fix --apply --yes on broken node roots', { timeout: 120_000
 
   it('with --webhook-url and --ca-file every static check passes on kubeadm-broken', async () => {
     const root = await copyRoot('fixtures/scenarios/kubeadm-broken/root');
-    await fix(root, '--apply', '--yes', '--webhook-url', URL, '--ca-file', path.join(REPO, 'fixtures/shared/demo-console-ca.pem'));
+    const result = await fix(root, '--apply', '--yes', '--webhook-url', URL, '--ca-file', path.join(REPO, 'fixtures/shared/demo-console-ca.pem'));
     const after = await doctor(root);
     expect(after.checks.filter((c) => c.status !== 'pass' && c.status !== 'skip')).toEqual([]);
+    // The node's logs still hold the last start's failure: that awaits the restart the patched
+    // manifest causes, and is not a fix that failed.
+    expect(result.code).toBe(0);
+    expect(result.awaitingRestart).toMatchObject({ checks: [{ id: 'node-logs' }], restart: null, text: expect.stringMatching(/kubelet restarts it/) });
+  });
+
+  it('on a node whose files are fixed but whose apiserver has not restarted, names the restart and exits 0', async () => {
+    const root = await copyRoot('fixtures/scenarios/kubeadm-broken/root');
+    await fix(root, '--apply', '--yes', '--webhook-url', URL, '--ca-file', path.join(REPO, 'fixtures/shared/demo-console-ca.pem'));
+    const again = await fix(root);
+    expect(again.code).toBe(0);
+    expect(again.fixes).toEqual([]);
+    expect(again.awaitingRestart).toMatchObject({ checks: [{ id: 'node-logs' }], restart: expect.stringMatching(/crictl stop/) });
   });
 
   it('keeps the comments of the manifest it patches', async () => {
