@@ -5,7 +5,7 @@ import type { Check, FactReader } from '../engine/check.js';
 import type { Evidence, Finding } from '../engine/types.js';
 import type { WebhookProbe } from '../facts/types.js';
 import { parseCertList, summarize } from '../tls/certificate.js';
-import { weakSignature } from '../tls/signature-algorithm.js';
+import { sha1Policy, weakSignature } from '../tls/signature-algorithm.js';
 import { verifyChain } from '../tls/verify.js';
 import { describeCert, fieldEvidence, hostPort, showcertsCommand } from './webhook-evidence.js';
 import { chainRemediation, rebuildPin, trustField } from './webhook-tls-remedies.js';
@@ -28,19 +28,8 @@ function chainEvidence(presented: string[]): Evidence[] {
   return parseCertList(presented).map((c, i) => ({ message: describeCert(`presented #${i + 1}${i === 0 ? ' (leaf)' : ''}`, summarize(c)) }));
 }
 
-/** Go >= 1.18 refuses SHA-1 signatures; Kubernetes moved to it in 1.24. An unknown version is
- * judged as a current one. */
-function sha1Policy(probe: WebhookProbe): { refuse: boolean; why: string } {
-  const [major, minor] = (probe.kubernetesVersion ?? '').replace(/^v/, '').split('.').map(Number);
-  if (major === undefined || minor === undefined || Number.isNaN(major) || Number.isNaN(minor)) {
-    return { refuse: true, why: 'the kube-apiserver version is unknown, so it is judged as >= 1.24 (Go >= 1.18), which refuses SHA-1 signatures' };
-  }
-  const refuse = major > 1 || minor >= 24;
-  return { refuse, why: `kube-apiserver ${probe.kubernetesVersion} is built with Go ${refuse ? '>= 1.18, which refuses' : '< 1.18, which still accepts'} SHA-1 signatures` };
-}
-
 function judge(probe: WebhookProbe, presented: string[], now: Date): Finding {
-  const sha1 = sha1Policy(probe);
+  const sha1 = sha1Policy(probe.kubernetesVersion);
   const verdict = verifyChain({ presented, anchors: probe.trust.anchors, serverName: probe.serverName, now, refuseSha1: sha1.refuse });
   const evidence = [...chainEvidence(presented), ...trustEvidence(probe)];
   if (parseCertList(presented).some((c) => weakSignature(c)?.sha1)) evidence.push({ message: `a presented certificate is SHA-1 signed; ${sha1.why}` });

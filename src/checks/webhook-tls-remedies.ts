@@ -31,6 +31,8 @@ export function rebuildPin(probe: WebhookProbe, presented: string[]): Remediatio
       `${action}: ${summarize(top).subject}, SHA-256 ${top.fingerprint256}, the top of the chain the server presents. ${which}` +
       'Check the fingerprint against the console before trusting it, then restart kube-apiserver (the file is read once at startup).',
     commands: [showcertsCommand(probe), `openssl x509 -in ${pem} -noout -subject -fingerprint -sha256`, ...(inFile ? [] : [`base64 -w0 ${pem}`])],
+    // The fix takes the same anchor from the live chain and writes it as CA data.
+    fix: 'webhook-kubeconfig',
   };
 }
 
@@ -41,7 +43,7 @@ export function chainRemediation(probe: WebhookProbe, verdict: ChainVerdict, pre
       // Go reports a refused signature algorithm only as the hint of an unknown-authority error.
       if (verdict.error?.includes('insecure algorithm')) {
         return {
-          text: 'A certificate on the chain is signed with an algorithm Go refuses (SHA-1 since Go 1.18 / Kubernetes 1.24; MD5 always). Reissue it with a SHA-256 signature; pinning another anchor does not help.',
+          text: 'A certificate on the chain is signed with an algorithm Go refuses (SHA-1 since Go 1.18 / Kubernetes 1.24; MD5 always). Reissue it with a SHA-256 signature. Pinning a CA does not help; only pinning the server certificate itself does (Go then takes it as the whole chain and checks no signature), and that pin breaks when the certificate is renewed.',
           commands: [showcertsCommand(probe), 'for f in cert*.pem; do openssl x509 -in "$f" -noout -subject -text | grep -m1 "Signature Algorithm"; done'],
         };
       }
@@ -54,6 +56,8 @@ export function chainRemediation(probe: WebhookProbe, verdict: ChainVerdict, pre
             'accepts either as an anchor) in certificate-authority-data, which is also the fix when the console was reinstalled or ' +
             'its certificate re-issued; if it is an intermediate, configuring the console to send its full chain works too.',
           commands: [showcertsCommand(probe), 'base64 -w0 console-ca.pem  # the console CA, from Manage > Authentication > System certificates'],
+          // The chain holds no CA to pin: the fix needs it as --ca-file, and says so when it is missing.
+          fix: 'webhook-kubeconfig',
         };
       }
       return rebuildPin(probe, presented);

@@ -7,6 +7,13 @@ import { parseBundleCommand, type BundleOptions } from './bundle-args.js';
 
 export class UsageError extends Error {}
 
+/** --timeout SECONDS (default 5): the bound of each network step. */
+export function timeoutMs(value: string | undefined): number {
+  const seconds = value === undefined ? 5 : Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 600) throw new UsageError(`--timeout takes seconds between 0 and 600, not "${value}"`);
+  return Math.round(seconds * 1000);
+}
+
 export type OutputMode = 'pretty' | 'text' | 'json' | 'junit';
 
 export interface DoctorOptions {
@@ -96,8 +103,6 @@ export function parseCommand(argv: string[]): Command {
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   const output = values.json ? 'json' : (values.output ?? null);
   if (output !== null && !['pretty', 'text', 'json', 'junit'].includes(output)) throw new UsageError(`--output must be pretty, text, json or junit, not "${output}"`);
-  const timeout = values.timeout === undefined ? 5 : Number(values.timeout);
-  if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 600) throw new UsageError(`--timeout takes seconds between 0 and 600, not "${values.timeout}"`);
   if (values.demo && (values.root || values.manifest)) throw new UsageError('--demo checks the bundled demo node; it cannot be combined with --root or --manifest');
   if (values.root === '') throw new UsageError('--root needs a directory');
   if (values.since !== undefined && journalSince(values.since) === null) throw new UsageError(`--since takes a duration like 24h, 30m, 2d or a date YYYY-MM-DD[ HH:MM], not "${values.since}"`);
@@ -112,7 +117,7 @@ export function parseCommand(argv: string[]): Command {
       only: list(values.only),
       skip: list(values.skip) ?? [],
       output: output as OutputMode | null,
-      timeoutMs: Math.round(timeout * 1000),
+      timeoutMs: timeoutMs(values.timeout),
       offline: Boolean(values.offline),
       strict: Boolean(values.strict),
       demo: Boolean(values.demo),

@@ -117,7 +117,7 @@ async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
     const { runPretty } = await import('../ui/run-pretty.js');
     // Fix (f/F) and bundle (b) keys act on the live node, so a recorded run has neither; the fix
     // planner loads only when a fix key is pressed.
-    const onFix = root === null ? undefined : async (fix: string | null) => (await import('./fix-preview.js')).previewFix({ root, manifest: opts.manifest, fix, now: new Date() }, process.cwd());
+    const onFix = root === null ? undefined : async (fix: string | null) => (await import('./fix-preview.js')).previewFix({ root, manifest: opts.manifest, fix, now: new Date(), offline: opts.offline, timeoutMs: opts.timeoutMs }, process.cwd());
     const writeBundle =
       root === null
         ? undefined

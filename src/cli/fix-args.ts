@@ -1,6 +1,6 @@
 // Options of `prisma-audit fix`.
 import { FIX_IDS, isFixId, type FixId } from '../fixes/types.js';
-import { UsageError, parse, type Command } from './args.js';
+import { UsageError, parse, timeoutMs, type Command } from './args.js';
 
 export interface FixCommandOptions {
   root: string;
@@ -14,6 +14,9 @@ export interface FixCommandOptions {
   webhookUrl: string | null;
   caFile: string | null;
   json: boolean;
+  /** --offline: judge the files only; the webhook endpoint is not contacted for its chain. */
+  offline: boolean;
+  timeoutMs: number;
 }
 
 const FIX_OPTIONS = {
@@ -26,6 +29,8 @@ const FIX_OPTIONS = {
   'webhook-url': { type: 'string' },
   'ca-file': { type: 'string' },
   json: { type: 'boolean' },
+  offline: { type: 'boolean' },
+  timeout: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -52,6 +57,8 @@ export function parseFix(args: string[]): Command {
       webhookUrl: values['webhook-url']?.trim() ?? null,
       caFile: values['ca-file'] ?? null,
       json: Boolean(values.json),
+      offline: Boolean(values.offline),
+      timeoutMs: timeoutMs(values.timeout),
     },
   };
 }

@@ -2,7 +2,7 @@
 // Shared by the fix command and the doctor's terminal UI (which previews a fix).
 import path from 'node:path';
 import { CHECKS } from '../checks/index.js';
-import { liveFacts, runChecks, type FactSource, type RunOptions } from '../engine/run.js';
+import { factDeadlineMs, liveFacts, runChecks, type FactSource, type RunOptions } from '../engine/run.js';
 import type { Report } from '../engine/types.js';
 import { COLLECTORS } from '../facts/index.js';
 import type { FactKey } from '../facts/types.js';
@@ -11,6 +11,7 @@ import { checkPlan, judgePlan } from '../fixes/verify.js';
 import { BACKUP_DIR, FIX_IDS, timestamp, type Artifact, type FixId, type FixOptions, type GatheredFacts } from '../fixes/types.js';
 import { readCurrent, readsFrom, type CurrentFile } from '../io/fix-writer.js';
 import { writeOutFolder } from '../io/fix-out.js';
+import { liveChainFor } from './fix-live-chain.js';
 import { TOOL } from './tool.js';
 
 export interface PlanRequest {
@@ -21,6 +22,9 @@ export interface PlanRequest {
   webhookUrl: string | null;
   caPem: string | null;
   now: Date;
+  /** Without the network the files are judged alone: no probe, no live chain. */
+  offline: boolean;
+  timeoutMs: number;
 }
 
 export interface PlannedFix {
@@ -46,11 +50,11 @@ async function gatherAll(source: FactSource): Promise<GatheredFacts> {
 /** Plans, verifies, and re-plans without the fixes verification withheld (a withheld fix can take
  * others with it: a policy moved by manifest-patch needs the patch). Withheld fixes stay in the
  * outcomes, without artifacts, so the user sees why. */
-async function settlePlan(facts: GatheredFacts, requested: FixId[], before: Report, opts: FixOptions, root: string, runOpts: RunOptions): Promise<FixPlan> {
+async function settlePlan(facts: GatheredFacts, requested: FixId[], before: Report, opts: FixOptions, root: string, runOpts: RunOptions, timeoutMs: number): Promise<FixPlan> {
   const withheld: FixOutcome[] = [];
   let plan: FixPlan = planFixes(facts, requested, before, opts);
   for (let round = 0; round < 3 && plan.artifacts.some((a) => a.kind === 'move' || !a.durable); round++) {
-    const after = await checkPlan(plan, { root, facts, kubernetesVersion: null, runOpts });
+    const after = await checkPlan(plan, { root, facts, kubernetesVersion: null, runOpts, timeoutMs, live: opts.liveChain !== null });
     const bad = after ? judgePlan(plan, before, after) : new Map<FixId, string>();
     if (bad.size === 0) break;
     for (const o of plan.outcomes) if (bad.has(o.id)) withheld.push({ ...o, artifacts: [], withheld: bad.get(o.id)! });
@@ -95,22 +99,22 @@ async function pendingChanges(plan: FixPlan, root: string, facts: GatheredFacts)
   return { read, pending };
 }
 
-/** Facts of the node under root, gathered once and shared by every check (offline: a fix is judged
- * on what is on the node). */
-export function gatherNode(req: Pick<PlanRequest, 'root' | 'manifest' | 'now'>): FactSource {
-  return liveFacts({ root: req.root, manifest: req.manifest, kubernetesVersion: null, timeoutMs: 5000, offline: true, now: req.now }, COLLECTORS, 15_000);
+/** Facts of the node under root, gathered once and shared by every check. */
+export function gatherNode(req: Pick<PlanRequest, 'root' | 'manifest' | 'now' | 'offline' | 'timeoutMs'>): FactSource {
+  return liveFacts({ root: req.root, manifest: req.manifest, kubernetesVersion: null, timeoutMs: req.timeoutMs, offline: req.offline, now: req.now }, COLLECTORS, factDeadlineMs(req.timeoutMs));
 }
 
 export async function planOnNode(req: PlanRequest): Promise<PlannedFix> {
   const stamp = timestamp(req.now);
-  const runOpts: RunOptions = { offline: true, now: req.now, tool: TOOL, target: { root: req.root, demo: false, offline: true } };
+  const runOpts: RunOptions = { offline: req.offline, now: req.now, tool: TOOL, target: { root: req.root, demo: false, offline: req.offline } };
   const source = gatherNode(req);
   const before = await runChecks(CHECKS, source, runOpts);
   const facts = await gatherAll(source);
+  const liveChain = req.offline ? null : await liveChainFor(facts, req.webhookUrl, req.root, req.timeoutMs);
   // A URL or CA given on the command line is a request to rewrite the webhook kubeconfig.
   const asked: FixId[] = req.webhookUrl || req.caPem ? ['webhook-kubeconfig'] : [];
   const requested = req.only ?? [...new Set([...fixTriggers(before).keys(), ...asked])];
-  const plan = await settlePlan(facts, requested, before, { webhookUrl: req.webhookUrl, caPem: req.caPem, now: req.now }, req.root, runOpts);
+  const plan = await settlePlan(facts, requested, before, { webhookUrl: req.webhookUrl, caPem: req.caPem, now: req.now, liveChain }, req.root, runOpts, req.timeoutMs);
   const { read, pending } = await pendingChanges(plan, req.root, facts);
   const durable = plan.artifacts.filter((a) => a.kind === 'write' && a.durable);
   return { root: req.root, stamp, backupDir: path.posix.join(BACKUP_DIR, stamp), runOpts, before, facts, plan, pending, read, durable };

@@ -6,8 +6,19 @@ import type { FixPreview } from '../ui/App.js';
 import { planOnNode, writePlanFolder } from './fix-plan.js';
 import { renderFixText } from './fix-report.js';
 
-export async function previewFix(req: { root: string; manifest: string | null; fix: string | null; now: Date }, cwd: string): Promise<FixPreview> {
-  const planned = await planOnNode({ root: req.root, manifest: req.manifest, only: req.fix && isFixId(req.fix) ? [req.fix] : null, webhookUrl: null, caPem: null, now: req.now });
+export interface PreviewRequest {
+  root: string;
+  manifest: string | null;
+  fix: string | null;
+  now: Date;
+  /** The doctor's own --offline and --timeout. */
+  offline: boolean;
+  timeoutMs: number;
+}
+
+export async function previewFix(req: PreviewRequest, cwd: string): Promise<FixPreview> {
+  const only = req.fix && isFixId(req.fix) ? [req.fix] : null;
+  const planned = await planOnNode({ root: req.root, manifest: req.manifest, only, webhookUrl: null, caPem: null, now: req.now, offline: req.offline, timeoutMs: req.timeoutMs });
   const summary = { ...planned, apply: false };
   if (planned.pending.length === 0 && planned.durable.length === 0) return { lines: renderFixText(summary, { nothing: true }).trimEnd().split('\n'), diff: [] };
   const out = await writePlanFolder(planned, cwd, null, false);

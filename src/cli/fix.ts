@@ -37,7 +37,7 @@ export async function fix(opts: FixCommandOptions, io: FixIo): Promise<number> {
   if (!(await fs.stat(root).catch(() => null))?.isDirectory()) throw new UsageError(`--root ${opts.root}: not a directory`);
   const caPem = opts.caFile ? await fs.readFile(path.resolve(io.cwd, opts.caFile), 'latin1').catch((e: Error) => { throw new UsageError(`--ca-file ${opts.caFile}: ${e.message}`); }) : null;
   const now = new Date();
-  const planned = await planOnNode({ root, manifest: opts.manifest, only: opts.only, webhookUrl: opts.webhookUrl, caPem, now });
+  const planned = await planOnNode({ root, manifest: opts.manifest, only: opts.only, webhookUrl: opts.webhookUrl, caPem, now, offline: opts.offline, timeoutMs: opts.timeoutMs });
   const { plan, pending, read, durable, backupDir, runOpts } = planned;
   const summary = { ...planned, apply: opts.apply };
   // Not everything is fixed when a fix could not run or a failing check has no fix at all.
@@ -66,6 +66,6 @@ export async function fix(opts: FixCommandOptions, io: FixIo): Promise<number> {
     return EXIT.fail;
   }
   const affected = new Set(plan.outcomes.flatMap((o) => o.checks.map((c) => c.id)));
-  const after = await runChecks(CHECKS.filter((c) => affected.has(c.id)), gatherNode({ root, manifest: opts.manifest, now }), runOpts);
+  const after = await runChecks(CHECKS.filter((c) => affected.has(c.id)), gatherNode({ root, manifest: opts.manifest, now, offline: opts.offline, timeoutMs: opts.timeoutMs }), runOpts);
   return done(exit, { applied, after, rollback: rollbackCommand(root, applied), ...(durable.length > 0 ? { out: await writePlan() } : {}) });
 }

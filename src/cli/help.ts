@@ -61,12 +61,17 @@ Options:
   --apply                    write the files on the node: atomically, backups in /var/backups/prisma-audit/, manifest last
   -y, --yes                  do not ask before --apply (required when stdin is not a terminal)
   --webhook-url URL          https://<console>/api/v1/kubernetes/webhook/<suffix> for the webhook kubeconfig
-  --ca-file PEM              the console's CA certificate, for certificate-authority-data
+  --ca-file PEM              the console's CA certificate, for certificate-authority-data (default:
+                             keep the current CA while it verifies the live chain, else pin the
+                             highest certificate the console presents that the chain verifies to)
+  --offline                  do not contact the webhook endpoint: no live chain, no live verification
+  --timeout SECONDS          bound of each network step (default 5)
   --json                     one JSON document on stdout
   -h, --help                 this help
 
-Exit codes: 0 every selected fix planned or applied; 3 a fix was refused or withheld, a failing check
-has no fix, or a target changed while planning; 2 usage error or --apply not confirmed; 1 internal error.
+Exit codes: 0 every selected fix planned or applied (log findings then await the apiserver's restart);
+3 a fix was refused or withheld, a failing check has no fix, or a target changed while planning;
+2 usage error or --apply not confirmed; 1 internal error.
 `;
 
 export const BUNDLE_HELP = `Usage: prisma-audit bundle [options]

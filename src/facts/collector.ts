@@ -50,6 +50,19 @@ export interface Collector<K extends FactKey> {
   collect(ctx: CollectContext, deps: DepReader): Promise<FactValue<K>>;
 }
 
+/** A collector that hands back a fact gathered elsewhere (from a verified copy of the node), so
+ * the collectors that depend on it run on it unchanged. */
+export function replayed<K extends FactKey>(key: K, fact: Facts[K]): Collector<K> {
+  return {
+    key,
+    deps: [],
+    async collect() {
+      if (!fact.ok) throw new FactFailure(fact.error);
+      return fact.value as FactValue<K>;
+    },
+  };
+}
+
 /** The fact-error reason for a filesystem error code. */
 export function reasonForCode(code: string): FactError['reason'] {
   if (code === 'EACCES' || code === 'EPERM') return 'permission';

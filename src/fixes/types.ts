@@ -1,6 +1,7 @@
 // The fix contract: pure generators turn facts (+ options) into files to write, or refuse with
 // manual steps. Nothing here touches the node; the writer (io/fix-writer.ts) does.
 import type { Facts } from '../facts/types.js';
+import type { LiveChain } from './live-anchor.js';
 
 export const FIX_IDS = ['manifest-patch', 'webhook-kubeconfig', 'audit-policy', 'manifests-dir-cleanup'] as const;
 export type FixId = (typeof FIX_IDS)[number];
@@ -49,8 +50,11 @@ export function isRefusal(r: GeneratorResult): r is Refusal {
 export interface FixOptions {
   /** --webhook-url: the full Prisma webhook URL. */
   webhookUrl: string | null;
-  /** PEM of the console's trust anchor (from --ca-file now; from the live TLS chain later). */
+  /** --ca-file: PEM of the console's trust anchor. */
   caPem: string | null;
+  /** The chain the webhook endpoint presents now (null offline, or when no handshake succeeded):
+   * judges the CA data and supplies the anchor when the current one does not verify it. */
+  liveChain: LiveChain | null;
   now: Date;
 }
 

@@ -3,9 +3,10 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { CHECKS } from '../checks/index.js';
-import { liveFacts, runChecks, type RunOptions } from '../engine/run.js';
+import { factDeadlineMs, liveFacts, runChecks, type FactSource, type RunOptions } from '../engine/run.js';
 import type { Report } from '../engine/types.js';
 import { LOG_FLAG, POLICY_FLAG, WEBHOOK_FLAG, locate } from '../facts/audit-files.js';
+import { replayed } from '../facts/collector.js';
 import { COLLECTORS } from '../facts/index.js';
 import type { ApiserverConfig } from '../facts/types.js';
 import { buildSparseRoot } from '../io/sparse-root.js';
@@ -20,6 +21,9 @@ export interface VerifyContext {
   facts: GatheredFacts;
   kubernetesVersion: string | null;
   runOpts: RunOptions;
+  timeoutMs: number;
+  /** The endpoint answered TLS before: a new webhook kubeconfig is tried against it for real. */
+  live: boolean;
 }
 
 /** Host paths the patched apiserver reads: its hostPath volumes and the audit files behind its flags. */
@@ -59,12 +63,23 @@ export async function checkPlan(plan: FixPlan, ctx: VerifyContext): Promise<Repo
     referenced: referencedPaths(api, writes.get(api.file) ?? api.text),
   });
   try {
-    const source = liveFacts({ root: dir, manifest: api.file, kubernetesVersion: ctx.kubernetesVersion, timeoutMs: 5000, offline: true, now: ctx.runOpts.now }, COLLECTORS, 15_000);
-        // Logs on a copy say nothing about the fixed files; they are judged after the restart.
-    return await runChecks(CHECKS.filter((c) => !c.network && !c.fromLogs), source, { ...ctx.runOpts, offline: true });
+    const source = liveFacts({ root: dir, manifest: api.file, kubernetesVersion: ctx.kubernetesVersion, timeoutMs: ctx.timeoutMs, offline: true, now: ctx.runOpts.now }, COLLECTORS, factDeadlineMs(ctx.timeoutMs));
+    // Logs on a copy say nothing about the fixed files; they are judged after the restart.
+    const files = await runChecks(CHECKS.filter((c) => !c.network && !c.fromLogs), source, { ...ctx.runOpts, offline: true });
+    const webhookWritten = plan.artifacts.some((a) => a.fix === 'webhook-kubeconfig' && a.kind === 'write' && !a.durable);
+    if (!ctx.live || !webhookWritten) return files;
+    return { ...files, checks: [...files.checks, ...(await tryEndpoint(ctx, source)).checks] };
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The endpoint checks with the fixed apiserver and webhook kubeconfig, read from the copy, and
+ * everything else (CA file, system roots) from the real node, as kube-apiserver will see them. */
+async function tryEndpoint(ctx: VerifyContext, copy: FactSource): Promise<Report> {
+  const collectors = { ...COLLECTORS, apiserver: replayed('apiserver', await copy.fact('apiserver')), webhookConfig: replayed('webhookConfig', await copy.fact('webhookConfig')) };
+  const source = liveFacts({ root: ctx.root, manifest: null, kubernetesVersion: ctx.kubernetesVersion, timeoutMs: ctx.timeoutMs, offline: false, now: ctx.runOpts.now }, collectors, factDeadlineMs(ctx.timeoutMs));
+  return runChecks(CHECKS.filter((c) => c.network && c.needs.includes('webhookProbe')), source, { ...ctx.runOpts, offline: false });
 }
 
 /** A flag can only be turned on, and a file found, once the file exists: when the fix writing the

@@ -5,6 +5,8 @@ import { isSaasHost } from '../checks/webhook-common.js';
 import { decodeGoBase64, readPemBlocks } from '../parse/ca-data.js';
 import { resolveKubeconfig, type ResolvedKubeconfig } from '../parse/kubeconfig.js';
 import { parseWebhookUrl } from '../parse/webhook-url.js';
+import { pemBlocks } from '../tls/certificate.js';
+import { anchorsFit, judgeAnchors, liveAnchor } from './live-anchor.js';
 import type { AuditLayout } from './layout.js';
 import type { FixOptions, GatheredFacts, GeneratorResult, Refusal } from './types.js';
 
@@ -43,18 +45,40 @@ function existingPem(kc: ResolvedKubeconfig): string | null {
 
 type Trust = { caData?: string; caFile?: string; insecure?: true; why: string };
 
-function chooseTrust(host: string, kc: ResolvedKubeconfig, opts: FixOptions): Trust | Refusal {
-  if (isSaasHost(host)) return { why: `no CA data: ${host} is a Prisma Cloud SaaS console with a publicly trusted certificate; CA data would replace the system roots and break at its next rotation` };
-  if (opts.caPem !== null) {
-    const pem = validPem(Buffer.from(opts.caPem, 'latin1'));
-    if (!pem) return refuse('the CA file holds no parseable CERTIFICATE block (or holds a private key)', ['Export the console CA as PEM (Manage > Authentication > System certificates) and pass it with --ca-file.']);
-    return { caData: Buffer.from(pem, 'latin1').toString('base64'), why: 'CA data from the given CA certificate, base64 on one line' };
-  }
-  const kept = existingPem(kc);
-  if (kept) return { caData: Buffer.from(kept, 'latin1').toString('base64'), why: 'the existing CA certificates, re-encoded as one base64 line' };
+const oneLine = (pem: string) => Buffer.from(pem, 'latin1').toString('base64');
+
+/** What the file trusts today, kept as it is (CA data re-encoded on one line). */
+function keepTrust(kc: ResolvedKubeconfig, kept: string | null): Trust {
+  if (kept) return { caData: oneLine(kept), why: 'the existing CA certificates, re-encoded as one base64 line' };
   if (kc.caFile) return { caFile: kc.caFile, why: `the existing certificate-authority file ${kc.caFile} is kept` };
   if (kc.insecureSkipTLSVerify) return { insecure: true, why: 'insecure-skip-tls-verify kept: no CA was given (pass --ca-file to verify the console)' };
   return { why: 'no CA data: the host system roots must trust the console; pass --ca-file console-ca.pem when it uses a self-signed certificate' };
+}
+
+/** --ca-file wins, but never when the live chain does not build to it. Without it, the current
+ * trust stays while it verifies the live chain (or nothing live is known); otherwise the anchor
+ * comes from the chain the console presents. */
+function chooseTrust(host: string, kc: ResolvedKubeconfig, opts: FixOptions): Trust | Refusal {
+  if (isSaasHost(host)) return { why: `no CA data: ${host} is a Prisma Cloud SaaS console with a publicly trusted certificate; CA data would replace the system roots and break at its next rotation` };
+  const live = opts.liveChain;
+  if (opts.caPem !== null) {
+    const pem = validPem(Buffer.from(opts.caPem, 'latin1'));
+    if (!pem) return refuse('the CA file holds no parseable CERTIFICATE block (or holds a private key)', ['Export the console CA as PEM (Manage > Authentication > System certificates) and pass it with --ca-file.']);
+    if (live && !anchorsFit(live, pemBlocks(pem), opts.now)) {
+      return refuse(`the CA in --ca-file does not verify the chain ${live.endpoint} presents: ${judgeAnchors(live, pemBlocks(pem), opts.now).error}`, [
+        'Check that --ca-file is the CA of this console (openssl x509 -in console-ca.pem -noout -subject -fingerprint -sha256) and that the URL names this console.',
+        'Rerun without --ca-file to take the anchor from the live chain.',
+      ]);
+    }
+    return { caData: oneLine(pem), why: `CA data from the given CA certificate, base64 on one line${live ? `; it verifies the chain ${live.endpoint} presents` : ''}` };
+  }
+  const kept = existingPem(kc);
+  // Go does not verify at all with insecure-skip-tls-verify: the user's choice, left as it is.
+  const unverified = kc.insecureSkipTLSVerify && !kept && !kc.caFile;
+  const current = live?.currentAnchors ?? (kept ? pemBlocks(kept) : null);
+  if (!live || unverified || (current && anchorsFit(live, current, opts.now))) return keepTrust(kc, kept);
+  const anchor = liveAnchor(live, opts.now);
+  return { caData: oneLine(anchor.pem), why: anchor.why };
 }
 
 export function webhookKubeconfig(facts: GatheredFacts, layout: AuditLayout, opts: FixOptions): GeneratorResult {

@@ -29,6 +29,8 @@ export interface ProbeTarget {
   anchors: string[] | Promise<string[]>;
   /** Bound for each rung. */
   timeoutMs: number;
+  /** Stop after the TLS handshake: only the presented chain is wanted, nothing is POSTed. */
+  chainOnly?: boolean;
 }
 
 export interface ProbeResult {
@@ -101,6 +103,7 @@ export async function probeWebhook(target: ProbeTarget): Promise<ProbeResult> {
     }
     result.presented = presentedChain(tlsSocket);
     tlsSocket.destroy();
+    if (target.chainOnly) return result;
   } else {
     socket.destroy();
   }

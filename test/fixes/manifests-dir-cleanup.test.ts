@@ -7,7 +7,7 @@ describe('manifests-dir-cleanup', () => {
     const entries = ['kube-apiserver.yaml', 'etcd.yaml', 'kube-apiserver.yaml.bak', 'audit-policy.yaml', '.hidden.bak'].map((name) => ({ name, kind: 'file' as const, size: 1 }));
     const result = manifestsDirCleanup(
       { apiserver: apiserverFact(pod([])), manifestsDir: { ok: true, value: { dir: '/etc/kubernetes/manifests', entries } } },
-      { webhookUrl: null, caPem: null, now: new Date(2026, 0, 2, 3, 4, 5) },
+      { webhookUrl: null, caPem: null, now: new Date(2026, 0, 2, 3, 4, 5), liveChain: null },
     );
     expect(result).toEqual([
       expect.objectContaining({ kind: 'move', from: '/etc/kubernetes/manifests/kube-apiserver.yaml.bak', hostPath: '/var/backups/prisma-audit/20260102-030405/etc/kubernetes/manifests/kube-apiserver.yaml.bak' }),

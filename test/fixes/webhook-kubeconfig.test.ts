@@ -1,13 +1,16 @@
+import { X509Certificate } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { auditLayout } from '../../src/fixes/layout.js';
+import type { LiveChain } from '../../src/fixes/live-anchor.js';
 import { isRefusal, type FixOptions, type WriteArtifact } from '../../src/fixes/types.js';
 import { webhookKubeconfig } from '../../src/fixes/webhook-kubeconfig.js';
 import { readPemBlocks } from '../../src/parse/ca-data.js';
 import { resolveKubeconfig } from '../../src/parse/kubeconfig.js';
 import { apiserverFact, parsedFact, pod } from '../helpers/fix-facts.js';
+import { makeChain, type Chain } from '../helpers/pki.js';
 
 const PATH = '/etc/kubernetes/audit/audit-webhook.yaml';
 const api = apiserverFact(pod([`--audit-webhook-config-file=${PATH}`]));
@@ -20,7 +23,7 @@ const base64 = Buffer.from(PEM).toString('base64');
 const existing = (cluster: string) => parsedFact(`apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n${cluster}\ncontexts:\n- name: w\n  context:\n    cluster: c\ncurrent-context: w\n`, PATH);
 
 function run(file: string | null, opts: Partial<FixOptions> = {}) {
-  return webhookKubeconfig({ apiserver: api, ...(file ? { webhookConfig: existing(file) } : {}) }, layout, { webhookUrl: null, caPem: null, now: new Date(), ...opts });
+  return webhookKubeconfig({ apiserver: api, ...(file ? { webhookConfig: existing(file) } : {}) }, layout, { webhookUrl: null, caPem: null, now: new Date(), liveChain: null, ...opts });
 }
 
 function generated(file: string | null, opts: Partial<FixOptions> = {}) {
@@ -73,12 +76,78 @@ describe('webhook-kubeconfig', () => {
   });
 });
 
+describe('webhook-kubeconfig with the live chain', () => {
+  let chain: Chain;
+  let other: Chain;
+  beforeAll(() => {
+    chain = makeChain();
+    other = makeChain({ name: 'Other' });
+  });
+  const b64 = (pem: string) => Buffer.from(pem).toString('base64');
+  const live = (currentAnchors: string[] | null, presented = [chain.leaf.cert, chain.intermediate.cert, chain.root.cert]): LiveChain => ({
+    endpoint: 'console.example.com:8083',
+    serverName: 'localhost',
+    presented,
+    refuseSha1: true,
+    currentAnchors,
+  });
+
+  it('keeps CA data that verifies the live chain', () => {
+    const { kc, a } = generated(`    server: ${URL_SELF}\n    certificate-authority-data: ${b64(chain.intermediate.cert)}`, { liveChain: live([chain.intermediate.cert]) });
+    expect(kc.caData).toBe(b64(chain.intermediate.cert));
+    expect(a.description).toMatch(/existing CA certificates/);
+  });
+
+  it.each([
+    ['stale CA data (a reinstalled console)', () => `    certificate-authority-data: ${b64(other.root.cert)}`, () => [other.root.cert]],
+    ['no CA data on a self-signed console', () => '', () => [other.root.cert]],
+    ['CA data that is not base64', () => '    certificate-authority-data: "%%%"', () => []],
+  ])('replaces %s with the root the console presents, fingerprint in the description', (_name, ca, current) => {
+    const { kc, a } = generated(`    server: ${URL_SELF}\n${ca()}`, { liveChain: live(current()) });
+    expect(kc.caData).toBe(b64(chain.root.cert));
+    expect(a.description).toContain(new X509Certificate(chain.root.cert).fingerprint256);
+  });
+
+  it('judges the existing CA data itself when the current anchors are unknown (a new --webhook-url)', () => {
+    const stale = generated(`    server: ${URL_SELF}\n    certificate-authority-data: ${b64(other.root.cert)}`, { liveChain: live(null) });
+    expect(stale.kc.caData).toBe(b64(chain.root.cert));
+    const good = generated(`    server: ${URL_SELF}\n    certificate-authority-data: ${b64(chain.root.cert)}`, { liveChain: live(null) });
+    expect(good.a.description).toMatch(/existing CA certificates/);
+  });
+
+  it('writes no CA data when the system roots already verify the chain', () => {
+    const { kc } = generated(`    server: ${URL_SELF}`, { liveChain: live([chain.root.cert, other.root.cert]) });
+    expect(kc.caData).toBeNull();
+  });
+
+  it('refuses a --ca-file that does not verify the live chain, with Go\'s error', () => {
+    const result = run(`    server: ${URL_SELF}`, { caPem: other.root.cert, liveChain: live([]) });
+    expect(isRefusal(result) && result.reason).toMatch(/--ca-file does not verify the chain console.example.com:8083 presents: x509: certificate signed by unknown authority/);
+  });
+
+  it('uses a --ca-file that verifies the live chain, and says so', () => {
+    const { kc, a } = generated(`    server: ${URL_SELF}`, { caPem: chain.root.cert, liveChain: live([]) });
+    expect(kc.caData).toBe(b64(chain.root.cert));
+    expect(a.description).toMatch(/it verifies the chain console.example.com:8083 presents/);
+  });
+
+  it('leaves insecure-skip-tls-verify as the user set it', () => {
+    const { kc } = generated(`    server: ${URL_SELF}\n    insecure-skip-tls-verify: true`, { liveChain: live([]) });
+    expect(kc).toMatchObject({ caData: null, insecureSkipTLSVerify: true });
+  });
+
+  it('never pins a SaaS console, whatever the live chain', () => {
+    const { kc } = generated(`    server: ${URL_SAAS}\n    certificate-authority-data: ${b64(other.root.cert)}`, { liveChain: live([other.root.cert]) });
+    expect(kc.caData).toBeNull();
+  });
+});
+
 describe('webhook-kubeconfig on real-world files', () => {
   const REAL = fileURLToPath(new URL('../../fixtures/real-world/webhook-kubeconfigs', import.meta.url));
   it.each(readdirSync(REAL))('%s: regenerated with --webhook-url, it resolves cleanly and keeps a usable server only when https', (file) => {
     const text = readFileSync(`${REAL}/${file}`, 'utf8');
     const facts = { apiserver: api, webhookConfig: parsedFact(text, PATH) };
-    const opts = { webhookUrl: null, caPem: null, now: new Date() };
+    const opts = { webhookUrl: null, caPem: null, now: new Date(), liveChain: null };
     const kept = webhookKubeconfig(facts, layout, opts);
     // None of these servers is a Prisma https URL: without --webhook-url each is refused with the reason.
     expect(isRefusal(kept) && kept.reason).toMatch(/unusable|no webhook URL/);
