@@ -38,14 +38,16 @@ describe.skipIf(!present)('fix artifacts on a real kube-apiserver 1.20.2', () =>
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('the fixed kubeadm-broken node delivers events for a write in the twistlock namespace', async () => {
-    const root = join(dir, 'root');
+  /** Fixes a copy of kubeadm-broken with `args`, starts kube-apiserver on the files fix wrote, and
+   * waits for the canary write to reach the loopback console. */
+  async function fixAndDeliver(name: string, args: string[]): Promise<{ description: string }> {
+    const root = join(dir, name);
     await cp(join(REPO, 'fixtures/scenarios/kubeadm-broken/root'), root, { recursive: true });
     const url = `https://127.0.0.1:${receiver.port}/api/v1/kubernetes/webhook/Rov4TLMx1UiaJuP99OyulwQVUT0=`;
     // Exit 0: every fix applied; node-logs still holds the old startup failure, which only the
     // restart clears, and fix says so instead of failing on it.
-    const fixed = await run(process.execPath, [CLI, 'fix', '--root', root, '--apply', '--yes', '--webhook-url', url, '--ca-file', join(dir, 'console-ca.pem'), '--json'], { cwd: dir });
-    const result = JSON.parse(fixed.stdout) as { fixes: { id: string; state: string }[]; awaitingRestart: { checks: { id: string }[] } | null };
+    const fixed = await run(process.execPath, [CLI, 'fix', '--root', root, '--apply', '--yes', '--webhook-url', url, ...args, '--json'], { cwd: dir });
+    const result = JSON.parse(fixed.stdout) as { fixes: { id: string; state: string; artifacts: { description: string }[] }[]; awaitingRestart: { checks: { id: string }[] } | null };
     expect(result.awaitingRestart?.checks.map((c) => c.id)).toEqual(['node-logs']);
     const applied = result.fixes.filter((f) => f.state === 'applied').map((f) => f.id);
     expect(applied.sort()).toEqual(['audit-policy', 'manifest-patch', 'webhook-kubeconfig']);
@@ -56,17 +58,29 @@ describe.skipIf(!present)('fix artifacts on a real kube-apiserver 1.20.2', () =>
     const policyPath = lastFlag(flags, 'audit-policy-file')!.value!;
     const webhookPath = lastFlag(flags, 'audit-webhook-config-file')!.value!;
     const auditFlags = flags.filter((f) => /^audit-webhook-(mode|batch|truncate|version|initial)/.test(f.name)).map((f) => `--${f.name}${f.value === null ? '' : `=${f.value}`}`);
+    await apiserver?.stop();
     apiserver = await startApiserver(etcd, await readFile(join(root, webhookPath), 'utf8'), { policy: await readFile(join(root, policyPath), 'utf8'), flags: auditFlags });
 
     // The Prisma policy audits writes in twistlock: the event is recorded even though the
     // namespace does not exist and the request is refused.
-    await apiserver.auditedRequest('prisma-audit-canary', 'twistlock');
+    const canary = `prisma-audit-canary-${name}`;
+    await apiserver.auditedRequest(canary, 'twistlock');
     const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline && !receiver.received.some((r) => r.body.includes('prisma-audit-canary'))) await new Promise((r) => setTimeout(r, 200));
-    const batch = receiver.received.find((r) => r.body.includes('prisma-audit-canary'));
+    while (Date.now() < deadline && !receiver.received.some((r) => r.body.includes(canary))) await new Promise((r) => setTimeout(r, 200));
+    const batch = receiver.received.find((r) => r.body.includes(canary));
     expect(batch, apiserver.proc.output().slice(-2000)).toBeDefined();
     expect(batch!.method).toBe('POST');
     expect(JSON.parse(batch!.body)).toMatchObject({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1' });
     expect(apiserver.proc.output()).not.toContain("Error in audit plugin 'webhook'");
+    return result.fixes.find((f) => f.id === 'webhook-kubeconfig')!.artifacts[0]!;
+  }
+
+  it('with --ca-file, the fixed kubeadm-broken node delivers events for a write in the twistlock namespace', async () => {
+    await fixAndDeliver('with-ca-file', ['--ca-file', join(dir, 'console-ca.pem')]);
+  });
+
+  it('without --ca-file, the anchor fix takes from the live chain (the top intermediate) is one kube-apiserver accepts', async () => {
+    const artifact = await fixAndDeliver('live-chain', []);
+    expect(artifact.description).toMatch(/CN=Console Intermediate CA, SHA-256 [0-9A-F:]+, the topmost intermediate CA it sends/);
   });
 });
