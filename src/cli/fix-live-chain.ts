@@ -26,6 +26,8 @@ export async function liveChainFor(facts: GatheredFacts, webhookUrl: string | nu
     const presented = probed.probe.presented;
     return presented?.length ? { ...base, presented, currentAnchors: probed.trust.anchors } : null;
   }
+  // The file's own endpoint had its one look in the doctor's probe, whatever came of it.
+  if (webhookUrl === null) return null;
   // A handshake only: the chain is all the generator needs; verification then tries the fixed file
   // against the endpoint in full, as the doctor would.
   const result = await probeWebhook({ url, serverName, anchors: [], timeoutMs, chainOnly: true });
