@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { CHECKS } from '../checks/index.js';
 import { runChecks } from '../engine/run.js';
+import { outFolderProblem } from '../io/fix-out.js';
 import { TargetChanged, applyArtifacts, rollbackCommand } from '../io/fix-writer.js';
 import { EXIT } from '../report/exit-codes.js';
 import { UsageError } from './args.js';
@@ -35,6 +36,8 @@ async function refuseWithoutConsent(opts: FixCommandOptions, io: FixIo, count: n
 export async function fix(opts: FixCommandOptions, io: FixIo): Promise<number> {
   const root = path.resolve(io.cwd, opts.root);
   if (!(await fs.stat(root).catch(() => null))?.isDirectory()) throw new UsageError(`--root ${opts.root}: not a directory`);
+  const outProblem = opts.out === null ? null : await outFolderProblem(path.resolve(io.cwd, opts.out));
+  if (outProblem) throw new UsageError(outProblem);
   const caPem = opts.caFile ? await fs.readFile(path.resolve(io.cwd, opts.caFile), 'latin1').catch((e: Error) => { throw new UsageError(`--ca-file ${opts.caFile}: ${e.message}`); }) : null;
   const now = new Date();
   const planned = await planOnNode({ root, manifest: opts.manifest, only: opts.only, webhookUrl: opts.webhookUrl, caPem, now, offline: opts.offline, timeoutMs: opts.timeoutMs });

@@ -1,6 +1,6 @@
 // The --out folder: node/ mirrors host paths, diffs/ holds a unified diff per file, durable snippets
 // and README.md sit at the top. Written fresh; an existing non-empty folder is refused.
-import { promises as fs } from 'node:fs';
+import { constants as fsConstants, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { unifiedDiff } from '../fixes/diff.js';
 import type { FixPlan } from '../fixes/plan.js';
@@ -24,6 +24,20 @@ export interface OutInput {
 async function put(file: string, contents: string, mode = 0o600): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   await fs.writeFile(file, contents, { mode });
+}
+
+/** Why `out` cannot take a plan, or null: it must be a new or empty folder in a writable one.
+ * Asked before anything is planned or applied, so --apply never changes the node and then fails
+ * to write its record. */
+export async function outFolderProblem(out: string): Promise<string | null> {
+  const st = await fs.stat(out).catch(() => null);
+  if (st && !st.isDirectory()) return `--out ${out} is not a directory`;
+  if (st && (await fs.readdir(out)).length > 0) return `--out ${out} exists and is not empty; choose a new folder`;
+  // The folders are created as needed: the nearest one that exists must take them.
+  let parent = out;
+  while (!(await fs.stat(parent).catch(() => null)) && path.dirname(parent) !== parent) parent = path.dirname(parent);
+  const writable = await fs.access(parent, fsConstants.W_OK).then(() => true, () => false);
+  return writable ? null : `--out ${out}: cannot write in ${parent}`;
 }
 
 export async function writeOutFolder(out: string, input: OutInput): Promise<void> {

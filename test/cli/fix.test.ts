@@ -175,6 +175,19 @@ describe.concurrent('fix without --apply', { timeout: 120_000 }, () => {
     expect(await fs.readdir(cwd)).toEqual([]);
   });
 
+  it.each([
+    ['a folder that is not empty', async (dir: string) => (await fs.writeFile(path.join(dir, 'keep.txt'), 'x'), dir), /exists and is not empty/],
+    ['a file', async (dir: string) => (await fs.writeFile(path.join(dir, 'plan'), 'x'), path.join(dir, 'plan')), /is not a directory/],
+  ])('refuses --out naming %s before --apply changes anything', async (_name, make, message) => {
+    const root = await copyRoot('fixtures/scenarios/kubeadm-broken/root');
+    const out = await make(await tempDir('out'));
+    const hashes = await hashTree(root);
+    const r = await runIn(REPO, ['fix', '--root', root, '--apply', '--yes', '--offline', '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(await hashTree(root)).toEqual(hashes);
+  });
+
   it('rejects unknown fix ids with a usage error', async () => {
     const r = await runIn(REPO, ['fix', '--root', 'fixtures/demo/root', '--only', 'audit-policy-valid']);
     expect(r.code).toBe(2);
