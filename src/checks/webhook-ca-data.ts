@@ -1,9 +1,9 @@
 import type { Check } from '../engine/check.js';
 import type { Evidence, Finding } from '../engine/types.js';
 import { decodeGoBase64, guessNonPem, readPemBlocks, type CaCert } from '../parse/ca-data.js';
-import { parseWebhookUrl } from '../parse/webhook-url.js';
+import { isSaasHost, parseWebhookUrl } from '../parse/webhook-url.js';
 import { fieldEvidence } from './common.js';
-import { isSaasHost, loadWebhook } from './webhook-common.js';
+import { loadWebhook } from './webhook-common.js';
 
 const DAY = 86_400_000;
 

@@ -9,10 +9,3 @@ export function loadWebhook(facts: FactReader) {
   }
   return { file, kc: resolveKubeconfig(file.value) };
 }
-
-const SAAS = /(^|\.)(cloud\.twistlock\.com|prismacloud\.io|prismacloud\.cn)$/i;
-
-/** Prisma Cloud SaaS consoles present publicly trusted certificates. */
-export function isSaasHost(host: string): boolean {
-  return SAAS.test(host);
-}

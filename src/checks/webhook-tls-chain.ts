@@ -7,10 +7,9 @@ import type { WebhookProbe } from '../facts/types.js';
 import { parseCertList, summarize } from '../tls/certificate.js';
 import { sha1Policy, weakSignature } from '../tls/signature-algorithm.js';
 import { verifyChain } from '../tls/verify.js';
+import { isSaasHost } from '../parse/webhook-url.js';
 import { describeCert, fieldEvidence, hostPort, showcertsCommand } from './webhook-evidence.js';
 import { chainRemediation, rebuildPin, trustField } from './webhook-tls-remedies.js';
-
-const SAAS_CONSOLE = /\.(cloud\.twistlock\.com|prismacloud\.io)$/i;
 
 function trustEvidence(probe: WebhookProbe): Evidence[] {
   const { trust } = probe;
@@ -45,7 +44,7 @@ function judge(probe: WebhookProbe, presented: string[], now: Date): Finding {
   }
   evidence.unshift({ message: describeCert('path ends at anchor', verdict.anchor!), actual: `${verdict.path.length} certificate(s) on the verified path` });
   const warnings: string[] = verdict.expiringSoon.map((e) => `${e.cert.subject} expires in ${e.daysLeft} day(s) (${e.cert.notAfter})`);
-  if (probe.trust.source !== 'system' && SAAS_CONSOLE.test(probe.host)) {
+  if (probe.trust.source !== 'system' && isSaasHost(probe.host)) {
     warnings.push(
       `${probe.host} is a Prisma Cloud SaaS console with a publicly trusted certificate, but ${probe.clusterField}.${trustField(probe)} replaces the system roots with a pin that will break on the console's next certificate rotation`,
     );
@@ -57,7 +56,7 @@ function judge(probe: WebhookProbe, presented: string[], now: Date): Finding {
     summary: `the chain verifies today, but ${warnings.join('; ')}`,
     evidence,
     remediation: {
-      text: SAAS_CONSOLE.test(probe.host) && probe.trust.source !== 'system'
+      text: isSaasHost(probe.host) && probe.trust.source !== 'system'
         ? `Remove ${trustField(probe)} from ${probe.clusterField} in ${probe.kubeconfigFile} so the system roots are used, then restart kube-apiserver.`
         : 'Renew the expiring certificate before it lapses; if it is the pinned CA, update the pin at the same time and restart kube-apiserver.',
     },

@@ -1,10 +1,8 @@
 import type { Check } from '../engine/check.js';
 import type { Evidence } from '../engine/types.js';
-import { WEBHOOK_PATH, parseWebhookUrl } from '../parse/webhook-url.js';
+import { WEBHOOK_PATH, isSaasHost, judgeWebhookUrl } from '../parse/webhook-url.js';
 import { fieldEvidence } from './common.js';
-import { isSaasHost, loadWebhook } from './webhook-common.js';
-
-const TEMPLATE = /(\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|<[a-z_ -]+>|\{\{[^}]*\}\})/i;
+import { loadWebhook } from './webhook-common.js';
 
 export const webhookUrl: Check = {
   id: 'webhook-url',
@@ -21,25 +19,12 @@ export const webhookUrl: Check = {
     if (!kc.server) return { status: 'skip', summary: 'no server URL to judge (see webhook-config-valid)' };
     const field = kc.clusterIndex !== null ? `clusters.${kc.clusterIndex}.cluster.server` : '';
     const ev: Evidence[] = [fieldEvidence(file, field, `server: ${kc.server}`)];
-    const fail = (summary: string, text: string) => ({ status: 'fail' as const, summary: `${file.path}${ev[0]!.line ? `:${ev[0]!.line}` : ''}: ${summary}`, evidence: ev, remediation: { text, fix: 'webhook-kubeconfig' } });
-    const template = TEMPLATE.exec(kc.server);
-    if (template) return fail(`the server URL still contains the template placeholder ${template[1]}`, 'Render the template (set the variable before running the heredoc/envsubst) or write the URL by hand.');
-    const u = parseWebhookUrl(kc.server);
-    if ('error' in u) return fail(u.error, 'Write the full URL: https://<console>[:8083]/api/v1/kubernetes/webhook/<suffix>.');
-    if (u.scheme !== 'https') return fail(`the URL uses ${u.scheme}://; the Prisma console accepts events over https only`, 'Use https:// and the console\'s HTTPS port (8083 for self-hosted consoles).');
-    if (/\.svc(\.|$)|\.cluster\.local$/i.test(u.host)) {
-      return fail(`${u.host} is an in-cluster service name; kube-apiserver runs on the host network and does not use cluster DNS`, 'Use the console\'s external DNS name or IP (or a NodePort/LoadBalancer address reachable from the control-plane nodes).');
+    const judged = judgeWebhookUrl(kc.server);
+    if ('problem' in judged) {
+      const { summary, text } = judged.problem;
+      return { status: 'fail', summary: `${file.path}${ev[0]!.line ? `:${ev[0]!.line}` : ''}: ${summary}`, evidence: ev, remediation: { text, fix: 'webhook-kubeconfig' } };
     }
-    if (u.suffix === null) return fail(`the path ${u.prefix || '/'} is not ${WEBHOOK_PATH}<suffix>`, 'Append /api/v1/kubernetes/webhook/<suffix> to the console URL (keep a SaaS tenant segment in front of /api).');
-    if (u.suffix === '' || u.suffix.includes('/')) {
-      return fail(
-        u.suffix === '' ? 'the webhook suffix is empty (the Prisma "settings are empty" symptom: auditing was never enabled in the console, or $suffix was unset)' : 'the suffix contains a "/": it is not a single path segment',
-        'In the console open Defend > Access > Kubernetes, enable Kubernetes auditing and copy the webhook URL (or read webhookUrlSuffix from GET /api/v1/settings/kubernetes-audit).',
-      );
-    }
-    if (isSaasHost(u.host) && /cloud\.twistlock\.com$/i.test(u.host) && u.prefix === '') {
-      return fail('a SaaS console URL without the tenant path segment (https://<region>.cloud.twistlock.com/<tenant>/api/...)', 'Use "Path to Console" from Manage > System > Utilities, which includes the tenant segment, in front of /api/v1/kubernetes/webhook/<suffix>.');
-    }
+    const u = judged.url;
     if (u.query || u.fragment) {
       return {
         status: 'warn' as const,

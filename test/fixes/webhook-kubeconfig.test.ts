@@ -43,6 +43,9 @@ describe('webhook-kubeconfig', () => {
     ['a template placeholder', '    server: https://$CONSOLE/api/v1/kubernetes/webhook/x', {}, /unusable.*template/],
     ['an http --webhook-url', null, { webhookUrl: 'http://console:8083/api/v1/kubernetes/webhook/x' }, /https only/],
     ['a CA file without certificates', null, { webhookUrl: URL_SELF, caPem: 'not a pem' }, /no parseable CERTIFICATE/],
+    // The webhook-url check's own judgment: a URL it fails is never kept.
+    ['an in-cluster service name', '    server: https://twistlock-console.twistlock.svc:8083/api/v1/kubernetes/webhook/x=', {}, /current server URL is unusable: .*in-cluster service name/],
+    ['a SaaS URL without the tenant segment', null, { webhookUrl: 'https://us-east1.cloud.twistlock.com/api/v1/kubernetes/webhook/x=' }, /--webhook-url is unusable: a SaaS console URL without the tenant/],
   ])('refuses %s', (_name, file, opts, reason) => {
     const result = run(file, opts);
     expect(isRefusal(result) && result.reason).toMatch(reason);
@@ -62,6 +65,11 @@ describe('webhook-kubeconfig', () => {
     const { a, kc } = generated(`    server: ${URL_SELF}\n${ca}`);
     expect(kc.caData).toBe(base64);
     expect(a.description).toMatch(/existing CA certificates/);
+  });
+
+  it('drops a query string, which client-go drops before posting anyway', () => {
+    const { kc } = generated(`    server: ${URL_SELF}?source=guide`);
+    expect(kc.server).toBe(URL_SELF);
   });
 
   it('leaves CA data out for a SaaS console and says why', () => {
