@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { previewFix } from '../../src/cli/fix-preview.js';
 import type { Report } from '../../src/engine/types.js';
 import { resolveKubeconfig } from '../../src/parse/kubeconfig.js';
 import { REPO } from '../helpers/cli.js';
@@ -118,6 +119,18 @@ describe.concurrent('fix with the live chain', { timeout: 60_000 }, () => {
     const result = await fix(root, '--apply', '--yes', '--webhook-url', `https://127.0.0.1:${notFound.port}${SUFFIX}`);
     expect(result.code).toBe(3);
     expect(result.fixes[0]).toMatchObject({ id: 'webhook-kubeconfig', state: 'withheld', withheld: expect.stringMatching(/webhook-reachable fail.*404/) });
+    expect(await hashTree(root)).toEqual(hashes);
+  });
+
+  it('the doctor UI\'s fix key previews the same live-chain fix, with its diff, without touching the node', async () => {
+    const root = await nodeFor(console.port, stale.root.cert);
+    const hashes = await hashTree(root);
+    const cwd = await tempDir('cwd');
+    const preview = await previewFix({ root, manifest: null, fix: 'webhook-kubeconfig', now: new Date(), offline: false, timeoutMs: 2000 }, cwd);
+    expect(preview.lines.join('\n')).toMatch(/webhook-kubeconfig +PLANNED[\s\S]*CN=Console Root CA, SHA-256/);
+    const diff = preview.diff.join('\n');
+    expect(diff).toContain(`-    certificate-authority-data: ${b64(stale.root.cert)}`);
+    expect(diff).toMatch(/^\+ +certificate-authority-data: LS0t/m);
     expect(await hashTree(root)).toEqual(hashes);
   });
 
