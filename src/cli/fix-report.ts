@@ -72,7 +72,7 @@ export function renderFixText(s: FixSummary, extra: FixResultExtra): string {
     const state = stateOf(o, s, extra);
     lines.push(`${o.id.padEnd(width)}  ${state.toUpperCase().padEnd(9)} ${o.refusal?.reason ?? o.withheld ?? o.why}`);
     for (const a of o.artifacts) if (state !== 'unchanged') lines.push(`${' '.repeat(width + 2)}${verb(a)} ${target(a)}: ${a.description}`);
-    for (const step of [...(o.refusal?.manualSteps ?? []), ...o.deferred]) lines.push(`${' '.repeat(width + 2)}· ${step}`);
+    for (const step of [...(o.refusal?.manualSteps ?? []), ...o.deferred, ...o.remaining.map((r) => `still failing: ${r}`)]) lines.push(`${' '.repeat(width + 2)}· ${step}`);
   }
   lines.push('');
   const logs = awaitingRestart(s);
@@ -110,6 +110,7 @@ export function renderFixJson(s: FixSummary, extra: FixResultExtra): string {
       refusal: o.refusal,
       withheld: o.withheld,
       deferred: o.deferred,
+      remaining: o.remaining,
     })),
     out: extra.out ?? null,
     applied: extra.applied ?? null,

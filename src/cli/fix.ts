@@ -43,8 +43,9 @@ export async function fix(opts: FixCommandOptions, io: FixIo): Promise<number> {
   const planned = await planOnNode({ root, manifest: opts.manifest, only: opts.only, webhookUrl: opts.webhookUrl, caPem, now, offline: opts.offline, timeoutMs: opts.timeoutMs });
   const { plan, pending, read, durable, backupDir, runOpts } = planned;
   const summary = { ...planned, apply: opts.apply };
-  // Not everything is fixed when a fix could not run or a failing check has no fix at all.
-  const unfixed = plan.outcomes.some((o) => o.refusal || o.withheld) || planned.before.checks.some((c) => c.status === 'fail' && !c.remediation?.fix);
+  // Not everything is fixed when a fix could not run, leaves a failure it cannot change, or a
+  // failing check has no fix at all.
+  const unfixed = plan.outcomes.some((o) => o.refusal || o.withheld || o.remaining.length > 0) || planned.before.checks.some((c) => c.status === 'fail' && !c.remediation?.fix);
   const exit = unfixed ? EXIT.fail : EXIT.ok;
   const done = (code: number, extra: FixResultExtra = {}) => {
     io.stdout.write(opts.json ? renderFixJson(summary, extra) : renderFixText(summary, extra));

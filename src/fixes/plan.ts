@@ -17,6 +17,9 @@ export interface FixOutcome {
   withheld: string | null;
   /** Checks it leaves failing on purpose, and why (a flag whose file another fix could not write). */
   deferred: string[];
+  /** Failures verification found that the fix cannot change (the endpoint's certificate name): the
+   * fix is offered, and fix exits 3 because the node will not work yet. */
+  remaining: string[];
 }
 
 export interface FixPlan {
@@ -70,7 +73,7 @@ export function planFixes(facts: GatheredFacts, requested: FixId[], report: Repo
     const result = g.generate(facts, layout, opts, seen);
     const artifacts = isRefusal(result) ? [] : result.filter((a) => !seen.has(a.hostPath));
     for (const a of artifacts) seen.add(a.hostPath);
-    outcomes.push({ id: g.id, why: why.get(g.id)!, checks: triggers.get(g.id) ?? [], refusal: isRefusal(result) ? result : null, artifacts, withheld: null, deferred: [] });
+    outcomes.push({ id: g.id, why: why.get(g.id)!, checks: triggers.get(g.id) ?? [], refusal: isRefusal(result) ? result : null, artifacts, withheld: null, deferred: [], remaining: [] });
   }
   outcomes.sort((a, b) => FIX_IDS.indexOf(a.id) - FIX_IDS.indexOf(b.id));
   const files = layout ? [{ hostPath: layout.policy.hostPath, fix: 'audit-policy' as const }, { hostPath: layout.webhook.hostPath, fix: 'webhook-kubeconfig' as const }] : [];

@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { CHECKS } from '../checks/index.js';
 import { factDeadlineMs, liveFacts, runChecks, type FactSource, type RunOptions } from '../engine/run.js';
-import type { Report } from '../engine/types.js';
+import type { CheckResult, Report } from '../engine/types.js';
 import { LOG_FLAG, POLICY_FLAG, WEBHOOK_FLAG, locate } from '../facts/audit-files.js';
 import { replayed } from '../facts/collector.js';
 import { COLLECTORS } from '../facts/index.js';
@@ -82,13 +82,16 @@ async function tryEndpoint(ctx: VerifyContext, copy: FactSource): Promise<Report
   return runChecks(CHECKS.filter((c) => c.network && c.needs.includes('webhookProbe')), source, { ...ctx.runOpts, offline: false });
 }
 
+const NETWORK = new Set(CHECKS.filter((c) => c.network).map((c) => c.id));
+
 /** A flag can only be turned on, and a file found, once the file exists: when the fix writing the
  * file could not run, those checks stay failing and that is not manifest-patch's fault. */
 const FLAG_NEEDS_FILE: Record<string, FixId> = { 'audit-policy-flag': 'audit-policy', 'audit-webhook-flag': 'webhook-kubeconfig' };
 
 /** Fixes to withhold, with the reason: a check it should turn green still fails, or a check that did
  * not fail before fails after the plan (then nothing is offered: the cause cannot be told apart).
- * Excused failures are recorded on the outcome as deferred. */
+ * Excused failures are recorded on the outcome as deferred; endpoint failures first seen with the
+ * new webhook kubeconfig, which no file fix changes, as remaining. */
 export function judgePlan(plan: FixPlan, before: Report, after: Report): Map<FixId, string> {
   const status = new Map(after.checks.map((c) => [c.id, c]));
   const withheld = new Map<FixId, string>();
@@ -100,12 +103,22 @@ export function judgePlan(plan: FixPlan, before: Report, after: Report): Map<Fix
     for (const c of o.checks.map((x) => status.get(x.id)).filter((x) => x?.status === 'fail')) {
       const needs = FLAG_NEEDS_FILE[c!.id] ?? plan.files.find((f) => c!.id.startsWith('audit-files-') && c!.summary.includes(f.hostPath))?.fix;
       if (needs && !writes(needs)) o.deferred.push(`${c!.id} stays failing until ${needs} can write its file`);
+      // Still failing, but no longer for anything this fix writes (the right CA, and now the
+      // certificate's name is wrong): the fix did its part, the rest is the user's.
+      else if (c!.remediation?.fix !== o.id) o.remaining.push(`${c!.id} still fails for a reason this fix cannot change: ${c!.summary}`);
       else if (!withheld.has(o.id)) withheld.set(o.id, `${c!.id} would still fail after it: ${c!.summary}`);
     }
   }
-  const regressed = before.checks.find((c) => c.status !== 'fail' && status.get(c.id)?.status === 'fail');
+  // An endpoint check that could not look before (no chain, another URL) proves nothing by passing
+  // then: its failure with the new file is news about the endpoint, not a regression of the plan.
+  const wasGood = (c: CheckResult) => (NETWORK.has(c.id) ? c.status === 'pass' || c.status === 'warn' : c.status !== 'fail');
+  const regressed = before.checks.find((c) => wasGood(c) && status.get(c.id)?.status === 'fail');
   if (regressed) {
     for (const o of offered) if (!withheld.has(o.id)) withheld.set(o.id, `the plan would make ${regressed.id} fail: ${status.get(regressed.id)!.summary}`);
+  }
+  const webhook = offered.find((o) => o.id === 'webhook-kubeconfig' && !withheld.has(o.id));
+  for (const c of before.checks.filter((x) => NETWORK.has(x.id) && !wasGood(x) && x.status !== 'fail' && status.get(x.id)?.status === 'fail')) {
+    webhook?.remaining.push(`${c.id} fails against the endpoint with the new file: ${status.get(c.id)!.summary}`);
   }
   return withheld;
 }

@@ -50,7 +50,10 @@ async function doctor(root: string): Promise<Report> {
 async function fix(root: string, ...args: string[]) {
   const r = await runIn(await tempDir('cwd'), ['fix', '--root', root, '--json', '--timeout', '2', ...args]);
   expect(r.stderr).toBe('');
-  const json = JSON.parse(r.stdout) as { fixes: { id: string; state: string; withheld: string | null; refusal: { reason: string } | null; artifacts: { description: string }[] }[]; checksAfter: { id: string; status: string }[] | null };
+  const json = JSON.parse(r.stdout) as {
+    fixes: { id: string; state: string; withheld: string | null; refusal: { reason: string } | null; remaining: string[]; artifacts: { description: string }[] }[];
+    checksAfter: { id: string; status: string }[] | null;
+  };
   return { code: r.code, ...json };
 }
 
@@ -120,6 +123,38 @@ describe.concurrent('fix with the live chain', { timeout: 60_000 }, () => {
     expect(result.code).toBe(3);
     expect(result.fixes[0]).toMatchObject({ id: 'webhook-kubeconfig', state: 'withheld', withheld: expect.stringMatching(/webhook-reachable fail.*404/) });
     expect(await hashTree(root)).toEqual(hashes);
+  });
+
+  it('pins the right CA, offers the file, and exits 3 naming what it cannot change (a certificate without serverAuth)', async () => {
+    // Go judges the chain before the key usage: the stale CA hides the usage problem until the
+    // anchor is right.
+    const clientOnly = makeChain({ name: 'ClientOnly', leaf: { extKeyUsage: ['clientAuth'] } });
+    const server = await httpsReceiver([clientOnly.leaf.cert, clientOnly.intermediate.cert, clientOnly.root.cert], clientOnly.leaf.key.privateKeyPem);
+    try {
+      const root = await nodeFor(server.port, stale.root.cert);
+      const result = await fix(root);
+      expect(result.code).toBe(3);
+      const webhook = result.fixes.find((f) => f.id === 'webhook-kubeconfig')!;
+      expect(webhook.state).toBe('planned');
+      expect(webhook.remaining).toEqual([expect.stringMatching(/^webhook-tls-chain still fails for a reason this fix cannot change: .*x509: certificate specifies an incompatible key usage/)]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('says what still fails for a new --webhook-url whose endpoint could not be judged before', async () => {
+    const misnamed = makeChain({ name: 'Misnamed', leaf: { commonName: 'console.other.example', dnsNames: ['console.other.example'], ips: [] } });
+    const server = await httpsReceiver([misnamed.leaf.cert, misnamed.intermediate.cert, misnamed.root.cert], misnamed.leaf.key.privateKeyPem);
+    try {
+      const root = await nodeFor(await closedPort(), chain.root.cert);
+      const result = await fix(root, '--webhook-url', `https://127.0.0.1:${server.port}${SUFFIX}`);
+      expect(result.code).toBe(3);
+      const webhook = result.fixes.find((f) => f.id === 'webhook-kubeconfig')!;
+      expect(webhook.state).toBe('planned');
+      expect(webhook.remaining).toEqual([expect.stringMatching(/^webhook-tls-chain fails against the endpoint with the new file: .*x509: cannot validate certificate for 127\.0\.0\.1 because it doesn't contain any IP SANs/)]);
+    } finally {
+      await server.close();
+    }
   });
 
   it('the doctor UI\'s fix key previews the same live-chain fix, with its diff, without touching the node', async () => {
