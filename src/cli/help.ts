@@ -70,7 +70,8 @@ Options:
   -h, --help                 this help
 
 Exit codes: 0 every selected fix planned or applied (log findings then await the apiserver's restart);
-3 a fix was refused or withheld, a failing check has no fix, or a target changed while planning;
+3 a fix was refused or withheld, leaves a failure it cannot change, a failing check has no fix, or a
+target changed while planning;
 2 usage error or --apply not confirmed; 1 internal error.
 `;
 
