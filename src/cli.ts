@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Entry point: parse the command, run it, map the outcome to a documented exit code.
-import { parseCommand, UsageError } from './cli/args.js';
+import { parseCommand } from './cli/args.js';
+import { UsageError } from './cli/usage.js';
 import { renderCatalogue, renderExplain } from './cli/catalogue.js';
 import { BUNDLE_HELP, DOCTOR_HELP, FIX_HELP, MAIN_HELP } from './cli/help.js';
 import { TOOL } from './cli/tool.js';
@@ -25,7 +26,7 @@ async function main(argv: string[]): Promise<number> {
     case 'doctor':
       return (await import('./cli/doctor.js')).doctor(command.options, { stdout: process.stdout, stderr: process.stderr, env: process.env });
     case 'fix':
-      return (await import('./cli/fix.js')).fix(command.options, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd() });
+      return (await import('./cli/fix.js')).fix(command.options, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env });
     case 'bundle':
       return (await import('./cli/bundle.js')).bundle(command.options, { stdout: process.stdout, stderr: process.stderr, env: process.env });
   }

@@ -1,18 +1,10 @@
 // Command-line parsing (node:util parseArgs: strict, no dependency, fast to load).
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { journalSince } from '../logs/since.js';
 import { CLUSTER_ARG_OPTIONS, clusterOptions, optionalCanaryValue, type ClusterOptions } from './cluster-options.js';
 import { parseFix, type FixCommandOptions } from './fix-args.js';
 import { parseBundleCommand, type BundleOptions } from './bundle-args.js';
+import { UsageError, parse, timeoutMs } from './usage.js';
 
-export class UsageError extends Error {}
-
-/** --timeout SECONDS (default 5): the bound of each network step. */
-export function timeoutMs(value: string | undefined): number {
-  const seconds = value === undefined ? 5 : Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 600) throw new UsageError(`--timeout takes seconds between 0 and 600, not "${value}"`);
-  return Math.round(seconds * 1000);
-}
 
 export type OutputMode = 'pretty' | 'text' | 'json' | 'junit';
 
@@ -71,14 +63,6 @@ const DOCTOR_OPTIONS = {
 } as const;
 
 const list = (s: string | undefined) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : null);
-
-export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new UsageError((err as Error).message.replace(/\. To specify a positional argument.*$/, ''));
-  }
-}
 
 export function parseCommand(argv: string[]): Command {
   const [first, ...rest] = argv;

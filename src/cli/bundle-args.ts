@@ -1,6 +1,6 @@
 // `prisma-audit bundle` options. Kept apart from args.ts so the doctor's parser stays small; args.ts
-// dispatches here (the import cycle is harmless: UsageError is only used at call time).
-import { parse, UsageError } from './args.js';
+// dispatches here.
+import { parse, UsageError } from './usage.js';
 import { parseDuration, parseSize } from '../bundle/units.js';
 
 export interface BundleOptions {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { buildBundle, BundleTooLarge, type BundleSummary } from '../bundle/collect.js';
 import { EXIT } from '../report/exit-codes.js';
 import { summaryLine } from '../report/text.js';
-import { UsageError } from './args.js';
+import { UsageError } from './usage.js';
 import { DEFAULT_MAX_BYTES, type BundleOptions } from './bundle-args.js';
 import type { Io } from './doctor.js';
 import { TOOL } from './tool.js';

@@ -1,6 +1,6 @@
 // `prisma-audit checks` and `prisma-audit explain ID`.
 import { CHECKS, findCheck } from '../checks/index.js';
-import { UsageError } from './args.js';
+import { UsageError } from './usage.js';
 
 export function renderCatalogue(json: boolean): string {
   if (json) return JSON.stringify(CHECKS.map((c) => ({ id: c.id, title: c.title, reads: c.reads, network: Boolean(c.network) })), null, 2) + '\n';

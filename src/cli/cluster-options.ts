@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { memoKubeAccess, type KubeAccess } from '../cluster/client.js';
 import type { ConsoleTarget } from '../console/target.js';
-import { UsageError } from './args.js';
+import { UsageError } from './usage.js';
 
 export const CLUSTER_ARG_OPTIONS = {
   kubeconfig: { type: 'string' },

@@ -12,8 +12,10 @@ import { renderJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
 import { makeStyle, wantsColor } from '../report/style.js';
 import { renderText } from '../report/text.js';
-import { UsageError, type DoctorOptions, type OutputMode } from './args.js';
+import type { DoctorOptions, OutputMode } from './args.js';
+import { UsageError } from './usage.js';
 import { PACKAGE_ROOT, TOOL } from './tool.js';
+import type { ConsoleTarget } from '../console/target.js';
 import { startDemoConsole } from '../io/demo-console.js';
 import { consoleTarget, kubeAccess } from './cluster-options.js';
 
@@ -52,6 +54,8 @@ interface Run {
   root: string | null;
   /** Credentials the user gave (console token), masked even with --show-secrets. */
   credentials: string[];
+  /** --console, for the UI's fix key (null for a recorded run). */
+  prismaConsole: ConsoleTarget | null;
 }
 
 /** --from-bundle: the recorded facts; an unreadable or foreign file is the user's input error. */
@@ -59,7 +63,7 @@ async function bundleRun(file: string): Promise<Run> {
   // The archive reader (tar, zlib) loads only for --from-bundle.
   const [{ ArchiveError }, { readRecording, replay }] = await Promise.all([import('../bundle/archive.js'), import('../bundle/replay.js')]);
   try {
-    return { ...replay(await readRecording(file), file, TOOL), root: null, credentials: [] };
+    return { ...replay(await readRecording(file), file, TOOL), root: null, credentials: [], prismaConsole: null };
   } catch (err) {
     if (err instanceof ArchiveError) throw new UsageError(`--from-bundle ${file}: ${err.message}`);
     throw err;
@@ -93,7 +97,7 @@ async function liveRun(opts: DoctorOptions, io: Io): Promise<Run> {
     tool: TOOL,
     target: { root: opts.demo ? 'fixtures/demo/root (bundled demo node)' : root, demo: opts.demo, offline: opts.offline },
   };
-  return { source, runOpts, root, credentials: prismaConsole ? [prismaConsole.token] : [] };
+  return { source, runOpts, root, credentials: prismaConsole ? [prismaConsole.token] : [], prismaConsole };
 }
 
 export async function doctor(opts: DoctorOptions, io: Io): Promise<number> {
@@ -108,7 +112,7 @@ export async function doctor(opts: DoctorOptions, io: Io): Promise<number> {
 
 async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
   const checks = selectChecks(opts.only, opts.skip);
-  const { source, runOpts, root, credentials } = opts.fromBundle ? await bundleRun(opts.fromBundle) : await liveRun(opts, io);
+  const { source, runOpts, root, credentials, prismaConsole } = opts.fromBundle ? await bundleRun(opts.fromBundle) : await liveRun(opts, io);
   const redactor = await redactorFor(source, io.env, !opts.showSecrets, credentials);
   const mode = chooseMode(opts, io);
   if (mode === 'pretty') {
@@ -117,7 +121,7 @@ async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
     const { runPretty } = await import('../ui/run-pretty.js');
     // Fix (f/F) and bundle (b) keys act on the live node, so a recorded run has neither; the fix
     // planner loads only when a fix key is pressed.
-    const onFix = root === null ? undefined : async (fix: string | null) => (await import('./fix-preview.js')).previewFix({ root, manifest: opts.manifest, fix, now: new Date(), offline: opts.offline, timeoutMs: opts.timeoutMs }, process.cwd());
+    const onFix = root === null ? undefined : async (fix: string | null) => (await import('./fix-preview.js')).previewFix({ root, manifest: opts.manifest, fix, now: new Date(), offline: opts.offline, timeoutMs: opts.timeoutMs, console: prismaConsole }, process.cwd());
     const writeBundle =
       root === null
         ? undefined

@@ -1,6 +1,8 @@
 // Options of `prisma-audit fix`.
 import { FIX_IDS, isFixId, type FixId } from '../fixes/types.js';
-import { UsageError, parse, timeoutMs, type Command } from './args.js';
+import type { Command } from './args.js';
+import { UsageError, parse, timeoutMs } from './usage.js';
+import { clusterOptions, type ClusterOptions } from './cluster-options.js';
 
 export interface FixCommandOptions {
   root: string;
@@ -17,6 +19,9 @@ export interface FixCommandOptions {
   /** --offline: judge the files only; the webhook endpoint is not contacted for its chain. */
   offline: boolean;
   timeoutMs: number;
+  /** --console URL (token from PRISMA_TOKEN or --token-file, --console-ca): the webhook URL the
+   * console expects; only the console fields are set. */
+  cluster: ClusterOptions;
 }
 
 const FIX_OPTIONS = {
@@ -31,6 +36,9 @@ const FIX_OPTIONS = {
   json: { type: 'boolean' },
   offline: { type: 'boolean' },
   timeout: { type: 'string' },
+  console: { type: 'string' },
+  'token-file': { type: 'string' },
+  'console-ca': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -45,6 +53,7 @@ export function parseFix(args: string[]): Command {
   }
   for (const key of ['root', 'out', 'webhook-url', 'ca-file', 'manifest'] as const) if (values[key] === '') throw new UsageError(`--${key} needs a value`);
   if (values.yes && !values.apply) throw new UsageError('--yes only confirms --apply');
+  if (values.console !== undefined && values.offline) throw new UsageError('--console reads the webhook URL from the console over the network; it cannot be combined with --offline');
   return {
     name: 'fix',
     options: {
@@ -59,6 +68,7 @@ export function parseFix(args: string[]): Command {
       json: Boolean(values.json),
       offline: Boolean(values.offline),
       timeoutMs: timeoutMs(values.timeout),
+      cluster: clusterOptions({ console: values.console, 'token-file': values['token-file'], 'console-ca': values['console-ca'] }),
     },
   };
 }

@@ -11,6 +11,7 @@ import { checkPlan, judgePlan } from '../fixes/verify.js';
 import { BACKUP_DIR, FIX_IDS, timestamp, type Artifact, type FixId, type FixOptions, type GatheredFacts } from '../fixes/types.js';
 import { readCurrent, readsFrom, type CurrentFile } from '../io/fix-writer.js';
 import { writeOutFolder } from '../io/fix-out.js';
+import { expectedWebhookUrl, type ConsoleTarget } from '../console/target.js';
 import { liveChainFor } from './fix-live-chain.js';
 import { TOOL } from './tool.js';
 
@@ -25,6 +26,8 @@ export interface PlanRequest {
   /** Without the network the files are judged alone: no probe, no live chain. */
   offline: boolean;
   timeoutMs: number;
+  /** --console: the webhook URL the console expects (prisma-webhook-url, and the fix's server). */
+  console: ConsoleTarget | null;
 }
 
 export interface PlannedFix {
@@ -53,16 +56,18 @@ async function gatherAll(source: FactSource): Promise<GatheredFacts> {
 async function settlePlan(facts: GatheredFacts, requested: FixId[], before: Report, opts: FixOptions, root: string, runOpts: RunOptions, timeoutMs: number): Promise<FixPlan> {
   const withheld: FixOutcome[] = [];
   let plan: FixPlan = planFixes(facts, requested, before, opts);
+  let verified: Report | null = null;
   for (let round = 0; round < 3 && plan.artifacts.some((a) => a.kind === 'move' || !a.durable); round++) {
     const after = await checkPlan(plan, { root, facts, kubernetesVersion: null, runOpts, timeoutMs, live: opts.liveChain !== null });
     const bad = after ? judgePlan(plan, before, after) : new Map<FixId, string>();
+    verified = after;
     if (bad.size === 0) break;
     for (const o of plan.outcomes) if (bad.has(o.id)) withheld.push({ ...o, artifacts: [], withheld: bad.get(o.id)! });
     const excluded = new Set(withheld.map((o) => o.id));
     plan = planFixes(facts, requested.filter((id) => !excluded.has(id)), before, opts, excluded);
   }
   const outcomes = [...plan.outcomes, ...withheld].sort((a, b) => FIX_IDS.indexOf(a.id) - FIX_IDS.indexOf(b.id));
-  return { ...plan, outcomes };
+  return { ...plan, outcomes, verified };
 }
 
 /** Node artifacts in apply order: files and mounts first, moves, the apiserver manifest last. */
@@ -100,8 +105,18 @@ async function pendingChanges(plan: FixPlan, root: string, facts: GatheredFacts)
 }
 
 /** Facts of the node under root, gathered once and shared by every check. */
-export function gatherNode(req: Pick<PlanRequest, 'root' | 'manifest' | 'now' | 'offline' | 'timeoutMs'>): FactSource {
-  return liveFacts({ root: req.root, manifest: req.manifest, kubernetesVersion: null, timeoutMs: req.timeoutMs, offline: req.offline, now: req.now }, COLLECTORS, factDeadlineMs(req.timeoutMs));
+export function gatherNode(req: Pick<PlanRequest, 'root' | 'manifest' | 'now' | 'offline' | 'timeoutMs' | 'console'>): FactSource {
+  return liveFacts({ root: req.root, manifest: req.manifest, kubernetesVersion: null, timeoutMs: req.timeoutMs, offline: req.offline, now: req.now, console: req.console }, COLLECTORS, factDeadlineMs(req.timeoutMs));
+}
+
+/** The webhook URL the console expects, or why --console could not tell it. */
+function fromConsole(facts: GatheredFacts, asked: boolean): Pick<FixOptions, 'consoleWebhookUrl' | 'consoleProblem'> {
+  if (!asked) return { consoleWebhookUrl: null, consoleProblem: null };
+  const fact = facts.prismaSettings;
+  if (!fact?.ok) return { consoleWebhookUrl: null, consoleProblem: `the console could not be read: ${fact?.error.message ?? 'not gathered'}` };
+  const { console, webhookUrlSuffix } = fact.value;
+  if (!webhookUrlSuffix) return { consoleWebhookUrl: null, consoleProblem: `the console ${console} has no webhook URL yet: Kubernetes auditing is not enabled in Defend > Access > Kubernetes` };
+  return { consoleWebhookUrl: expectedWebhookUrl(console, webhookUrlSuffix), consoleProblem: null };
 }
 
 export async function planOnNode(req: PlanRequest): Promise<PlannedFix> {
@@ -110,11 +125,13 @@ export async function planOnNode(req: PlanRequest): Promise<PlannedFix> {
   const source = gatherNode(req);
   const before = await runChecks(CHECKS, source, runOpts);
   const facts = await gatherAll(source);
-  const liveChain = req.offline ? null : await liveChainFor(facts, req.webhookUrl, req.root, req.timeoutMs);
+  const consoleSays = fromConsole(facts, req.console !== null);
+  const liveChain = req.offline ? null : await liveChainFor(facts, req.webhookUrl ?? consoleSays.consoleWebhookUrl, req.root, req.timeoutMs);
   // A URL or CA given on the command line is a request to rewrite the webhook kubeconfig.
   const asked: FixId[] = req.webhookUrl || req.caPem ? ['webhook-kubeconfig'] : [];
   const requested = req.only ?? [...new Set([...fixTriggers(before).keys(), ...asked])];
-  const plan = await settlePlan(facts, requested, before, { webhookUrl: req.webhookUrl, caPem: req.caPem, now: req.now, liveChain }, req.root, runOpts, req.timeoutMs);
+  const opts: FixOptions = { webhookUrl: req.webhookUrl, ...consoleSays, caPem: req.caPem, now: req.now, liveChain };
+  const plan = await settlePlan(facts, requested, before, opts, req.root, runOpts, req.timeoutMs);
   const { read, pending } = await pendingChanges(plan, req.root, facts);
   const durable = plan.artifacts.filter((a) => a.kind === 'write' && a.durable);
   return { root: req.root, stamp, backupDir: path.posix.join(BACKUP_DIR, stamp), runOpts, before, facts, plan, pending, read, durable };

@@ -1,5 +1,6 @@
 // The doctor UI's "fix" key: plan like `prisma-audit fix` (never --apply), write the plan folder,
 // and hand the UI the text and the diffs to show.
+import type { ConsoleTarget } from '../console/target.js';
 import { unifiedDiff } from '../fixes/diff.js';
 import { isFixId } from '../fixes/types.js';
 import type { FixPreview } from '../ui/App.js';
@@ -11,14 +12,15 @@ export interface PreviewRequest {
   manifest: string | null;
   fix: string | null;
   now: Date;
-  /** The doctor's own --offline and --timeout. */
+  /** The doctor's own --offline, --timeout and --console. */
   offline: boolean;
   timeoutMs: number;
+  console: ConsoleTarget | null;
 }
 
 export async function previewFix(req: PreviewRequest, cwd: string): Promise<FixPreview> {
   const only = req.fix && isFixId(req.fix) ? [req.fix] : null;
-  const planned = await planOnNode({ root: req.root, manifest: req.manifest, only, webhookUrl: null, caPem: null, now: req.now, offline: req.offline, timeoutMs: req.timeoutMs });
+  const planned = await planOnNode({ root: req.root, manifest: req.manifest, only, webhookUrl: null, caPem: null, now: req.now, offline: req.offline, timeoutMs: req.timeoutMs, console: req.console });
   const summary = { ...planned, apply: false };
   if (planned.pending.length === 0 && planned.durable.length === 0) return { lines: renderFixText(summary, { nothing: true }).trimEnd().split('\n'), diff: [] };
   const out = await writePlanFolder(planned, cwd, null, false);

@@ -8,7 +8,8 @@ import { runChecks } from '../engine/run.js';
 import { outFolderProblem } from '../io/fix-out.js';
 import { TargetChanged, applyArtifacts, rollbackCommand } from '../io/fix-writer.js';
 import { EXIT } from '../report/exit-codes.js';
-import { UsageError } from './args.js';
+import { UsageError } from './usage.js';
+import { consoleTarget } from './cluster-options.js';
 import type { FixCommandOptions } from './fix-args.js';
 import { gatherNode, planOnNode, writePlanFolder } from './fix-plan.js';
 import { renderFixJson, renderFixText, type FixResultExtra } from './fix-report.js';
@@ -18,6 +19,8 @@ export interface FixIo {
   stderr: NodeJS.WriteStream;
   stdin: NodeJS.ReadStream;
   cwd: string;
+  /** PRISMA_TOKEN, for --console. */
+  env: NodeJS.ProcessEnv;
 }
 
 /** Asks on a terminal; without one, --apply needs --yes. Returns why it may not go on, or null. */
@@ -39,13 +42,17 @@ export async function fix(opts: FixCommandOptions, io: FixIo): Promise<number> {
   const outProblem = opts.out === null ? null : await outFolderProblem(path.resolve(io.cwd, opts.out));
   if (outProblem) throw new UsageError(outProblem);
   const caPem = opts.caFile ? await fs.readFile(path.resolve(io.cwd, opts.caFile), 'latin1').catch((e: Error) => { throw new UsageError(`--ca-file ${opts.caFile}: ${e.message}`); }) : null;
+  const prismaConsole = await consoleTarget(opts.cluster, io.env, opts.timeoutMs);
   const now = new Date();
-  const planned = await planOnNode({ root, manifest: opts.manifest, only: opts.only, webhookUrl: opts.webhookUrl, caPem, now, offline: opts.offline, timeoutMs: opts.timeoutMs });
+  const node = { root, manifest: opts.manifest, now, offline: opts.offline, timeoutMs: opts.timeoutMs, console: prismaConsole };
+  const planned = await planOnNode({ ...node, only: opts.only, webhookUrl: opts.webhookUrl, caPem });
   const { plan, pending, read, durable, backupDir, runOpts } = planned;
   const summary = { ...planned, apply: opts.apply };
   // Not everything is fixed when a fix could not run, leaves a failure it cannot change, or a
-  // failing check has no fix at all.
-  const unfixed = plan.outcomes.some((o) => o.refusal || o.withheld || o.remaining.length > 0) || planned.before.checks.some((c) => c.status === 'fail' && !c.remediation?.fix);
+  // failing check has no fix at all and verification did not see it pass with the plan (a
+  // webhook that answered 404 for a stale suffix answers 200 with the console's URL).
+  const passesAfter = (id: string) => ['pass', 'warn'].includes(plan.verified?.checks.find((c) => c.id === id)?.status ?? '');
+  const unfixed = plan.outcomes.some((o) => o.refusal || o.withheld || o.remaining.length > 0) || planned.before.checks.some((c) => c.status === 'fail' && !c.remediation?.fix && !passesAfter(c.id));
   const exit = unfixed ? EXIT.fail : EXIT.ok;
   const done = (code: number, extra: FixResultExtra = {}) => {
     io.stdout.write(opts.json ? renderFixJson(summary, extra) : renderFixText(summary, extra));
@@ -70,6 +77,6 @@ export async function fix(opts: FixCommandOptions, io: FixIo): Promise<number> {
     return EXIT.fail;
   }
   const affected = new Set(plan.outcomes.flatMap((o) => o.checks.map((c) => c.id)));
-  const after = await runChecks(CHECKS.filter((c) => affected.has(c.id)), gatherNode({ root, manifest: opts.manifest, now, offline: opts.offline, timeoutMs: opts.timeoutMs }), runOpts);
+  const after = await runChecks(CHECKS.filter((c) => affected.has(c.id)), gatherNode(node), runOpts);
   return done(exit, { applied, after, rollback: rollbackCommand(root, applied), ...(durable.length > 0 ? { out: await writePlan() } : {}) });
 }

@@ -30,6 +30,9 @@ export interface FixPlan {
   files: { hostPath: string; fix: FixId }[];
   /** Failing checks judged from the apiserver's logs: they clear only when it restarts. */
   awaitingRestart: CheckResult[];
+  /** The checks as they judged the plan applied to a copy of the node (and, with a new webhook
+   * kubeconfig, the live endpoint); null until verified. */
+  verified: Report | null;
 }
 
 const FROM_LOGS = new Set(CHECKS.filter((c) => c.fromLogs).map((c) => c.id));
@@ -77,5 +80,5 @@ export function planFixes(facts: GatheredFacts, requested: FixId[], report: Repo
   }
   outcomes.sort((a, b) => FIX_IDS.indexOf(a.id) - FIX_IDS.indexOf(b.id));
   const files = layout ? [{ hostPath: layout.policy.hostPath, fix: 'audit-policy' as const }, { hostPath: layout.webhook.hostPath, fix: 'webhook-kubeconfig' as const }] : [];
-  return { outcomes, artifacts: outcomes.flatMap((o) => o.artifacts), files, awaitingRestart: failingFromLogs(report) };
+  return { outcomes, artifacts: outcomes.flatMap((o) => o.artifacts), files, awaitingRestart: failingFromLogs(report), verified: null };
 }

@@ -50,6 +50,10 @@ export function isRefusal(r: GeneratorResult): r is Refusal {
 export interface FixOptions {
   /** --webhook-url: the full Prisma webhook URL. */
   webhookUrl: string | null;
+  /** The webhook URL the console named by --console expects (<console>/api/v1/kubernetes/webhook/<suffix>). */
+  consoleWebhookUrl: string | null;
+  /** Why --console could not give the URL (unreadable, auditing not enabled there). */
+  consoleProblem: string | null;
   /** --ca-file: PEM of the console's trust anchor. */
   caPem: string | null;
   /** The chain the webhook endpoint presents now (null offline, or when no handshake succeeded):

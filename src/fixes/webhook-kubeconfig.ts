@@ -73,13 +73,18 @@ export function webhookKubeconfig(facts: GatheredFacts, layout: AuditLayout, opt
   const fact = facts.webhookConfig;
   const kc = resolveKubeconfig(fact?.ok && !fact.value.error ? fact.value.value : null);
   const howToGetUrl = ['In the Prisma Cloud console open Defend > Access > Kubernetes, enable Kubernetes auditing and copy the webhook URL.', 'Rerun with --webhook-url https://<console>/api/v1/kubernetes/webhook/<suffix>.'];
-  const given = opts.webhookUrl ?? (kc.server || null);
+  if (opts.webhookUrl && opts.consoleWebhookUrl && opts.webhookUrl.replace(/\/+$/, '') !== opts.consoleWebhookUrl) {
+    // The suffix is a credential: neither URL is printed.
+    return refuse('--webhook-url differs from the webhook URL the console given with --console expects', ['Drop --webhook-url to write the URL the console expects, or drop --console to write --webhook-url.']);
+  }
+  if (!opts.webhookUrl && opts.consoleProblem) return refuse(`--console was given, but ${opts.consoleProblem}`, ['Check --console, the token (PRISMA_TOKEN or --token-file) and --console-ca, or pass the URL with --webhook-url.']);
+  // An explicit URL first, then the console's, then the file's own.
+  const [given, source] = opts.webhookUrl ? [opts.webhookUrl, '--webhook-url'] : opts.consoleWebhookUrl ? [opts.consoleWebhookUrl, 'the URL the console expects'] : [kc.server || null, 'the current server URL'];
   if (given === null) return refuse('no webhook URL: the file has none and no --webhook-url was given', howToGetUrl);
   // The same judgment as the webhook-url check, so the fix never keeps a URL that check fails.
   const judged = judgeWebhookUrl(given);
   if ('problem' in judged) {
-    const which = opts.webhookUrl ? '--webhook-url is unusable' : 'the current server URL is unusable';
-    return refuse(`${which}: ${judged.problem.summary}${opts.webhookUrl ? '' : '; no --webhook-url was given'}`, [judged.problem.text, ...howToGetUrl]);
+    return refuse(`${source} is unusable: ${judged.problem.summary}${source === 'the current server URL' ? '; no --webhook-url was given' : ''}`, [judged.problem.text, ...howToGetUrl]);
   }
   // client-go drops a query or fragment before posting: write the URL it actually uses.
   const url = given.replace(/[?#].*$/, '');

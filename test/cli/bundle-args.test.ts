@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommand, UsageError } from '../../src/cli/args.js';
+import { parseCommand } from '../../src/cli/args.js';
+import { UsageError } from '../../src/cli/usage.js';
 import { DEFAULT_MAX_BYTES } from '../../src/cli/bundle-args.js';
 import { defaultBundleName } from '../../src/cli/bundle.js';
 

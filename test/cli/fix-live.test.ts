@@ -161,7 +161,7 @@ describe.concurrent('fix with the live chain', { timeout: 60_000 }, () => {
     const root = await nodeFor(console.port, stale.root.cert);
     const hashes = await hashTree(root);
     const cwd = await tempDir('cwd');
-    const preview = await previewFix({ root, manifest: null, fix: 'webhook-kubeconfig', now: new Date(), offline: false, timeoutMs: 2000 }, cwd);
+    const preview = await previewFix({ root, manifest: null, fix: 'webhook-kubeconfig', now: new Date(), offline: false, timeoutMs: 2000, console: null }, cwd);
     expect(preview.lines.join('\n')).toMatch(/webhook-kubeconfig +PLANNED[\s\S]*CN=Console Root CA, SHA-256/);
     const diff = preview.diff.join('\n');
     expect(diff).toContain(`-    certificate-authority-data: ${b64(stale.root.cert)}`);

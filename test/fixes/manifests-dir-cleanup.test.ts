@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { manifestsDirCleanup } from '../../src/fixes/manifests-dir-cleanup.js';
-import { apiserverFact, pod } from '../helpers/fix-facts.js';
+import { apiserverFact, fixOptions, pod } from '../helpers/fix-facts.js';
 
 describe('manifests-dir-cleanup', () => {
   it('moves backups and audit files to the timestamped backup folder, mirroring their path', () => {
     const entries = ['kube-apiserver.yaml', 'etcd.yaml', 'kube-apiserver.yaml.bak', 'audit-policy.yaml', '.hidden.bak'].map((name) => ({ name, kind: 'file' as const, size: 1 }));
     const result = manifestsDirCleanup(
       { apiserver: apiserverFact(pod([])), manifestsDir: { ok: true, value: { dir: '/etc/kubernetes/manifests', entries } } },
-      { webhookUrl: null, caPem: null, now: new Date(2026, 0, 2, 3, 4, 5), liveChain: null },
+      fixOptions({ now: new Date(2026, 0, 2, 3, 4, 5) }),
     );
     expect(result).toEqual([
       expect.objectContaining({ kind: 'move', from: '/etc/kubernetes/manifests/kube-apiserver.yaml.bak', hostPath: '/var/backups/prisma-audit/20260102-030405/etc/kubernetes/manifests/kube-apiserver.yaml.bak' }),

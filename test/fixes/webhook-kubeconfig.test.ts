@@ -9,7 +9,7 @@ import { isRefusal, type FixOptions, type WriteArtifact } from '../../src/fixes/
 import { webhookKubeconfig } from '../../src/fixes/webhook-kubeconfig.js';
 import { readPemBlocks } from '../../src/parse/ca-data.js';
 import { resolveKubeconfig } from '../../src/parse/kubeconfig.js';
-import { apiserverFact, parsedFact, pod } from '../helpers/fix-facts.js';
+import { apiserverFact, fixOptions, parsedFact, pod } from '../helpers/fix-facts.js';
 import { makeChain, type Chain } from '../helpers/pki.js';
 
 const PATH = '/etc/kubernetes/audit/audit-webhook.yaml';
@@ -23,7 +23,7 @@ const base64 = Buffer.from(PEM).toString('base64');
 const existing = (cluster: string) => parsedFact(`apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n${cluster}\ncontexts:\n- name: w\n  context:\n    cluster: c\ncurrent-context: w\n`, PATH);
 
 function run(file: string | null, opts: Partial<FixOptions> = {}) {
-  return webhookKubeconfig({ apiserver: api, ...(file ? { webhookConfig: existing(file) } : {}) }, layout, { webhookUrl: null, caPem: null, now: new Date(), liveChain: null, ...opts });
+  return webhookKubeconfig({ apiserver: api, ...(file ? { webhookConfig: existing(file) } : {}) }, layout, fixOptions(opts));
 }
 
 function generated(file: string | null, opts: Partial<FixOptions> = {}) {
@@ -65,6 +65,23 @@ describe('webhook-kubeconfig', () => {
     const { a, kc } = generated(`    server: ${URL_SELF}\n${ca}`);
     expect(kc.caData).toBe(base64);
     expect(a.description).toMatch(/existing CA certificates/);
+  });
+
+  it('writes the URL the console expects (--console) over the file\'s own', () => {
+    const fromConsole = URL_SELF.replace(/webhook\/.*$/, 'webhook/NewSuffix=');
+    const { kc } = generated(`    server: ${URL_SELF}`, { consoleWebhookUrl: fromConsole });
+    expect(kc.server).toBe(fromConsole);
+  });
+
+  it('refuses a --webhook-url the console contradicts, printing neither suffix', () => {
+    const result = run(null, { webhookUrl: URL_SELF, consoleWebhookUrl: URL_SELF.replace(/webhook\/.*$/, 'webhook/NewSuffix=') });
+    expect(isRefusal(result) && result.reason).toMatch(/--webhook-url differs from the webhook URL the console given with --console expects/);
+    expect(JSON.stringify(result)).not.toMatch(/Rov4TLMx1UiaJuP99OyulwQVUT0=|NewSuffix=/);
+  });
+
+  it('refuses to fall back to the file\'s URL when --console could not tell the URL', () => {
+    const result = run(`    server: ${URL_SELF}`, { consoleProblem: 'the console could not be read: GET https://c/api/v1/settings/kubernetes-audit was refused (401 Unauthorized)' });
+    expect(isRefusal(result) && result.reason).toMatch(/^--console was given, but the console could not be read: .*401/);
   });
 
   it('drops a query string, which client-go drops before posting anyway', () => {
@@ -155,7 +172,7 @@ describe('webhook-kubeconfig on real-world files', () => {
   it.each(readdirSync(REAL))('%s: regenerated with --webhook-url, it resolves cleanly and keeps a usable server only when https', (file) => {
     const text = readFileSync(`${REAL}/${file}`, 'utf8');
     const facts = { apiserver: api, webhookConfig: parsedFact(text, PATH) };
-    const opts = { webhookUrl: null, caPem: null, now: new Date(), liveChain: null };
+    const opts = fixOptions();
     const kept = webhookKubeconfig(facts, layout, opts);
     // None of these servers is a Prisma https URL: without --webhook-url each is refused with the reason.
     expect(isRefusal(kept) && kept.reason).toMatch(/unusable|no webhook URL/);

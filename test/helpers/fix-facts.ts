@@ -1,7 +1,7 @@
 // Facts built from file text, for pure generator tests (what the collectors would gather).
 import type { Fact } from '../../src/engine/types.js';
 import type { ApiserverConfig, Distribution, ParsedFile } from '../../src/facts/types.js';
-import type { GatheredFacts } from '../../src/fixes/types.js';
+import type { FixOptions, GatheredFacts } from '../../src/fixes/types.js';
 import { readApiserverContainer, versionFromImage } from '../../src/parse/pod.js';
 import { parseYaml } from '../../src/parse/yaml-file.js';
 
@@ -36,4 +36,9 @@ export function pod(flags: string[], opts: { args?: boolean; extraContainer?: bo
   const run = opts.args ? `    command:\n    - kube-apiserver\n    args:\n${items}` : `    command:\n    - kube-apiserver\n${items}`;
   const extra = opts.extraContainer ? `\n  - name: kube-apiserver-sidecar\n    image: x\n    command:\n    - /usr/local/bin/kube-apiserver\n` : '\n';
   return `apiVersion: v1\nkind: Pod\nmetadata:\n  name: kube-apiserver\n  namespace: kube-system\nspec:\n  containers:\n  - name: kube-apiserver\n    image: ${opts.image ?? 'registry.k8s.io/kube-apiserver:v1.28.2'}\n${run}\n    volumeMounts:\n    - mountPath: /etc/kubernetes/pki\n      name: k8s-certs\n      readOnly: true${extra}  hostNetwork: true\n  volumes:\n  - hostPath:\n      path: /etc/kubernetes/pki\n      type: DirectoryOrCreate\n    name: k8s-certs\n`;
+}
+
+/** Fix options with nothing given on the command line and nothing live known, plus `over`. */
+export function fixOptions(over: Partial<FixOptions> = {}): FixOptions {
+  return { webhookUrl: null, consoleWebhookUrl: null, consoleProblem: null, caPem: null, now: new Date(), liveChain: null, ...over };
 }

@@ -1,5 +1,6 @@
 // A loopback HTTPS stand-in for the Prisma Cloud console (test PKI: root -> intermediate -> leaf): GET /api/v1/settings/kubernetes-audit
-// with Bearer auth, under an optional SaaS tenant prefix. It records every request it is sent.
+// with Bearer auth, and audit batches POSTed to its webhook URL, under an optional SaaS tenant
+// prefix. It records every request it is sent.
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { makeChain } from './pki.js';
@@ -23,6 +24,8 @@ export async function startFakeConsole(prefix = ''): Promise<FakeConsole> {
   const server: Server = createServer({ cert: chain.leaf.cert + chain.intermediate.cert, key: chain.leaf.key.privateKeyPem }, (req, res) => {
     requests.push({ method: req.method ?? '', url: req.url ?? '' });
     if (req.url?.startsWith('/hang')) return;
+    // Audit batches are accepted at the current webhook URL only, as the console does.
+    if (req.method === 'POST' && req.url?.split('?')[0] === `${prefix}/api/v1/kubernetes/webhook/${SUFFIX}`) return void req.resume().on('end', () => res.writeHead(200).end());
     if (req.method !== 'GET' || req.url !== `${prefix}/api/v1/settings/kubernetes-audit`) return void res.writeHead(404).end();
     const auth = req.headers.authorization;
     if (auth !== `Bearer ${GOOD_TOKEN}` && auth !== `Bearer ${EMPTY_TOKEN}`) return void res.writeHead(401).end('Unauthorized');
