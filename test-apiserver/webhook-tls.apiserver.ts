@@ -105,6 +105,17 @@ const SITUATIONS: Situation[] = [
     doctorVersion: '1.24.0',
   },
   {
+    // What fix pins when no CA fits: Go takes a pooled leaf as the whole chain and checks no
+    // signature, so the SHA-1 signature on it does not matter.
+    name: 'SHA-1 signed leaf, CA data = that leaf itself (delivers)',
+    setup: async () => {
+      const leaf = issue({ commonName: 'sha1', ips: ['127.0.0.1'], extKeyUsage: ['serverAuth'], signatureHash: 'sha1' }, chain.intermediate);
+      const receiver = await httpsReceiver([leaf.cert, chain.intermediate.cert], leaf.key.privateKeyPem, { weakSignatures: true });
+      return { receiver, kubeconfig: { server: url('https', receiver.port), caPem: leaf.cert } };
+    },
+    doctorVersion: '1.24.0',
+  },
+  {
     name: 'leaf with clientAuth EKU only',
     setup: odd({ commonName: 'client', ips: ['127.0.0.1'], extKeyUsage: ['clientAuth'] }),
     goError: 'x509: certificate specifies an incompatible key usage',
