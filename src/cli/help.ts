@@ -71,10 +71,12 @@ Options:
   --json                     one JSON document on stdout
   -h, --help                 this help
 
-Exit codes: 0 every selected fix planned or applied (log findings then await the apiserver's restart);
-3 a fix was refused or withheld, leaves a failure it cannot change, a failing check has no fix, or a
-target changed while planning;
-2 usage error or --apply not confirmed; 1 internal error.
+Exit codes:
+  0  every selected fix planned or applied (log findings then await the apiserver's restart)
+  3  a fix was refused or withheld, leaves a failure it cannot change, a failing check has no fix,
+     or a target changed while planning
+  2  usage error (including an --out that is not a new or empty folder) or --apply not confirmed
+  1  internal error
 `;
 
 export const BUNDLE_HELP = `Usage: prisma-audit bundle [options]
