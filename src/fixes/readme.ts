@@ -61,6 +61,7 @@ export function renderReadme(r: ReadmeInput): string {
     for (const a of o.artifacts) lines.push(`- \`${a.kind === 'write' && a.durable ? a.durable.fileName : a.hostPath}\`: ${a.description}`);
     if (o.withheld) lines.push(`- Not offered: ${o.withheld}`);
     for (const d of o.deferred) lines.push(`- Left as is: ${d}`);
+    for (const r of o.remaining) lines.push(`- Still failing after this fix (it cannot change this): ${r}`);
     if (o.refusal) lines.push(`- ${o.refusal.reason}`, ...o.refusal.manualSteps.map((s) => `  - ${s}`));
     lines.push('');
   }

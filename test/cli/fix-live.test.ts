@@ -53,6 +53,7 @@ async function fix(root: string, ...args: string[]) {
   const json = JSON.parse(r.stdout) as {
     fixes: { id: string; state: string; withheld: string | null; refusal: { reason: string } | null; remaining: string[]; artifacts: { description: string }[] }[];
     checksAfter: { id: string; status: string }[] | null;
+    out: string | null;
   };
   return { code: r.code, ...json };
 }
@@ -137,6 +138,8 @@ describe.concurrent('fix with the live chain', { timeout: 60_000 }, () => {
       const webhook = result.fixes.find((f) => f.id === 'webhook-kubeconfig')!;
       expect(webhook.state).toBe('planned');
       expect(webhook.remaining).toEqual([expect.stringMatching(/^webhook-tls-chain still fails for a reason this fix cannot change: .*x509: certificate specifies an incompatible key usage/)]);
+      // The plan folder's README says it too, for whoever copies the files by hand.
+      expect(await fs.readFile(path.join(result.out!, 'README.md'), 'utf8')).toMatch(/Still failing after this fix \(it cannot change this\): webhook-tls-chain/);
     } finally {
       await server.close();
     }
