@@ -56,7 +56,8 @@ export function chainRemediation(probe: WebhookProbe, verdict: ChainVerdict, pre
             'accepts either as an anchor) in certificate-authority-data, which is also the fix when the console was reinstalled or ' +
             'its certificate re-issued; if it is an intermediate, configuring the console to send its full chain works too.',
           commands: [showcertsCommand(probe), 'base64 -w0 console-ca.pem  # the console CA, from Manage > Authentication > System certificates'],
-          // The chain holds no CA to pin: the fix needs it as --ca-file, and says so when it is missing.
+          // The chain holds no CA to pin: the fix pins the console certificate itself (saying the pin
+          // breaks at renewal), or the CA given with --ca-file.
           fix: 'webhook-kubeconfig',
         };
       }
