@@ -3,7 +3,8 @@
 # etcd, for the real-apiserver test suite (npm run test:apiserver). kube-apiserver is not packaged as a
 # binary in Debian; the source package vendors all its Go dependencies, so Debian's Go can build it
 # offline. The binary is cached outside the repo (PRISMA_AUDIT_CACHE, default /var/cache/prisma-audit)
-# and reused: the build takes about 7 minutes on 2 cores.
+# and reused: the build takes about 7 minutes on 2 cores. The binary is marked with the reflect2 fix
+# (bin/kube-apiserver.reflect2) so that a cache from before the fix is rebuilt once.
 set -euo pipefail
 cache="${PRISMA_AUDIT_CACHE:-/var/cache/prisma-audit}"
 bin="$cache/bin/kube-apiserver"
@@ -14,12 +15,16 @@ command -v go >/dev/null || need_apt+=(golang-go)
 command -v rsync >/dev/null || need_apt+=(rsync)
 command -v jq >/dev/null || need_apt+=(jq)
 command -v etcd >/dev/null || [ -x /usr/bin/etcd ] || need_apt+=(etcd-server)
+# The tree vendors reflect2 1.0.1, which faults under Go >= 1.18 when JSON-encoding some maps (a Node object
+# kills the apiserver); Debian packages the fixed 1.0.2 sources, swapped in before the build.
+[ -d /usr/share/gocode/src/github.com/modern-go/reflect2 ] || need_apt+=(golang-github-modern-go-reflect2-dev)
 if [ "${#need_apt[@]}" -gt 0 ] || [ ! -x "$bin" ]; then
   # deb-src for the same archive as the configured deb lines, so `apt-get source` finds the package.
   if ! grep -rqs '^Types: deb-src' /etc/apt/sources.list.d/ && ! grep -qs '^deb-src' /etc/apt/sources.list; then
-    cat > /etc/apt/sources.list.d/prisma-audit-src.sources <<'SRC'
+    mirror=$(bash "$(dirname "$0")/apt-mirror.sh")
+    cat > /etc/apt/sources.list.d/prisma-audit-src.sources <<SRC
 Types: deb-src
-URIs: http://deb.debian.org/debian
+URIs: $mirror
 Suites: bookworm
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
@@ -31,7 +36,7 @@ if [ "${#need_apt[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
-if [ -x "$bin" ] && "$bin" --version >/dev/null 2>&1; then
+if [ -x "$bin" ] && [ -e "$bin.reflect2" ] && "$bin" --version >/dev/null 2>&1; then
   echo "kube-apiserver: cached at $bin ($("$bin" --version))"
 else
   src="$cache/src"
@@ -42,6 +47,8 @@ else
   gopath="$cache/gopath"
   mkdir -p "$gopath/src/k8s.io"
   ln -sfn "$tree" "$gopath/src/k8s.io/kubernetes"
+  fixed=/usr/share/gocode/src/github.com/modern-go/reflect2
+  cp "$fixed"/*.go "$fixed"/*.s "$tree/vendor/github.com/modern-go/reflect2/"
   (
     cd "$gopath/src/k8s.io/kubernetes"
     export GOPATH="$gopath" GO111MODULE=off GOFLAGS=-mod=vendor GOCACHE="$cache/gocache"
@@ -52,6 +59,7 @@ else
   out=$(find "$gopath/src/k8s.io/kubernetes/_output" -type f -name kube-apiserver | head -n1)
   [ -n "$out" ] || { echo "build finished without a kube-apiserver binary" >&2; exit 1; }
   cp "$out" "$bin"
+  touch "$bin.reflect2"
   echo "kube-apiserver: built $bin ($("$bin" --version))"
 fi
 etcd_bin=$(command -v etcd || echo /usr/bin/etcd)
