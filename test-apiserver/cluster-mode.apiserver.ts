@@ -13,7 +13,7 @@ import { memoKubeAccess } from '../src/cluster/client.js';
 import { CLUSTER_CHECKS } from '../src/checks/cluster-checks.js';
 import { CHECKS } from '../src/checks/index.js';
 import { liveFacts, runChecks } from '../src/engine/run.js';
-import type { CheckResult } from '../src/engine/types.js';
+import type { CheckResult } from '../src/model/report.js';
 import { COLLECTORS } from '../src/facts/index.js';
 import { openKube } from '../src/io/kube.js';
 import { httpsReceiver, type Receiver, type ReceiverOptions } from '../test/helpers/https-server.js';

@@ -1,8 +1,8 @@
 // facts.json: every gathered fact (redacted) plus what is needed to re-run the checks without the
 // node. Validated before use: a bundle is input from elsewhere, and a wrong shape must be a clear
 // error, not a check crashing halfway.
-import type { FactErrorReason } from '../engine/types.js';
-import type { FactKey, Facts } from '../facts/types.js';
+import type { FactErrorReason } from '../model/report.js';
+import type { FactKey, Facts } from '../model/facts.js';
 import type { RunOptions } from '../engine/run.js';
 import { COLLECTORS } from '../facts/index.js';
 

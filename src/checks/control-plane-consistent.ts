@@ -1,7 +1,7 @@
 // control-plane-consistent: every apiserver of an HA control plane needs the same audit setup;
 // a node left out keeps serving requests whose events never reach Prisma Cloud.
 import type { Check } from '../engine/check.js';
-import type { Evidence } from '../engine/types.js';
+import type { Evidence } from '../model/report.js';
 import { differences } from '../cluster/consistency.js';
 
 export const controlPlaneConsistent: Check = {

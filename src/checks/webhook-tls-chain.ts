@@ -2,8 +2,8 @@
 // presents, with the trust anchors the webhook kubeconfig gives it? Node's verdict is not used:
 // OpenSSL and Go disagree on partial chains and on intermediates as anchors.
 import type { Check, FactReader } from '../engine/check.js';
-import type { Evidence, Finding } from '../engine/types.js';
-import type { WebhookProbe } from '../facts/types.js';
+import type { Evidence, Finding } from '../model/report.js';
+import type { WebhookProbe } from '../model/facts.js';
 import { parseCertList, summarize } from '../tls/certificate.js';
 import { sha1Policy, weakSignature } from '../tls/signature-algorithm.js';
 import { verifyChain } from '../tls/verify.js';

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Check } from '../engine/check.js';
 import { factDeadlineMs, liveFacts, runChecks, type FactSource, type RunOptions } from '../engine/run.js';
-import type { Report } from '../engine/types.js';
+import type { Report } from '../model/report.js';
 import { CHECKS } from '../checks/index.js';
 import { COLLECTORS } from '../facts/index.js';
 import { redactorFor } from '../facts/secrets.js';

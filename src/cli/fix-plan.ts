@@ -3,9 +3,9 @@
 import path from 'node:path';
 import { CHECKS } from '../checks/index.js';
 import { factDeadlineMs, liveFacts, runChecks, type FactSource, type RunOptions } from '../engine/run.js';
-import type { Report } from '../engine/types.js';
+import type { Report } from '../model/report.js';
 import { COLLECTORS } from '../facts/index.js';
-import type { FactKey } from '../facts/types.js';
+import type { FactKey } from '../model/facts.js';
 import { fixTriggers, planFixes, type FixOutcome, type FixPlan } from '../fixes/plan.js';
 import { checkPlan, judgePlan } from '../fixes/verify.js';
 import { BACKUP_DIR, FIX_IDS, timestamp, type Artifact, type FixId, type FixOptions, type GatheredFacts } from '../fixes/types.js';

@@ -1,6 +1,6 @@
 // What `fix` prints: one line per fix with its state and files, then where the plan went or what
 // --apply changed, the checks after it, and the rollback command. Text or one JSON document.
-import type { Report } from '../engine/types.js';
+import type { Report } from '../model/report.js';
 import type { FixOutcome, FixPlan } from '../fixes/plan.js';
 import { manifestChanges, restartApiserver, restartCommand } from '../fixes/restart.js';
 import type { Artifact, GatheredFacts } from '../fixes/types.js';

@@ -5,7 +5,7 @@ import { FactFailure, type CollectContext, type Collector } from '../facts/colle
 import type { KubeClient } from './client.js';
 import { call, kubeClient, refusal } from './api.js';
 import { auditCounters, batchWaitMs, MAX_CANARY_WAIT_MS } from './metrics.js';
-import type { AuditCounters, CanaryRun } from './types.js';
+import type { AuditCounters, CanaryRun } from '../model/cluster.js';
 
 const METRICS_NEED = 'get the non-resource URL /metrics';
 /** Namespace the Prisma policy audits writes in (Defenders run there). */

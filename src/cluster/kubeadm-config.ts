@@ -2,7 +2,7 @@
 // settings it regenerates the manifest from on `kubeadm upgrade`. Pure.
 import { parseAllDocuments } from 'yaml';
 import { flagsFromKeyValues } from '../parse/flags.js';
-import type { KubeadmAuditArgs } from './types.js';
+import type { KubeadmAuditArgs } from '../model/cluster.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -1,6 +1,6 @@
 // How Prisma Cloud collects audit events where the apiserver is not ours to configure (domain.md
 // 1.5 and 7): the console polls the cloud's log service instead of receiving a webhook.
-import type { ManagedProvider } from './types.js';
+import type { ManagedProvider } from '../model/cluster.js';
 
 export const PROVIDER_NAMES: Record<ManagedProvider, string> = {
   eks: 'Amazon EKS',

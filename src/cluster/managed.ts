@@ -1,6 +1,6 @@
 // Recognises control planes whose apiserver flags are not ours to set: EKS, GKE, AKS (the cloud
 // runs the apiserver) and OpenShift (its operator does). Pure.
-import type { ManagedControlPlane, ManagedProvider } from './types.js';
+import type { ManagedControlPlane, ManagedProvider } from '../model/cluster.js';
 
 export interface ManagedSignals {
   server: string;

@@ -1,6 +1,6 @@
 // Reads the two audit counters out of kube-apiserver's Prometheus text, and decides how long one
 // webhook batch can take to leave. Pure.
-import type { ApiserverPod, AuditCounters } from './types.js';
+import type { ApiserverPod, AuditCounters } from '../model/cluster.js';
 import { lastFlag } from '../parse/flags.js';
 import { parseGoDuration } from '../parse/go-values.js';
 

@@ -3,10 +3,10 @@
 import { factFailure, type Collector } from '../facts/collector.js';
 import { scanLog } from '../logs/scan.js';
 import { summarizeNodeLogs } from '../logs/summarize.js';
-import type { LogHit, LogSourceReport } from '../logs/types.js';
+import type { LogHit, LogSourceReport } from '../model/logs.js';
 import type { KubeClient } from './client.js';
 import { call, kubeClient, refusal, statusMessage } from './api.js';
-import type { ApiserverPod, ApiserverPodLogs, ContainerLogRead } from './types.js';
+import type { ApiserverPod, ApiserverPodLogs, ContainerLogRead } from '../model/cluster.js';
 
 /** A crash-looping apiserver prints its fatal error in the last lines; 5000 lines cover a
  * verbose startup without pulling a day of request logs. */

@@ -1,9 +1,9 @@
 // Reads kube-apiserver mirror pods listed through the API into the same ApiserverConfig the node
 // collector builds from the manifest file, so the manifest-level checks judge both alike. Pure.
-import type { ApiserverConfig, Distribution } from '../facts/types.js';
+import type { ApiserverConfig, Distribution } from '../model/facts.js';
 import { flaggedAuditPaths, locate } from '../facts/audit-files.js';
 import { PodShapeError, readApiserverContainer, versionFromImage } from '../parse/pod.js';
-import type { ApiserverPod } from './types.js';
+import type { ApiserverPod } from '../model/cluster.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);

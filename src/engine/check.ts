@@ -1,6 +1,6 @@
 // The check contract: a stable id, what it reads, and a pure evaluate(facts).
-import type { FactError, Finding } from './types.js';
-import type { FactKey, Facts, FactValue } from '../facts/types.js';
+import type { FactError, Finding } from '../model/report.js';
+import type { FactKey, Facts, FactValue } from '../model/facts.js';
 
 /** Thrown by FactReader.get when a needed fact could not be gathered; the engine turns it into
  * `skip` (not applicable) or `unknown` (could not look). */

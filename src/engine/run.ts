@@ -1,9 +1,9 @@
 // Runs the selected checks: gathers only the facts they need, concurrently and each at most once,
 // evaluates every check as soon as its facts are in, and streams progress events.
 import { FactUnavailable, factReader, type Check } from './check.js';
-import type { CheckResult, EngineEvent, Fact, FactError, Finding, Report, Summary, Target } from './types.js';
+import type { CheckResult, EngineEvent, Fact, FactError, Finding, Report, Summary, Target } from '../model/report.js';
 import { FactFailure, type CollectContext, type Collector } from '../facts/collector.js';
-import type { FactKey, Facts } from '../facts/types.js';
+import type { FactKey, Facts } from '../model/facts.js';
 
 export interface FactSource {
   fact<K extends FactKey>(key: K): Promise<Facts[K]>;

@@ -1,6 +1,6 @@
 // The collector contract: one collector per fact, async, never throws through the engine.
-import type { FactError } from '../engine/types.js';
-import type { FactKey, Facts, FactValue } from './types.js';
+import type { FactError } from '../model/report.js';
+import type { FactKey, Facts, FactValue } from '../model/facts.js';
 import type { KubeAccess } from '../cluster/client.js';
 import type { ConsoleTarget } from '../console/target.js';
 

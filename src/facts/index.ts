@@ -1,6 +1,6 @@
 // Every collector, by the fact it gathers.
 import type { Collector } from './collector.js';
-import type { FactKey } from './types.js';
+import type { FactKey } from '../model/facts.js';
 import { apiserverCollector } from './apiserver.js';
 import { auditPathsCollector, policyCollector, webhookConfigCollector } from './audit-files.js';
 import { manifestsDirCollector } from './manifests-dir.js';

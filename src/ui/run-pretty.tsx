@@ -3,7 +3,7 @@ import { useEffect, useState, useSyncExternalStore } from 'react';
 import { render } from 'ink';
 import type { Check } from '../engine/check.js';
 import { runChecks, type FactSource, type RunOptions } from '../engine/run.js';
-import type { CheckResult, EngineEvent, Report, Target } from '../engine/types.js';
+import type { CheckResult, EngineEvent, Report, Target } from '../model/report.js';
 import type { Redactor } from '../redact.js';
 import { makeStyle } from '../report/style.js';
 import { headerLines } from '../report/text.js';

@@ -1,9 +1,9 @@
 // Cluster checks judged from fact literals: statuses and what they name.
 import { describe, expect, it } from 'vitest';
 import { evaluateSafely } from '../../src/engine/run.js';
-import type { Fact } from '../../src/engine/types.js';
-import type { Facts } from '../../src/facts/types.js';
-import type { ApiserverPodLogs, AuditMetrics, ManagedControlPlane } from '../../src/cluster/types.js';
+import type { Fact } from '../../src/model/report.js';
+import type { Facts } from '../../src/model/facts.js';
+import type { ApiserverPodLogs, AuditMetrics, ManagedControlPlane } from '../../src/model/cluster.js';
 import { controlPlaneApiservers } from '../../src/checks/control-plane-apiservers.js';
 import { controlPlaneConsistent } from '../../src/checks/control-plane-consistent.js';
 import { kubeadmConfigDurable } from '../../src/checks/kubeadm-config-durable.js';

@@ -6,7 +6,7 @@ import { memoKubeAccess } from '../../src/cluster/client.js';
 import { skipOnManagedControlPlane } from '../../src/cluster/node-checks-on-managed.js';
 import { apiserverPodLogsCollector } from '../../src/cluster/pod-logs.js';
 import type { CollectContext, Collector, DepReader } from '../../src/facts/collector.js';
-import type { Facts } from '../../src/facts/types.js';
+import type { Facts } from '../../src/model/facts.js';
 import { GOOD_FLAGS, NOW, pod } from '../helpers/cluster-facts.js';
 
 type Route = (req: KubeRequest) => KubeResponse | undefined;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { secretLiterals } from '../../src/facts/secrets.js';
-import type { ApiserverConfig, Facts, ParsedFile } from '../../src/facts/types.js';
+import type { ApiserverConfig, Facts, ParsedFile } from '../../src/model/facts.js';
 
 const api = (over: Partial<ApiserverConfig>): Facts['apiserver'] => ({ ok: true, value: { flags: [], env: [], ...over } as ApiserverConfig });
 const kubeconfig = (value: unknown): Facts['webhookConfig'] => ({ ok: true, value: { value } as ParsedFile });

@@ -1,8 +1,8 @@
 // Builds fact literals for pure check tests.
 import type { Check } from '../../src/engine/check.js';
 import { evaluateSafely } from '../../src/engine/run.js';
-import type { Finding } from '../../src/engine/types.js';
-import type { ApiserverConfig, Facts, ParsedFile } from '../../src/facts/types.js';
+import type { Finding } from '../../src/model/report.js';
+import type { ApiserverConfig, Facts, ParsedFile } from '../../src/model/facts.js';
 import { parseFlags } from '../../src/parse/flags.js';
 import { parseYaml } from '../../src/parse/yaml-file.js';
 

@@ -2,7 +2,7 @@
 // and webhookConfig facts it depends on built the way their collectors would report them.
 import { stringify } from 'yaml';
 import type { CollectContext } from '../../src/facts/collector.js';
-import type { EnvVar, FactValue, ParsedFile, WebhookProbe } from '../../src/facts/types.js';
+import type { EnvVar, FactValue, ParsedFile, WebhookProbe } from '../../src/model/facts.js';
 import { apiserver } from './facts.js';
 import { webhookProbeCollector } from '../../src/facts/webhook-probe.js';
 

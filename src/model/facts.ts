@@ -1,8 +1,8 @@
 // Plain-JSON shapes of everything the collectors gather. Checks read only these.
-import type { Fact } from '../engine/types.js';
-import type { ClusterFacts } from '../cluster/types.js';
+import type { Fact } from './report.js';
+import type { ClusterFacts } from './cluster.js';
 import type { ProbeResult } from '../io/probe.js';
-import type { NodeLogs } from '../logs/types.js';
+import type { NodeLogs } from './logs.js';
 
 export type Distribution = 'kubeadm' | 'kops' | 'rke2' | 'k3s' | 'microk8s' | 'openshift' | 'unknown';
 

@@ -1,7 +1,7 @@
 // Plain-JSON shapes of what cluster mode gathers through the Kubernetes API and the Prisma console.
-import type { Fact } from '../engine/types.js';
-import type { ApiserverConfig, AuditPath } from '../facts/types.js';
-import type { LogHit } from '../logs/types.js';
+import type { Fact } from './report.js';
+import type { ApiserverConfig, AuditPath } from './facts.js';
+import type { LogHit } from './logs.js';
 
 export interface KubeApiInfo {
   server: string;
