@@ -2,7 +2,7 @@
 // the apiserver container (a volumeMount covers it) and present on the host behind that mount.
 import type { Check } from '../engine/check.js';
 import type { Evidence, Finding } from '../model/report.js';
-import type { AuditPath } from '../model/facts.js';
+import type { AuditPath } from '../model/node.js';
 import { configurableApiserver } from './common.js';
 
 const ROLE_NAME: Record<AuditPath['role'], string> = {

@@ -2,7 +2,7 @@
 // (apiserver/pkg/server/options/audit.go).
 import type { Check } from '../engine/check.js';
 import type { Evidence } from '../model/report.js';
-import type { ApiserverConfig, Flag } from '../model/facts.js';
+import type { ApiserverConfig, Flag } from '../model/node.js';
 import { lastFlag } from '../parse/flags.js';
 import { parseGoBool, parseGoDuration, parseGoFloat, parseGoInt } from '../parse/go-values.js';
 import { configurableApiserver, flagEvidence, versionAtLeast } from './common.js';

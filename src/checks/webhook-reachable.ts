@@ -5,7 +5,7 @@
 import type { Check, FactReader } from '../engine/check.js';
 import type { Evidence, Finding, Remediation } from '../model/report.js';
 import type { WebhookProbe } from '../model/facts.js';
-import type { Rung } from '../io/probe.js';
+import type { Rung } from '../model/probe.js';
 import { proxyFor } from '../parse/proxy.js';
 import { fieldEvidence, hostPort, showcertsCommand } from './webhook-evidence.js';
 

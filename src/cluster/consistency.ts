@@ -1,6 +1,6 @@
 // What must be identical on every control-plane node for audit events to flow from all of them:
 // the audit flags, the mounts that carry the audit files, and the host paths behind them. Pure.
-import type { AuditPath } from '../model/facts.js';
+import type { AuditPath } from '../model/node.js';
 import type { ApiserverPod } from '../model/cluster.js';
 
 const NOT_SET = '(not set)';

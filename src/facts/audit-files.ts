@@ -1,7 +1,7 @@
 // Collectors for the files the audit flags name: where each one lives on the host, and the parsed
 // policy and webhook kubeconfig.
 import path from 'node:path';
-import type { ApiserverConfig, AuditPath, ParsedFile } from '../model/facts.js';
+import type { ApiserverConfig, AuditPath, ParsedFile } from '../model/node.js';
 import { RUN_AS_ROOT, factFailure, reasonForCode, type CollectContext, type Collector } from './collector.js';
 import { MAX_CONFIG_BYTES } from './apiserver.js';
 import { ReadFailure, readHostText, statHost } from '../io/host-fs.js';

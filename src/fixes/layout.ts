@@ -2,7 +2,7 @@
 // that write the files, so the flag, the mount and the file always agree.
 import path from 'node:path';
 import { POLICY_FLAG, WEBHOOK_FLAG, locate } from '../facts/audit-files.js';
-import type { ApiserverConfig } from '../model/facts.js';
+import type { ApiserverConfig } from '../model/node.js';
 import { lastFlag } from '../parse/flags.js';
 
 const AUDIT_DIR = '/etc/kubernetes/audit';

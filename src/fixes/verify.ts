@@ -8,7 +8,7 @@ import type { CheckResult, Report } from '../model/report.js';
 import { LOG_FLAG, POLICY_FLAG, WEBHOOK_FLAG, locate } from '../facts/audit-files.js';
 import { replayed } from '../facts/collector.js';
 import { COLLECTORS } from '../facts/index.js';
-import type { ApiserverConfig } from '../model/facts.js';
+import type { ApiserverConfig } from '../model/node.js';
 import { buildSparseRoot } from '../io/sparse-root.js';
 import { lastFlag } from '../parse/flags.js';
 import { readApiserverContainer } from '../parse/pod.js';

@@ -1,6 +1,6 @@
 // Plain-JSON shapes of what cluster mode gathers through the Kubernetes API and the Prisma console.
 import type { Fact } from './report.js';
-import type { ApiserverConfig, AuditPath } from './facts.js';
+import type { ApiserverConfig, AuditPath } from './node.js';
 import type { LogHit } from './logs.js';
 
 export interface KubeApiInfo {
