@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { stringify } from 'yaml';
 import { webhookReachable } from '../src/checks/webhook-reachable.js';
 import { webhookTlsChain } from '../src/checks/webhook-tls-chain.js';
-import { evaluateSafely } from '../src/engine/run.js';
+import { evaluateSafely } from '../src/checks/run.js';
 import type { Finding } from '../src/model/report.js';
 import type { WebhookProbe } from '../src/model/facts.js';
 import { closedPort, httpReceiver, httpsReceiver, type Receiver } from '../test/helpers/https-server.js';

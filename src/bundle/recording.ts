@@ -3,7 +3,7 @@
 // error, not a check crashing halfway.
 import type { FactErrorReason } from '../model/report.js';
 import type { FactKey, Facts } from '../model/facts.js';
-import type { RunOptions } from '../engine/run.js';
+import type { RunOptions } from '../checks/run.js';
 import { COLLECTORS } from '../facts/index.js';
 
 export const RECORDING_SCHEMA = 1;

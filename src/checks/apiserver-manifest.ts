@@ -1,4 +1,4 @@
-import type { Check } from '../engine/check.js';
+import type { Check } from './check.js';
 import type { Evidence } from '../model/report.js';
 
 const OPENSHIFT_TEXT =

@@ -1,6 +1,6 @@
 // audit-delivery: the apiserver's own counters say whether audit events are produced and whether
 // webhook batches fail; with --canary, one audited write proves events flow end to end.
-import type { Check } from '../engine/check.js';
+import type { Check } from './check.js';
 import type { Evidence, Finding } from '../model/report.js';
 import type { AuditCounters } from '../model/cluster.js';
 

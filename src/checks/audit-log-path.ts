@@ -1,4 +1,4 @@
-import type { Check } from '../engine/check.js';
+import type { Check } from './check.js';
 import type { Evidence } from '../model/report.js';
 import { LOG_FLAG } from '../facts/audit-files.js';
 import { lastFlag } from '../parse/flags.js';

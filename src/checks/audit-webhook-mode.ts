@@ -1,6 +1,6 @@
 // Validates --audit-webhook-* values with kube-apiserver's own rules and wording
 // (apiserver/pkg/server/options/audit.go).
-import type { Check } from '../engine/check.js';
+import type { Check } from './check.js';
 import type { Evidence } from '../model/report.js';
 import type { ApiserverConfig, Flag } from '../model/node.js';
 import { lastFlag } from '../parse/flags.js';

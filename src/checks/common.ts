@@ -1,5 +1,5 @@
 // Small helpers shared by the checks: where a flag lives, how to set it on this distribution.
-import { FactUnavailable, type FactReader } from '../engine/check.js';
+import { FactUnavailable, type FactReader } from './check.js';
 import type { Evidence } from '../model/report.js';
 import type { ApiserverConfig, Flag, ParsedFile } from '../model/node.js';
 

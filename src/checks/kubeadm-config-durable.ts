@@ -1,6 +1,6 @@
 // kubeadm-config-durable: `kubeadm upgrade` regenerates the apiserver manifest from
 // kubeadm-config, so audit flags and volumes added by hand disappear at the next upgrade.
-import type { Check } from '../engine/check.js';
+import type { Check } from './check.js';
 import type { Evidence } from '../model/report.js';
 import type { ApiserverPod, KubeadmAuditArgs } from '../model/cluster.js';
 import { covers } from '../parse/mounts.js';

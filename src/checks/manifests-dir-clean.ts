@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Check } from '../engine/check.js';
+import type { Check } from './check.js';
 import type { Evidence } from '../model/report.js';
 import type { ManifestsDirEntry } from '../model/node.js';
 

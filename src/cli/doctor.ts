@@ -1,8 +1,10 @@
 // `prisma-audit doctor`: choose checks, gather, judge, render in the chosen mode.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Check } from '../engine/check.js';
-import { factDeadlineMs, liveFacts, runChecks, type FactSource, type RunOptions } from '../engine/run.js';
+import type { Check } from '../checks/check.js';
+import { runChecks, type RunOptions } from '../checks/run.js';
+import { type FactSource } from '../model/facts.js';
+import { factDeadlineMs, liveFacts } from '../facts/gather.js';
 import type { Report } from '../model/report.js';
 import { CHECKS } from '../checks/index.js';
 import { COLLECTORS } from '../facts/index.js';

@@ -2,7 +2,9 @@
 // Shared by the fix command and the doctor's terminal UI (which previews a fix).
 import path from 'node:path';
 import { CHECKS } from '../checks/index.js';
-import { factDeadlineMs, liveFacts, runChecks, type FactSource, type RunOptions } from '../engine/run.js';
+import { runChecks, type RunOptions } from '../checks/run.js';
+import { type FactSource } from '../model/facts.js';
+import { factDeadlineMs, liveFacts } from '../facts/gather.js';
 import type { Report } from '../model/report.js';
 import { COLLECTORS } from '../facts/index.js';
 import type { FactKey } from '../model/facts.js';

@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { CHECKS } from '../checks/index.js';
-import { runChecks } from '../engine/run.js';
+import { runChecks } from '../checks/run.js';
 import { outFolderProblem } from '../io/fix-out.js';
 import { TargetChanged, applyArtifacts, rollbackCommand } from '../io/fix-writer.js';
 import { EXIT } from '../report/exit-codes.js';

@@ -2,7 +2,7 @@
 // context a pattern needs (the webhook suffix in a log line, a kubeconfig token in an error message),
 // so the values themselves are masked wherever they occur. Shared by `doctor` and `bundle`.
 import type { Facts } from '../model/facts.js';
-import type { FactSource } from '../engine/run.js';
+import type { FactSource } from '../model/facts.js';
 import { Redactor } from '../redact.js';
 import { WEBHOOK_PATH } from '../parse/webhook-url.js';
 

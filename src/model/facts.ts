@@ -55,3 +55,8 @@ export interface Facts extends ClusterFacts {
 
 export type FactKey = keyof Facts;
 export type FactValue<K extends FactKey> = Facts[K] extends Fact<infer T> ? T : never;
+
+/** Where checks get their facts: gathered live (facts/gather.ts) or served from a recording. */
+export interface FactSource {
+  fact<K extends FactKey>(key: K): Promise<Facts[K]>;
+}

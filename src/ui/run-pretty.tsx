@@ -1,8 +1,9 @@
 // Drives the ink UI from engine events. Loaded only in pretty mode, so json/text never load ink.
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { render } from 'ink';
-import type { Check } from '../engine/check.js';
-import { runChecks, type FactSource, type RunOptions } from '../engine/run.js';
+import type { Check } from '../checks/check.js';
+import { runChecks, type RunOptions } from '../checks/run.js';
+import { type FactSource } from '../model/facts.js';
 import type { CheckResult, EngineEvent, Report, Target } from '../model/report.js';
 import type { Redactor } from '../redact.js';
 import { makeStyle } from '../report/style.js';

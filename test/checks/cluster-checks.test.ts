@@ -1,6 +1,6 @@
 // Cluster checks judged from fact literals: statuses and what they name.
 import { describe, expect, it } from 'vitest';
-import { evaluateSafely } from '../../src/engine/run.js';
+import { evaluateSafely } from '../../src/checks/run.js';
 import type { Fact } from '../../src/model/report.js';
 import type { Facts } from '../../src/model/facts.js';
 import type { ApiserverPodLogs, AuditMetrics, ManagedControlPlane } from '../../src/model/cluster.js';

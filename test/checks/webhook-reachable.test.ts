@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evaluateSafely } from '../../src/engine/run.js';
+import { evaluateSafely } from '../../src/checks/run.js';
 import { webhookReachable } from '../../src/checks/webhook-reachable.js';
 import type { Finding } from '../../src/model/report.js';
 import { closedPort, httpReceiver, httpsReceiver, silentTcpServer, type Receiver } from '../helpers/https-server.js';

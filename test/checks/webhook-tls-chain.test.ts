@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evaluateSafely } from '../../src/engine/run.js';
+import { evaluateSafely } from '../../src/checks/run.js';
 import { webhookTlsChain } from '../../src/checks/webhook-tls-chain.js';
 import type { Finding } from '../../src/model/report.js';
 import type { WebhookProbe } from '../../src/model/facts.js';

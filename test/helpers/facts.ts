@@ -1,6 +1,6 @@
 // Builds fact literals for pure check tests.
-import type { Check } from '../../src/engine/check.js';
-import { evaluateSafely } from '../../src/engine/run.js';
+import type { Check } from '../../src/checks/check.js';
+import { evaluateSafely } from '../../src/checks/run.js';
 import type { Finding } from '../../src/model/report.js';
 import type { Facts } from '../../src/model/facts.js';
 import type { ApiserverConfig, ParsedFile } from '../../src/model/node.js';
