@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memoKubeAccess } from '../src/cluster/client.js';
+import { memoKubeAccess } from '../src/io/kube-client.js';
 import { CLUSTER_CHECKS } from '../src/checks/cluster-checks.js';
 import { CHECKS } from '../src/checks/index.js';
 import { runChecks } from '../src/checks/run.js';

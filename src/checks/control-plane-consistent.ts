@@ -2,7 +2,7 @@
 // a node left out keeps serving requests whose events never reach Prisma Cloud.
 import type { Check } from './check.js';
 import type { Evidence } from '../model/report.js';
-import { differences } from '../cluster/consistency.js';
+import { differences } from '../kube/consistency.js';
 
 export const controlPlaneConsistent: Check = {
   id: 'control-plane-consistent',

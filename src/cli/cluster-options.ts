@@ -1,8 +1,8 @@
 // Command-line options of cluster mode (issue 7) and the collect-context pieces built from them:
 // the Kubernetes API access (opt-in) and the Prisma console target (opt-in, token never a flag).
 import { readFile } from 'node:fs/promises';
-import { memoKubeAccess, type KubeAccess } from '../cluster/client.js';
-import type { ConsoleTarget } from '../console/target.js';
+import { memoKubeAccess, type KubeAccess } from '../io/kube-client.js';
+import type { ConsoleTarget } from '../kube/console-target.js';
 import { UsageError } from './usage.js';
 
 export const CLUSTER_ARG_OPTIONS = {

@@ -17,7 +17,7 @@ import { renderText } from '../report/text.js';
 import type { DoctorOptions, OutputMode } from './args.js';
 import { UsageError } from './usage.js';
 import { PACKAGE_ROOT, TOOL } from './tool.js';
-import type { ConsoleTarget } from '../console/target.js';
+import type { ConsoleTarget } from '../kube/console-target.js';
 import { startDemoConsole } from '../io/demo-console.js';
 import { consoleTarget, kubeAccess } from './cluster-options.js';
 

@@ -13,7 +13,7 @@ import { checkPlan, judgePlan } from '../fixes/verify.js';
 import { BACKUP_DIR, FIX_IDS, timestamp, type Artifact, type FixId, type FixOptions, type GatheredFacts } from '../fixes/types.js';
 import { readCurrent, readsFrom, type CurrentFile } from '../io/fix-writer.js';
 import { writeOutFolder } from '../io/fix-out.js';
-import { expectedWebhookUrl, type ConsoleTarget } from '../console/target.js';
+import { expectedWebhookUrl, type ConsoleTarget } from '../kube/console-target.js';
 import { liveChainFor } from './fix-live-chain.js';
 import { TOOL } from './tool.js';
 

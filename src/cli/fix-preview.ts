@@ -1,6 +1,6 @@
 // The doctor UI's "fix" key: plan like `prisma-audit fix` (never --apply), write the plan folder,
 // and hand the UI the text and the diffs to show.
-import type { ConsoleTarget } from '../console/target.js';
+import type { ConsoleTarget } from '../kube/console-target.js';
 import { unifiedDiff } from '../fixes/diff.js';
 import { isFixId } from '../fixes/types.js';
 import type { FixPreview } from '../ui/App.js';

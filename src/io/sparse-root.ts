@@ -3,7 +3,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { MAX_CONFIG_BYTES } from '../facts/apiserver.js';
+import { MAX_CONFIG_BYTES } from '../facts/node/apiserver.js';
 import type { ApiserverConfig, AuditPath, ManifestsDir } from '../model/node.js';
 import { readHostText, statHost } from './host-fs.js';
 

@@ -11,7 +11,7 @@ import { auditDelivery } from '../../src/checks/audit-delivery.js';
 import { managedControlPlane } from '../../src/checks/managed-control-plane.js';
 import { apiserverLogs } from '../../src/checks/apiserver-logs.js';
 import { GOOD_FLAGS, NOW, manifestAsPod, pod } from '../helpers/cluster-facts.js';
-import { readApiserverPod } from '../../src/cluster/pods.js';
+import { readApiserverPod } from '../../src/kube/pods.js';
 
 const ok = <T>(value: T): Fact<T> => ({ ok: true, value });
 const apiservers = (...pods: ReturnType<typeof pod>[]) => ok({ selector: 'test', pods });

@@ -5,7 +5,7 @@ import type { CollectContext } from '../../src/facts/collector.js';
 import type { FactValue, WebhookProbe } from '../../src/model/facts.js';
 import type { EnvVar, ParsedFile } from '../../src/model/node.js';
 import { apiserver } from './facts.js';
-import { webhookProbeCollector } from '../../src/facts/webhook-probe.js';
+import { webhookProbeCollector } from '../../src/facts/node/webhook-probe.js';
 
 export interface WebhookKubeconfig {
   server: string;

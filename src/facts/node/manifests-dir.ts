@@ -1,7 +1,7 @@
 // Lists the static-pod manifest directory: the kubelet loads every non-dot file in it.
 import path from 'node:path';
-import { RUN_AS_ROOT, factFailure, reasonForCode, type Collector } from './collector.js';
-import { listHostDir } from '../io/host-fs.js';
+import { RUN_AS_ROOT, factFailure, reasonForCode, type Collector } from '../collector.js';
+import { listHostDir } from '../../io/host-fs.js';
 
 export const manifestsDirCollector: Collector<'manifestsDir'> = {
   key: 'manifestsDir',

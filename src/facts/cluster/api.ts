@@ -1,7 +1,7 @@
 // Turns Kubernetes API answers into data or a typed FactFailure. A refusal names the exact verb and
 // resource the credentials lack, so `unknown` tells the user what to grant.
-import { FactFailure, factFailure } from '../facts/collector.js';
-import { KubeTimeout, NoKubeconfig, type KubeAccess, type KubeClient, type KubeRequest, type KubeResponse } from './client.js';
+import { FactFailure, factFailure } from '../collector.js';
+import { KubeTimeout, NoKubeconfig, type KubeAccess, type KubeClient, type KubeRequest, type KubeResponse } from '../../io/kube-client.js';
 
 /** The collect context's KubeAccess, or `skip` when cluster mode is off or has no kubeconfig. */
 export async function kubeClient(kube: KubeAccess | null | undefined): Promise<KubeClient> {

@@ -1,8 +1,8 @@
 // managedControlPlane: gathers the signals of a managed or operator-run control plane.
-import { FactFailure, factFailure, type Collector } from '../facts/collector.js';
-import type { KubeClient } from './client.js';
+import { FactFailure, factFailure, type Collector } from '../collector.js';
+import type { KubeClient } from '../../io/kube-client.js';
 import { getJson, kubeClient } from './api.js';
-import { detectManaged } from './managed.js';
+import { detectManaged } from '../../kube/managed.js';
 
 /** A refused optional signal is recorded as missing, not fatal: the others may still decide. */
 async function optional<T>(read: () => Promise<T>): Promise<T | null> {

@@ -1,7 +1,7 @@
 // prismaSettings: webhookUrlSuffix from GET <console>/api/v1/settings/kubernetes-audit.
-import { factFailure, type Collector } from '../facts/collector.js';
-import { ConsoleUnreachable, getAuditSettings } from '../io/prisma-console.js';
-import { settingsUrl } from './target.js';
+import { factFailure, type Collector } from '../collector.js';
+import { ConsoleUnreachable, getAuditSettings } from '../../io/prisma-console.js';
+import { settingsUrl } from '../../kube/console-target.js';
 
 export const prismaSettingsCollector: Collector<'prismaSettings'> = {
   key: 'prismaSettings',

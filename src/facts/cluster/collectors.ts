@@ -1,6 +1,6 @@
 // Every cluster-mode collector, by the fact it gathers (spread into COLLECTORS).
-import type { Collector } from '../facts/collector.js';
-import type { ClusterFacts } from '../model/cluster.js';
+import type { Collector } from '../collector.js';
+import type { ClusterFacts } from '../../model/cluster.js';
 import { kubeApiCollector } from './kube-api.js';
 import { clusterApiserversCollector } from './apiservers.js';
 import { apiserverPodLogsCollector } from './pod-logs.js';

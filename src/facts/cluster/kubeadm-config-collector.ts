@@ -1,7 +1,7 @@
 // kubeadmConfig: ConfigMap kube-system/kubeadm-config, when the cluster was built by kubeadm.
-import type { Collector } from '../facts/collector.js';
+import type { Collector } from '../collector.js';
 import { getJson, kubeClient } from './api.js';
-import { findClusterConfiguration, kubeadmAuditArgs } from './kubeadm-config.js';
+import { findClusterConfiguration, kubeadmAuditArgs } from '../../kube/kubeadm-config.js';
 
 export const kubeadmConfigCollector: Collector<'kubeadmConfig'> = {
   key: 'kubeadmConfig',

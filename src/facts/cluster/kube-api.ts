@@ -1,6 +1,6 @@
 // kubeApi: which API server cluster mode talks to, and its version (GET /version is readable by
 // every client, so it doubles as a connectivity test).
-import type { Collector } from '../facts/collector.js';
+import type { Collector } from '../collector.js';
 import { call, kubeClient } from './api.js';
 
 export const kubeApiCollector: Collector<'kubeApi'> = {

@@ -1,7 +1,7 @@
 // On a managed control plane there is no apiserver on any node: the node collector's "not found"
 // would make every node check `unknown`. Wrapping it turns that into `skip`, with the reason.
-import { factFailure, type Collector } from '../facts/collector.js';
-import { PROVIDER_NAMES } from './managed-text.js';
+import { factFailure, type Collector } from '../collector.js';
+import { PROVIDER_NAMES } from '../../kube/managed-text.js';
 
 export function skipOnManagedControlPlane(node: Collector<'apiserver'>): Collector<'apiserver'> {
   return {

@@ -1,7 +1,7 @@
 // clusterApiservers: every kube-apiserver pod in kube-system, read from its spec.
-import type { Collector } from '../facts/collector.js';
+import type { Collector } from '../collector.js';
 import { getJson, kubeClient } from './api.js';
-import { apiserverPodsOf } from './pods.js';
+import { apiserverPodsOf } from '../../kube/pods.js';
 
 export const clusterApiserversCollector: Collector<'clusterApiservers'> = {
   key: 'clusterApiservers',

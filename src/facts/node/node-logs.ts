@@ -1,9 +1,9 @@
 // Collector of the nodeLogs fact: what the kubelet and kube-apiserver logged on this node, matched
 // against the signature catalogue. Commands (journalctl, crictl) run only on the live node.
-import { factFailure, type Collector } from './collector.js';
-import { notLive, readCrictl, readJournal, readLogFile, readNodeLogFiles, type SourceOptions } from '../io/log-sources.js';
-import { DEFAULT_SINCE, journalSince } from '../logs/since.js';
-import { summarizeNodeLogs } from '../logs/summarize.js';
+import { factFailure, type Collector } from '../collector.js';
+import { notLive, readCrictl, readJournal, readLogFile, readNodeLogFiles, type SourceOptions } from '../../io/log-sources.js';
+import { DEFAULT_SINCE, journalSince } from '../../logs/since.js';
+import { summarizeNodeLogs } from '../../logs/summarize.js';
 
 export const nodeLogsCollector: Collector<'nodeLogs'> = {
   key: 'nodeLogs',

@@ -1,12 +1,12 @@
 // apiserverPodLogs: the current and previous container logs of each apiserver pod, read through the
 // API with bounds (tailLines, limitBytes), and fed to the log signature scanner.
-import { factFailure, type Collector } from '../facts/collector.js';
-import { scanLog } from '../logs/scan.js';
-import { summarizeNodeLogs } from '../logs/summarize.js';
-import type { LogHit, LogSourceReport } from '../model/logs.js';
-import type { KubeClient } from './client.js';
+import { factFailure, type Collector } from '../collector.js';
+import { scanLog } from '../../logs/scan.js';
+import { summarizeNodeLogs } from '../../logs/summarize.js';
+import type { LogHit, LogSourceReport } from '../../model/logs.js';
+import type { KubeClient } from '../../io/kube-client.js';
 import { call, kubeClient, refusal, statusMessage } from './api.js';
-import type { ApiserverPod, ApiserverPodLogs, ContainerLogRead } from '../model/cluster.js';
+import type { ApiserverPod, ApiserverPodLogs, ContainerLogRead } from '../../model/cluster.js';
 
 /** A crash-looping apiserver prints its fatal error in the last lines; 5000 lines cover a
  * verbose startup without pulling a day of request logs. */

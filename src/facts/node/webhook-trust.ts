@@ -6,12 +6,12 @@
 // when nothing is found there (an image with its own bundle and no host mount).
 import { posix } from 'node:path';
 import { rootCertificates } from 'node:tls';
-import { listHostDir, readHostText } from '../io/host-fs.js';
-import { decodeGoBase64 } from '../parse/ca-data.js';
-import type { ResolvedKubeconfig } from '../parse/kubeconfig.js';
-import { parsePemBundle, pemBlocks } from '../tls/certificate.js';
-import type { WebhookTrust } from '../model/facts.js';
-import type { EnvVar } from '../model/node.js';
+import { listHostDir, readHostText } from '../../io/host-fs.js';
+import { decodeGoBase64 } from '../../parse/ca-data.js';
+import type { ResolvedKubeconfig } from '../../parse/kubeconfig.js';
+import { parsePemBundle, pemBlocks } from '../../tls/certificate.js';
+import type { WebhookTrust } from '../../model/facts.js';
+import type { EnvVar } from '../../model/node.js';
 
 const GO_LINUX_CERT_FILES = [
   '/etc/ssl/certs/ca-certificates.crt',

@@ -1,14 +1,14 @@
 // Collectors for the files the audit flags name: where each one lives on the host, and the parsed
 // policy and webhook kubeconfig.
 import path from 'node:path';
-import type { ApiserverConfig, AuditPath, ParsedFile } from '../model/node.js';
-import { RUN_AS_ROOT, factFailure, reasonForCode, type CollectContext, type Collector } from './collector.js';
+import type { ApiserverConfig, AuditPath, ParsedFile } from '../../model/node.js';
+import { RUN_AS_ROOT, factFailure, reasonForCode, type CollectContext, type Collector } from '../collector.js';
 import { MAX_CONFIG_BYTES } from './apiserver.js';
-import { ReadFailure, readHostText, statHost } from '../io/host-fs.js';
-import { lastFlag } from '../parse/flags.js';
-import { mapContainerPath } from '../parse/mounts.js';
-import { parseYaml } from '../parse/yaml-file.js';
-import { resolveKubeconfig } from '../parse/kubeconfig.js';
+import { ReadFailure, readHostText, statHost } from '../../io/host-fs.js';
+import { lastFlag } from '../../parse/flags.js';
+import { mapContainerPath } from '../../parse/mounts.js';
+import { parseYaml } from '../../parse/yaml-file.js';
+import { resolveKubeconfig } from '../../parse/kubeconfig.js';
 
 export const POLICY_FLAG = 'audit-policy-file';
 export const WEBHOOK_FLAG = 'audit-webhook-config-file';

@@ -1,11 +1,11 @@
 // auditMetrics: the audit counters from GET /metrics and, with --canary, the proof that events flow:
 // one request the Prisma policy audits (create + delete a labelled ConfigMap), one batch interval,
 // then the counters again.
-import { FactFailure, type CollectContext, type Collector } from '../facts/collector.js';
-import type { KubeClient } from './client.js';
+import { FactFailure, type CollectContext, type Collector } from '../collector.js';
+import type { KubeClient } from '../../io/kube-client.js';
 import { call, kubeClient, refusal } from './api.js';
-import { auditCounters, batchWaitMs, MAX_CANARY_WAIT_MS } from './metrics.js';
-import type { AuditCounters, CanaryRun } from '../model/cluster.js';
+import { auditCounters, batchWaitMs, MAX_CANARY_WAIT_MS } from '../../kube/metrics.js';
+import type { AuditCounters, CanaryRun } from '../../model/cluster.js';
 
 const METRICS_NEED = 'get the non-resource URL /metrics';
 /** Namespace the Prisma policy audits writes in (Defenders run there). */

@@ -2,10 +2,10 @@
 // live look at the endpoint (chain + reachability ladder). The only network fact, so that
 // webhook-tls-chain and webhook-reachable share a single connection attempt.
 import { locate } from './audit-files.js';
-import { probeWebhook } from '../io/probe.js';
-import { resolveKubeconfig } from '../parse/kubeconfig.js';
-import { webhookPostUrl } from '../parse/webhook-post-url.js';
-import { factFailure, type Collector } from './collector.js';
+import { probeWebhook } from '../../io/probe.js';
+import { resolveKubeconfig } from '../../parse/kubeconfig.js';
+import { webhookPostUrl } from '../../parse/webhook-post-url.js';
+import { factFailure, type Collector } from '../collector.js';
 import { loadTrust } from './webhook-trust.js';
 
 /** client-go's proxy settings (net/http ProxyFromEnvironment) in either case. */

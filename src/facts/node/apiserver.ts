@@ -1,11 +1,11 @@
 // Finds how this node runs kube-apiserver and reads its flags, mounts and environment.
 import path from 'node:path';
-import type { ApiserverConfig, Distribution } from '../model/node.js';
-import { RUN_AS_ROOT, factFailure, reasonForCode, type CollectContext, type Collector } from './collector.js';
-import { ReadFailure, hostExists, readHostText } from '../io/host-fs.js';
-import { parseYaml } from '../parse/yaml-file.js';
-import { PodShapeError, readApiserverContainer, versionFromImage } from '../parse/pod.js';
-import { flagsFromKeyValues, parseFlags, shellSplit } from '../parse/flags.js';
+import type { ApiserverConfig, Distribution } from '../../model/node.js';
+import { RUN_AS_ROOT, factFailure, reasonForCode, type CollectContext, type Collector } from '../collector.js';
+import { ReadFailure, hostExists, readHostText } from '../../io/host-fs.js';
+import { parseYaml } from '../../parse/yaml-file.js';
+import { PodShapeError, readApiserverContainer, versionFromImage } from '../../parse/pod.js';
+import { flagsFromKeyValues, parseFlags, shellSplit } from '../../parse/flags.js';
 
 export const MAX_CONFIG_BYTES = 1024 * 1024;
 
