@@ -1,7 +1,7 @@
 // The chain the webhook endpoint presents now, for the webhook-kubeconfig fix: the doctor's own
 // probe when the fix keeps the probed endpoint, else one probe of the --webhook-url. It comes with
 // the anchors the current kubeconfig gives kube-apiserver, so a CA that still works is kept.
-import { locate } from '../facts/node/audit-files.js';
+import { locate } from '../kube/audit-paths.js';
 import { loadTrust } from '../facts/node/webhook-trust.js';
 import type { LiveChain } from '../fixes/live-anchor.js';
 import type { GatheredFacts } from '../fixes/types.js';

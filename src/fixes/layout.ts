@@ -1,7 +1,7 @@
 // Where the audit files end up: shared by manifest-patch (flags and mounts) and by the generators
 // that write the files, so the flag, the mount and the file always agree.
 import path from 'node:path';
-import { POLICY_FLAG, WEBHOOK_FLAG, locate } from '../facts/node/audit-files.js';
+import { POLICY_FLAG, WEBHOOK_FLAG, locate } from '../kube/audit-paths.js';
 import type { ApiserverConfig } from '../model/node.js';
 import { lastFlag } from '../parse/flags.js';
 

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { dynamicLeftovers } from '../checks/dynamic-audit-leftovers.js';
 import { webhookOptionProblems } from '../checks/audit-webhook-mode.js';
-import { LOG_FLAG, locate } from '../facts/node/audit-files.js';
+import { LOG_FLAG, locate } from '../kube/audit-paths.js';
 import type { ApiserverConfig, AuditPath } from '../model/node.js';
 import { lastFlag } from '../parse/flags.js';
 import { PodShapeError, readApiserverContainer } from '../parse/pod.js';

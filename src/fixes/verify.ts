@@ -7,7 +7,7 @@ import { runChecks, type RunOptions } from '../checks/run.js';
 import { type FactSource } from '../model/facts.js';
 import { factDeadlineMs, liveFacts } from '../facts/gather.js';
 import type { CheckResult, Report } from '../model/report.js';
-import { LOG_FLAG, POLICY_FLAG, WEBHOOK_FLAG, locate } from '../facts/node/audit-files.js';
+import { LOG_FLAG, POLICY_FLAG, WEBHOOK_FLAG, locate } from '../kube/audit-paths.js';
 import { replayed } from '../facts/collector.js';
 import { COLLECTORS } from '../facts/index.js';
 import type { ApiserverConfig } from '../model/node.js';

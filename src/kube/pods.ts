@@ -1,7 +1,7 @@
 // Reads kube-apiserver mirror pods listed through the API into the same ApiserverConfig the node
 // collector builds from the manifest file, so the manifest-level checks judge both alike. Pure.
 import type { ApiserverConfig, Distribution } from '../model/node.js';
-import { flaggedAuditPaths, locate } from '../facts/node/audit-files.js';
+import { flaggedAuditPaths, locate } from './audit-paths.js';
 import { PodShapeError, readApiserverContainer, versionFromImage } from '../parse/pod.js';
 import type { ApiserverPod } from '../model/cluster.js';
 

@@ -1,7 +1,7 @@
 // Collector for webhookProbe: resolves the webhook kubeconfig, loads its trust anchors and takes one
 // live look at the endpoint (chain + reachability ladder). The only network fact, so that
 // webhook-tls-chain and webhook-reachable share a single connection attempt.
-import { locate } from './audit-files.js';
+import { locate } from '../../kube/audit-paths.js';
 import { probeWebhook } from '../../io/probe.js';
 import { resolveKubeconfig } from '../../parse/kubeconfig.js';
 import { webhookPostUrl } from '../../parse/webhook-post-url.js';
