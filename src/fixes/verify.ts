@@ -11,7 +11,7 @@ import { LOG_FLAG, POLICY_FLAG, WEBHOOK_FLAG, locate } from '../kube/audit-paths
 import { replayed } from '../facts/collector.js';
 import { COLLECTORS } from '../facts/index.js';
 import type { ApiserverConfig } from '../model/node.js';
-import { buildSparseRoot } from '../io/sparse-root.js';
+import { buildSparseRoot } from './sparse-root.js';
 import { lastFlag } from '../parse/flags.js';
 import { readApiserverContainer } from '../parse/pod.js';
 import { parseYaml } from '../parse/yaml-file.js';

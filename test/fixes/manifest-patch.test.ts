@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { manifestPatch } from '../../src/fixes/manifest-patch.js';
+import { manifestPatch } from '../../src/fixes/generators/manifest-patch.js';
 import { isRefusal, type Artifact, type GatheredFacts, type WriteArtifact } from '../../src/fixes/types.js';
 import { apiserverFact, factsOf, MANIFEST_PATH, parsedFact, pod } from '../helpers/fix-facts.js';
 

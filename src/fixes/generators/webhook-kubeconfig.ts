@@ -1,13 +1,13 @@
 // webhook-kubeconfig: a clean kubeconfig for the audit webhook, in the vendor's shape (one cluster,
 // one context, current-context set, no users: section, which client-go tolerates).
 import { stringify } from 'yaml';
-import { decodeGoBase64, readPemBlocks } from '../parse/ca-data.js';
-import { resolveKubeconfig, type ResolvedKubeconfig } from '../parse/kubeconfig.js';
-import { isSaasHost, judgeWebhookUrl } from '../parse/webhook-url.js';
-import { pemBlocks } from '../tls/certificate.js';
+import { decodeGoBase64, readPemBlocks } from '../../parse/ca-data.js';
+import { resolveKubeconfig, type ResolvedKubeconfig } from '../../parse/kubeconfig.js';
+import { isSaasHost, judgeWebhookUrl } from '../../parse/webhook-url.js';
+import { pemBlocks } from '../../tls/certificate.js';
 import { anchorsFit, judgeAnchors, liveAnchor } from './live-anchor.js';
 import type { AuditLayout } from './layout.js';
-import type { FixOptions, GatheredFacts, GeneratorResult, Refusal } from './types.js';
+import type { FixOptions, GatheredFacts, GeneratorResult, Refusal } from '../types.js';
 
 const CONTEXT = 'webhook';
 const DEFAULT_CLUSTER = 'prisma-console';

@@ -1,4 +1,4 @@
-// The planning half of `fix`: gather, judge, plan, verify on a sparse root, and read the targets.
+// The fix pipeline: gather, judge, plan, verify on a sparse root, and read the targets.
 // Shared by the fix command and the doctor's terminal UI (which previews a fix).
 import path from 'node:path';
 import { CHECKS } from '../checks/index.js';
@@ -8,14 +8,13 @@ import { factDeadlineMs, liveFacts } from '../facts/gather.js';
 import type { Report } from '../model/report.js';
 import { COLLECTORS } from '../facts/index.js';
 import type { FactKey } from '../model/facts.js';
-import { fixTriggers, planFixes, type FixOutcome, type FixPlan } from '../fixes/plan.js';
-import { checkPlan, judgePlan } from '../fixes/verify.js';
-import { BACKUP_DIR, FIX_IDS, timestamp, type Artifact, type FixId, type FixOptions, type GatheredFacts } from '../fixes/types.js';
-import { readCurrent, readsFrom, type CurrentFile } from '../io/fix-writer.js';
-import { writeOutFolder } from '../io/fix-out.js';
+import { fixTriggers, planFixes, type FixOutcome, type FixPlan } from './plan.js';
+import { checkPlan, judgePlan } from './verify.js';
+import { BACKUP_DIR, FIX_IDS, timestamp, type Artifact, type FixId, type FixOptions, type GatheredFacts } from './types.js';
+import { readCurrent, readsFrom, type CurrentFile } from './apply.js';
+import { writeOutFolder } from './out-folder.js';
 import { expectedWebhookUrl, type ConsoleTarget } from '../kube/console-target.js';
-import { liveChainFor } from './fix-live-chain.js';
-import { TOOL } from './tool.js';
+import { liveChainFor } from './live-chain.js';
 
 export interface PlanRequest {
   root: string;
@@ -30,6 +29,8 @@ export interface PlanRequest {
   timeoutMs: number;
   /** --console: the webhook URL the console expects (prisma-webhook-url, and the fix's server). */
   console: ConsoleTarget | null;
+  /** Name and version for the reports. */
+  tool: RunOptions['tool'];
 }
 
 export interface PlannedFix {
@@ -123,7 +124,7 @@ function fromConsole(facts: GatheredFacts, asked: boolean): Pick<FixOptions, 'co
 
 export async function planOnNode(req: PlanRequest): Promise<PlannedFix> {
   const stamp = timestamp(req.now);
-  const runOpts: RunOptions = { offline: req.offline, now: req.now, tool: TOOL, target: { root: req.root, demo: false, offline: req.offline } };
+  const runOpts: RunOptions = { offline: req.offline, now: req.now, tool: req.tool, target: { root: req.root, demo: false, offline: req.offline } };
   const source = gatherNode(req);
   const before = await runChecks(CHECKS, source, runOpts);
   const facts = await gatherAll(source);

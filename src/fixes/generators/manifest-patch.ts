@@ -1,17 +1,17 @@
 // manifest-patch: edits the apiserver static-pod manifest in place (yaml Document API, so comments,
 // order and the rest of the formatting stay) to turn on the webhook backend safely.
 import path from 'node:path';
-import { dynamicLeftovers } from '../checks/dynamic-audit-leftovers.js';
-import { webhookOptionProblems } from '../checks/audit-webhook-mode.js';
-import { LOG_FLAG, locate } from '../kube/audit-paths.js';
-import type { ApiserverConfig, AuditPath } from '../model/node.js';
-import { lastFlag } from '../parse/flags.js';
-import { PodShapeError, readApiserverContainer } from '../parse/pod.js';
+import { dynamicLeftovers } from '../../checks/dynamic-audit-leftovers.js';
+import { webhookOptionProblems } from '../../checks/audit-webhook-mode.js';
+import { LOG_FLAG, locate } from '../../kube/audit-paths.js';
+import type { ApiserverConfig, AuditPath } from '../../model/node.js';
+import { lastFlag } from '../../parse/flags.js';
+import { PodShapeError, readApiserverContainer } from '../../parse/pod.js';
 import { durableSnippets } from './durable.js';
 import { ContainerFlags } from './flag-items.js';
 import { auditLayout, type AuditFileTarget, type AuditLayout } from './layout.js';
 import { PodVolumes } from './pod-volumes.js';
-import type { Artifact, GatheredFacts, GeneratorResult, Refusal, WriteArtifact } from './types.js';
+import type { Artifact, GatheredFacts, GeneratorResult, Refusal, WriteArtifact } from '../types.js';
 import { parseForEdit, renderYaml } from './yaml-edit.js';
 
 const LOG_DEFAULT = '/var/log/kubernetes/audit/audit.log';

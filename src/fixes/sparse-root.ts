@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { MAX_CONFIG_BYTES } from '../facts/node/apiserver.js';
 import type { ApiserverConfig, AuditPath, ManifestsDir } from '../model/node.js';
-import { readHostText, statHost } from './host-fs.js';
+import { readHostText, statHost } from '../io/host-fs.js';
 
 export interface SparseRootInput {
   realRoot: string;

@@ -3,8 +3,8 @@
 // the anchors the current kubeconfig gives kube-apiserver, so a CA that still works is kept.
 import { locate } from '../kube/audit-paths.js';
 import { loadTrust } from '../facts/node/webhook-trust.js';
-import type { LiveChain } from '../fixes/live-anchor.js';
-import type { GatheredFacts } from '../fixes/types.js';
+import type { LiveChain } from './generators/live-anchor.js';
+import type { GatheredFacts } from './types.js';
 import { probeWebhook } from '../io/probe.js';
 import { resolveKubeconfig } from '../parse/kubeconfig.js';
 import { webhookPostUrl } from '../parse/webhook-post-url.js';

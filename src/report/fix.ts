@@ -4,8 +4,8 @@ import type { Report } from '../model/report.js';
 import type { FixOutcome, FixPlan } from '../fixes/plan.js';
 import { manifestChanges, restartApiserver, restartCommand } from '../fixes/restart.js';
 import type { Artifact, GatheredFacts } from '../fixes/types.js';
-import type { Applied, CurrentFile } from '../io/fix-writer.js';
-import { STATUS_LABEL } from '../report/style.js';
+import type { Applied, CurrentFile } from '../fixes/apply.js';
+import { STATUS_LABEL } from './style.js';
 
 export interface FixSummary {
   root: string;

@@ -2,7 +2,7 @@
 // place: a changed flag keeps its item (and the comment on it), a new flag goes where kubeadm's
 // alphabetical list would put it.
 import { Scalar, isScalar, isSeq, type YAMLSeq } from 'yaml';
-import { isBoolean } from '../parse/flags.js';
+import { isBoolean } from '../../parse/flags.js';
 import { markStructural, setScalar, type EditableYaml } from './yaml-edit.js';
 
 interface Item {

@@ -4,7 +4,7 @@ import { auditPolicy } from './audit-policy.js';
 import type { AuditLayout } from './layout.js';
 import { manifestPatch } from './manifest-patch.js';
 import { manifestsDirCleanup } from './manifests-dir-cleanup.js';
-import type { FixId, FixOptions, GatheredFacts, GeneratorResult } from './types.js';
+import type { FixId, FixOptions, GatheredFacts, GeneratorResult } from '../types.js';
 import { webhookKubeconfig } from './webhook-kubeconfig.js';
 
 export interface Generator {

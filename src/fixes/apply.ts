@@ -3,8 +3,8 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Artifact } from '../fixes/types.js';
-import { resolveUnderRoot } from './host-fs.js';
+import type { Artifact } from './types.js';
+import { resolveUnderRoot } from '../io/host-fs.js';
 
 export interface CurrentFile {
   hostPath: string;

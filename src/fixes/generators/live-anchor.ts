@@ -3,8 +3,8 @@
 // verifies to is a working pin: the root when the server sends it, else its top intermediate, else
 // the console certificate itself (what the vendor guide pins). Pure: the probe recorded the chain.
 import type { X509Certificate } from 'node:crypto';
-import { parseCertList, summarize } from '../tls/certificate.js';
-import { verifyChain, type ChainVerdict } from '../tls/verify.js';
+import { parseCertList, summarize } from '../../tls/certificate.js';
+import { verifyChain, type ChainVerdict } from '../../tls/verify.js';
 
 export interface LiveChain {
   /** host:port the chain was read from. */

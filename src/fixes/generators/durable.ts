@@ -2,11 +2,11 @@
 // from: kubeadm's ClusterConfiguration (kube-system/kubeadm-config; `kubeadm upgrade` rewrites the
 // manifest from it) and RKE2/k3s config.yaml (read on every service restart).
 import { stringify } from 'yaml';
-import { versionAtLeast } from '../checks/common.js';
-import type { ApiserverConfig, Flag } from '../model/node.js';
-import { mapContainerPath } from '../parse/mounts.js';
-import type { ApiserverContainer } from '../parse/pod.js';
-import type { WriteArtifact } from './types.js';
+import { versionAtLeast } from '../../checks/common.js';
+import type { ApiserverConfig, Flag } from '../../model/node.js';
+import { mapContainerPath } from '../../parse/mounts.js';
+import type { ApiserverContainer } from '../../parse/pod.js';
+import type { WriteArtifact } from '../types.js';
 
 interface ExtraVolume {
   name: string;

@@ -1,9 +1,9 @@
 // Where the audit files end up: shared by manifest-patch (flags and mounts) and by the generators
 // that write the files, so the flag, the mount and the file always agree.
 import path from 'node:path';
-import { POLICY_FLAG, WEBHOOK_FLAG, locate } from '../kube/audit-paths.js';
-import type { ApiserverConfig } from '../model/node.js';
-import { lastFlag } from '../parse/flags.js';
+import { POLICY_FLAG, WEBHOOK_FLAG, locate } from '../../kube/audit-paths.js';
+import type { ApiserverConfig } from '../../model/node.js';
+import { lastFlag } from '../../parse/flags.js';
 
 const AUDIT_DIR = '/etc/kubernetes/audit';
 const K3S_AUDIT_DIR = '/etc/rancher/k3s/audit';

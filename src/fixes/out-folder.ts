@@ -2,12 +2,12 @@
 // and README.md sit at the top. Written fresh; an existing non-empty folder is refused.
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { unifiedDiff } from '../fixes/diff.js';
-import type { FixPlan } from '../fixes/plan.js';
-import { renderReadme } from '../fixes/readme.js';
-import { restartCommand } from '../fixes/restart.js';
-import type { Artifact, GatheredFacts, WriteArtifact } from '../fixes/types.js';
-import type { CurrentFile } from './fix-writer.js';
+import { unifiedDiff } from './diff.js';
+import type { FixPlan } from './plan.js';
+import { renderReadme } from './readme.js';
+import { restartCommand } from './restart.js';
+import type { Artifact, GatheredFacts, WriteArtifact } from './types.js';
+import type { CurrentFile } from './apply.js';
 
 export interface OutInput {
   stamp: string;
