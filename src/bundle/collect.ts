@@ -12,7 +12,7 @@ import type { Report } from '../model/report.js';
 import { COLLECTORS } from '../facts/index.js';
 import { secretRedactor } from '../facts/secrets.js';
 import type { FactKey, Facts } from '../model/facts.js';
-import type { RedactionCounts, Redactor } from '../redact.js';
+import type { RedactionCounts, Redactor } from '../redact/redactor.js';
 import { renderJson } from '../report/json.js';
 import { bufferEntry, fileRangeEntry, tarEntryBytes, TAR_END_BYTES, writeArchive, type ArchiveEntry } from './archive.js';
 import { spoolExcerpt } from './log-excerpt.js';

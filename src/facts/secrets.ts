@@ -3,7 +3,7 @@
 // so the values themselves are masked wherever they occur. Shared by `doctor` and `bundle`.
 import type { Facts } from '../model/facts.js';
 import type { FactSource } from '../model/facts.js';
-import { Redactor } from '../redact.js';
+import { Redactor } from '../redact/redactor.js';
 import { WEBHOOK_PATH } from '../parse/webhook-url.js';
 
 /** Environment variable and flag names that carry a credential. */

@@ -5,7 +5,7 @@ import type { Check } from '../checks/check.js';
 import { runChecks, type RunOptions } from '../checks/run.js';
 import { type FactSource } from '../model/facts.js';
 import type { CheckResult, EngineEvent, Report, Target } from '../model/report.js';
-import type { Redactor } from '../redact.js';
+import type { Redactor } from '../redact/redactor.js';
 import { makeStyle } from '../report/style.js';
 import { headerLines } from '../report/text.js';
 import { App, type AppProps, type RunningCheck } from './App.js';
