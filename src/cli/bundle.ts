@@ -7,7 +7,7 @@ import { EXIT } from '../report/exit-codes.js';
 import { summaryLine } from '../report/text.js';
 import { UsageError } from './usage.js';
 import { DEFAULT_MAX_BYTES, type BundleOptions } from './bundle-args.js';
-import type { Io } from './doctor.js';
+import type { Io } from './io.js';
 import { TOOL } from './tool.js';
 
 /** prisma-audit-bundle-20261127-085444.tar.gz (UTC, so the name does not depend on the machine). */

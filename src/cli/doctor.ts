@@ -16,6 +16,7 @@ import { makeStyle, wantsColor } from '../report/style.js';
 import { renderText } from '../report/text.js';
 import type { DoctorOptions, OutputMode } from './args.js';
 import { UsageError } from './usage.js';
+import type { Io } from './io.js';
 import { PACKAGE_ROOT, TOOL } from './tool.js';
 import type { ConsoleTarget } from '../kube/console-target.js';
 import { startDemoConsole } from '../io/demo-console.js';
@@ -35,12 +36,6 @@ async function resolveRoot(opts: DoctorOptions): Promise<string> {
   const st = await fs.stat(root).catch(() => null);
   if (!st?.isDirectory()) throw new UsageError(`--root ${opts.root}: not a directory`);
   return root;
-}
-
-export interface Io {
-  stdout: NodeJS.WriteStream;
-  stderr: NodeJS.WriteStream;
-  env: NodeJS.ProcessEnv;
 }
 
 export function chooseMode(opts: DoctorOptions, io: Io): OutputMode {
