@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Check } from '../checks/check.js';
 import { runChecks, type RunOptions } from '../checks/run.js';
-import { type FactSource } from '../model/facts.js';
+import type { FactSource } from '../model/facts.js';
 import { factDeadlineMs, liveFacts } from '../facts/gather.js';
 import type { Report } from '../model/report.js';
 import { CHECKS } from '../checks/index.js';
@@ -115,7 +115,7 @@ async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
   if (mode === 'pretty') {
     // ink's colour support is decided when it loads: settle --no-color/NO_COLOR first.
     if (!(opts.color ?? wantsColor(io.env, true, false))) io.env.FORCE_COLOR = '0';
-    const { runPretty } = await import('../ui/run-pretty.js');
+    const { startPretty } = await import('../ui/run-pretty.js');
     // Fix (f/F) and bundle (b) keys act on the live node, so a recorded run has neither; the fix
     // planner loads only when a fix key is pressed.
     const onFix = root === null ? undefined : async (fix: string | null) => (await import('./fix-preview.js')).previewFix({ root, manifest: opts.manifest, fix, now: new Date(), offline: opts.offline, timeoutMs: opts.timeoutMs, console: prismaConsole }, process.cwd());
@@ -126,7 +126,9 @@ async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
             const { defaultBundleOptions, writeBundleFile } = await import('./bundle.js');
             return (await writeBundleFile(defaultBundleOptions(root, opts.manifest), io.env)).out;
           };
-    const report = await runPretty({ checks, source, runOpts, redactor, verbose: opts.verbose, onFix, writeBundle });
+    const ui = startPretty({ order: checks.map((c) => c.id), tool: runOpts.tool, root: runOpts.target.root, demo: runOpts.target.demo, verbose: opts.verbose, onFix, writeBundle });
+    const report = await runChecks(checks, source, runOpts, (e) => ui.push(redactor.value(e)));
+    await ui.finish();
     return exitCodeFor(report.summary, opts.strict);
   }
   const report: Report = redactor.value(await runChecks(checks, source, runOpts));

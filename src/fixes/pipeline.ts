@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { CHECKS } from '../checks/index.js';
 import { runChecks, type RunOptions } from '../checks/run.js';
-import { type FactSource } from '../model/facts.js';
+import type { FactSource } from '../model/facts.js';
 import { factDeadlineMs, liveFacts } from '../facts/gather.js';
 import type { Report } from '../model/report.js';
 import { COLLECTORS } from '../facts/index.js';

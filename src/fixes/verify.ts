@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { CHECKS } from '../checks/index.js';
 import { runChecks, type RunOptions } from '../checks/run.js';
-import { type FactSource } from '../model/facts.js';
+import type { FactSource } from '../model/facts.js';
 import { factDeadlineMs, liveFacts } from '../facts/gather.js';
 import type { CheckResult, Report } from '../model/report.js';
 import { LOG_FLAG, POLICY_FLAG, WEBHOOK_FLAG, locate } from '../kube/audit-paths.js';
