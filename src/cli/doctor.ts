@@ -4,10 +4,9 @@ import path from 'node:path';
 import type { Check } from '../checks/check.js';
 import { runChecks, type RunOptions } from '../checks/run.js';
 import type { FactSource } from '../model/facts.js';
-import { factDeadlineMs, liveFacts } from '../facts/gather.js';
 import type { Report } from '../model/report.js';
 import { CHECKS } from '../checks/index.js';
-import { COLLECTORS } from '../facts/index.js';
+import { gatherNode, kubeAccess } from '../facts/context.js';
 import { redactorFor } from '../facts/secrets.js';
 import { exitCodeFor } from '../report/exit-codes.js';
 import { renderJson } from '../report/json.js';
@@ -19,8 +18,8 @@ import { UsageError } from './usage.js';
 import type { Io } from './io.js';
 import { PACKAGE_ROOT, TOOL } from './tool.js';
 import type { ConsoleTarget } from '../kube/console-target.js';
-import { startDemoConsole } from '../io/demo-console.js';
-import { consoleTarget, kubeAccess } from './cluster-options.js';
+import { startDemoConsole } from '../facts/demo-console.js';
+import { consoleTarget } from './cluster-options.js';
 
 export const DEMO_ROOT = path.join(PACKAGE_ROOT, 'fixtures/demo/root');
 
@@ -72,22 +71,18 @@ async function liveRun(opts: DoctorOptions, io: Io): Promise<Run> {
   const now = new Date();
   const prismaConsole = await consoleTarget(opts.cluster, io.env, opts.timeoutMs);
   const kube = kubeAccess(opts.cluster, io.env, opts.timeoutMs);
-  const source: FactSource = liveFacts(
-    {
-      root,
-      manifest: opts.manifest,
-      kubernetesVersion: opts.kubernetesVersion,
-      timeoutMs: opts.timeoutMs,
-      offline: opts.offline,
-      now,
-      ...(opts.since ? { since: opts.since } : {}),
-      logFiles: opts.logFiles,
-      kube,
-      console: prismaConsole,
-    },
-    COLLECTORS,
-    factDeadlineMs(opts.timeoutMs),
-  );
+  const source: FactSource = gatherNode({
+    root,
+    manifest: opts.manifest,
+    kubernetesVersion: opts.kubernetesVersion,
+    timeoutMs: opts.timeoutMs,
+    offline: opts.offline,
+    now,
+    since: opts.since,
+    logFiles: opts.logFiles,
+    kube,
+    console: prismaConsole,
+  });
   const runOpts: RunOptions = {
     offline: opts.offline,
     now,

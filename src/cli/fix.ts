@@ -12,7 +12,8 @@ import { UsageError } from './usage.js';
 import { TOOL } from './tool.js';
 import { consoleTarget } from './cluster-options.js';
 import type { FixCommandOptions } from './fix-args.js';
-import { gatherNode, planOnNode, writePlanFolder } from '../fixes/pipeline.js';
+import { planOnNode, writePlanFolder } from '../fixes/pipeline.js';
+import { gatherNode } from '../facts/context.js';
 import { renderFixJson, renderFixText, type FixResultExtra } from '../report/fix.js';
 
 export interface FixIo {

@@ -3,11 +3,8 @@
 import path from 'node:path';
 import { CHECKS } from '../checks/index.js';
 import { runChecks, type RunOptions } from '../checks/run.js';
-import type { FactSource } from '../model/facts.js';
-import { factDeadlineMs, liveFacts } from '../facts/gather.js';
+import { gatherAll, gatherNode } from '../facts/context.js';
 import type { Report } from '../model/report.js';
-import { COLLECTORS } from '../facts/index.js';
-import type { FactKey } from '../model/facts.js';
 import { fixTriggers, planFixes, type FixOutcome, type FixPlan } from './plan.js';
 import { checkPlan, judgePlan } from './verify.js';
 import { BACKUP_DIR, FIX_IDS, timestamp, type Artifact, type FixId, type FixOptions, type GatheredFacts } from './types.js';
@@ -46,11 +43,6 @@ export interface PlannedFix {
   /** What each target held when it was read (its sha256 guards --apply). */
   read: Map<string, CurrentFile>;
   durable: Artifact[];
-}
-
-async function gatherAll(source: FactSource): Promise<GatheredFacts> {
-  const keys = Object.keys(COLLECTORS) as FactKey[];
-  return Object.fromEntries(await Promise.all(keys.map(async (k) => [k, await source.fact(k)])));
 }
 
 /** Plans, verifies, and re-plans without the fixes verification withheld (a withheld fix can take
@@ -105,11 +97,6 @@ async function pendingChanges(plan: FixPlan, root: string, facts: GatheredFacts)
   const blockedFixes = new Set(plan.outcomes.filter((o) => o.withheld).map((o) => o.id));
   const pending = ordered.filter((a) => !blockedFixes.has(a.fix) && (a.kind === 'move' ? read.get(a.from)!.bytes !== null : read.get(a.hostPath)!.bytes?.toString('utf8') !== a.contents));
   return { read, pending };
-}
-
-/** Facts of the node under root, gathered once and shared by every check. */
-export function gatherNode(req: Pick<PlanRequest, 'root' | 'manifest' | 'now' | 'offline' | 'timeoutMs' | 'console'>): FactSource {
-  return liveFacts({ root: req.root, manifest: req.manifest, kubernetesVersion: null, timeoutMs: req.timeoutMs, offline: req.offline, now: req.now, console: req.console }, COLLECTORS, factDeadlineMs(req.timeoutMs));
 }
 
 /** The webhook URL the console expects, or why --console could not tell it. */

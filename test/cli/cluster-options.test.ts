@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/cli/args.js';
-import { kubeAccess, optionalCanaryValue } from '../../src/cli/cluster-options.js';
+import { optionalCanaryValue } from '../../src/cli/cluster-options.js';
+import { kubeAccess } from '../../src/facts/context.js';
 import { Redactor } from '../../src/redact/redactor.js';
 
 const doctorOptions = (...argv: string[]) => {

@@ -1,5 +1,6 @@
 // The bundled demo node's Prisma console: a real HTTPS server on loopback with a generated chain
-// (fixtures/demo/console), so `--demo` shows the live TLS and reachability checks at work.
+// (fixtures/demo/console), so `--demo` shows the live TLS and reachability checks at work. It is
+// part of the node `--demo` gathers from, so it sits with the collectors rather than in io/.
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
