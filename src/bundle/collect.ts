@@ -26,6 +26,8 @@ export interface BundleRequest {
   manifest: string | null;
   out: string;
   maxBytes: number;
+  /** --since as given: the node-log collector reads the same window as the excerpts. */
+  since: string | null;
   sinceMs: number | null;
   includeSuffix: boolean;
   collectedAt: Date;
@@ -164,7 +166,7 @@ function withoutTimings<T>(value: T): T {
 
 export async function buildBundle(req: BundleRequest): Promise<BundleSummary> {
   const stamp = () => (req.reproducible ? req.collectedAt : new Date()).toISOString();
-  const source = gatherNode({ root: req.root, manifest: req.manifest, timeoutMs: req.timeoutMs, offline: false, now: req.collectedAt });
+  const source = gatherNode({ root: req.root, manifest: req.manifest, timeoutMs: req.timeoutMs, offline: false, now: req.collectedAt, since: req.since });
   const gathered = await gatherAll(source);
   const redactor = secretRedactor(gathered, req.env, { includeSuffix: req.includeSuffix });
   const runOpts: RunOptions = { offline: false, now: req.collectedAt, tool: req.tool, target: { root: req.root, demo: false, offline: false } };

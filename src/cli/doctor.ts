@@ -119,7 +119,7 @@ async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
         ? undefined
         : async () => {
             const { defaultBundleOptions, writeBundleFile } = await import('./bundle.js');
-            return (await writeBundleFile(defaultBundleOptions(root, opts.manifest), io.env)).out;
+            return (await writeBundleFile(defaultBundleOptions(root, opts.manifest, opts.timeoutMs), io.env)).out;
           };
     const ui = startPretty({ order: checks.map((c) => c.id), tool: runOpts.tool, root: runOpts.target.root, demo: runOpts.target.demo, verbose: opts.verbose, onFix, writeBundle });
     const report = await runChecks(checks, source, runOpts, (e) => ui.push(redactor.value(e)));
