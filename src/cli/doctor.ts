@@ -1,13 +1,11 @@
-// `prisma-audit doctor`: choose checks, gather, judge, render in the chosen mode.
+// `prisma-audit doctor`: choose the checks, the fact source (this node or a bundle) and the output
+// mode; the engine runs them and this renders what it streams.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Check } from '../checks/check.js';
-import { runChecks, type RunOptions } from '../checks/run.js';
-import type { FactSource } from '../model/facts.js';
-import type { Report } from '../model/report.js';
 import { CHECKS } from '../checks/index.js';
-import { gatherNode, kubeAccess } from '../facts/context.js';
-import { redactorFor } from '../facts/secrets.js';
+import { kubeAccess } from '../facts/context.js';
+import { liveRun, runDoctor, type DoctorRun } from '../engine/doctor.js';
 import { exitCodeFor } from '../report/exit-codes.js';
 import { renderJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
@@ -43,69 +41,54 @@ export function chooseMode(opts: DoctorOptions, io: Io): OutputMode {
   return io.stdout.isTTY && !ci ? 'pretty' : 'text';
 }
 
-interface Run {
-  source: FactSource;
-  runOpts: RunOptions;
-  /** The live node's root; null for a recorded run. */
-  root: string | null;
-  /** Credentials the user gave (console token), masked even with --show-secrets. */
-  credentials: string[];
-  /** --console, for the UI's fix key (null for a recorded run). */
-  prismaConsole: ConsoleTarget | null;
-}
-
 /** --from-bundle: the recorded facts; an unreadable or foreign file is the user's input error. */
-async function bundleRun(file: string): Promise<Run> {
+async function bundleRun(file: string): Promise<DoctorRun> {
   // The archive reader (tar, zlib) loads only for --from-bundle.
   const [{ ArchiveError }, { readRecording, replay }] = await Promise.all([import('../bundle/archive.js'), import('../bundle/replay.js')]);
   try {
-    return { ...replay(await readRecording(file), file, TOOL), root: null, credentials: [], prismaConsole: null };
+    return { ...replay(await readRecording(file), file, TOOL), root: null, credentials: [] };
   } catch (err) {
     if (err instanceof ArchiveError) throw new UsageError(`--from-bundle ${file}: ${err.message}`);
     throw err;
   }
 }
 
-async function liveRun(opts: DoctorOptions, io: Io): Promise<Run> {
+/** The node's run, with the --console target the UI's fix key needs. */
+async function nodeRun(opts: DoctorOptions, io: Io): Promise<{ run: DoctorRun; prismaConsole: ConsoleTarget | null }> {
   const root = await resolveRoot(opts);
-  const now = new Date();
   const prismaConsole = await consoleTarget(opts.cluster, io.env, opts.timeoutMs);
-  const kube = kubeAccess(opts.cluster, io.env, opts.timeoutMs);
-  const source: FactSource = gatherNode({
+  const run = liveRun({
     root,
     manifest: opts.manifest,
     kubernetesVersion: opts.kubernetesVersion,
     timeoutMs: opts.timeoutMs,
     offline: opts.offline,
-    now,
+    now: new Date(),
     since: opts.since,
     logFiles: opts.logFiles,
-    kube,
+    kube: kubeAccess(opts.cluster, io.env, opts.timeoutMs),
     console: prismaConsole,
-  });
-  const runOpts: RunOptions = {
-    offline: opts.offline,
-    now,
     tool: TOOL,
-    target: { root: opts.demo ? 'fixtures/demo/root (bundled demo node)' : root, demo: opts.demo, offline: opts.offline },
-  };
-  return { source, runOpts, root, credentials: prismaConsole ? [prismaConsole.token] : [], prismaConsole };
+    shownRoot: opts.demo ? 'fixtures/demo/root (bundled demo node)' : root,
+    demo: opts.demo,
+  });
+  return { run, prismaConsole };
 }
 
 export async function doctor(opts: DoctorOptions, io: Io): Promise<number> {
   // The demo node's console runs on loopback for as long as the demo does.
   const demoConsole = opts.demo && !opts.offline ? await startDemoConsole(path.join(DEMO_ROOT, '../console')) : null;
   try {
-    return await runDoctor(opts, io);
+    return await doctorCommand(opts, io);
   } finally {
     await demoConsole?.close();
   }
 }
 
-async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
+async function doctorCommand(opts: DoctorOptions, io: Io): Promise<number> {
   const checks = selectChecks(opts.only, opts.skip);
-  const { source, runOpts, root, credentials, prismaConsole } = opts.fromBundle ? await bundleRun(opts.fromBundle) : await liveRun(opts, io);
-  const redactor = await redactorFor(source, io.env, !opts.showSecrets, credentials);
+  const { run, prismaConsole } = opts.fromBundle ? { run: await bundleRun(opts.fromBundle), prismaConsole: null } : await nodeRun(opts, io);
+  const { root, runOpts } = run;
   const mode = chooseMode(opts, io);
   if (mode === 'pretty') {
     // ink's colour support is decided when it loads: settle --no-color/NO_COLOR first.
@@ -122,11 +105,11 @@ async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
             return (await writeBundleFile(defaultBundleOptions(root, opts.manifest, opts.timeoutMs), io.env)).out;
           };
     const ui = startPretty({ order: checks.map((c) => c.id), tool: runOpts.tool, root: runOpts.target.root, demo: runOpts.target.demo, verbose: opts.verbose, onFix, writeBundle });
-    const report = await runChecks(checks, source, runOpts, (e) => ui.push(redactor.value(e)));
+    const report = await runDoctor(checks, run, io.env, opts.showSecrets, (e) => ui.push(e));
     await ui.finish();
     return exitCodeFor(report.summary, opts.strict);
   }
-  const report: Report = redactor.value(await runChecks(checks, source, runOpts));
+  const report = await runDoctor(checks, run, io.env, opts.showSecrets);
   if (mode === 'json') io.stdout.write(renderJson(report));
   else if (mode === 'junit') io.stdout.write(renderJunit(report));
   else io.stdout.write(renderText(report, makeStyle(opts.color ?? wantsColor(io.env, Boolean(io.stdout.isTTY), false)), opts.verbose));
