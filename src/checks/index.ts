@@ -1,4 +1,5 @@
-// The catalogue: every check, in the order they are shown.
+// The catalogue: every check, in the order they are shown. checks/ judges: it may import model and the
+// pure libraries (parse, kube, tls, logs), never facts, io or fixes (layers.json).
 import type { Check } from './check.js';
 import { apiserverManifest } from './apiserver-manifest.js';
 import { auditPolicyFlag, auditWebhookFlag } from './audit-flags.js';

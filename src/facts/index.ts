@@ -1,4 +1,5 @@
-// Every collector, by the fact it gathers.
+// Every collector, by the fact it gathers. facts/ gathers: it may import io and the pure libraries
+// (model, parse, kube, tls, logs, redact), never checks, fixes or anything above (layers.json).
 import type { Collector } from './collector.js';
 import type { FactKey } from '../model/facts.js';
 import { apiserverCollector } from './node/apiserver.js';
