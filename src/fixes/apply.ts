@@ -1,5 +1,6 @@
-// The only code that changes files for `fix`: reads the current targets (with a sha256 of what was
-// read), writes the --out folder, and applies artifacts to the node atomically with backups.
+// The only code that changes the node for `fix --apply`: reads the current targets (with a sha256 of
+// what was read), applies artifacts atomically with backups outside the static-pod directory, and
+// prints the rollback. The plan folder is out-folder.ts's.
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';

@@ -1,5 +1,5 @@
 // The fix contract: pure generators turn facts (+ options) into files to write, or refuse with
-// manual steps. Nothing here touches the node; the writer (io/fix-writer.ts) does.
+// manual steps. Nothing here touches the node; apply.ts does, and out-folder.ts writes the plan.
 import type { Facts } from '../model/facts.js';
 import type { LiveChain } from './generators/live-anchor.js';
 

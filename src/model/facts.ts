@@ -1,4 +1,5 @@
-// Plain-JSON shapes of everything the collectors gather. Checks read only these.
+// The Facts record: every fact the collectors gather, by key, as plain JSON (a bundle's facts.json).
+// The shapes themselves live beside it (node.ts, cluster.ts, logs.ts, probe.ts). Checks read only these.
 import type { Fact } from './report.js';
 import type { ClusterFacts } from './cluster.js';
 import type { ProbeResult } from './probe.js';
