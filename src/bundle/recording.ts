@@ -5,6 +5,7 @@ import type { FactErrorReason } from '../model/report.js';
 import type { FactKey, Facts } from '../model/facts.js';
 import type { RunOptions } from '../checks/run.js';
 import { COLLECTORS } from '../facts/index.js';
+import { isObj } from '../parse/json-value.js';
 
 export const RECORDING_SCHEMA = 1;
 
@@ -35,7 +36,6 @@ const FACT_SHAPES: Partial<Record<FactKey, Kind | Record<string, Kind>>> = {
 const REASONS: FactErrorReason[] = ['not-applicable', 'not-found', 'permission', 'parse', 'too-large', 'timeout', 'offline', 'io', 'unsupported'];
 
 const kindOf = (v: unknown): Kind | 'other' => (typeof v === 'string' ? 'string' : Array.isArray(v) ? 'array' : v !== null && typeof v === 'object' ? 'object' : 'other');
-const isObj = (v: unknown): v is Record<string, unknown> => kindOf(v) === 'object';
 
 function checkFact(key: string, fact: unknown): void {
   const where = `facts.${key}`;

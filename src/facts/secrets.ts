@@ -5,6 +5,7 @@ import type { Facts } from '../model/facts.js';
 import type { FactSource } from '../model/facts.js';
 import { Redactor } from '../redact/redactor.js';
 import { WEBHOOK_PATH } from '../parse/webhook-url.js';
+import { isObj } from '../parse/json-value.js';
 
 /** Environment variable and flag names that carry a credential. */
 const SECRET_NAME = /token|passw(or)?d|secret|api[-_]?key|credential|private[-_]?key/i;
@@ -23,8 +24,6 @@ export interface SecretOptions {
   alwaysMask?: string[];
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /** Collects every credential value of a kubeconfig user entry, however deep (auth-provider config). */

@@ -3,10 +3,8 @@
 import { parseAllDocuments } from 'yaml';
 import { flagsFromKeyValues } from '../parse/flags.js';
 import type { KubeadmAuditArgs } from '../model/cluster.js';
+import { isObj, scalarText, type Obj } from '../parse/json-value.js';
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : null);
 
 function documents(text: string): unknown[] {
   const docs = parseAllDocuments(text, { version: '1.1', uniqueKeys: false });
@@ -41,16 +39,16 @@ export function kubeadmAuditArgs(cfg: Obj): KubeadmAuditArgs {
   const apiServer = isObj(cfg.apiServer) ? cfg.apiServer : {};
   const raw = apiServer.extraArgs;
   const items = Array.isArray(raw)
-    ? raw.filter(isObj).map((e) => `${str(e.name) ?? ''}=${str(e.value) ?? ''}`)
+    ? raw.filter(isObj).map((e) => `${scalarText(e.name) ?? ''}=${scalarText(e.value) ?? ''}`)
     : isObj(raw)
-      ? Object.entries(raw).map(([k, v]) => `${k}=${str(v) ?? ''}`)
+      ? Object.entries(raw).map(([k, v]) => `${k}=${scalarText(v) ?? ''}`)
       : [];
   const extraArgs: Record<string, string> = {};
   for (const f of flagsFromKeyValues(items.map((text) => ({ text, line: null })), 'config')) extraArgs[f.name] = f.value ?? '';
   const extraVolumes = (Array.isArray(apiServer.extraVolumes) ? apiServer.extraVolumes : []).filter(isObj).map((v) => ({
-    name: str(v.name) ?? '',
-    hostPath: str(v.hostPath) ?? '',
-    mountPath: str(v.mountPath) ?? '',
+    name: scalarText(v.name) ?? '',
+    hostPath: scalarText(v.hostPath) ?? '',
+    mountPath: scalarText(v.mountPath) ?? '',
   }));
-  return { apiVersion: str(cfg.apiVersion), extraArgs, extraVolumes };
+  return { apiVersion: scalarText(cfg.apiVersion), extraArgs, extraVolumes };
 }

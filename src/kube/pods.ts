@@ -4,17 +4,15 @@ import type { ApiserverConfig, Distribution } from '../model/node.js';
 import { flaggedAuditPaths, locate } from './audit-paths.js';
 import { PodShapeError, readApiserverContainer, versionFromImage } from '../parse/pod.js';
 import type { ApiserverPod } from '../model/cluster.js';
+import { isObj, stringOnly, type Obj } from '../parse/json-value.js';
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 /** Static-pod apiservers carry component=kube-apiserver (kubeadm, RKE2) or tier=control-plane
  * (older kubeadm, kops); mirror pods are named <container>-<node>. */
 export function isApiserverPod(pod: unknown): boolean {
   if (!isObj(pod) || !isObj(pod.metadata)) return false;
   const labels = isObj(pod.metadata.labels) ? pod.metadata.labels : {};
-  const name = str(pod.metadata.name) ?? '';
+  const name = stringOnly(pod.metadata.name) ?? '';
   if (labels.component === 'kube-apiserver' || labels['k8s-app'] === 'kube-apiserver') return true;
   return name.startsWith('kube-apiserver') && (labels.tier === 'control-plane' || labels.component === undefined);
 }
@@ -34,17 +32,17 @@ function containerState(pod: Obj): Pick<ApiserverPod, 'phase' | 'restartCount' |
   const c = statuses.find((s) => s.name === 'kube-apiserver') ?? statuses[0];
   const last = c && isObj(c.lastState) && isObj(c.lastState.terminated) ? c.lastState.terminated : null;
   return {
-    phase: str(status.phase),
+    phase: stringOnly(status.phase),
     restartCount: c && typeof c.restartCount === 'number' ? c.restartCount : null,
-    lastTermination: last ? `${str(last.reason) ?? 'terminated'}${typeof last.exitCode === 'number' ? ` (exit code ${last.exitCode})` : ''}` : null,
+    lastTermination: last ? `${stringOnly(last.reason) ?? 'terminated'}${typeof last.exitCode === 'number' ? ` (exit code ${last.exitCode})` : ''}` : null,
   };
 }
 
 export function readApiserverPod(pod: Obj): ApiserverPod {
   const meta = isObj(pod.metadata) ? pod.metadata : {};
   const spec = isObj(pod.spec) ? pod.spec : {};
-  const name = str(meta.name) ?? '?';
-  const node = str(spec.nodeName) ?? '(not scheduled)';
+  const name = stringOnly(meta.name) ?? '?';
+  const node = stringOnly(spec.nodeName) ?? '(not scheduled)';
   const base = { pod: name, node, ...containerState(pod) };
   let container;
   try {

@@ -1,8 +1,6 @@
 // Reads `crictl ps -a -o json` and `crictl inspect -o json` output. Pure.
 import type { ApiserverContainer } from '../model/logs.js';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isObj } from '../parse/json-value.js';
 
 /** kube-apiserver containers, newest first. `createdAt` in `ps` output is epoch nanoseconds. */
 export function parseCrictlPs(json: string): ApiserverContainer[] {

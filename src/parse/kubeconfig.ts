@@ -1,5 +1,6 @@
 // Resolves a webhook kubeconfig the way client-go's clientcmd does for --audit-webhook-config-file:
 // only this file (ExplicitPath), current-context -> context -> cluster (+ user). Pure.
+import { isObj, scalarText, type Obj } from './json-value.js';
 
 export interface KubeconfigProblem {
   /** Exactly what kube-apiserver prints, when it has a wording (after "initializing audit webhook: "). */
@@ -33,9 +34,6 @@ export interface ResolvedKubeconfig {
 
 const NO_CONFIG = 'invalid configuration: no configuration has been provided, try setting KUBERNETES_MASTER environment variable';
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : null);
 
 /** Finds a named entry in a kubeconfig list (clusters, contexts, users). client-go keeps the last
  * entry of a repeated name, as a map would. */
@@ -43,7 +41,7 @@ function findNamed(list: unknown, name: string | null): { entry: Obj; index: num
   if (!Array.isArray(list) || name === null) return null;
   let found: { entry: Obj; index: number } | null = null;
   list.forEach((item, index) => {
-    if (isObj(item) && str(item.name) === name) found = { entry: item, index };
+    if (isObj(item) && scalarText(item.name) === name) found = { entry: item, index };
   });
   return found;
 }
@@ -72,11 +70,11 @@ export function resolveKubeconfig(value: unknown): ResolvedKubeconfig {
     problem({ apiserverError: null, message: 'the file is not a kubeconfig mapping (top level is not a YAML map)', field: null });
     return out;
   }
-  const kind = str(cfg.kind);
+  const kind = scalarText(cfg.kind);
   if (kind !== null && kind !== 'Config') {
     problem({ apiserverError: null, message: `kind is "${kind}", expected "Config"`, field: 'kind' });
   }
-  out.currentContext = str(cfg['current-context']) || null;
+  out.currentContext = scalarText(cfg['current-context']) || null;
   if (out.currentContext === null) {
     problem({ apiserverError: NO_CONFIG, message: 'current-context is not set, so no cluster is selected', field: 'current-context' });
     return out;
@@ -92,8 +90,8 @@ export function resolveKubeconfig(value: unknown): ResolvedKubeconfig {
   }
   out.contextName = out.currentContext;
   const context = isObj(ctx.entry.context) ? ctx.entry.context : {};
-  out.clusterName = str(context.cluster) || null;
-  out.userName = str(context.user) || null;
+  out.clusterName = scalarText(context.cluster) || null;
+  out.userName = scalarText(context.user) || null;
   const cl = findNamed(cfg.clusters, out.clusterName);
   if (!cl) {
     problem({
@@ -108,12 +106,12 @@ export function resolveKubeconfig(value: unknown): ResolvedKubeconfig {
   out.clusterIndex = cl.index;
   const cluster = isObj(cl.entry.cluster) ? cl.entry.cluster : {};
   const base = `clusters.${cl.index}.cluster`;
-  out.server = str(cluster.server) || null;
-  out.caData = str(cluster['certificate-authority-data']) || null;
-  out.caFile = str(cluster['certificate-authority']) || null;
-  out.insecureSkipTLSVerify = cluster['insecure-skip-tls-verify'] === true || str(cluster['insecure-skip-tls-verify']) === 'true';
-  out.tlsServerName = str(cluster['tls-server-name']) || null;
-  out.proxyUrl = str(cluster['proxy-url']) || null;
+  out.server = scalarText(cluster.server) || null;
+  out.caData = scalarText(cluster['certificate-authority-data']) || null;
+  out.caFile = scalarText(cluster['certificate-authority']) || null;
+  out.insecureSkipTLSVerify = cluster['insecure-skip-tls-verify'] === true || scalarText(cluster['insecure-skip-tls-verify']) === 'true';
+  out.tlsServerName = scalarText(cluster['tls-server-name']) || null;
+  out.proxyUrl = scalarText(cluster['proxy-url']) || null;
   if (Object.keys(cluster).length === 0) {
     problem({ apiserverError: NO_CONFIG, message: `cluster "${out.clusterName}" is empty`, field: base });
     return out;

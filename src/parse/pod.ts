@@ -1,11 +1,9 @@
 // Reads the kube-apiserver container out of a static-pod manifest (already parsed YAML).
 import type { EnvVar, Flag, Volume, VolumeMount } from '../model/node.js';
 import { parseFlags, type ArgToken } from './flags.js';
+import { isObj, scalarText, type Obj } from './json-value.js';
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : null);
 
 export interface ApiserverContainer {
   index: number;
@@ -22,13 +20,13 @@ export class PodShapeError extends Error {}
 
 function tokensOf(value: unknown, at: string, source: Flag['source'], lines: Record<string, number>): ArgToken[] {
   return asList(value).flatMap((item, i) => {
-    const text = str(item);
+    const text = scalarText(item);
     return text === null ? [] : [{ text, line: lines[`${at}.${i}`] ?? null, source }];
   });
 }
 
 function looksLikeApiserver(c: Obj): boolean {
-  const words = [...asList(c.command), ...asList(c.args)].map((w) => str(w) ?? '');
+  const words = [...asList(c.command), ...asList(c.args)].map((w) => scalarText(w) ?? '');
   return c.name === 'kube-apiserver' || words.some((w) => /(^|\/|\s)kube-apiserver(\s|$)/.test(w));
 }
 
@@ -50,18 +48,18 @@ export function readApiserverContainer(pod: unknown, lines: Record<string, numbe
     ...tokensOf(c.args, `${base}.args`, 'args', lines),
   ]);
   const mounts: VolumeMount[] = asList(c.volumeMounts).flatMap((m, i) =>
-    isObj(m) && str(m.mountPath)
-      ? [{ name: str(m.name) ?? '', mountPath: str(m.mountPath)!, readOnly: m.readOnly === true, subPath: str(m.subPath) || null, line: lines[`${base}.volumeMounts.${i}`] ?? null }]
+    isObj(m) && scalarText(m.mountPath)
+      ? [{ name: scalarText(m.name) ?? '', mountPath: scalarText(m.mountPath)!, readOnly: m.readOnly === true, subPath: scalarText(m.subPath) || null, line: lines[`${base}.volumeMounts.${i}`] ?? null }]
       : [],
   );
   const volumes: Volume[] = asList(spec.volumes).flatMap((v, i) => {
     if (!isObj(v)) return [];
     const hp = isObj(v.hostPath) ? v.hostPath : null;
     const other = hp ? null : (Object.keys(v).find((k) => k !== 'name') ?? 'unknown');
-    return [{ name: str(v.name) ?? '', hostPath: hp ? (str(hp.path) ?? '') : null, hostPathType: hp ? (str(hp.type) ?? '') : '', otherKind: other, line: lines[`spec.volumes.${i}`] ?? null }];
+    return [{ name: scalarText(v.name) ?? '', hostPath: hp ? (scalarText(hp.path) ?? '') : null, hostPathType: hp ? (scalarText(hp.type) ?? '') : '', otherKind: other, line: lines[`spec.volumes.${i}`] ?? null }];
   });
-  const env: EnvVar[] = asList(c.env).flatMap((e) => (isObj(e) && str(e.name) ? [{ name: str(e.name)!, value: str(e.value) }] : []));
-  return { index, name: str(c.name), image: str(c.image), flags, binaryFound, mounts, volumes, env };
+  const env: EnvVar[] = asList(c.env).flatMap((e) => (isObj(e) && scalarText(e.name) ? [{ name: scalarText(e.name)!, value: scalarText(e.value) }] : []));
+  return { index, name: scalarText(c.name), image: scalarText(c.image), flags, binaryFound, mounts, volumes, env };
 }
 
 /** "registry.k8s.io/kube-apiserver:v1.28.2" or "rancher/hardened-kubernetes:v1.28.2-rke2r1" -> "1.28.2". */

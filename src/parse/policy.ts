@@ -1,5 +1,6 @@
 // Validates an audit Policy the way kube-apiserver loads it (k8s.io/apiserver/pkg/audit/policy
 // reader + pkg/apis/audit/validation), with its wording. Pure.
+import { isObj } from './json-value.js';
 
 export const LEVELS = ['None', 'Metadata', 'Request', 'RequestResponse'] as const;
 export const STAGES = ['RequestReceived', 'ResponseStarted', 'ResponseComplete', 'Panic'] as const;
@@ -38,8 +39,6 @@ export interface Policy {
   rules: PolicyRule[];
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Go's json decoding into []string: a list of strings, or null. Anything else is a decode error. */
 function stringList(v: unknown, field: string, problems: PolicyProblem[]): string[] {

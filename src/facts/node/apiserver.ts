@@ -6,6 +6,7 @@ import { ReadFailure, hostExists, readHostText } from '../../io/host-fs.js';
 import { parseYaml } from '../../parse/yaml-file.js';
 import { PodShapeError, readApiserverContainer, versionFromImage } from '../../parse/pod.js';
 import { flagsFromKeyValues, parseFlags, shellSplit } from '../../parse/flags.js';
+import { type Obj } from '../../parse/json-value.js';
 
 export const MAX_CONFIG_BYTES = 1024 * 1024;
 
@@ -164,7 +165,6 @@ async function readPod(ctx: CollectContext, c: Candidate, base: Base): Promise<A
   };
 }
 
-type Obj = Record<string, unknown>;
 
 /** k3s runs the apiserver inside its own process: flags come from `kube-apiserver-arg` in its config
  * (a list, or a single string) and paths are host paths. */
