@@ -22,13 +22,15 @@ SRC
 # same functions over differently named files (go_above_17.go vs go_above_118.go).
 kube_source_tree() {
   local cache=$1 link="$1/gopath/src/k8s.io/kubernetes"
-  if [ ! -d "$link/cmd" ]; then
+  # The stamp is written only after a complete unpack: an interrupted one is unpacked again.
+  if [ ! -e "$cache/src/.unpacked" ] || [ ! -d "$link/cmd" ]; then
     local src="$cache/src" tree
     rm -rf "$src"; mkdir -p "$src" "$cache/gopath/src/k8s.io"
     (cd "$src" && apt-get source -qq kubernetes >/dev/null 2>&1)
     tree=$(find "$src" -maxdepth 1 -mindepth 1 -type d -name 'kubernetes-*' | head -n1)
     [ -n "$tree" ] || { echo "apt-get source kubernetes produced no tree in $src" >&2; return 1; }
     ln -sfn "$tree" "$link"
+    touch "$src/.unpacked"
   fi
   local fixed=/usr/share/gocode/src/github.com/modern-go/reflect2 vendored="$link/vendor/github.com/modern-go/reflect2"
   if [ -e "$vendored/go_above_17.go" ] || [ ! -e "$vendored/go_above_118.go" ]; then

@@ -28,7 +28,7 @@ fi
 if [ -x "$bin/kubelet" ] && [ -e "$bin/kubelet.reflect2" ] && "$bin/kubelet" --version >/dev/null 2>&1; then
   echo "kubelet: cached at $bin/kubelet ($("$bin/kubelet" --version))"
 else
-  [ -d "$cache/gopath/src/k8s.io/kubernetes/cmd" ] || { kube_source_enable_deb_src; apt-get update -qq; }
+  [ -e "$cache/src/.unpacked" ] || { kube_source_enable_deb_src; apt-get update -qq; }
   tree=$(kube_source_tree "$cache")
   # Static (no cgo): the kubelet needs no C library at run time, like the apiserver binary.
   CGO_ENABLED=0 kube_source_make "$cache" "$tree" WHAT=cmd/kubelet
