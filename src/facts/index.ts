@@ -4,6 +4,7 @@ import type { FactKey } from './types.js';
 import { apiserverCollector } from './apiserver.js';
 import { auditPathsCollector, policyCollector, webhookConfigCollector } from './audit-files.js';
 import { manifestsDirCollector } from './manifests-dir.js';
+import { volumeHostsCollector } from './pod-volumes.js';
 import { webhookProbeCollector } from './webhook-probe.js';
 import { nodeLogsCollector } from './node-logs.js';
 import { CLUSTER_COLLECTORS } from '../cluster/collectors.js';
@@ -15,6 +16,7 @@ export const COLLECTORS: { [K in FactKey]: Collector<K> } = {
   policy: policyCollector,
   webhookConfig: webhookConfigCollector,
   auditPaths: auditPathsCollector,
+  volumeHosts: volumeHostsCollector,
   webhookProbe: webhookProbeCollector,
   nodeLogs: nodeLogsCollector,
   ...CLUSTER_COLLECTORS,
