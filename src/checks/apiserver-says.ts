@@ -1,7 +1,7 @@
 // What kube-apiserver 1.20 prints before it exits when it cannot read an audit file, by the file's role,
 // as measured with the real binary under a real kubelet (test-kubelet). Go's os errors name the path the
 // apiserver was given, never the target of a link, so the quote uses the flag's path.
-import type { AuditPathRole, ContainerResolution } from '../facts/types.js';
+import type { AuditPathRole, ContainerResolution } from '../model/node.js';
 
 type Failure = 'missing' | 'directory' | 'loop';
 

@@ -1,9 +1,9 @@
 // apiserver-volumes: every volume of the apiserver pod as the kubelet 1.20 judges it before it creates the
 // pod: pod validation (unknown volume names, hostPath types, subPaths) and the hostPath type check of
 // pkg/volume/hostpath. One refused volume keeps the whole apiserver down, whatever it is for.
-import type { Check } from '../engine/check.js';
-import type { Evidence, Finding } from '../engine/types.js';
-import type { ApiserverConfig, Volume, VolumeHost } from '../facts/types.js';
+import type { Check } from './check.js';
+import type { Evidence, Finding } from '../model/report.js';
+import type { ApiserverConfig, Volume, VolumeHost } from '../model/node.js';
 
 const TYPES = ['', 'DirectoryOrCreate', 'Directory', 'FileOrCreate', 'File', 'Socket', 'CharDevice', 'BlockDevice'];
 const NOT_A: Record<string, string> = {

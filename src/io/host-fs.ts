@@ -3,8 +3,8 @@
 // see them, so a fixture tree or a host mounted at /host behaves like the real "/".
 import { constants, promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { HostStat } from '../facts/types.js';
-import type { HostSeam } from '../facts/container-path.js';
+import type { HostStat } from '../model/node.js';
+import type { HostSeam } from '../kube/container-path.js';
 
 const MAX_LINKS = 40;
 

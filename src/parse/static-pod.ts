@@ -1,7 +1,7 @@
 // A file in the static-pod directory as the kubelet's file source reads it (pkg/kubelet/config/file.go):
 // decoded as one Pod, keyed by namespace/name ("default" when no namespace is given), or refused with
 // "couldn't parse as pod(...)". Only what the directory judgment needs is kept.
-import type { StaticPodFile } from '../facts/types.js';
+import type { StaticPodFile } from '../model/node.js';
 import { parseYaml } from './yaml-file.js';
 import { lastFlag, parseFlags } from './flags.js';
 

@@ -4,9 +4,9 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveInContainer } from '../../src/facts/container-path.js';
+import { resolveInContainer } from '../../src/kube/container-path.js';
 import { hostSeam } from '../../src/io/host-fs.js';
-import type { Volume, VolumeMount } from '../../src/facts/types.js';
+import type { Volume, VolumeMount } from '../../src/model/node.js';
 
 let root = '';
 const mount = (name: string, mountPath: string, extra: Partial<VolumeMount> = {}): VolumeMount => ({ name, mountPath, readOnly: true, subPath: null, line: null, ...extra });
