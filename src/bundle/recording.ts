@@ -31,6 +31,7 @@ const FACT_SHAPES: Partial<Record<FactKey, Kind | Record<string, Kind>>> = {
   policy: PARSED_FILE,
   webhookConfig: PARSED_FILE,
   auditPaths: 'array',
+  volumeHosts: 'array',
 };
 
 const REASONS: FactErrorReason[] = ['not-applicable', 'not-found', 'permission', 'parse', 'too-large', 'timeout', 'offline', 'io', 'unsupported'];

@@ -4,6 +4,7 @@ import type { Check } from './check.js';
 import type { Evidence, Finding } from '../model/report.js';
 import type { AuditPath } from '../model/node.js';
 import { configurableApiserver } from './common.js';
+import { apiserverSays, failureOf } from './apiserver-says.js';
 
 const ROLE_NAME: Record<AuditPath['role'], string> = {
   policy: 'audit policy',
@@ -72,7 +73,7 @@ export const auditFilesMounted: Check = {
           : `Mount the host directory into the pod: a hostPath volume for ${dirOf(first.containerPath)} (type Directory) and a volumeMount at the same path, readOnly: true.`;
       return {
         status: 'fail',
-        summary: `no volumeMount covers ${list}: kube-apiserver will fail with "stat ${first.containerPath}: no such file or directory" even if the file exists on the host`,
+        summary: `no volumeMount covers ${list}: kube-apiserver will fail with "${apiserverSays(first.role, first.containerPath, 'missing') ?? `stat ${first.containerPath}: no such file or directory`}" even if the file exists on the host`,
         evidence,
         remediation: { text, fix: 'manifest-patch' },
       };
@@ -126,6 +127,40 @@ function hostPathProblem(p: AuditPath): { status: 'fail' | 'warn'; text: string 
   return null;
 }
 
+/** The container's view of a file the apiserver must read (policy, webhook kubeconfig, CA file). */
+function containerProblem(p: AuditPath): { status: 'fail' | 'warn'; text: string } | null {
+  const c = p.container!;
+  // A path no volumeMount covers at all is audit-files-mounted's finding; one cause, one failure.
+  if (!c.first) return null;
+  const failure = failureOf(c.kind);
+  if (failure) {
+    const says = apiserverSays(p.role, p.containerPath, failure);
+    const where = c.chain.length > 0 ? `${p.containerPath} leads to ${c.resolvedPath}, and ` : '';
+    const why = c.kind === 'directory' ? `${c.resolvedPath} is a directory (host ${c.hostPath ?? '?'})` : c.problem ?? `${c.brokenAt} does not exist in the container`;
+    return { status: 'fail', text: `${where}${why}: ${says ? `kube-apiserver exits with "${says}"` : `kube-apiserver cannot read ${p.containerPath}`}` };
+  }
+  if (c.kind === 'refused' || c.kind === 'escape' || c.kind === 'no-volume' || c.kind === 'error') {
+    return { status: 'fail', text: `${c.problem} (${p.containerPath}; see apiserver-volumes)` };
+  }
+  if (c.kind === 'other') return { status: 'fail', text: `${c.resolvedPath} is not a regular file (host ${c.hostPath})` };
+  if (c.kind === 'file' && c.host?.size === 0) {
+    return { status: 'fail', text: `${c.hostPath} is empty (a FileOrCreate hostPath creates it so): ${p.role === 'policy' ? 'kube-apiserver rejects a policy with no rules' : 'an empty kubeconfig gives "no configuration has been provided"'}` };
+  }
+  // The kind is right today; the type decides what happens the day it is missing.
+  const problem = hostPathProblem(p);
+  return problem?.status === 'warn' ? problem : null;
+}
+
+/** Evidence lines for the container walk: the mount, each link, where it ends. */
+function walkEvidence(p: AuditPath): Evidence[] {
+  const c = p.container!;
+  const lines = c.chain.map((link) => ({ ...origin(p), message: `link in the container: ${link}` }));
+  const end = c.hostPath ? `host ${c.hostPath}` : 'no host file';
+  const seen = c.host ? `${c.host.kind}${c.host.size !== null ? `, ${c.host.size} bytes` : ''}${c.host.readable === false ? ', not readable by this user' : ''}` : c.kind;
+  lines.push({ ...origin(p), message: `in the container ${c.resolvedPath}${c.mapping ? ` (volumeMount "${c.mapping.mountName}"${c.mapping.readOnly ? ', read-only' : ''})` : ''} -> ${end}: ${seen}${c.problem ? ` (${c.problem})` : ''}` });
+  return lines;
+}
+
 export const auditFilesReadable: Check = {
   id: 'audit-files-readable',
   title: 'audit files present on the host',
@@ -144,6 +179,13 @@ export const auditFilesReadable: Check = {
     const problems: { status: 'fail' | 'warn'; text: string }[] = [];
     const unreadable: string[] = [];
     for (const p of paths) {
+      if (p.container && p.role !== 'log' && p.container.kind !== 'not-hostpath') {
+        evidence.push(...walkEvidence(p));
+        const problem = containerProblem(p);
+        if (problem) problems.push(problem);
+        else if (p.container.kind === 'file' && p.container.host?.readable === false) unreadable.push(p.container.hostPath!);
+        continue;
+      }
       if (!p.host || !p.hostPath) {
         evidence.push({ ...origin(p), message: `${p.containerPath}: not a hostPath volume, cannot be checked on the node` });
         continue;

@@ -8,6 +8,7 @@ import { dynamicAuditLeftovers } from './dynamic-audit-leftovers.js';
 import { auditWebhookMode } from './audit-webhook-mode.js';
 import { auditFilesMounted, auditFilesReadable } from './audit-files.js';
 import { manifestsDirClean } from './manifests-dir-clean.js';
+import { apiserverVolumes } from './apiserver-volumes.js';
 import { auditPolicyValid } from './audit-policy-valid.js';
 import { auditPolicyCoverage } from './audit-policy-coverage.js';
 import { webhookConfigValid } from './webhook-config-valid.js';
@@ -27,6 +28,7 @@ export const CHECKS: Check[] = [
   auditWebhookMode,
   auditFilesMounted,
   auditFilesReadable,
+  apiserverVolumes,
   manifestsDirClean,
   auditPolicyValid,
   auditPolicyCoverage,

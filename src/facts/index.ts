@@ -9,6 +9,7 @@ import { webhookProbeCollector } from './node/webhook-probe.js';
 import { nodeLogsCollector } from './node/node-logs.js';
 import { CLUSTER_COLLECTORS } from './cluster/collectors.js';
 import { skipOnManagedControlPlane } from './cluster/node-checks-on-managed.js';
+import { volumeHostsCollector } from './node/pod-volumes.js';
 
 export const COLLECTORS: { [K in FactKey]: Collector<K> } = {
   apiserver: skipOnManagedControlPlane(apiserverCollector),
@@ -16,6 +17,7 @@ export const COLLECTORS: { [K in FactKey]: Collector<K> } = {
   policy: policyCollector,
   webhookConfig: webhookConfigCollector,
   auditPaths: auditPathsCollector,
+  volumeHosts: volumeHostsCollector,
   webhookProbe: webhookProbeCollector,
   nodeLogs: nodeLogsCollector,
   ...CLUSTER_COLLECTORS,

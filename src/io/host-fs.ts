@@ -4,6 +4,7 @@
 import { constants, promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { HostStat } from '../model/node.js';
+import type { HostSeam } from '../kube/container-path.js';
 
 const MAX_LINKS = 40;
 
@@ -74,6 +75,33 @@ export async function statHost(root: string, hostPath: string, checkRead = true)
     }
   }
   return { kind, size: kind === 'file' ? st.size : null, readable, resolved, error };
+}
+
+/** The node as the container-path walk needs it: lstat/readlink of paths whose parents are already known
+ * not to be links, and realpath/stat that resolve host links inside root. Nothing leaves root. */
+export function hostSeam(root: string): HostSeam {
+  const onDisk = (hostPath: string) => path.join(root, displayPath(hostPath));
+  return {
+    async lstat(hostPath) {
+      try {
+        const st = await fs.lstat(onDisk(hostPath));
+        const kind = st.isSymbolicLink() ? 'symlink' : st.isFile() ? 'file' : st.isDirectory() ? 'directory' : 'other';
+        return { kind, size: st.isFile() ? st.size : null, error: null };
+      } catch (err) {
+        const info = errInfo(err);
+        return { kind: 'missing', size: null, error: info.code === 'ENOENT' || info.code === 'ENOTDIR' ? null : info.message };
+      }
+    },
+    readlink: (hostPath) => fs.readlink(onDisk(hostPath)),
+    async realpath(hostPath) {
+      try {
+        return { path: '/' + path.relative(root, await resolveUnderRoot(root, hostPath)), error: null };
+      } catch (err) {
+        return { path: null, error: errInfo(err).message };
+      }
+    },
+    stat: (hostPath) => statHost(root, hostPath),
+  };
 }
 
 export class ReadFailure extends Error {

@@ -1,6 +1,8 @@
 // Reads each node log source into a scan: the kubelet journal, crictl (containers and their logs),
 // the kubelet's container log files, and --log-file files. Every source reports whether it was used,
 // is not available (missing tool or file) or not permitted, so "no errors" never hides "could not look".
+import { existsSync } from 'node:fs';
+import { resolveUnderRoot } from './host-fs.js';
 import { findContainerLogs, findPodLogs, nodePath, openLog, CONTAINERS_GLOB, PODS_GLOB } from './log-files.js';
 import { runCommand, streamCommand, type CommandRun } from './commands.js';
 import { parseCrictlPs, withInspect } from '../logs/crictl.js';
@@ -131,8 +133,12 @@ function truncation(run: CommandRun<unknown>): string | null {
   return null;
 }
 
-/** The kubelet's kube-apiserver log files under root: every attempt in /var/log/pods, and any file
- * in /var/log/containers that is not a link to one of them. */
+/** Where a kubelet without journald logs (its --log-file, as kubeadm-less and container-host setups
+ * run it): read like the journal when present. */
+export const KUBELET_LOG_FILE = '/var/log/kubelet.log';
+
+/** The kubelet's kube-apiserver log files under root: every attempt in /var/log/pods, any file in
+ * /var/log/containers that is not a link to one of them, and the kubelet's own log file. */
 export async function readNodeLogFiles(root: string, opts: SourceOptions): Promise<SourceScan[]> {
   const pods = await findPodLogs(root);
   const containers = await findContainerLogs(root, pods.files);
@@ -146,6 +152,9 @@ export async function readNodeLogFiles(root: string, opts: SourceOptions): Promi
     else if (found.files.length === 0) scans.push(unused(glob, kind, 'not-available', `no such files under ${root}`));
     for (const file of found.files) scans.push(await readLogFile(file, nodePath(root, file), kind, opts));
   }
+  // Resolved inside root: /var/log may itself be a link on the node.
+  const kubeletLog = await resolveUnderRoot(root, KUBELET_LOG_FILE).catch(() => null);
+  if (kubeletLog && existsSync(kubeletLog)) scans.push(await readLogFile(kubeletLog, KUBELET_LOG_FILE, 'log-file', opts));
   return scans;
 }
 

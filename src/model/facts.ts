@@ -4,7 +4,7 @@ import type { Fact } from './report.js';
 import type { ClusterFacts } from './cluster.js';
 import type { ProbeResult } from './probe.js';
 import type { NodeLogs } from './logs.js';
-import type { ApiserverConfig, AuditPath, EnvVar, ManifestsDir, ParsedFile } from './node.js';
+import type { ApiserverConfig, AuditPath, EnvVar, ManifestsDir, ParsedFile, VolumeHost } from './node.js';
 
 /** Where the webhook client's trust anchors come from: exactly one of these, as in client-go. */
 export interface WebhookTrust {
@@ -50,6 +50,7 @@ export interface Facts extends ClusterFacts {
   policy: Fact<ParsedFile>;
   webhookConfig: Fact<ParsedFile>;
   auditPaths: Fact<AuditPath[]>;
+  volumeHosts: Fact<VolumeHost[]>;
   webhookProbe: Fact<WebhookProbe>;
   nodeLogs: Fact<NodeLogs>;
 }

@@ -112,6 +112,28 @@ export interface MountMapping {
   volume: Volume | null;
 }
 
+/** A path walked inside the apiserver container (facts/container-path.ts). */
+export interface ContainerResolution {
+  containerPath: string;
+  /** Where the walk ended: a regular file, a directory, ... or why it could not go on: no volumeMount
+   * covers a component (`unmounted`), the mount is not a hostPath, names no volume, the kubelet refuses the
+   * volume, a subPath leaves its volume (`escape`), too many links (`loop`). */
+  kind: 'file' | 'directory' | 'other' | 'missing' | 'unmounted' | 'not-hostpath' | 'no-volume' | 'refused' | 'escape' | 'loop' | 'error';
+  /** The container path reached with every link followed (what the apiserver really opens). */
+  resolvedPath: string;
+  /** The container path where the walk broke; null when it did not. */
+  brokenAt: string | null;
+  /** Each symlink met, in order: "<container path> -> <target> (how it was read; host path)". */
+  chain: string[];
+  /** The mount that covers the path as written (before any link). */
+  first: MountMapping | null;
+  /** The mount holding the end of the walk, and the node path behind it. */
+  mapping: MountMapping | null;
+  hostPath: string | null;
+  host: HostStat | null;
+  problem: string | null;
+}
+
 /** One path the audit setup references, mapped from the container to the host. */
 export interface AuditPath {
   role: AuditPathRole;
@@ -129,12 +151,38 @@ export interface AuditPath {
   host: HostStat | null;
   /** For the log: the directory that must exist. */
   hostDir: HostStat | null;
+  /** The path walked inside the container, links read as the container reads them (static pods on the
+   * node; absent in cluster mode, where the node's disk is not read). */
+  container?: ContainerResolution;
+}
+
+/** What the node has at one hostPath the apiserver pod mounts (links followed on the host). */
+export interface VolumeHost {
+  name: string;
+  hostPath: string;
+  stat: HostStat;
+  /** The parent directory: FileOrCreate creates the file but not its directory. */
+  parent: HostStat;
+}
+
+/** A regular file of the static-pod directory, decoded as the kubelet decodes it. */
+export interface StaticPodFile {
+  /** namespace/name: the kubelet keeps one pod per key, the last file in sorted order. */
+  key: string | null;
+  /** The reason in "couldn't parse as pod(...)", when it is not a pod. */
+  parseError: string | null;
+  /** For a kube-apiserver pod: the --secure-port it binds. */
+  apiserverPort: string | null;
 }
 
 export interface ManifestsDirEntry {
   name: string;
   kind: HostKind;
   size: number | null;
+  /** Regular files only (links followed, as os.Stat does); absent in recordings from before. */
+  pod?: StaticPodFile | null;
+  /** Byte-identical to the apiserver manifest. */
+  identical?: boolean;
 }
 
 export interface ManifestsDir {

@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { ApiserverConfig, AuditPath, ParsedFile } from '../../model/node.js';
 import { RUN_AS_ROOT, factFailure, reasonForCode, type CollectContext, type Collector } from '../collector.js';
 import { MAX_CONFIG_BYTES } from './apiserver.js';
-import { ReadFailure, readHostText, statHost } from '../../io/host-fs.js';
+import { ReadFailure, hostSeam, readHostText, statHost } from '../../io/host-fs.js';
+import { resolveInContainer } from '../../kube/container-path.js';
 import { lastFlag } from '../../parse/flags.js';
 import { parseYaml } from '../../parse/yaml-file.js';
 import { resolveKubeconfig } from '../../parse/kubeconfig.js';
@@ -73,12 +74,15 @@ export const auditPathsCollector: Collector<'auditPaths'> = {
         wanted.push({ role: 'webhook-ca', origin: 'certificate-authority', originLine: line, originFile: webhook.value.path, containerPath });
       }
     }
+    const seam = hostSeam(ctx.root);
     return Promise.all(
       wanted.map(async (w): Promise<AuditPath> => {
         const loc = locate(api, w.containerPath);
         const host = loc.hostPath === null ? null : await statHost(ctx.root, loc.hostPath);
         const hostDir = w.role === 'log' && loc.hostPath !== null ? await statHost(ctx.root, path.posix.dirname(loc.hostPath), false) : null;
-        return { ...w, ...loc, host, hostDir };
+        if (api.mode !== 'static-pod') return { ...w, ...loc, host, hostDir };
+        const container = await resolveInContainer(w.containerPath, api.mounts, api.volumes, seam);
+        return { ...w, ...loc, host, hostDir, container };
       }),
     );
   },

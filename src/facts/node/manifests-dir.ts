@@ -1,7 +1,9 @@
 // Lists the static-pod manifest directory: the kubelet loads every non-dot file in it.
 import path from 'node:path';
 import { RUN_AS_ROOT, factFailure, reasonForCode, type Collector } from '../collector.js';
-import { listHostDir } from '../../io/host-fs.js';
+import { listHostDir, readHostText } from '../../io/host-fs.js';
+import { MAX_CONFIG_BYTES } from './apiserver.js';
+import { readStaticPod } from '../../parse/static-pod.js';
 
 export const manifestsDirCollector: Collector<'manifestsDir'> = {
   key: 'manifestsDir',
@@ -12,7 +14,19 @@ export const manifestsDirCollector: Collector<'manifestsDir'> = {
     const dir = path.posix.dirname(api.file);
     try {
       const entries = await listHostDir(ctx.root, dir);
-      return { dir, entries: entries.map((e) => ({ name: e.name, kind: e.stat.kind, size: e.stat.size })) };
+      return {
+        dir,
+        entries: await Promise.all(
+          entries.map(async (e) => {
+            const entry = { name: e.name, kind: e.stat.kind, size: e.stat.size };
+            // The kubelet globs "[^.]*": dot-files are never read.
+            if (e.name.startsWith('.') || e.stat.kind !== 'file') return entry;
+            const read = await readHostText(ctx.root, path.posix.join(dir, e.name), MAX_CONFIG_BYTES).catch(() => null);
+            if (!read) return { ...entry, pod: null };
+            return { ...entry, pod: readStaticPod(read.text), identical: read.text === api.text };
+          }),
+        ),
+      };
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
       const reason = reasonForCode(code);
