@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CLI = path.join(REPO, 'dist/cli.js');
-export const SHARED = path.resolve(REPO, '../shared/fixtures');
+/** Fixtures copied into the repository (see each folder's PROVENANCE.md or SOURCES.md). */
+export const FIXTURES = path.join(REPO, 'fixtures');
 
 export interface CliResult {
   code: number | null;
@@ -22,6 +23,11 @@ export function runCli(args: string[], opts: SpawnOptions & { input?: string } =
     child.stderr!.on('data', (d) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
+    // A child that exits before reading its stdin (a usage error, or a command that never reads it)
+    // closes the pipe: the write then fails with EPIPE, which says nothing about the CLI under test.
+    child.stdin!.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') reject(err);
+    });
     child.stdin!.end(opts.input ?? '');
   });
 }
