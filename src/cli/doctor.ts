@@ -102,7 +102,7 @@ async function liveRun(opts: DoctorOptions, io: Io): Promise<Run> {
 
 export async function doctor(opts: DoctorOptions, io: Io): Promise<number> {
   // The demo node's console runs on loopback for as long as the demo does.
-  const demoConsole = opts.demo && !opts.offline ? await startDemoConsole(path.join(DEMO_ROOT, '../console')) : null;
+  const demoConsole = opts.demo && !opts.offline ? await startDemoConsole() : null;
   try {
     return await runDoctor(opts, io);
   } finally {
