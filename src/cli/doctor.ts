@@ -14,12 +14,11 @@ import { makeStyle, wantsColor } from '../report/style.js';
 import { renderText } from '../report/text.js';
 import type { DoctorOptions, OutputMode } from './args.js';
 import { UsageError } from './usage.js';
-import { PACKAGE_ROOT, TOOL } from './tool.js';
+import { packageRoot, TOOL } from './tool.js';
 import type { ConsoleTarget } from '../console/target.js';
 import { startDemoConsole } from '../io/demo-console.js';
+import { demoRoot } from '../io/demo-node.js';
 import { consoleTarget, kubeAccess } from './cluster-options.js';
-
-export const DEMO_ROOT = path.join(PACKAGE_ROOT, 'fixtures/demo/root');
 
 export function selectChecks(only: string[] | null, skip: string[]): Check[] {
   const known = new Set(CHECKS.map((c) => c.id));
@@ -29,7 +28,7 @@ export function selectChecks(only: string[] | null, skip: string[]): Check[] {
 }
 
 async function resolveRoot(opts: DoctorOptions): Promise<string> {
-  const root = opts.demo ? DEMO_ROOT : path.resolve(opts.root);
+  const root = opts.demo ? await demoRoot(packageRoot) : path.resolve(opts.root);
   const st = await fs.stat(root).catch(() => null);
   if (!st?.isDirectory()) throw new UsageError(`--root ${opts.root}: not a directory`);
   return root;
