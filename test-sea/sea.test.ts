@@ -22,6 +22,8 @@ beforeAll(async () => {
   work = await fs.mkdtemp(path.join(os.tmpdir(), 'prisma-audit-sea-'));
   [cwd, tmp, fakeBin] = [path.join(work, 'cwd'), path.join(work, 'tmp'), path.join(work, 'bin')];
   for (const d of [cwd, tmp, fakeBin]) await fs.mkdir(d);
+  // A cluster whose API is a closed port: cluster checks become unknown, and say why.
+  await fs.writeFile(path.join(work, 'kubeconfig'), 'apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:9\ncontexts:\n- name: c\n  context:\n    cluster: c\n    user: u\ncurrent-context: c\nusers:\n- name: u\n  user:\n    token: t\n');
   await fs.writeFile(path.join(fakeBin, 'node'), `#!/bin/sh\necho "$@" >> ${work}/node-was-run\nexit 99\n`, { mode: 0o755 });
 });
 afterAll(async () => {
@@ -105,10 +107,37 @@ describe('single binary', () => {
     expect((await sea(['doctor', '--root', root, '--output', 'junit'])).stdout).toMatch(/<testsuites name="prisma-audit"/);
     // Cluster mode loads the Kubernetes client (and its optional requires); the API is a closed port.
     const kubeconfig = path.join(work, 'kubeconfig');
-    await fs.writeFile(kubeconfig, 'apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:9\ncontexts:\n- name: c\n  context:\n    cluster: c\n    user: u\ncurrent-context: c\nusers:\n- name: u\n  user:\n    token: t\n');
     const cluster = await sea(['doctor', '--root', root, '--json', '--kubeconfig', kubeconfig, '--timeout', '2']);
     expect(cluster.stderr).toBe('');
     expect(statuses(cluster)['control-plane-apiservers']).toBe('unknown');
+  });
+
+  it('as kubectl-prisma_audit: cluster mode by default, through kubectl when it is installed', async () => {
+    const plugins = path.join(work, 'plugins');
+    await fs.mkdir(plugins, { recursive: true });
+    await fs.symlink(BIN, path.join(plugins, 'kubectl-prisma_audit'));
+    const kubeconfig = path.join(work, 'kubeconfig');
+    const home = path.join(work, 'home');
+    await fs.mkdir(path.join(home, '.kube'), { recursive: true });
+    await fs.copyFile(kubeconfig, path.join(home, '.kube/config'));
+    const args = ['doctor', '--json', '--timeout', '2', '--only', 'control-plane-apiservers'];
+    // The same environment: only the plugin name turns cluster mode on (from ~/.kube/config).
+    const plain = await sea(args, { HOME: home });
+    expect(statuses(plain)['control-plane-apiservers']).toBe('skip');
+    const plugin = await new Promise<Run>((resolve) =>
+      execFile(path.join(plugins, 'kubectl-prisma_audit'), args, { cwd, env: { PATH: fakeBin, TMPDIR: tmp, HOME: home } }, (err, stdout, stderr) =>
+        resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
+      ),
+    );
+    expect(statuses(plugin)['control-plane-apiservers']).toBe('unknown');
+    if (!existsSync('/usr/bin/kubectl')) return;
+    // kubectl passes --kubeconfig and --context after the plugin name; a context that is not there is named.
+    const viaKubectl = await new Promise<Run>((resolve) =>
+      execFile('/usr/bin/kubectl', ['prisma-audit', 'doctor', '--json', '--kubeconfig', kubeconfig, '--context', 'nope', '--timeout', '2'], { cwd, env: { PATH: `${plugins}:${fakeBin}`, TMPDIR: tmp, HOME: home } }, (err, stdout, stderr) =>
+        resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
+      ),
+    );
+    expect(`${viaKubectl.stdout}${viaKubectl.stderr}`).toMatch(/nope/);
   });
 
   it('fix: a plan in the cwd, then --apply with its record next to the backups', async () => {
