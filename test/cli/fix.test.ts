@@ -129,6 +129,18 @@ describe.concurrent('fix --apply --yes on broken node roots', { timeout: 120_000
     expect(await fs.readdir(cwd)).toEqual([]);
   });
 
+  it('an --apply with nothing left to change writes no record, in the backups or the cwd', async () => {
+    const root = await copyRoot('fixtures/demo/root');
+    await fix(root, '--apply', '--yes', '--offline');
+    const records = await fs.readdir(path.join(root, 'var/backups/prisma-audit'));
+    expect(records.filter((r) => r.endsWith('-plan'))).toHaveLength(1);
+    const cwd = await tempDir('cwd');
+    const again = await runIn(cwd, ['fix', '--root', root, '--apply', '--yes', '--offline']);
+    expect(again.stdout).toMatch(/nothing to fix in the files/);
+    expect(await fs.readdir(path.join(root, 'var/backups/prisma-audit'))).toEqual(records);
+    expect(await fs.readdir(cwd)).toEqual([]);
+  });
+
   it('refuses --apply without --yes when stdin is not a terminal, and changes nothing', async () => {
     const root = await copyRoot('fixtures/demo/root');
     const hashes = await hashTree(root);
