@@ -51,7 +51,7 @@ const states = (json) => json.fixes.map((f) => `${f.id}=${f.state}`).join(', ');
 const offline = await time(copy('fixtures/scenarios/kubeadm-broken/root'), ['--offline']);
 console.log(`files only (kubeadm-broken, --offline): median ${offline.ms} ms over ${RUNS} runs (${states(offline.last)})`);
 
-const console_ = await startDemoConsole(path.join(REPO, 'fixtures/demo/console'));
+const console_ = await startDemoConsole();
 const live = await time(copy('fixtures/demo/root'));
 await console_.close();
 console.log(`live chain (demo node, loopback console): median ${live.ms} ms (${states(live.last)})`);

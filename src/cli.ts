@@ -5,11 +5,13 @@ import { UsageError } from './cli/usage.js';
 import { renderCatalogue, renderExplain } from './cli/catalogue.js';
 import { BUNDLE_HELP, DOCTOR_HELP, FIX_HELP, MAIN_HELP } from './cli/help.js';
 import { TOOL } from './cli/tool.js';
+import { invokedAsPlugin, pluginDefaults } from './cli/kubectl-plugin.js';
 import { EXIT } from './report/exit-codes.js';
 
 // Each command's module is loaded only when that command runs: start-up time is a feature.
 async function main(argv: string[]): Promise<number> {
-  const command = parseCommand(argv);
+  const parsed = parseCommand(argv);
+  const command = invokedAsPlugin([process.argv0, process.argv[1]]) ? pluginDefaults(parsed) : parsed;
   switch (command.name) {
     case 'help':
       process.stdout.write(command.topic === 'doctor' ? DOCTOR_HELP : command.topic === 'fix' ? FIX_HELP : command.topic === 'bundle' ? BUNDLE_HELP : MAIN_HELP);

@@ -14,12 +14,11 @@ import { renderText } from '../report/text.js';
 import type { DoctorOptions, OutputMode } from './args.js';
 import { UsageError } from './usage.js';
 import type { Io } from './io.js';
-import { PACKAGE_ROOT, TOOL } from './tool.js';
+import { packageRoot, TOOL } from './tool.js';
 import type { ConsoleTarget } from '../kube/console-target.js';
 import { startDemoConsole } from '../facts/demo-console.js';
+import { demoRoot } from '../facts/demo-node.js';
 import { consoleTarget } from './cluster-options.js';
-
-export const DEMO_ROOT = path.join(PACKAGE_ROOT, 'fixtures/demo/root');
 
 export function selectChecks(only: string[] | null, skip: string[]): Check[] {
   const known = new Set(CHECKS.map((c) => c.id));
@@ -29,7 +28,7 @@ export function selectChecks(only: string[] | null, skip: string[]): Check[] {
 }
 
 async function resolveRoot(opts: DoctorOptions): Promise<string> {
-  const root = opts.demo ? DEMO_ROOT : path.resolve(opts.root);
+  const root = opts.demo ? await demoRoot(packageRoot) : path.resolve(opts.root);
   const st = await fs.stat(root).catch(() => null);
   if (!st?.isDirectory()) throw new UsageError(`--root ${opts.root}: not a directory`);
   return root;
@@ -77,7 +76,7 @@ async function nodeRun(opts: DoctorOptions, io: Io): Promise<{ run: DoctorRun; p
 
 export async function doctor(opts: DoctorOptions, io: Io): Promise<number> {
   // The demo node's console runs on loopback for as long as the demo does.
-  const demoConsole = opts.demo && !opts.offline ? await startDemoConsole(path.join(DEMO_ROOT, '../console')) : null;
+  const demoConsole = opts.demo && !opts.offline ? await startDemoConsole() : null;
   try {
     return await doctorCommand(opts, io);
   } finally {

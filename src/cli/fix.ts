@@ -61,10 +61,11 @@ export async function fix(opts: FixCommandOptions, io: FixIo): Promise<number> {
     return code;
   };
   if (pending.length === 0 && durable.length === 0) return done(exit, { nothing: true });
-  // The plan folder is the default result; with --apply it still carries the durable snippets.
+  // The plan folder is the default result; with --apply it is the record, with the durable snippets.
   const writePlan = () => writePlanFolder(planned, io.cwd, opts.out, opts.apply);
   if (!opts.apply) return done(exit, { out: await writePlan() });
-  if (pending.length === 0) return done(exit, { nothing: true, out: await writePlan() });
+  // Nothing to apply leaves no record; the snippets to merge come with a plan (fix without --apply).
+  if (pending.length === 0) return done(exit, { nothing: true, ...(opts.out === null ? {} : { out: await writePlan() }) });
   const refusal = await refuseWithoutConsent(opts, io, pending.length, root);
   if (refusal) {
     io.stderr.write(`prisma-audit: ${refusal}\n`);
@@ -80,5 +81,6 @@ export async function fix(opts: FixCommandOptions, io: FixIo): Promise<number> {
   }
   const affected = new Set(plan.outcomes.flatMap((o) => o.checks.map((c) => c.id)));
   const after = await runChecks(CHECKS.filter((c) => affected.has(c.id)), gatherNode(node), runOpts);
-  return done(exit, { applied, after, rollback: rollbackCommand(root, applied), ...(durable.length > 0 ? { out: await writePlan() } : {}) });
+  // Every apply leaves its record (README, diffs, durable snippets) next to its backups.
+  return done(exit, { applied, after, rollback: rollbackCommand(root, applied), out: await writePlan() });
 }

@@ -57,7 +57,8 @@ Options:
   --root DIR                 the node's filesystem root (default /)
   --manifest PATH            host path of the apiserver manifest (default: discovered)
   --only IDS                 comma list of fix ids: manifest-patch, webhook-kubeconfig, audit-policy, manifests-dir-cleanup
-  --out DIR                  folder for the plan (default ./prisma-audit-fix-<YYYYmmdd-HHMMSS>/)
+  --out DIR                  folder for the plan (default ./prisma-audit-fix-<YYYYmmdd-HHMMSS>/; with --apply, its
+                             record goes next to the backups: /var/backups/prisma-audit/<stamp>-plan/)
   --apply                    write the files on the node: atomically, backups in /var/backups/prisma-audit/, manifest last
   -y, --yes                  do not ask before --apply (required when stdin is not a terminal)
   --webhook-url URL          https://<console>/api/v1/kubernetes/webhook/<suffix> for the webhook kubeconfig

@@ -127,9 +127,16 @@ export async function planOnNode(req: PlanRequest): Promise<PlannedFix> {
   return { root: req.root, stamp, backupDir: path.posix.join(BACKUP_DIR, stamp), runOpts, before, facts, plan, pending, read, durable };
 }
 
-/** Writes the plan folder (default ./prisma-audit-fix-<stamp>/ under cwd); returns its path. */
+/** Where the plan folder goes without --out: a plan into ./prisma-audit-fix-<stamp>/; the record of
+ * an --apply next to its backups (<root>/var/backups/prisma-audit/<stamp>-plan/, root-only), never
+ * into whatever directory the user stands in. */
+export function defaultPlanFolder(p: Pick<PlannedFix, 'root' | 'stamp' | 'backupDir'>, cwd: string, applied: boolean): string {
+  return applied ? path.join(p.root, `${p.backupDir}-plan`) : path.resolve(cwd, `prisma-audit-fix-${p.stamp}`);
+}
+
+/** Writes the plan folder (--out, or the default above); returns its path. */
 export async function writePlanFolder(p: PlannedFix, cwd: string, out: string | null, applied: boolean): Promise<string> {
-  const dir = path.resolve(cwd, out ?? `prisma-audit-fix-${p.stamp}`);
+  const dir = out === null ? defaultPlanFolder(p, cwd, applied) : path.resolve(cwd, out);
   await writeOutFolder(dir, { stamp: p.stamp, root: p.root, facts: p.facts, plan: p.plan, pending: p.pending, read: p.read, backupDir: p.backupDir, applied });
   return dir;
 }

@@ -78,6 +78,10 @@ export function renderFixText(s: FixSummary, extra: FixResultExtra): string {
   const logs = awaitingRestart(s);
   if (extra.nothing) lines.push(s.plan.outcomes.length > 0 ? 'nothing to change: every planned file is already in place' : nothingToFix(s.before, logs !== null));
   if (logs) lines.push(logs.text);
+  const snippets = s.plan.artifacts.filter((a) => a.kind === 'write' && a.durable);
+  if (extra.nothing && s.apply && !extra.out && snippets.length > 0) {
+    lines.push(`Still to merge by hand: ${snippets.map(target).join(', ')}; \`prisma-audit fix\` without --apply writes them to a plan folder.`);
+  }
   if (extra.out && !extra.applied) lines.push(`Wrote the plan to ${extra.out}/ (README.md lists the steps; diffs/ has a unified diff per file). Nothing on the node was changed.`);
   if (extra.out && extra.applied) lines.push(`A record of the changes and the durable snippets to merge are in ${extra.out}/ (README.md).`);
   if (extra.applied) {

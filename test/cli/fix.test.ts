@@ -111,12 +111,34 @@ describe.concurrent('fix --apply --yes on broken node roots', { timeout: 120_000
     await fs.chmod(manifest, 0o640);
     const original = await fs.readFile(manifest, 'utf8');
     const before = await fs.readdir(path.dirname(manifest));
-    const result = await fix(root, '--apply', '--yes');
+    const cwd = await tempDir('cwd');
+    const r = await runIn(cwd, ['fix', '--root', root, '--json', '--apply', '--yes']);
+    const result = JSON.parse(r.stdout) as FixJson & { out: string };
     expect((await fs.stat(manifest)).mode & 0o777).toBe(0o640);
     expect(await fs.readdir(path.dirname(manifest))).toEqual(before);
-    const [stamp] = await fs.readdir(path.join(root, 'var/backups/prisma-audit'));
-    expect(await fs.readFile(path.join(root, 'var/backups/prisma-audit', stamp!, MANIFEST), 'utf8')).toBe(original);
+    const backups = path.join(root, 'var/backups/prisma-audit');
+    const [stamp, ...others] = (await fs.readdir(backups)).filter((e) => !e.endsWith('-plan'));
+    expect(others).toEqual([]);
+    expect(await fs.readFile(path.join(backups, stamp!, MANIFEST), 'utf8')).toBe(original);
     expect(result.rollback).toContain(`cp -a ${root}/var/backups/prisma-audit/${stamp}/. ${root}/`);
+    // The record of the apply sits next to its backups (root-only), outside what the rollback copies,
+    // and nothing lands in the directory the user ran it from.
+    expect(result.out).toBe(path.join(backups, `${stamp}-plan`));
+    expect(await fs.readFile(path.join(result.out, 'README.md'), 'utf8')).toMatch(/already made these changes on this node/);
+    expect((await fs.stat(result.out)).mode & 0o077).toBe(0);
+    expect(await fs.readdir(cwd)).toEqual([]);
+  });
+
+  it('an --apply with nothing left to change writes no record, in the backups or the cwd', async () => {
+    const root = await copyRoot('fixtures/demo/root');
+    await fix(root, '--apply', '--yes', '--offline');
+    const records = await fs.readdir(path.join(root, 'var/backups/prisma-audit'));
+    expect(records.filter((r) => r.endsWith('-plan'))).toHaveLength(1);
+    const cwd = await tempDir('cwd');
+    const again = await runIn(cwd, ['fix', '--root', root, '--apply', '--yes', '--offline']);
+    expect(again.stdout).toMatch(/nothing to fix in the files/);
+    expect(await fs.readdir(path.join(root, 'var/backups/prisma-audit'))).toEqual(records);
+    expect(await fs.readdir(cwd)).toEqual([]);
   });
 
   it('refuses --apply without --yes when stdin is not a terminal, and changes nothing', async () => {

@@ -60,6 +60,13 @@ describe('output modes agree', () => {
     expect(r.code).toBe(3);
   });
 
+  it('--demo runs its console on loopback: the live checks judge the chain it issued at start-up', async () => {
+    const r = await runCli(['doctor', '--demo', '--json']);
+    const checks = Object.fromEntries(JSON.parse(r.stdout).checks.map((c: { id: string; status: string; summary: string }) => [c.id, c]));
+    expect(checks['webhook-reachable']).toMatchObject({ status: 'pass', summary: expect.stringMatching(/answered HTTP 200/) });
+    expect(checks['webhook-tls-chain']).toMatchObject({ status: 'fail', summary: expect.stringMatching(/signed by unknown authority/) });
+  });
+
   it('masks the webhook suffix unless --show-secrets', async () => {
     const root2 = path.join(REPO, 'fixtures/scenarios/kubeadm-healthy/root');
     const masked = await runCli(['doctor', '--root', root2, '--json', '--verbose']);

@@ -1,8 +1,9 @@
 // Wraps real apiserver output the way each log source stores it, so one fixture exercises every
 // format the scanner must read.
 import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-export const FIXTURE_DIR = '/work/shared/fixtures/kube-apiserver-1.20.2';
+export const FIXTURE_DIR = fileURLToPath(new URL('../../fixtures/kube-apiserver-1.20.2', import.meta.url));
 export const NOW = new Date('2026-11-27T12:00:00Z');
 
 export function fixtureLogs(): { name: string; lines: string[] }[] {

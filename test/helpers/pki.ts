@@ -1,84 +1,15 @@
 // A throw-away PKI generated at test time: root -> intermediate -> leaf, with the knobs the TLS tests
-// need (SANs, IP SANs, validity, EKU, CN-only). Certificates are built and signed with node-forge;
-// Keys and signatures come from node:crypto: forge's pure-JS RSA takes ~100 ms per signature and
-// seconds per key, and the suite builds dozens of chains. 1024-bit keys keep generation fast; both
-// Node's OpenSSL and the Go of kube-apiserver 1.20 accept them.
-import { generateKeyPairSync, sign } from 'node:crypto';
-import forge from 'node-forge';
+// need (SANs, IP SANs, validity, EKU, CN-only), issued by src/tls/issue.ts. 1024-bit keys keep
+// generation fast (the suite builds dozens of chains); both Node's OpenSSL and the Go of
+// kube-apiserver 1.20 accept them.
+import { DAY_MS, issue as issueWith, newKeyPair as newRsaKeyPair, type CertOptions, type Issued, type KeyPair } from '../../src/tls/issue.js';
 
-export interface KeyPair {
-  privateKeyPem: string;
-  publicKeyPem: string;
-}
+export type { CertOptions, Issued, KeyPair };
 
-export interface Issued {
-  cert: string;
-  key: KeyPair;
-  subject: string;
-}
-
-export interface CertOptions {
-  commonName: string;
-  /** DNS SANs; an empty list and no ips means no subjectAltName extension at all (CN-only). */
-  dnsNames?: string[];
-  ips?: string[];
-  notBefore?: Date;
-  notAfter?: Date;
-  /** Extended key usages by forge name (serverAuth, clientAuth ...); omitted means no EKU extension. */
-  extKeyUsage?: string[];
-  isCA?: boolean;
-  /** Digest of the signature (SHA-256 unless an old algorithm is being tested). */
-  signatureHash?: 'sha256' | 'sha1';
-}
-
-const DAY_MS = 24 * 60 * 60 * 1000;
-let serial = 1;
-
-export function newKeyPair(): KeyPair {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
-  return {
-    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-  };
-}
-
-/** What forge's cert.sign() does, with the RSA signature computed natively. */
-function signWithNode(cert: forge.pki.Certificate, privateKeyPem: string, hash: 'sha256' | 'sha1'): void {
-  cert.signatureOid = cert.siginfo.algorithmOid = forge.pki.oids[`${hash}WithRSAEncryption`]!;
-  // getTBSCertificate is public in node-forge but missing from @types/node-forge.
-  const pki = forge.pki as typeof forge.pki & { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 };
-  cert.tbsCertificate = pki.getTBSCertificate(cert);
-  const tbs = Buffer.from(forge.asn1.toDer(cert.tbsCertificate).getBytes(), 'binary');
-  cert.signature = sign(hash, tbs, privateKeyPem).toString('binary');
-}
+export const newKeyPair = (): KeyPair => newRsaKeyPair(1024);
 
 /** Signs a certificate for `opts` with `issuer` (self-signed when issuer is null). */
-export function issue(opts: CertOptions, issuer: Issued | null, key: KeyPair = newKeyPair()): Issued {
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.publicKeyFromPem(key.publicKeyPem);
-  cert.serialNumber = (serial++).toString(16).padStart(2, '0');
-  cert.validity.notBefore = opts.notBefore ?? new Date(Date.now() - DAY_MS);
-  cert.validity.notAfter = opts.notAfter ?? new Date(Date.now() + 365 * DAY_MS);
-  const subject = [{ name: 'commonName', value: opts.commonName }];
-  cert.setSubject(subject);
-  cert.setIssuer(issuer ? forge.pki.certificateFromPem(issuer.cert).subject.attributes : subject);
-  const extensions: object[] = [
-    { name: 'basicConstraints', cA: opts.isCA ?? false, critical: true },
-    opts.isCA
-      ? { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true }
-      : { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-    { name: 'subjectKeyIdentifier' },
-  ];
-  if (opts.extKeyUsage) extensions.push({ name: 'extKeyUsage', ...Object.fromEntries(opts.extKeyUsage.map((u) => [u, true])) });
-  const altNames = [
-    ...(opts.dnsNames ?? []).map((value) => ({ type: 2, value })),
-    ...(opts.ips ?? []).map((ip) => ({ type: 7, ip })),
-  ];
-  if (altNames.length > 0) extensions.push({ name: 'subjectAltName', altNames });
-  cert.setExtensions(extensions);
-  signWithNode(cert, (issuer?.key ?? key).privateKeyPem, opts.signatureHash ?? 'sha256');
-  return { cert: forge.pki.certificateToPem(cert), key, subject: opts.commonName };
-}
+export const issue = (opts: CertOptions, issuer: Issued | null, key: KeyPair = newKeyPair()): Issued => issueWith(opts, issuer, key);
 
 export interface Chain {
   root: Issued;

@@ -1,5 +1,5 @@
 // Our verdicts against what a real kube-apiserver 1.20.2 printed for the same input files
-// (../shared/fixtures/kube-apiserver-1.20.2: real stderr, not hand-written).
+// (fixtures/kube-apiserver-1.20.2: real stderr, not hand-written; PROVENANCE.md says how it was captured).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,10 +9,10 @@ import { resolveKubeconfig } from '../../src/parse/kubeconfig.js';
 import { decodeGoBase64 } from '../../src/parse/ca-data.js';
 import { webhookOptionProblems } from '../../src/checks/audit-webhook-mode.js';
 import { dynamicLeftovers } from '../../src/checks/dynamic-audit-leftovers.js';
-import { SHARED } from '../helpers/cli.js';
+import { FIXTURES } from '../helpers/cli.js';
 import { apiserver } from '../helpers/facts.js';
 
-const DIR = path.join(SHARED, 'kube-apiserver-1.20.2');
+const DIR = path.join(FIXTURES, 'kube-apiserver-1.20.2');
 const input = (f: string) => parseYaml(readFileSync(path.join(DIR, 'inputs', f), 'utf8'));
 const errorLine = (log: string) => readFileSync(path.join(DIR, log), 'utf8').split('\n').find((l) => l.startsWith('Error: '))!;
 

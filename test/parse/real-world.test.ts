@@ -1,4 +1,4 @@
-// The parsers against configurations people actually committed (../shared/fixtures/real-world).
+// The parsers against configurations people actually committed (fixtures/real-world, SOURCES.md).
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,9 +8,9 @@ import { parseYaml } from '../../src/parse/yaml-file.js';
 import { resolveKubeconfig } from '../../src/parse/kubeconfig.js';
 import { readPolicy } from '../../src/parse/policy.js';
 import { dynamicLeftovers } from '../../src/checks/dynamic-audit-leftovers.js';
-import { SHARED } from '../helpers/cli.js';
+import { FIXTURES } from '../helpers/cli.js';
 
-const RW = path.join(SHARED, 'real-world');
+const RW = path.join(FIXTURES, 'real-world');
 const read = (p: string) => readFileSync(path.join(RW, p), 'utf8');
 const container = (p: string) => {
   const parsed = parseYaml(read(p));
