@@ -18,6 +18,7 @@ import { spoolExcerpt } from './log-excerpt.js';
 import { RECORDING_SCHEMA, type Recording } from './recording.js';
 import { FACTS_ENTRY } from './replay.js';
 import { certificatesIn, FACT_FILES, LOG_SOURCES } from './sources.js';
+import { secretFileReason, secretFiles, type SecretFiles } from './secret-files.js';
 import { collectVersions } from './versions.js';
 
 export interface BundleRequest {
@@ -122,7 +123,7 @@ interface HostFile {
 }
 
 /** The configuration files the checks judged, redacted; a fact that failed is a skipped source. */
-function configFiles(facts: Partial<Facts>, redactor: Redactor, skipped: SkippedSource[]): HostFile[] {
+async function configFiles(facts: Partial<Facts>, redactor: Redactor, secrets: SecretFiles, skipped: SkippedSource[]): Promise<HostFile[]> {
   const out: HostFile[] = [];
   for (const row of FACT_FILES) {
     const fact = facts[row.fact];
@@ -132,6 +133,11 @@ function configFiles(facts: Partial<Facts>, redactor: Redactor, skipped: Skipped
       continue;
     }
     for (const file of row.files(fact.value as never)) {
+      const flag = await secrets.flagFor(file.path);
+      if (flag) {
+        skipped.push({ source: file.path, reason: secretFileReason(flag) });
+        continue;
+      }
       const counts: RedactionCounts = {};
       out.push({ name: hostEntryName(file.path), text: Buffer.from(redactor.text(file.text, counts)), source: file.path, counts });
     }
@@ -140,9 +146,14 @@ function configFiles(facts: Partial<Facts>, redactor: Redactor, skipped: Skipped
 }
 
 /** Log excerpts of at most keepBytes each, spooled under tmp; unreadable logs are skipped sources. */
-async function logExcerpts(req: BundleRequest, logs: string[], keepBytes: number, redactor: Redactor, tmp: string, skipped: SkippedSource[], stamp: () => string): Promise<Planned[]> {
+async function logExcerpts(req: BundleRequest, logs: string[], keepBytes: number, redactor: Redactor, secrets: SecretFiles, tmp: string, skipped: SkippedSource[], stamp: () => string): Promise<Planned[]> {
   const out: Planned[] = [];
   for (const [i, hostPath] of logs.entries()) {
+    const flag = await secrets.flagFor(hostPath);
+    if (flag) {
+      skipped.push({ source: hostPath, reason: secretFileReason(flag) });
+      continue;
+    }
     if (keepBytes <= 0) {
       skipped.push({ source: hostPath, reason: '--max-size leaves no room for it' });
       continue;
@@ -184,7 +195,8 @@ export async function buildBundle(req: BundleRequest): Promise<BundleSummary> {
 
   const entries = await essentials(req, facts, report, redactor, stamp);
   const skipped: SkippedSource[] = [];
-  const configs = configFiles(facts, redactor, skipped);
+  const secrets = await secretFiles(req.root, facts);
+  const configs = await configFiles(facts, redactor, secrets, skipped);
   const logs = [...new Set((await Promise.all(LOG_SOURCES.map((s) => s.find(req.root)))).flat())].sort();
 
   const entryCount = entries.length + configs.length + logs.length + 2;
@@ -203,7 +215,7 @@ export async function buildBundle(req: BundleRequest): Promise<BundleSummary> {
   try {
     // Logs share what is left equally; a trimmed log keeps its newest lines.
     const perLog = logs.length > 0 ? Math.floor(budget / logs.length) - 512 : 0;
-    entries.push(...(await logExcerpts(req, logs, perLog, redactor, tmp, skipped, stamp)));
+    entries.push(...(await logExcerpts(req, logs, perLog, redactor, secrets, tmp, skipped, stamp)));
     const redactions = Object.fromEntries(entries.filter((p) => p.redactions).map((p) => [p.index.name, p.redactions!] as const).sort(([a], [b]) => (a < b ? -1 : 1)));
     entries.push(planned('redactions.json', json(redactions), 'what the redactor masked in each file: rule names and counts, never the values', stamp()));
     // index.json lists every other entry; it cannot hold its own checksum.
