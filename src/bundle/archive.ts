@@ -1,6 +1,7 @@
 // The .tar.gz container: written reproducibly (sorted entries, fixed mode/owner, mtime = collection
 // time, gzip without name or timestamp) and streamed, so no entry is ever held in memory whole.
-import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import { createReadStream, promises as fs } from 'node:fs';
+import { createExclusive } from '../io/host-fs.js';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
@@ -30,13 +31,15 @@ export function tarEntryBytes(size: number): number {
 /** Two zero blocks end the archive. */
 export const TAR_END_BYTES = 1024;
 
-/** Writes out.partial and renames it, so an interrupted or failed run leaves no half archive. */
+/** Creates `out` itself with O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600 (never through an existing file,
+ * a link or a stale X.partial someone planted), writes it, and removes it if anything fails or the
+ * run is interrupted, so no half archive is left. */
 export async function writeArchive(out: string, entries: ArchiveEntry[], mtime: Date, signal?: AbortSignal): Promise<void> {
   const sorted = [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const handle = await createExclusive(out, 0o600);
   const pack = tar.pack();
-  const partial = `${out}.partial`;
   // gzip's header carries no file name and a zero timestamp when fed from a stream.
-  const written = pipeline(pack, createGzip({ level: 9 }), createWriteStream(partial, { mode: 0o600 }), { signal });
+  const written = pipeline(pack, createGzip({ level: 9 }), handle.createWriteStream(), { signal });
   try {
     for (const entry of sorted) {
       await new Promise<void>((resolve, reject) => {
@@ -46,11 +49,10 @@ export async function writeArchive(out: string, entries: ArchiveEntry[], mtime: 
     }
     pack.finalize();
     await written;
-    await fs.rename(partial, out);
   } catch (err) {
     pack.destroy();
     await written.catch(() => {});
-    await fs.rm(partial, { force: true });
+    await fs.rm(out, { force: true });
     throw err;
   }
 }

@@ -13,6 +13,7 @@ import { secretRedactor } from '../facts/secrets.js';
 import type { FactKey, Facts } from '../facts/types.js';
 import type { RedactionCounts, Redactor } from '../redact.js';
 import { renderJson } from '../report/json.js';
+import { ReadFailure } from '../io/host-fs.js';
 import { bufferEntry, fileRangeEntry, tarEntryBytes, TAR_END_BYTES, writeArchive, type ArchiveEntry } from './archive.js';
 import { spoolExcerpt } from './log-excerpt.js';
 import { RECORDING_SCHEMA, type Recording } from './recording.js';
@@ -229,6 +230,7 @@ export async function buildBundle(req: BundleRequest): Promise<BundleSummary> {
 }
 
 function readFailureReason(err: unknown): string {
+  if (err instanceof ReadFailure) return `not read: ${err.message}`;
   const e = err as NodeJS.ErrnoException;
   const plain: Record<string, string> = { ENOENT: 'no such file or directory (a dangling link?)', EACCES: 'permission denied', EPERM: 'operation not permitted', EINVAL: 'not a regular file', ELOOP: 'too many levels of symbolic links' };
   return `cannot read: ${(e.code && plain[e.code]) || e.message || String(err)}`;

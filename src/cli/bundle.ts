@@ -27,8 +27,16 @@ export async function writeBundleFile(opts: BundleOptions, env: NodeJS.ProcessEn
   } catch (err) {
     if (err instanceof BundleTooLarge) throw new UsageError(err.message);
     const e = err as NodeJS.ErrnoException;
-    const why: Record<string, string> = { ENOENT: 'its directory does not exist', EISDIR: 'it is a directory', EACCES: 'permission denied', EROFS: 'read-only file system', ENOSPC: 'no space left on the device' };
-    if (e.syscall === 'open' || e.syscall === 'rename') throw new UsageError(`cannot write ${out}: ${(e.code && why[e.code]) ?? e.message}`);
+    const why: Record<string, string> = {
+      ENOENT: 'its directory does not exist',
+      EISDIR: 'it is a directory',
+      EEXIST: 'it already exists (a bundle is never written over a file or through a link): choose a new name',
+      ELOOP: 'it is a symbolic link (a bundle is never written through one): choose a new name',
+      EACCES: 'permission denied',
+      EROFS: 'read-only file system',
+      ENOSPC: 'no space left on the device',
+    };
+    if (e.syscall === 'open' || e.syscall === 'write' || e.code === 'ENOSPC' || e.code === 'EROFS') throw new UsageError(`cannot write ${out}: ${(e.code && why[e.code]) ?? e.message}`);
     throw err;
   }
 }

@@ -6,7 +6,8 @@ import { createInterface } from 'node:readline/promises';
 import { CHECKS } from '../checks/index.js';
 import { runChecks } from '../engine/run.js';
 import { outFolderProblem } from '../io/fix-out.js';
-import { TargetChanged, applyArtifacts, rollbackCommand } from '../io/fix-writer.js';
+import { ApplyFailed, TargetChanged, applyArtifacts, rollbackCommands } from '../io/fix-writer.js';
+import { RootEscape } from '../io/host-fs.js';
 import { EXIT } from '../report/exit-codes.js';
 import { UsageError } from './usage.js';
 import { consoleTarget } from './cluster-options.js';
@@ -69,14 +70,27 @@ export async function fix(opts: FixCommandOptions, io: FixIo): Promise<number> {
     return EXIT.usage;
   }
   let applied;
+  // Ctrl-C between writes undoes what was written instead of leaving a half-changed node.
+  const interrupt = new AbortController();
+  const onSigint = () => interrupt.abort();
+  process.once('SIGINT', onSigint);
   try {
-    applied = await applyArtifacts(root, pending, read, backupDir);
+    applied = await applyArtifacts(root, pending, read, backupDir, { signal: interrupt.signal });
   } catch (err) {
-    if (!(err instanceof TargetChanged)) throw err;
-    io.stderr.write(`prisma-audit: ${err.message}\n`);
-    return EXIT.fail;
+    if (err instanceof TargetChanged) {
+      io.stderr.write(`prisma-audit: ${err.message}\n`);
+      return EXIT.fail;
+    }
+    // Read-only, full or foreign file systems are the environment, not a bug: say what happened.
+    if (err instanceof ApplyFailed || err instanceof RootEscape) {
+      io.stderr.write(`prisma-audit: ${err.message}\n`);
+      return err instanceof ApplyFailed && err.code === 'ABORT_ERR' ? EXIT.interrupted : EXIT.usage;
+    }
+    throw err;
+  } finally {
+    process.off('SIGINT', onSigint);
   }
   const affected = new Set(plan.outcomes.flatMap((o) => o.checks.map((c) => c.id)));
   const after = await runChecks(CHECKS.filter((c) => affected.has(c.id)), gatherNode(node), runOpts);
-  return done(exit, { applied, after, rollback: rollbackCommand(root, applied), ...(durable.length > 0 ? { out: await writePlan() } : {}) });
+  return done(exit, { applied, after, rollback: rollbackCommands(root, applied), ...(durable.length > 0 ? { out: await writePlan() } : {}) });
 }

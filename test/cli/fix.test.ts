@@ -19,7 +19,7 @@ interface FixJson {
   nothingToChange: boolean;
   fixes: { id: string; state: string; refusal: { reason: string } | null; withheld: string | null }[];
   checksAfter: { id: string; status: string }[] | null;
-  rollback: string | null;
+  rollback: string[] | null;
   restart: string | null;
   awaitingRestart: { checks: { id: string }[]; restart: string | null; text: string } | null;
   /** The exit code of the fix process. */
@@ -116,7 +116,7 @@ describe.concurrent('fix --apply --yes on broken node roots', { timeout: 120_000
     expect(await fs.readdir(path.dirname(manifest))).toEqual(before);
     const [stamp] = await fs.readdir(path.join(root, 'var/backups/prisma-audit'));
     expect(await fs.readFile(path.join(root, 'var/backups/prisma-audit', stamp!, MANIFEST), 'utf8')).toBe(original);
-    expect(result.rollback).toContain(`cp -a ${root}/var/backups/prisma-audit/${stamp}/. ${root}/`);
+    expect(result.rollback).toContain(`cp -p -- '${root}/var/backups/prisma-audit/${stamp}/${MANIFEST}' '${root}/${MANIFEST}'`);
   });
 
   it('refuses --apply without --yes when stdin is not a terminal, and changes nothing', async () => {
