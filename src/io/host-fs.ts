@@ -206,36 +206,50 @@ export const MAX_DIR_ENTRIES = 100_000;
 /** Entries stat'ed at once: enough to hide latency, few enough to keep memory flat. */
 const STAT_CONCURRENCY = 16;
 
-/** Lists a host directory (sorted, at most MAX_DIR_ENTRIES names: `truncated` says so), with a stat
- * of each entry; a symlink entry is resolved inside the root. */
+/** Entries beyond this many get their kind from the directory itself (d_type), without a stat and
+ * so without a size: 100k stats cost tens of seconds on a busy node. */
+const MAX_STATS = 10_000;
+
+/** Lists a host directory (sorted, at most MAX_DIR_ENTRIES names: `truncated` says so), with the
+ * kind and size of each entry; a symlink entry is resolved inside the root. */
 export async function listHostDir(root: string, hostPath: string): Promise<{ name: string; stat: HostStat }[] & { truncated?: boolean }> {
   const real = await resolveUnderRoot(root, hostPath);
-  const names: string[] = [];
+  const found: { name: string; kind: HostStat['kind'] | 'link' }[] = [];
   let truncated = false;
   const dir = await fs.opendir(real, { bufferSize: 256 });
   try {
     for await (const entry of dir) {
-      if (names.length >= MAX_DIR_ENTRIES) {
+      if (found.length >= MAX_DIR_ENTRIES) {
         truncated = true;
         break;
       }
-      names.push(entry.name);
+      found.push({ name: entry.name, kind: entry.isSymbolicLink() ? 'link' : entry.isFile() ? 'file' : entry.isDirectory() ? 'directory' : 'other' });
     }
   } finally {
     await dir.close().catch(() => undefined);
   }
-  names.sort();
-  const out: { name: string; stat: HostStat }[] & { truncated?: boolean } = new Array(names.length);
+  found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const out: { name: string; stat: HostStat }[] & { truncated?: boolean } = new Array(found.length);
   let next = 0;
   const worker = async () => {
-    while (next < names.length) {
+    while (next < found.length) {
       const i = next++;
-      out[i] = { name: names[i]!, stat: await statHost(root, path.posix.join(hostPath, names[i]!), false) };
+      const { name, kind } = found[i]!;
+      const plain: HostStat = { kind: kind === 'link' ? 'other' : kind, size: null, readable: null, resolved: null, error: null };
+      out[i] = { name, stat: kind === 'link' || i < MAX_STATS ? await entryStat(root, real, hostPath, name) : plain };
     }
   };
   await Promise.all(Array.from({ length: STAT_CONCURRENCY }, worker));
   if (truncated) out.truncated = true;
   return out;
+}
+
+/** One entry of a resolved directory: an lstat there, or the full resolution for a link. */
+async function entryStat(root: string, realDir: string, hostDir: string, name: string): Promise<HostStat> {
+  const st = await fs.lstat(path.join(realDir, name)).catch(() => null);
+  if (!st || st.isSymbolicLink()) return statHost(root, path.posix.join(hostDir, name), false);
+  const kind = st.isFile() ? 'file' : st.isDirectory() ? 'directory' : 'other';
+  return { kind, size: kind === 'file' ? st.size : null, readable: null, resolved: null, error: null };
 }
 
 export async function hostExists(root: string, hostPath: string): Promise<boolean> {
