@@ -1,8 +1,8 @@
 // Files of credentials named by apiserver flags (--token-auth-file, --basic-auth-file,
 // --*-key-file): never read into a bundle, whatever path leads to them (a log symlinked there, an
 // audit flag naming the same file).
-import { locate } from '../facts/audit-files.js';
-import type { Facts } from '../facts/types.js';
+import { locate } from '../kube/audit-paths.js';
+import type { Facts } from '../model/facts.js';
 import { resolveUnderRoot } from '../io/host-fs.js';
 import { namesSecretFile } from '../redact/names.js';
 

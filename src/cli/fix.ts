@@ -4,16 +4,17 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { CHECKS } from '../checks/index.js';
-import { runChecks } from '../engine/run.js';
-import { outFolderProblem } from '../io/fix-out.js';
-import { ApplyFailed, TargetChanged, applyArtifacts, rollbackCommands } from '../io/fix-writer.js';
-import { RootEscape } from '../io/host-fs.js';
+import { runChecks } from '../checks/run.js';
+import { outFolderProblem } from '../fixes/out-folder.js';
+import { ApplyFailed, TargetChanged, applyArtifacts, rollbackCommands } from '../fixes/apply.js';
 import { EXIT } from '../report/exit-codes.js';
 import { UsageError } from './usage.js';
+import { TOOL } from './tool.js';
 import { consoleTarget } from './cluster-options.js';
 import type { FixCommandOptions } from './fix-args.js';
-import { gatherNode, planOnNode, writePlanFolder } from './fix-plan.js';
-import { renderFixJson, renderFixText, type FixResultExtra } from './fix-report.js';
+import { planOnNode, writePlanFolder } from '../fixes/pipeline.js';
+import { gatherNode } from '../facts/context.js';
+import { renderFixJson, renderFixText, type FixResultExtra } from '../report/fix.js';
 
 export interface FixIo {
   stdout: NodeJS.WriteStream;
@@ -46,7 +47,7 @@ export async function fix(opts: FixCommandOptions, io: FixIo): Promise<number> {
   const prismaConsole = await consoleTarget(opts.cluster, io.env, opts.timeoutMs);
   const now = new Date();
   const node = { root, manifest: opts.manifest, now, offline: opts.offline, timeoutMs: opts.timeoutMs, console: prismaConsole };
-  const planned = await planOnNode({ ...node, only: opts.only, webhookUrl: opts.webhookUrl, caPem });
+  const planned = await planOnNode({ ...node, only: opts.only, webhookUrl: opts.webhookUrl, caPem, tool: TOOL });
   const { plan, pending, read, durable, backupDir, runOpts } = planned;
   const summary = { ...planned, apply: opts.apply };
   // Not everything is fixed when a fix could not run, leaves a failure it cannot change, or a
@@ -82,9 +83,9 @@ export async function fix(opts: FixCommandOptions, io: FixIo): Promise<number> {
       return EXIT.fail;
     }
     // Read-only, full or foreign file systems are the environment, not a bug: say what happened.
-    if (err instanceof ApplyFailed || err instanceof RootEscape) {
+    if (err instanceof ApplyFailed) {
       io.stderr.write(`prisma-audit: ${err.message}\n`);
-      return err instanceof ApplyFailed && err.code === 'ABORT_ERR' ? EXIT.interrupted : EXIT.usage;
+      return err.code === 'ABORT_ERR' ? EXIT.interrupted : EXIT.usage;
     }
     throw err;
   } finally {

@@ -8,7 +8,7 @@
 import { constants, promises as fs, type Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import type { HostStat } from '../facts/types.js';
+import type { HostStat } from '../model/node.js';
 
 const MAX_LINKS = 40;
 /** Linux's PATH_MAX; a longer path (or one that grows past it through links) is refused. */

@@ -2,7 +2,7 @@
 // token, so 1 MiB of `[` costs about 1 GB and deep nesting overflows its stack. This pass counts
 // flow nesting and node-like tokens in one read of the text (skipping quoted strings and comments)
 // and refuses what is beyond any real configuration file, saying where.
-import type { YamlProblem } from '../facts/types.js';
+import type { YamlProblem } from '../model/node.js';
 
 /** Far beyond any kubeconfig, policy or pod manifest; go-yaml itself stops at 10000. */
 export const MAX_FLOW_DEPTH = 100;

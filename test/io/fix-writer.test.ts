@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Artifact } from '../../src/fixes/types.js';
-import { ApplyFailed, REAL_OPS, TargetChanged, applyArtifacts, readCurrent, readsFrom, rollbackCommands, type CurrentFile, type WriterOps } from '../../src/io/fix-writer.js';
+import { ApplyFailed, REAL_OPS, TargetChanged, applyArtifacts, readCurrent, readsFrom, rollbackCommands, type CurrentFile, type WriterOps } from '../../src/fixes/apply.js';
 import { hashTree, removeTempDirs, tempDir } from '../helpers/node-root.js';
 
 afterAll(removeTempDirs);
