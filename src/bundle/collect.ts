@@ -37,6 +37,8 @@ export interface BundleRequest {
    * per-file times are not recorded (they would differ on every run). */
   reproducible: boolean;
   timeoutMs: number;
+  /** --offline: no network step while gathering. */
+  offline?: boolean;
   env: NodeJS.ProcessEnv;
   tool: { name: string; version: string };
   /** Aborts reading logs and writing the archive; temporary files are removed either way. */
@@ -96,7 +98,7 @@ async function essentials(req: BundleRequest, facts: Partial<Facts>, report: Rep
     schemaVersion: RECORDING_SCHEMA,
     collectedAt: req.collectedAt.toISOString(),
     tool: req.tool,
-    target: { root: req.root, demo: false, offline: false },
+    target: { root: req.root, demo: false, offline: req.offline ?? false },
     facts: redactor.value(facts, factCounts),
   };
   const out = [
@@ -178,10 +180,11 @@ function withoutTimings<T>(value: T): T {
 
 export async function buildBundle(req: BundleRequest): Promise<BundleSummary> {
   const stamp = () => (req.reproducible ? req.collectedAt : new Date()).toISOString();
-  const source = gatherNode({ root: req.root, manifest: req.manifest, timeoutMs: req.timeoutMs, offline: false, now: req.collectedAt, since: req.since });
+  const source = gatherNode({ root: req.root, manifest: req.manifest, timeoutMs: req.timeoutMs, offline: req.offline ?? false, now: req.collectedAt, since: req.since });
   const gathered = await gatherAll(source);
   const redactor = secretRedactor(gathered, req.env, { includeSuffix: req.includeSuffix });
-  const runOpts: RunOptions = { offline: false, now: req.collectedAt, tool: req.tool, target: { root: req.root, demo: false, offline: false } };
+  const offline = req.offline ?? false;
+  const runOpts: RunOptions = { offline, now: req.collectedAt, tool: req.tool, target: { root: req.root, demo: false, offline } };
   // Timings differ run to run (checks, probe rungs): a reproducible bundle records them as 0. The
   // checks judge exactly the facts that go into facts.json, as --from-bundle will.
   const facts = req.reproducible ? withoutTimings(gathered) : gathered;

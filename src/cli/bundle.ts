@@ -42,8 +42,8 @@ export async function writeBundleFile(opts: BundleOptions, env: NodeJS.ProcessEn
 }
 
 /** The bundle of a node with default options and the doctor's --timeout (the doctor UI's `b` key). */
-export function defaultBundleOptions(root: string, manifest: string | null, timeoutMs: number): BundleOptions {
-  return { root, manifest, out: null, since: null, sinceMs: null, timeoutMs, maxBytes: DEFAULT_MAX_BYTES, includeSuffix: false, collectedAt: null };
+export function defaultBundleOptions(root: string, manifest: string | null, timeoutMs: number, offline = false): BundleOptions {
+  return { root, manifest, out: null, since: null, sinceMs: null, timeoutMs, offline, maxBytes: DEFAULT_MAX_BYTES, includeSuffix: false, collectedAt: null };
 }
 
 export async function bundle(opts: BundleOptions, io: Io): Promise<number> {

@@ -74,7 +74,7 @@ describe('hostile node inputs', { timeout: 4 * BOUND_MS }, () => {
     const surroundings = async () => ({ ...(await hashOutside(base, [root, out])), ...(await hashOutside(OUTSIDE, [])) });
     const before = await surroundings();
     const started = Date.now();
-    const [doctor, bundle] = await Promise.all([runCli(['doctor', '--root', root, '--json', '--offline']), runCli(['bundle', '--root', root, '--out', out])]);
+    const [doctor, bundle] = await Promise.all([runCli(['doctor', '--root', root, '--json', '--offline']), runCli(['bundle', '--root', root, '--out', out, '--offline'])]);
     expect(Date.now() - started).toBeLessThan(BOUND_MS);
     expect(codes, doctor.stderr).toContain(doctor.code);
     expect(doctor.stderr).not.toMatch(/\n\s+at /);

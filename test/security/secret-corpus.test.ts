@@ -35,7 +35,7 @@ describe('secret corpus', () => {
 
   it('no planted secret reaches any byte of the bundle, and redactions.json counts them', async () => {
     const out = path.join(tmp, 'bundle.tar.gz');
-    const r = await runCli(['bundle', '--root', corpus.root, '--out', out], { env: planted.env });
+    const r = await runCli(['bundle', '--root', corpus.root, '--out', out, '--offline'], { env: planted.env });
     expect(r.code, r.stderr).toBe(0);
     expect(leaks(decompressed(out).toString('latin1') + r.stdout + r.stderr)).toEqual([]);
     const index = await jsonEntry<{ files: { name: string }[]; skipped: { source: string; reason: string }[] }>(out, 'index.json');
@@ -66,7 +66,7 @@ describe('secret corpus', () => {
 
   it('--include-suffix keeps the suffix and masks every other secret', async () => {
     const out = path.join(tmp, 'with-suffix.tar.gz');
-    const r = await runCli(['bundle', '--root', corpus.root, '--out', out, '--include-suffix'], { env: planted.env });
+    const r = await runCli(['bundle', '--root', corpus.root, '--out', out, '--include-suffix', '--offline'], { env: planted.env });
     expect(r.code, r.stderr).toBe(0);
     const bytes = decompressed(out).toString('latin1');
     expect(bytes).toContain(`/api/v1/kubernetes/webhook/${planted.suffix}`);
