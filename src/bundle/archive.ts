@@ -1,7 +1,9 @@
 // The .tar.gz container: written reproducibly (sorted entries, fixed mode/owner, mtime = collection
 // time, gzip without name or timestamp) and streamed, so no entry is ever held in memory whole.
-import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
-import { Readable } from 'node:stream';
+import { createReadStream, promises as fs } from 'node:fs';
+import { createExclusive } from '../io/host-fs.js';
+import { Readable, Transform } from 'node:stream';
+import { createHash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import tar from 'tar-stream';
@@ -30,13 +32,15 @@ export function tarEntryBytes(size: number): number {
 /** Two zero blocks end the archive. */
 export const TAR_END_BYTES = 1024;
 
-/** Writes out.partial and renames it, so an interrupted or failed run leaves no half archive. */
+/** Creates `out` itself with O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600 (never through an existing file,
+ * a link or a stale X.partial someone planted), writes it, and removes it if anything fails or the
+ * run is interrupted, so no half archive is left. */
 export async function writeArchive(out: string, entries: ArchiveEntry[], mtime: Date, signal?: AbortSignal): Promise<void> {
   const sorted = [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const handle = await createExclusive(out, 0o600);
   const pack = tar.pack();
-  const partial = `${out}.partial`;
   // gzip's header carries no file name and a zero timestamp when fed from a stream.
-  const written = pipeline(pack, createGzip({ level: 9 }), createWriteStream(partial, { mode: 0o600 }), { signal });
+  const written = pipeline(pack, createGzip({ level: 9 }), handle.createWriteStream(), { signal });
   try {
     for (const entry of sorted) {
       await new Promise<void>((resolve, reject) => {
@@ -46,11 +50,10 @@ export async function writeArchive(out: string, entries: ArchiveEntry[], mtime: 
     }
     pack.finalize();
     await written;
-    await fs.rename(partial, out);
   } catch (err) {
     pack.destroy();
     await written.catch(() => {});
-    await fs.rm(partial, { force: true });
+    await fs.rm(out, { force: true });
     throw err;
   }
 }
@@ -58,27 +61,68 @@ export async function writeArchive(out: string, entries: ArchiveEntry[], mtime: 
 /** Why an archive could not be read; the CLI turns it into a usage error. */
 export class ArchiveError extends Error {}
 
-/** Reads the named small entries of a .tar.gz (others are skipped unread); each is capped at
- * maxBytes so a hostile archive cannot exhaust memory. */
-export async function readArchiveEntries(file: string, names: string[], maxBytes: number): Promise<Map<string, Buffer>> {
+/** A bundle is at most --max-size compressed; its logs compress about tenfold. Past this it is a bomb. */
+export const MAX_DECOMPRESSED_BYTES = 1024 ** 3;
+/** No single entry of a bundle is larger than this (a log excerpt under the largest --max-size). */
+const MAX_ENTRY_BYTES = 512 * 1024 ** 2;
+
+export interface ReadLimits {
+  /** Entries kept in memory, each with its own cap. */
+  wanted: Record<string, number>;
+  maxDecompressed?: number;
+}
+
+/** An entry name as written in the index: ./facts.json (tar -C dir .) is facts.json. Absolute names,
+ * `..` segments and backslashes are unsafe: an extracting user could be made to write anywhere. */
+function safeName(raw: string): string {
+  const name = raw.replace(/^(\.\/)+/, '');
+  if (name.startsWith('/') || name.split('/').includes('..') || name.includes('\\') || name.includes('\0')) throw new ArchiveError(`unsafe entry name ${JSON.stringify(raw)}: refused`);
+  return name;
+}
+
+/**
+ * Reads a .tar.gz bundle in one stream, with limits at every step: the decompressed total (a gzip
+ * bomb stops at the cap, not at its end), each entry's size, the entries kept in memory (each with
+ * its cap). Unsafe names, links, devices and duplicate entries are refused. Every file's sha256 is
+ * checked against index.json when the bundle has one.
+ */
+export async function readArchiveEntries(file: string, limits: ReadLimits): Promise<Map<string, Buffer>> {
+  const maxTotal = limits.maxDecompressed ?? MAX_DECOMPRESSED_BYTES;
   const found = new Map<string, Buffer>();
+  const hashes = new Map<string, string>();
   const extract = tar.extract();
+  let total = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      total += chunk.length;
+      if (total > maxTotal) done(new ArchiveError(`it decompresses to more than ${maxTotal} bytes (a gzip bomb?): refused`));
+      else done(null, chunk);
+    },
+  });
   const reading = (async () => {
     for await (const entry of extract) {
-      // A bundle unpacked and re-packed with `tar czf b.tgz -C dir .` names its entries ./facts.json.
-      const name = entry.header.name.replace(/^(\.\/)+/, '');
-      if (!names.includes(name) || entry.header.type !== 'file') {
+      const { type, size = 0 } = entry.header;
+      const name = safeName(entry.header.name);
+      if (type === 'directory') {
         entry.resume();
         continue;
       }
-      if ((entry.header.size ?? 0) > maxBytes) throw new ArchiveError(`${name} is ${entry.header.size} bytes, more than the ${maxBytes}-byte limit`);
+      if (type !== 'file') throw new ArchiveError(`entry ${JSON.stringify(name)} is a ${type}, not a file: refused`);
+      if (hashes.has(name)) throw new ArchiveError(`entry ${JSON.stringify(name)} appears twice: refused`);
+      const cap = limits.wanted[name] ?? MAX_ENTRY_BYTES;
+      if (size > cap) throw new ArchiveError(`${name} is ${size} bytes, more than the ${cap}-byte limit`);
+      const hash = createHash('sha256');
       const chunks: Buffer[] = [];
-      for await (const chunk of entry) chunks.push(chunk as Buffer);
-      found.set(name, Buffer.concat(chunks));
+      for await (const chunk of entry) {
+        hash.update(chunk as Buffer);
+        if (name in limits.wanted) chunks.push(chunk as Buffer);
+      }
+      hashes.set(name, hash.digest('hex'));
+      if (name in limits.wanted) found.set(name, Buffer.concat(chunks));
     }
   })();
   try {
-    await Promise.all([pipeline(createReadStream(file), createGunzip(), extract), reading]);
+    await Promise.all([pipeline(createReadStream(file), createGunzip(), counter, extract), reading]);
   } catch (err) {
     if (err instanceof ArchiveError) throw err;
     const e = err as NodeJS.ErrnoException;
@@ -88,5 +132,29 @@ export async function readArchiveEntries(file: string, names: string[], maxBytes
     if (e.code?.startsWith('Z_')) throw new ArchiveError(`not a gzip-compressed bundle, or it is truncated or corrupt (${e.message})`);
     throw new ArchiveError(`not a readable .tar.gz bundle (${e.message || e.code || String(err)})`);
   }
+  const index = found.get('index.json');
+  if (index) verifyIndex(index, hashes);
   return found;
+}
+
+/** Every file index.json lists is present with the sha256 it lists; every file present is listed. */
+function verifyIndex(raw: Buffer, hashes: Map<string, string>): void {
+  let files: { name?: unknown; sha256?: unknown }[];
+  try {
+    const parsed = JSON.parse(raw.toString('utf8')) as { files?: unknown };
+    if (!Array.isArray(parsed.files)) throw new Error('no files list');
+    files = parsed.files as typeof files;
+  } catch (err) {
+    throw new ArchiveError(`index.json is not a valid index (${(err as Error).message})`);
+  }
+  const listed = new Set<string>();
+  for (const f of files) {
+    if (typeof f.name !== 'string' || typeof f.sha256 !== 'string') throw new ArchiveError('index.json lists an entry without name and sha256');
+    listed.add(f.name);
+    const actual = hashes.get(f.name);
+    if (actual === undefined) throw new ArchiveError(`index.json lists ${f.name}, which the archive does not hold`);
+    if (actual !== f.sha256) throw new ArchiveError(`${f.name} does not match its sha256 in index.json: the bundle was altered or corrupted`);
+  }
+  const extra = [...hashes.keys()].filter((n) => n !== 'index.json' && !listed.has(n));
+  if (extra.length > 0) throw new ArchiveError(`the archive holds entries index.json does not list: ${extra.slice(0, 3).join(', ')}`);
 }

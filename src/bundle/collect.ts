@@ -14,11 +14,13 @@ import { secretRedactor } from '../facts/secrets.js';
 import type { Facts } from '../model/facts.js';
 import type { RedactionCounts, Redactor } from '../redact/redactor.js';
 import { renderJson } from '../report/json.js';
+import { ReadFailure } from '../io/host-fs.js';
 import { bufferEntry, fileRangeEntry, tarEntryBytes, TAR_END_BYTES, writeArchive, type ArchiveEntry } from './archive.js';
 import { spoolExcerpt } from './log-excerpt.js';
 import { RECORDING_SCHEMA, type Recording } from './recording.js';
 import { FACTS_ENTRY } from './replay.js';
 import { certificatesIn, FACT_FILES, LOG_SOURCES } from './sources.js';
+import { secretFileReason, secretFiles, type SecretFiles } from './secret-files.js';
 import { collectVersions } from './versions.js';
 
 export interface BundleRequest {
@@ -35,6 +37,8 @@ export interface BundleRequest {
    * per-file times are not recorded (they would differ on every run). */
   reproducible: boolean;
   timeoutMs: number;
+  /** --offline: no network step while gathering. */
+  offline?: boolean;
   env: NodeJS.ProcessEnv;
   tool: { name: string; version: string };
   /** Aborts reading logs and writing the archive; temporary files are removed either way. */
@@ -94,7 +98,7 @@ async function essentials(req: BundleRequest, facts: Partial<Facts>, report: Rep
     schemaVersion: RECORDING_SCHEMA,
     collectedAt: req.collectedAt.toISOString(),
     tool: req.tool,
-    target: { root: req.root, demo: false, offline: false },
+    target: { root: req.root, demo: false, offline: req.offline ?? false },
     facts: redactor.value(facts, factCounts),
   };
   const out = [
@@ -117,7 +121,7 @@ interface HostFile {
 }
 
 /** The configuration files the checks judged, redacted; a fact that failed is a skipped source. */
-function configFiles(facts: Partial<Facts>, redactor: Redactor, skipped: SkippedSource[]): HostFile[] {
+async function configFiles(facts: Partial<Facts>, redactor: Redactor, secrets: SecretFiles, skipped: SkippedSource[]): Promise<HostFile[]> {
   const out: HostFile[] = [];
   for (const row of FACT_FILES) {
     const fact = facts[row.fact];
@@ -127,6 +131,11 @@ function configFiles(facts: Partial<Facts>, redactor: Redactor, skipped: Skipped
       continue;
     }
     for (const file of row.files(fact.value as never)) {
+      const flag = await secrets.flagFor(file.path);
+      if (flag) {
+        skipped.push({ source: file.path, reason: secretFileReason(flag) });
+        continue;
+      }
       const counts: RedactionCounts = {};
       out.push({ name: hostEntryName(file.path), text: Buffer.from(redactor.text(file.text, counts)), source: file.path, counts });
     }
@@ -135,9 +144,14 @@ function configFiles(facts: Partial<Facts>, redactor: Redactor, skipped: Skipped
 }
 
 /** Log excerpts of at most keepBytes each, spooled under tmp; unreadable logs are skipped sources. */
-async function logExcerpts(req: BundleRequest, logs: string[], keepBytes: number, redactor: Redactor, tmp: string, skipped: SkippedSource[], stamp: () => string): Promise<Planned[]> {
+async function logExcerpts(req: BundleRequest, logs: string[], keepBytes: number, redactor: Redactor, secrets: SecretFiles, tmp: string, skipped: SkippedSource[], stamp: () => string): Promise<Planned[]> {
   const out: Planned[] = [];
   for (const [i, hostPath] of logs.entries()) {
+    const flag = await secrets.flagFor(hostPath);
+    if (flag) {
+      skipped.push({ source: hostPath, reason: secretFileReason(flag) });
+      continue;
+    }
     if (keepBytes <= 0) {
       skipped.push({ source: hostPath, reason: '--max-size leaves no room for it' });
       continue;
@@ -166,10 +180,11 @@ function withoutTimings<T>(value: T): T {
 
 export async function buildBundle(req: BundleRequest): Promise<BundleSummary> {
   const stamp = () => (req.reproducible ? req.collectedAt : new Date()).toISOString();
-  const source = gatherNode({ root: req.root, manifest: req.manifest, timeoutMs: req.timeoutMs, offline: false, now: req.collectedAt, since: req.since });
+  const source = gatherNode({ root: req.root, manifest: req.manifest, timeoutMs: req.timeoutMs, offline: req.offline ?? false, now: req.collectedAt, since: req.since });
   const gathered = await gatherAll(source);
   const redactor = secretRedactor(gathered, req.env, { includeSuffix: req.includeSuffix });
-  const runOpts: RunOptions = { offline: false, now: req.collectedAt, tool: req.tool, target: { root: req.root, demo: false, offline: false } };
+  const offline = req.offline ?? false;
+  const runOpts: RunOptions = { offline, now: req.collectedAt, tool: req.tool, target: { root: req.root, demo: false, offline } };
   // Timings differ run to run (checks, probe rungs): a reproducible bundle records them as 0. The
   // checks judge exactly the facts that go into facts.json, as --from-bundle will.
   const facts = req.reproducible ? withoutTimings(gathered) : gathered;
@@ -178,7 +193,8 @@ export async function buildBundle(req: BundleRequest): Promise<BundleSummary> {
 
   const entries = await essentials(req, facts, report, redactor, stamp);
   const skipped: SkippedSource[] = [];
-  const configs = configFiles(facts, redactor, skipped);
+  const secrets = await secretFiles(req.root, facts);
+  const configs = await configFiles(facts, redactor, secrets, skipped);
   const logs = [...new Set((await Promise.all(LOG_SOURCES.map((s) => s.find(req.root)))).flat())].sort();
 
   const entryCount = entries.length + configs.length + logs.length + 2;
@@ -197,7 +213,7 @@ export async function buildBundle(req: BundleRequest): Promise<BundleSummary> {
   try {
     // Logs share what is left equally; a trimmed log keeps its newest lines.
     const perLog = logs.length > 0 ? Math.floor(budget / logs.length) - 512 : 0;
-    entries.push(...(await logExcerpts(req, logs, perLog, redactor, tmp, skipped, stamp)));
+    entries.push(...(await logExcerpts(req, logs, perLog, redactor, secrets, tmp, skipped, stamp)));
     const redactions = Object.fromEntries(entries.filter((p) => p.redactions).map((p) => [p.index.name, p.redactions!] as const).sort(([a], [b]) => (a < b ? -1 : 1)));
     entries.push(planned('redactions.json', json(redactions), 'what the redactor masked in each file: rule names and counts, never the values', stamp()));
     // index.json lists every other entry; it cannot hold its own checksum.
@@ -211,6 +227,7 @@ export async function buildBundle(req: BundleRequest): Promise<BundleSummary> {
 }
 
 function readFailureReason(err: unknown): string {
+  if (err instanceof ReadFailure) return `not read: ${err.message}`;
   const e = err as NodeJS.ErrnoException;
   const plain: Record<string, string> = { ENOENT: 'no such file or directory (a dangling link?)', EACCES: 'permission denied', EPERM: 'operation not permitted', EINVAL: 'not a regular file', ELOOP: 'too many levels of symbolic links' };
   return `cannot read: ${(e.code && plain[e.code]) || e.message || String(err)}`;

@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { RedactionCounts, Redactor } from '../redact/redactor.js';
-import { resolveUnderRoot } from '../io/host-fs.js';
+import { openRegular } from '../io/host-fs.js';
+import { resolveLog } from '../io/log-files.js';
 
 export interface ExcerptOptions {
   /** At most this many bytes end up in the archive (the newest ones). */
@@ -76,15 +77,11 @@ async function hashRange(file: string, start: number, end: number): Promise<stri
 }
 /** Spools the excerpt of a host file; throws the I/O error when it cannot be read. */
 export async function spoolExcerpt(root: string, hostPath: string, spool: string, opts: ExcerptOptions): Promise<Excerpt> {
-  const real = await resolveUnderRoot(root, hostPath);
-  // Checked before open: opening a FIFO for reading would block until something writes to it.
-  if (!(await fs.stat(real)).isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EINVAL' });
-  const handle = await fs.open(real, 'r');
+  // Resolved inside root and kept under /var/log; a FIFO or device is refused before it is opened.
+  const { handle, size } = await openRegular(await resolveLog(root, hostPath), hostPath);
   const redactions: RedactionCounts = {};
-  let size: number;
   let excerptFrom: number;
   try {
-    size = (await handle.stat()).size;
     // A live log keeps growing: the excerpt ends where the file ended when we looked.
     excerptFrom = Math.max(0, size - opts.keepBytes);
     const readFrom = Math.max(0, excerptFrom - LOOKBACK_BYTES);

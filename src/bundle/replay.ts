@@ -5,17 +5,23 @@ import type { RunOptions } from '../checks/run.js';
 import type { FactSource } from '../model/facts.js';
 import { recordedFacts } from '../facts/gather.js';
 import { ArchiveError, readArchiveEntries } from './archive.js';
+import { jsonLimitProblem } from './json-limits.js';
 import { RecordingError, toRecording, type Recording } from './recording.js';
 
 export const FACTS_ENTRY = 'facts.json';
-/** facts.json holds size-capped text; anything this large is not ours. */
-const MAX_FACTS_BYTES = 256 * 1024 * 1024;
+/** facts.json holds size-capped text (three 1 MiB configuration files, log samples, a directory
+ * listing): anything larger is not ours, and parsing it would cost many times its size. */
+const MAX_FACTS_BYTES = 32 * 1024 * 1024;
+const MAX_INDEX_BYTES = 8 * 1024 * 1024;
 
 /** Reads and validates a bundle's facts; throws ArchiveError with a plain reason otherwise. */
 export async function readRecording(file: string): Promise<Recording> {
-  const entries = await readArchiveEntries(file, [FACTS_ENTRY], MAX_FACTS_BYTES);
+  const entries = await readArchiveEntries(file, { wanted: { [FACTS_ENTRY]: MAX_FACTS_BYTES, 'index.json': MAX_INDEX_BYTES } });
   const raw = entries.get(FACTS_ENTRY);
   if (!raw) throw new ArchiveError(`the archive holds no ${FACTS_ENTRY}: it is not a prisma-audit support bundle`);
+  // Depth and node count are checked on the bytes before JSON.parse builds anything.
+  const limit = jsonLimitProblem(raw);
+  if (limit) throw new ArchiveError(`${FACTS_ENTRY} ${limit}: refused`);
   let json: unknown;
   try {
     json = JSON.parse(raw.toString('utf8'));

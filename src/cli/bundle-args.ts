@@ -13,6 +13,8 @@ export interface BundleOptions {
   sinceMs: number | null;
   /** --timeout: the bound of each network step while gathering. */
   timeoutMs: number;
+  /** --offline: no network step (no TLS chain, no probe); those facts say so. */
+  offline: boolean;
   maxBytes: number;
   includeSuffix: boolean;
   /** Hidden (tests, reproducible bundles): the collection time instead of now. */
@@ -28,6 +30,7 @@ const BUNDLE_OPTIONS = {
   out: { type: 'string' },
   since: { type: 'string' },
   timeout: { type: 'string' },
+  offline: { type: 'boolean' },
   'max-size': { type: 'string' },
   'include-suffix': { type: 'boolean' },
   'collected-at': { type: 'string' },
@@ -55,6 +58,7 @@ export function parseBundleCommand(rest: string[]): { name: 'bundle'; options: B
       since: values.since ?? null,
       sinceMs,
       timeoutMs: timeoutMs(values.timeout),
+      offline: Boolean(values.offline),
       maxBytes,
       includeSuffix: Boolean(values['include-suffix']),
       collectedAt,

@@ -27,15 +27,23 @@ export async function writeBundleFile(opts: BundleOptions, env: NodeJS.ProcessEn
   } catch (err) {
     if (err instanceof BundleTooLarge) throw new UsageError(err.message);
     const e = err as NodeJS.ErrnoException;
-    const why: Record<string, string> = { ENOENT: 'its directory does not exist', EISDIR: 'it is a directory', EACCES: 'permission denied', EROFS: 'read-only file system', ENOSPC: 'no space left on the device' };
-    if (e.syscall === 'open' || e.syscall === 'rename') throw new UsageError(`cannot write ${out}: ${(e.code && why[e.code]) ?? e.message}`);
+    const why: Record<string, string> = {
+      ENOENT: 'its directory does not exist',
+      EISDIR: 'it is a directory',
+      EEXIST: 'it already exists (a bundle is never written over a file or through a link): choose a new name',
+      ELOOP: 'it is a symbolic link (a bundle is never written through one): choose a new name',
+      EACCES: 'permission denied',
+      EROFS: 'read-only file system',
+      ENOSPC: 'no space left on the device',
+    };
+    if (e.syscall === 'open' || e.syscall === 'write' || e.code === 'ENOSPC' || e.code === 'EROFS') throw new UsageError(`cannot write ${out}: ${(e.code && why[e.code]) ?? e.message}`);
     throw err;
   }
 }
 
 /** The bundle of a node with default options and the doctor's --timeout (the doctor UI's `b` key). */
-export function defaultBundleOptions(root: string, manifest: string | null, timeoutMs: number): BundleOptions {
-  return { root, manifest, out: null, since: null, sinceMs: null, timeoutMs, maxBytes: DEFAULT_MAX_BYTES, includeSuffix: false, collectedAt: null };
+export function defaultBundleOptions(root: string, manifest: string | null, timeoutMs: number, offline = false): BundleOptions {
+  return { root, manifest, out: null, since: null, sinceMs: null, timeoutMs, offline, maxBytes: DEFAULT_MAX_BYTES, includeSuffix: false, collectedAt: null };
 }
 
 export async function bundle(opts: BundleOptions, io: Io): Promise<number> {

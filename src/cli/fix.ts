@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline/promises';
 import { CHECKS } from '../checks/index.js';
 import { runChecks } from '../checks/run.js';
 import { outFolderProblem } from '../fixes/out-folder.js';
-import { TargetChanged, applyArtifacts, rollbackCommand } from '../fixes/apply.js';
+import { ApplyFailed, TargetChanged, applyArtifacts, rollbackCommands } from '../fixes/apply.js';
 import { EXIT } from '../report/exit-codes.js';
 import { UsageError } from './usage.js';
 import { TOOL } from './tool.js';
@@ -72,15 +72,28 @@ export async function fix(opts: FixCommandOptions, io: FixIo): Promise<number> {
     return EXIT.usage;
   }
   let applied;
+  // Ctrl-C between writes undoes what was written instead of leaving a half-changed node.
+  const interrupt = new AbortController();
+  const onSigint = () => interrupt.abort();
+  process.once('SIGINT', onSigint);
   try {
-    applied = await applyArtifacts(root, pending, read, backupDir);
+    applied = await applyArtifacts(root, pending, read, backupDir, { signal: interrupt.signal });
   } catch (err) {
-    if (!(err instanceof TargetChanged)) throw err;
-    io.stderr.write(`prisma-audit: ${err.message}\n`);
-    return EXIT.fail;
+    if (err instanceof TargetChanged) {
+      io.stderr.write(`prisma-audit: ${err.message}\n`);
+      return EXIT.fail;
+    }
+    // Read-only, full or foreign file systems are the environment, not a bug: say what happened.
+    if (err instanceof ApplyFailed) {
+      io.stderr.write(`prisma-audit: ${err.message}\n`);
+      return err.code === 'ABORT_ERR' ? EXIT.interrupted : EXIT.usage;
+    }
+    throw err;
+  } finally {
+    process.off('SIGINT', onSigint);
   }
   const affected = new Set(plan.outcomes.flatMap((o) => o.checks.map((c) => c.id)));
   const after = await runChecks(CHECKS.filter((c) => affected.has(c.id)), gatherNode(node), runOpts);
   // Every apply leaves its record (README, diffs, durable snippets) next to its backups.
-  return done(exit, { applied, after, rollback: rollbackCommand(root, applied), out: await writePlan() });
+  return done(exit, { applied, after, rollback: rollbackCommands(root, applied), out: await writePlan() });
 }

@@ -96,6 +96,7 @@ Options:
   --since DURATION           only log lines from the last DURATION (30m, 24h, 7d), in the excerpts
                              and in the node-log scan
   --timeout SECONDS          bound of each network step while gathering (default 5)
+  --offline                  no network step (TLS chain, probe): those checks say they did not look
   --max-size SIZE            cap on the archive (default 50M; e.g. 500K, 5M); logs are trimmed first
   --include-suffix           keep the webhook URL suffix visible (it lets anyone post events: share with care)
   -h, --help                 this help

@@ -4,15 +4,9 @@
 import type { Facts } from '../model/facts.js';
 import type { FactSource } from '../model/facts.js';
 import { Redactor } from '../redact/redactor.js';
+import { isSecretName, isSecretValue } from '../redact/names.js';
 import { WEBHOOK_PATH } from '../parse/webhook-url.js';
 import { isObj } from '../parse/json-value.js';
-
-/** Environment variable and flag names that carry a credential. */
-const SECRET_NAME = /token|passw(or)?d|secret|api[-_]?key|credential|private[-_]?key/i;
-/** Kubeconfig user fields that hold a credential inline (tokenFile and client-key are paths). */
-const KUBECONFIG_SECRET_FIELD = /^(token|password|client-key-data|id-token|refresh-token|access-token|client-secret)$/;
-/** Values that name a secret without being one: placeholders and switches. */
-const NOT_A_SECRET = /^(\$\{?\w+\}?|\{\{[^}]*\}\}|true|false|yes|no|\*+)$/i;
 
 /** The facts a redactor needs before anything is shown. */
 export const SECRET_FACTS = ['apiserver', 'webhookConfig'] as const;
@@ -26,12 +20,49 @@ export interface SecretOptions {
 
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
-/** Collects every credential value of a kubeconfig user entry, however deep (auth-provider config). */
-function userSecrets(value: unknown, out: string[]): void {
+/** A multi-line value (a `client-key-data: |` block, a folded scalar) appears in its file line by
+ * line: each long enough piece is a literal too. */
+function withPieces(value: string): string[] {
+  const pieces = value.split(/\s+/).filter((p) => p.length >= 8);
+  return pieces.length > 1 ? [value, ...pieces] : [value];
+}
+
+/** user:password of every URL in a string (a proxy env var, a server URL). */
+function userinfo(text: string, out: string[]): void {
+  for (const m of text.matchAll(/\b[a-z][a-z0-9+.-]*:\/\/([^\s/@"'<>?#]+)@/gi)) {
+    const info = m[1]!;
+    out.push(info, decodeSafely(info));
+    const colon = info.indexOf(':');
+    if (colon >= 0) out.push(info.slice(colon + 1), decodeSafely(info.slice(colon + 1)));
+  }
+}
+
+const decodeSafely = (s: string) => {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+};
+
+/** Every credential in a kubeconfig user entry, however deep: secret-named fields (auth-provider
+ * config), every exec-plugin env value, and exec args after or inside a secret-named flag. */
+function userSecrets(value: unknown, out: string[], inExec = false): void {
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => {
+      if (typeof item !== 'string') return userSecrets(item, out, inExec);
+      const inline = /^--?([\w.-]+)=(.*)$/s.exec(item);
+      if (inline && isSecretName(inline[1]!)) out.push(...withPieces(inline[2]!));
+      const prev = value[i - 1];
+      if (typeof prev === 'string' && /^--?[\w.-]+$/.test(prev) && isSecretName(prev)) out.push(...withPieces(item));
+    });
+    return;
+  }
   if (!isObj(value)) return;
+  if (typeof value.name === 'string' && typeof value.value === 'string' && (inExec || isSecretName(value.name))) out.push(...withPieces(value.value));
   for (const [key, v] of Object.entries(value)) {
-    if (typeof v === 'string' && KUBECONFIG_SECRET_FIELD.test(key)) out.push(v);
-    else userSecrets(v, out);
+    if (typeof v === 'string' && isSecretName(key)) out.push(...withPieces(v));
+    else userSecrets(v, out, inExec || key === 'exec');
   }
 }
 
@@ -40,26 +71,35 @@ export function secretLiterals(facts: Partial<Facts>, env: NodeJS.ProcessEnv, op
   if (env.PRISMA_TOKEN) out.push(env.PRISMA_TOKEN);
   const api = facts.apiserver;
   if (api?.ok) {
-    for (const e of api.value.env) if (e.value && SECRET_NAME.test(e.name)) out.push(e.value);
-    // A path (--token-auth-file=/etc/...) is evidence, not a secret.
-    for (const f of api.value.flags) if (f.value && SECRET_NAME.test(f.name) && !f.value.includes('/')) out.push(f.value);
+    for (const e of api.value.env) {
+      if (!e.value) continue;
+      if (isSecretName(e.name)) out.push(...withPieces(e.value));
+      userinfo(e.value, out);
+    }
+    // A file flag (--token-auth-file=/etc/...) names evidence, not a secret; a secret may hold "/".
+    for (const f of api.value.flags) {
+      if (!f.value) continue;
+      if (isSecretName(f.name)) out.push(f.value);
+      userinfo(f.value, out);
+    }
   }
   const webhook = facts.webhookConfig;
   if (webhook?.ok && isObj(webhook.value.value)) {
     const kc = webhook.value.value;
     for (const u of list(kc.users)) if (isObj(u)) userSecrets(u.user, out);
-    if (!opts.includeSuffix) {
-      for (const c of list(kc.clusters)) {
-        const server = isObj(c) && isObj(c.cluster) && typeof c.cluster.server === 'string' ? c.cluster.server : null;
-        // Taken from the text as written: a parsed URL's path is percent-encoded, the file is not.
-        const at = server?.indexOf(WEBHOOK_PATH) ?? -1;
-        // Logs may print it percent-encoded (a trailing "=" as %3D): mask that spelling too.
-        const segments = server && at >= 0 ? server.slice(at + WEBHOOK_PATH.length).split(/[?#]/)[0]!.split('/') : [];
-        for (const seg of segments.filter((x) => !NOT_A_SECRET.test(x))) out.push(seg, encodeURIComponent(seg));
-      }
+    for (const c of list(kc.clusters)) {
+      const cluster = isObj(c) && isObj(c.cluster) ? c.cluster : {};
+      for (const field of ['server', 'proxy-url']) if (typeof cluster[field] === 'string') userinfo(cluster[field], out);
+      if (opts.includeSuffix) continue;
+      const server = typeof cluster.server === 'string' ? cluster.server : null;
+      // Taken from the text as written: a parsed URL's path is percent-encoded, the file is not.
+      const at = server?.indexOf(WEBHOOK_PATH) ?? -1;
+      const segments = server && at >= 0 ? server.slice(at + WEBHOOK_PATH.length).split(/[?#]/)[0]!.split('/') : [];
+      // Whole suffix and each segment (Literals adds the percent-encoded and base64 spellings).
+      out.push(...segments.filter(isSecretValue), segments.join('/'));
     }
   }
-  return [...new Set(out)].filter((s) => s !== '' && !NOT_A_SECRET.test(s));
+  return [...new Set(out)].filter(isSecretValue);
 }
 
 /** The redactor for everything gathered from these facts. */

@@ -1,9 +1,10 @@
 // Finds and opens the kube-apiserver container logs the kubelet keeps under --root, and any file
 // given with --log-file. Opening is separate from reading so that "missing" and "not permitted" are
-// told apart before a byte is scanned.
-import { open, readdir } from 'node:fs/promises';
+// told apart before a byte is scanned. Every path is resolved inside the root (host-fs.ts), and a
+// log that links out of /var/log (to /etc/shadow, say) is not read.
+import { readdir } from 'node:fs/promises';
 import { join, posix, relative, resolve } from 'node:path';
-import { resolveUnderRoot } from './host-fs.js';
+import { openRegular, ReadFailure, resolveUnderRoot } from './host-fs.js';
 
 export const PODS_GLOB = '/var/log/pods/kube-system_kube-apiserver-*/kube-apiserver/*.log';
 export const CONTAINERS_GLOB = '/var/log/containers/kube-apiserver-*.log';
@@ -21,31 +22,39 @@ export interface FoundLogs {
 
 /** `/var/log/pods/kube-system_kube-apiserver-<node>_<uid>/kube-apiserver/<attempt>.log`. */
 export async function findPodLogs(root: string): Promise<FoundLogs> {
-  const podsDir = join(root, 'var/log/pods');
-  const listed = await list(podsDir, '/var/log/pods');
+  const listed = await list(root, '/var/log/pods');
   if ('problem' in listed) return { files: [], duplicates: 0, problem: listed.problem };
   const files: string[] = [];
   for (const pod of listed.names.filter((n) => n.startsWith('kube-system_kube-apiserver-')).sort()) {
-    const dir = join(podsDir, pod, 'kube-apiserver');
-    const inDir = await list(dir, dir);
+    const dir = posix.join('/var/log/pods', pod, 'kube-apiserver');
+    const inDir = await list(root, dir);
     if ('problem' in inDir) continue;
     const attempts = inDir.names.filter((n) => /^\d+\.log$/.test(n)).sort((a, b) => parseInt(a, 10) - parseInt(b, 10));
-    files.push(...attempts.map((n) => join(dir, n)));
+    for (const n of attempts) files.push(await resolveLog(root, posix.join(dir, n)).catch(() => join(root, dir, n)));
   }
   return { files, duplicates: 0, problem: null };
+}
+
+/** Where a log's host path leads, resolved inside root; a log must stay under /var/log (the
+ * kubelet writes regular files there; a link elsewhere is not a log). */
+export async function resolveLog(root: string, hostPath: string): Promise<string> {
+  const real = await resolveUnderRoot(root, hostPath);
+  const shown = nodePath(root, real);
+  if (!shown.startsWith('/var/log/')) throw new ReadFailure('ELINKOUT', `${hostPath} links to ${shown}, outside /var/log: not read as a log`);
+  return real;
 }
 
 /** `/var/log/containers/kube-apiserver-*.log`: usually symlinks into /var/log/pods, which are read
  * there already; a link is followed inside root (its absolute target names the node's own path). */
 export async function findContainerLogs(root: string, alreadyRead: string[]): Promise<FoundLogs> {
-  const dir = join(root, 'var/log/containers');
-  const listed = await list(dir, '/var/log/containers');
+  const dir = '/var/log/containers';
+  const listed = await list(root, dir);
   if ('problem' in listed) return { files: [], duplicates: 0, problem: listed.problem };
   const seen = new Set(alreadyRead.map((f) => resolve(f)));
   const files: string[] = [];
   let duplicates = 0;
   for (const name of listed.names.filter((n) => n.startsWith('kube-apiserver-') && n.endsWith('.log')).sort()) {
-    const target = await linkTarget(root, join(dir, name));
+    const target = await resolveLog(root, posix.join(dir, name)).catch(() => join(root, dir, name));
     if (seen.has(target)) duplicates++;
     else files.push(target);
     seen.add(target);
@@ -53,15 +62,10 @@ export async function findContainerLogs(root: string, alreadyRead: string[]): Pr
   return { files, duplicates, problem: null };
 }
 
-/** Where a /var/log/containers link points, resolved inside root as the node would see it. */
-async function linkTarget(root: string, path: string): Promise<string> {
-  return resolve(await resolveUnderRoot(root, '/' + relative(root, path)).catch(() => path));
-}
-
-/** Lists a directory; problems name the node path (`shown`), never the --root prefix. */
-async function list(dir: string, shown: string): Promise<{ names: string[] } | { problem: NonNullable<FoundLogs['problem']> }> {
+/** Lists a host directory under root; problems name the node path, never the --root prefix. */
+async function list(root: string, shown: string): Promise<{ names: string[] } | { problem: NonNullable<FoundLogs['problem']> }> {
   try {
-    return { names: await readdir(dir) };
+    return { names: await readdir(await resolveUnderRoot(root, shown)) };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const kind = code === 'EACCES' || code === 'EPERM' ? 'denied' : 'missing';
@@ -74,19 +78,16 @@ export type OpenedLog =
   | { ok: true; stream: AsyncIterable<Buffer> }
   | { ok: false; kind: 'missing' | 'denied'; message: string };
 
-/** Opens a log for streaming; a directory or a missing file is `missing`, EACCES is `denied`. */
-export async function openLog(path: string): Promise<OpenedLog> {
+/** Opens a log for streaming, only if it is a regular file (a FIFO is reported, never opened); a
+ * directory, a special or a missing file is `missing`, EACCES is `denied`. */
+export async function openLog(path: string, shown = path): Promise<OpenedLog> {
   try {
-    const handle = await open(path, 'r');
-    if (!(await handle.stat()).isFile()) {
-      await handle.close();
-      return { ok: false, kind: 'missing', message: `${path} is not a regular file` };
-    }
+    const { handle } = await openRegular(path, shown);
     return { ok: true, stream: handle.createReadStream({ highWaterMark: READ_CHUNK, autoClose: true }) as AsyncIterable<Buffer> };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const kind = code === 'EACCES' || code === 'EPERM' ? 'denied' : 'missing';
-    return { ok: false, kind, message: `${code ?? 'error'} opening ${path}` };
+    return { ok: false, kind, message: err instanceof ReadFailure && code !== 'ENOENT' ? err.message : `${code ?? 'error'} opening ${shown}` };
   }
 }
 

@@ -2,6 +2,7 @@
 // the kubelet's container log files, and --log-file files. Every source reports whether it was used,
 // is not available (missing tool or file) or not permitted, so "no errors" never hides "could not look".
 import { existsSync } from 'node:fs';
+import { realpath } from 'node:fs/promises';
 import { resolveUnderRoot } from './host-fs.js';
 import { findContainerLogs, findPodLogs, nodePath, openLog, CONTAINERS_GLOB, PODS_GLOB } from './log-files.js';
 import { runCommand, streamCommand, type CommandRun } from './commands.js';
@@ -165,7 +166,8 @@ function linksOnly(name: string, kind: LogSourceKind, links: number): SourceScan
 
 /** One file, in any format (detected from its first line). A pods `N.log` starts with attempt N. */
 export async function readLogFile(path: string, name: string, kind: LogSourceKind, opts: SourceOptions): Promise<SourceScan> {
-  const opened = await openLog(path);
+  // A --log-file the user names may be a link (followed, on this machine); a node log never is.
+  const opened = kind === 'log-file' ? await openLog(await realpath(path).catch(() => path), name) : await openLog(path, name);
   if (!opened.ok) return unused(name, kind, opened.kind === 'denied' ? 'not-permitted' : 'not-available', opened.message);
   const scan = await scanLog(opened.stream, { now: opts.now });
   const starts = kind === 'pod-log' && scan.firstTime !== null ? [{ at: scan.firstTime, evidence: `first line of ${name}` }] : [];

@@ -2,6 +2,7 @@
 // booleans; a repeated key keeps the last value), and records the line of every node for evidence.
 import { LineCounter, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Node } from 'yaml';
 import type { YamlProblem } from '../model/node.js';
+import { yamlLimitProblem } from './yaml-limits.js';
 
 export interface ParsedYaml {
   value: unknown;
@@ -15,6 +16,9 @@ const MAX_LINE_ENTRIES = 20_000;
 
 export function parseYaml(text: string): ParsedYaml {
   const lineCounter = new LineCounter();
+  // Size is capped when the file is read; depth and node count before the parser sees it.
+  const limit = yamlLimitProblem(text);
+  if (limit) return { value: null, error: limit, documents: 0, lines: {} };
   try {
     const docs = parseAllDocuments(text, { lineCounter, version: '1.1', uniqueKeys: false, prettyErrors: false });
     const list = Array.isArray(docs) ? docs : [];

@@ -1,60 +1,16 @@
-// One redaction path for everything that leaves the process: terminal output, JSON, JUnit and
-// support bundles. Masks the webhook URL suffix (it is the credential that lets anyone post events),
-// tokens, passwords, private keys (PEM, or base64 of a PEM as in client-key-data) and JWTs, plus
-// literal secrets the caller collected from the facts (see facts/secrets.ts).
+// One redaction path for everything that leaves the process: terminal output, JSON, JUnit, support
+// bundles and log evidence. By structure first (facts and reports: a value under a secret-named key,
+// the value of a secret-named env var or flag, exec-plugin env), then by pattern over every string,
+// line by line with state (src/redact/lines.ts), and by literal: the secrets found in the facts
+// (facts/secrets.ts), in every spelling (src/redact/literals.ts), wherever they reappear.
 import { Transform } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
+import { LineRedactor, type LineOut } from './lines.js';
+import { Literals } from './literals.js';
+import { isSecretName, isSecretValue, MASK } from './names.js';
+import { KEY_BEGIN, RULES, type Rule } from './rules.js';
 
-export const MASK = '****';
-
-interface Rule {
-  name: string;
-  pattern: RegExp;
-  /** Returns the replacement; returning the match unchanged means "not a secret after all". */
-  replace: (match: string, ...groups: string[]) => string;
-}
-
-/** A template placeholder ($SUFFIX, ${suffix}, <suffix>, {{ .suffix }}) is not a secret, and checks
- * report it as a mistake: keep it visible. */
-const PLACEHOLDER = /^(\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\{\{[^}]*\}\})$/;
-
-/** `LS0tLS1CRUdJTi` is base64 of "-----BEGIN"; only a decoded PRIVATE KEY block is masked, so
- * certificate-authority-data (a certificate) stays readable for the CA checks. */
-const BASE64_PEM = /LS0tLS1CRUdJTi[A-Za-z0-9+/=]*/g;
-
-const RULES: Rule[] = [
-  {
-    name: 'private-key',
-    pattern: /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(-----END \1PRIVATE KEY-----|$)/g,
-    replace: (_m, kind) => `-----BEGIN ${kind}PRIVATE KEY-----${MASK}-----END ${kind}PRIVATE KEY-----`,
-  },
-  {
-    name: 'private-key-base64',
-    pattern: BASE64_PEM,
-    replace: (m) => (/PRIVATE KEY/.test(Buffer.from(m, 'base64').toString('latin1')) ? MASK : m),
-  },
-  {
-    name: 'webhook-suffix',
-    // Each path segment is masked on its own: a suffix with a "/" stays visibly wrong.
-    pattern: /(\/api\/v1\/kubernetes\/webhook\/)([^\s"'?#<>\\]+)/g,
-    replace: (_m, p, suffix) => p + suffix.split('/').map((seg) => (seg === '' || seg === MASK || PLACEHOLDER.test(seg) ? seg : MASK)).join('/'),
-  },
-  { name: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, replace: () => MASK },
-  { name: 'bearer', pattern: /\b(Bearer\s+)[A-Za-z0-9\-._~+/]{8,}=*/gi, replace: (_m, p) => `${p}${MASK}` },
-  {
-    name: 'credential-field',
-    // YAML/JSON keys and flags that carry credentials: token, password, client-key(-data), secrets.
-    // A quoted value is masked to its closing quote (a passphrase may hold spaces). A value that is an
-    // absolute path (--kubelet-client-key=/etc/...) names a file: kept as evidence.
-    pattern: /((?:^|[\s{,"'-])(?:token|password|passwd|client-key-data|client-key|secret|api[-_]?key|webhookUrlSuffix|PRISMA_TOKEN|authorization)["']?\s*[:=]\s*)(?!["']?\*\*\*\*|["']?\/)("[^"\n]*"|'[^'\n]*'|[^\s"',}]+)/gim,
-    replace: (_m, p, value) => {
-      const quote = value[0] === '"' || value[0] === "'" ? value[0] : '';
-      return `${p}${quote}${MASK}${quote}`;
-    },
-  },
-];
-
-export const RULE_NAMES = ['literal', ...RULES.map((r) => r.name)];
+export { MASK };
 
 export interface RedactionCounts {
   [rule: string]: number;
@@ -67,103 +23,105 @@ export interface RedactorOptions {
   alwaysMask?: string[];
 }
 
-/** Longest first, so a secret that contains another is masked whole. */
-const byLength = (secrets: string[]) => [...new Set(secrets.filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length);
-
-const PEM_KEY_BEGIN = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----/;
+/** A PEM private key over several lines of one string: collapsed to one masked line. */
+const KEY_BLOCK = new RegExp(`${KEY_BEGIN.source}[\\s\\S]*?-----END \\1-----`, 'g');
 /** A "line" longer than this is redacted in pieces, so a file without newlines stays bounded. */
 const MAX_LINE_CHARS = 1 << 20;
 
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
+
 export class Redactor {
-  private readonly literals: string[];
-  private readonly alwaysMasked: string[];
+  private readonly literals: Literals;
+  private readonly alwaysMasked: Literals;
   private readonly rules: Rule[];
 
   constructor(
     literals: string[] = [],
     private readonly enabled = true,
-    options: RedactorOptions = {},
+    private readonly options: RedactorOptions = {},
   ) {
-    this.literals = byLength(literals);
-    this.alwaysMasked = byLength(options.alwaysMask ?? []);
+    this.literals = new Literals(literals);
+    this.alwaysMasked = new Literals(options.alwaysMask ?? []);
     this.rules = RULES.filter((r) => !options.skipRules?.includes(r.name));
   }
 
-  /** Masks secrets in a string; counts what each rule replaced (never the values). */
+  /** Masks secrets in a string (one line or many); counts what each rule replaced, never the values. */
   text(input: string, counts?: RedactionCounts): string {
-    let out = input;
-    // The user's own credentials (the console token) are masked even with --show-secrets, which
-    // only reveals secrets found in the audit configuration.
-    out = this.maskLiterals(out, this.alwaysMasked, counts);
+    if (!input.includes('\n')) return this.line(input, counts);
+    const collapsed = this.enabled ? input.replace(KEY_BLOCK, (_m, kind: string) => this.counted(counts, 'private-key', `-----BEGIN ${kind}-----${MASK}-----END ${kind}-----`)) : input;
+    return this.mapLines(collapsed.split('\n'), counts).join('\n');
+  }
+
+  /** One line, on its own: the user's own credentials, known secrets, then the rules. */
+  private line(input: string, counts?: RedactionCounts): string {
+    // The console token is masked even with --show-secrets, which only reveals secrets found in the
+    // audit configuration.
+    let out = this.alwaysMasked.mask(input, () => this.counted(counts, 'literal', ''));
     if (!this.enabled) return out;
-    out = this.maskLiterals(out, this.literals, counts);
+    out = this.literals.mask(out, () => this.counted(counts, 'literal', ''));
     for (const rule of this.rules) {
       out = out.replace(rule.pattern, (...args) => {
         const match = args[0] as string;
         const replaced = rule.replace(...(args as [string, ...string[]]));
-        if (counts && replaced !== match) counts[rule.name] = (counts[rule.name] ?? 0) + 1;
-        return replaced;
+        return replaced === match ? match : this.counted(counts, rule.name, replaced);
       });
     }
     return out;
   }
 
-  private maskLiterals(text: string, secrets: string[], counts?: RedactionCounts): string {
-    let out = text;
-    for (const secret of secrets) {
-      const parts = out.split(secret);
-      if (parts.length > 1 && counts) counts.literal = (counts.literal ?? 0) + parts.length - 1;
-      out = parts.join(MASK);
+  private counted(counts: RedactionCounts | undefined, rule: string, result: string): string {
+    if (counts) counts[rule] = (counts[rule] ?? 0) + 1;
+    return result;
+  }
+
+  private lineRedactor(counts?: RedactionCounts): LineRedactor {
+    if (!this.enabled) {
+      return new LineRedactor((l) => this.line(l, counts), { literals: null, longest: 0, webhookSuffix: false, multiLine: false }, () => {});
     }
+    const cross = { literals: this.literals.pattern, longest: this.literals.longest, webhookSuffix: !this.options.skipRules?.includes('webhook-suffix'), multiLine: true };
+    return new LineRedactor((l) => this.line(l, counts), cross, (rule) => this.counted(counts, rule, ''));
+  }
+
+  private mapLines(lines: string[], counts?: RedactionCounts): string[] {
+    const lr = this.lineRedactor(counts);
+    const out: string[] = [];
+    for (const l of lines) {
+      const done = lr.push(l);
+      if (done) out.push(done.text);
+    }
+    const last = lr.end();
+    if (last) out.push(last.text);
     return out;
   }
 
-  /** Masks every string inside a JSON-like value. An array of strings is read as consecutive lines
-   * (a log excerpt in a fact), so a PEM key split over its items is masked whole. */
-  value<T>(input: T, counts?: RedactionCounts): T {
+  /** Masks every string inside a JSON-like value. By structure first: a string under a secret-named
+   * key, the value of a {name, value} pair whose name is secret (env, flags), every exec-plugin env
+   * value. An array of strings is read as consecutive lines (a log excerpt, exec args), so a PEM key
+   * split over its items, or a flag and its value, are masked whole. */
+  value<T>(input: T, counts?: RedactionCounts, inExec = false): T {
     if (typeof input === 'string') return this.text(input, counts) as T;
     if (Array.isArray(input)) {
-      if (input.length > 0 && input.every((v) => typeof v === 'string')) {
-        const redactLine = this.lineByLine(counts);
-        return input.map((line: string) => redactLine(line)) as T;
-      }
-      return input.map((v) => this.value(v, counts)) as T;
+      if (input.length > 0 && input.every((v) => typeof v === 'string')) return this.mapLines(input as string[], counts) as T;
+      return input.map((v) => this.value(v, counts, inExec)) as T;
     }
-    if (input && typeof input === 'object' && !(input instanceof Date)) {
-      return Object.fromEntries(Object.entries(input).map(([k, v]) => [k, this.value(v, counts)])) as T;
-    }
-    return input;
-  }
-
-  /** A redactor for consecutive lines: a PEM private key spans lines, so the lines between its
-   * BEGIN and END are masked whole. With emit false a line only moves that state along (a line a
-   * filter drops is neither redacted nor counted). */
-  private lineByLine(counts?: RedactionCounts): (line: string, emit?: boolean) => string {
-    let insideKey: string | null = null;
-    return (line, emit = true) => {
-      if (!this.enabled) return line;
-      if (insideKey !== null) {
-        if (line.includes(`-----END ${insideKey}PRIVATE KEY-----`)) insideKey = null;
-        return MASK;
-      }
-      const begin = PEM_KEY_BEGIN.exec(line);
-      if (begin && !line.includes(`-----END ${begin[1]}PRIVATE KEY-----`)) insideKey = begin[1]!;
-      return emit ? this.text(line, counts) : '';
-    };
+    if (!isObj(input)) return input;
+    const named = this.enabled && typeof input.name === 'string' && typeof input.value === 'string' && (inExec || isSecretName(input.name)) && isSecretValue(input.value);
+    return Object.fromEntries(
+      Object.entries(input).map(([k, v]) => {
+        const secret = this.enabled && typeof v === 'string' && ((named && k === 'value') || (isSecretName(k) && isSecretValue(v)));
+        return [k, secret ? this.counted(counts, 'structure', MASK) : this.value(v, counts, inExec || k === 'exec')];
+      }),
+    ) as T;
   }
 
   /** Redacts a stream of text line by line (logs of any size, in bounded memory) and passes on the
-   * lines `keep` accepts. */
+   * lines `keep` accepts; a line it drops still moves the multi-line state along. */
   lines(counts?: RedactionCounts, keep: (line: string) => boolean = () => true): Transform {
     const decoder = new StringDecoder('utf8');
-    const redactLine = this.lineByLine(counts);
+    const lr = this.lineRedactor(counts);
     let pending = '';
-    /** The redacted line with its newline, or '' when it is not kept. */
-    const emit = (line: string, newline: string): string => {
-      const kept = keep(line);
-      const redacted = redactLine(line, kept);
-      return kept ? redacted + newline : '';
-    };
+    const emit = (out: LineOut | null): string => (out && out.kept ? out.text + '\n' : '');
     return new Transform({
       transform(chunk: Buffer, _enc, done) {
         const lines = (pending + decoder.write(chunk)).split('\n');
@@ -172,11 +130,15 @@ export class Redactor {
           lines.push(pending);
           pending = '';
         }
-        done(null, lines.map((line) => emit(line, '\n')).join(''));
+        done(null, lines.map((line) => emit(lr.push(line, keep(line)))).join(''));
       },
       flush(done) {
         const rest = pending + decoder.end();
-        done(null, rest === '' ? '' : emit(rest, ''));
+        let out = emit(lr.push(rest, rest !== '' && keep(rest)));
+        const last = lr.end();
+        // The last line has no newline of its own (or is the empty string after a final newline).
+        if (last && last.kept) out += last.text;
+        done(null, out);
       },
     });
   }

@@ -23,7 +23,7 @@ export interface FixResultExtra {
   out?: string;
   applied?: Applied;
   after?: Report;
-  rollback?: string;
+  rollback?: string[];
 }
 
 type State = 'refused' | 'withheld' | 'unchanged' | 'planned' | 'applied';
@@ -93,7 +93,7 @@ export function renderFixText(s: FixSummary, extra: FixResultExtra): string {
     }
     const restart = restartCommand(s.pending, s.facts.apiserver?.ok ? s.facts.apiserver.value : null);
     if (restart) lines.push(`kube-apiserver reads the audit files only at startup and its manifest did not change; restart it: ${restart}`);
-    lines.push(`Rollback: ${extra.rollback}`);
+    lines.push('Rollback (as root, one command per file):', ...(extra.rollback ?? []).map((c) => `  ${c}`));
   }
   return lines.join('\n') + '\n';
 }

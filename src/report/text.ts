@@ -1,4 +1,5 @@
 // Plain text: the same content as the terminal UI, in lines, without cursor codes.
+import { terminalSafe } from './terminal-safe.js';
 import type { CheckResult, Evidence, Report, Summary, Target } from '../model/report.js';
 import { STATUS_LABEL, type Style } from './style.js';
 
@@ -41,7 +42,8 @@ export function headerLines(report: Pick<Report, 'tool' | 'target'>, style: Styl
   return lines;
 }
 
-export function renderText(report: Report, style: Style, verbose: boolean): string {
+export function renderText(untrusted: Report, style: Style, verbose: boolean): string {
+  const report = terminalSafe(untrusted);
   const lines = [...headerLines(report, style), ''];
   for (const r of report.checks) lines.push(...checkLines(r, style, verbose));
   lines.push('', summaryLine(report.summary, report.checks.length), '');

@@ -5,6 +5,7 @@ import { render } from 'ink';
 import type { CheckResult, EngineEvent, Report, Target } from '../model/report.js';
 import { makeStyle } from '../report/style.js';
 import { headerLines } from '../report/text.js';
+import { terminalSafe } from '../report/terminal-safe.js';
 import { App, type AppProps, type RunningCheck } from './App.js';
 
 /** Accumulates engine events into what the App shows. */
@@ -18,7 +19,9 @@ export function createProgressStore(order: string[]) {
       listeners.add(fn);
       return () => listeners.delete(fn);
     },
-    push(event: EngineEvent) {
+    push(untrusted: EngineEvent) {
+      // File contents and names reach the terminal with their control characters escaped.
+      const event = terminalSafe(untrusted);
       if (event.type === 'check-start') state = { ...state, running: [...state.running, { id: event.id, title: event.title } as RunningCheck] };
       else if (event.type === 'check-done') {
         state = {

@@ -19,7 +19,7 @@ interface FixJson {
   nothingToChange: boolean;
   fixes: { id: string; state: string; refusal: { reason: string } | null; withheld: string | null }[];
   checksAfter: { id: string; status: string }[] | null;
-  rollback: string | null;
+  rollback: string[] | null;
   restart: string | null;
   awaitingRestart: { checks: { id: string }[]; restart: string | null; text: string } | null;
   /** The exit code of the fix process. */
@@ -120,7 +120,7 @@ describe.concurrent('fix --apply --yes on broken node roots', { timeout: 120_000
     const [stamp, ...others] = (await fs.readdir(backups)).filter((e) => !e.endsWith('-plan'));
     expect(others).toEqual([]);
     expect(await fs.readFile(path.join(backups, stamp!, MANIFEST), 'utf8')).toBe(original);
-    expect(result.rollback).toContain(`cp -a ${root}/var/backups/prisma-audit/${stamp}/. ${root}/`);
+    expect(result.rollback).toContain(`cp -p -- '${root}/var/backups/prisma-audit/${stamp}/${MANIFEST}' '${root}/${MANIFEST}'`);
     // The record of the apply sits next to its backups (root-only), outside what the rollback copies,
     // and nothing lands in the directory the user ran it from.
     expect(result.out).toBe(path.join(backups, `${stamp}-plan`));

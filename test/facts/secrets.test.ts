@@ -31,7 +31,7 @@ describe('secretLiterals', () => {
         users: [{ user: { token: 'tok-1', tokenFile: '/var/tok', 'auth-provider': { config: { 'id-token': 'idt-1' } } } }, { user: { password: 'pw-2', 'client-key-data': 'a2V5' } }],
       }),
     };
-    expect(secretLiterals(facts, { PRISMA_TOKEN: 'prisma-1' })).toEqual(['prisma-1', 'tok-1', 'idt-1', 'pw-2', 'a2V5', 'SUFFIX1=', 'SUFFIX1%3D']);
+    expect(secretLiterals(facts, { PRISMA_TOKEN: 'prisma-1' })).toEqual(['prisma-1', 'tok-1', 'idt-1', 'pw-2', 'a2V5', 'SUFFIX1=']);
     expect(secretLiterals(facts, {}, { includeSuffix: true })).not.toContain('SUFFIX1=');
   });
 

@@ -125,6 +125,10 @@ async function readText(ctx: CollectContext, hostPath: string): Promise<string> 
   try {
     return (await readHostText(ctx.root, hostPath, MAX_CONFIG_BYTES)).text;
   } catch (err) {
+    if (err instanceof ReadFailure && err.code === 'ESPECIAL') {
+      // The kubelet runs only regular files from the static-pod directory: no apiserver from this one.
+      throw factFailure('parse', `${err.message}; the kubelet does not run a pod from it`, 'Put the regular manifest file back in its place (a copy is under /var/backups/prisma-audit/ if fix wrote one).');
+    }
     if (err instanceof ReadFailure) {
       const reason = reasonForCode(err.code);
       throw factFailure(reason, `cannot read ${hostPath}: ${err.message}`, reason === 'permission' ? RUN_AS_ROOT : undefined);
