@@ -32,7 +32,7 @@ const FACT_SHAPES: Partial<Record<FactKey, Kind | Record<string, Kind>>> = {
   auditPaths: 'array',
 };
 
-const REASONS: FactErrorReason[] = ['not-applicable', 'not-found', 'permission', 'parse', 'too-large', 'timeout', 'offline', 'io', 'unsupported'];
+const REASONS: FactErrorReason[] = ['not-applicable', 'not-found', 'permission', 'parse', 'too-large', 'timeout', 'offline', 'io', 'unsupported', 'interrupted'];
 
 const kindOf = (v: unknown): Kind | 'other' => (typeof v === 'string' ? 'string' : Array.isArray(v) ? 'array' : v !== null && typeof v === 'object' ? 'object' : 'other');
 const isObj = (v: unknown): v is Record<string, unknown> => kindOf(v) === 'object';

@@ -7,7 +7,11 @@ import type { Report } from '../engine/types.js';
 import { CHECKS } from '../checks/index.js';
 import { COLLECTORS } from '../facts/index.js';
 import { redactorFor } from '../facts/secrets.js';
-import { exitCodeFor } from '../report/exit-codes.js';
+import { EXIT, exitCodeFor } from '../report/exit-codes.js';
+import type { EngineEvent } from '../engine/types.js';
+import type { Redactor } from '../redact.js';
+import { initialModel } from '../ui/model.js';
+import { paintFirstFrame } from '../ui/first-frame.js';
 import { renderJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
 import { makeStyle, wantsColor } from '../report/style.js';
@@ -70,7 +74,7 @@ async function bundleRun(file: string): Promise<Run> {
   }
 }
 
-async function liveRun(opts: DoctorOptions, io: Io): Promise<Run> {
+async function liveRun(opts: DoctorOptions, io: Io, signal: AbortSignal): Promise<Run> {
   const root = await resolveRoot(opts);
   const now = new Date();
   const prismaConsole = await consoleTarget(opts.cluster, io.env, opts.timeoutMs);
@@ -87,6 +91,7 @@ async function liveRun(opts: DoctorOptions, io: Io): Promise<Run> {
       logFiles: opts.logFiles,
       kube,
       console: prismaConsole,
+      signal,
     },
     COLLECTORS,
     factDeadlineMs(opts.timeoutMs),
@@ -110,31 +115,98 @@ export async function doctor(opts: DoctorOptions, io: Io): Promise<number> {
   }
 }
 
+/** q, Esc or Ctrl-C cancel the run: the first SIGINT aborts every collector, a second one always
+ * kills. Terminal keys arrive as keys in the UI's raw mode, signals otherwise. */
+function interrupts() {
+  const controller = new AbortController();
+  let how: 'quit' | 'interrupt' | null = null;
+  const onSigint = () => {
+    if (how === 'interrupt') process.exit(EXIT.interrupted);
+    cancel('interrupt');
+  };
+  const cancel = (why: 'quit' | 'interrupt') => {
+    how ??= why;
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  return {
+    signal: controller.signal,
+    cancel,
+    get how() {
+      return how;
+    },
+    dispose: () => void process.off('SIGINT', onSigint),
+  };
+}
+
 async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
   const checks = selectChecks(opts.only, opts.skip);
-  const { source, runOpts, root, credentials, prismaConsole } = opts.fromBundle ? await bundleRun(opts.fromBundle) : await liveRun(opts, io);
-  const redactor = await redactorFor(source, io.env, !opts.showSecrets, credentials);
   const mode = chooseMode(opts, io);
-  if (mode === 'pretty') {
-    // ink's colour support is decided when it loads: settle --no-color/NO_COLOR first.
-    if (!(opts.color ?? wantsColor(io.env, true, false))) io.env.FORCE_COLOR = '0';
-    const { runPretty } = await import('../ui/run-pretty.js');
-    // Fix (f/F) and bundle (b) keys act on the live node, so a recorded run has neither; the fix
-    // planner loads only when a fix key is pressed.
-    const onFix = root === null ? undefined : async (fix: string | null) => (await import('./fix-preview.js')).previewFix({ root, manifest: opts.manifest, fix, now: new Date(), offline: opts.offline, timeoutMs: opts.timeoutMs, console: prismaConsole }, process.cwd());
-    const writeBundle =
-      root === null
-        ? undefined
-        : async () => {
-            const { defaultBundleOptions, writeBundleFile } = await import('./bundle.js');
-            return (await writeBundleFile(defaultBundleOptions(root, opts.manifest), io.env)).out;
-          };
-    const report = await runPretty({ checks, source, runOpts, redactor, verbose: opts.verbose, onFix, writeBundle });
-    return exitCodeFor(report.summary, opts.strict);
+  const stop = interrupts();
+  try {
+    const run = opts.fromBundle ? await bundleRun(opts.fromBundle) : await liveRun(opts, io, stop.signal);
+    const redactor = await redactorFor(run.source, io.env, !opts.showSecrets, run.credentials);
+    const code = mode === 'pretty' ? await runUi(opts, io, checks, run, redactor, stop) : await runPlain(opts, io, mode, checks, run, redactor, stop);
+    if (stop.signal.aborted) exitSoon(code);
+    return code;
+  } finally {
+    stop.dispose();
   }
-  const report: Report = redactor.value(await runChecks(checks, source, runOpts));
-  if (mode === 'json') io.stdout.write(renderJson(report));
-  else if (mode === 'junit') io.stdout.write(renderJunit(report));
-  else io.stdout.write(renderText(report, makeStyle(opts.color ?? wantsColor(io.env, Boolean(io.stdout.isTTY), false)), opts.verbose));
-  return exitCodeFor(report.summary, opts.strict);
+}
+
+/** After a cancel, nothing may keep the process: a collector that ignored the signal is cut off. */
+function exitSoon(code: number): void {
+  setTimeout(() => process.exit(code), 50).unref();
+}
+
+type Stop = ReturnType<typeof interrupts>;
+
+async function runPlain(opts: DoctorOptions, io: Io, mode: OutputMode, checks: Check[], run: Run, redactor: Redactor, stop: Stop): Promise<number> {
+  const report: Report = redactor.value(await runChecks(checks, run.source, run.runOpts, undefined, stop.signal));
+  const code = stop.how === 'interrupt' ? EXIT.interrupted : exitCodeFor(report, opts.strict);
+  if (mode === 'json') io.stdout.write(renderJson(report, code));
+  else if (mode === 'junit') io.stdout.write(renderJunit(report, code));
+  else io.stdout.write(renderText(report, makeStyle(opts.color ?? wantsColor(io.env, Boolean(io.stdout.isTTY), false)), opts.verbose, code));
+  if (report.interrupted) io.stderr.write('prisma-audit: interrupted; checks that had not finished are reported as unknown\n');
+  return code;
+}
+
+async function runUi(opts: DoctorOptions, io: Io, checks: Check[], run: Run, redactor: Redactor, stop: Stop): Promise<number> {
+  const color = opts.color ?? wantsColor(io.env, true, false);
+  // ink's colour support is decided when it loads: settle --no-color/NO_COLOR first.
+  if (!color) io.env.FORCE_COLOR = '0';
+  const style = makeStyle(color);
+  const model = initialModel(run.runOpts.tool, run.runOpts.target, checks.map((c) => ({ id: c.id, title: c.title, needs: c.needs })));
+  // The first frame goes out before ink loads; the run starts at once and its events wait in the
+  // model until ink is up.
+  const painted = paintFirstFrame(io.stdout, model, style);
+  const early: EngineEvent[] = [];
+  let push: (e: EngineEvent) => void = (e) => void early.push(e);
+  const running = runChecks(checks, run.source, run.runOpts, (e) => push(redactor.value(e)), stop.signal);
+  const { openPretty } = await import('../ui/run-pretty.js');
+  const { root } = run;
+  // The fix (f/F) and bundle (b) keys act on the live node, so a recorded run has neither; the fix
+  // planner loads only when a fix key is pressed.
+  const onFix =
+    root === null
+      ? undefined
+      : async (fix: string | null) => (await import('./fix-preview.js')).previewFix({ root, manifest: opts.manifest, fix, now: new Date(), offline: opts.offline, timeoutMs: opts.timeoutMs, console: run.prismaConsole }, process.cwd());
+  const writeBundle =
+    root === null
+      ? undefined
+      : async () => {
+          const { defaultBundleOptions, writeBundleFile } = await import('./bundle.js');
+          return (await writeBundleFile(defaultBundleOptions(root, opts.manifest), io.env)).out;
+        };
+  const ui = openPretty({ model, painted, style, onQuitKey: stop.cancel, onFix, writeBundle });
+  push = (e) => ui.push(e);
+  early.forEach(push);
+  const report = redactor.value(await running);
+  // A quit key, or a SIGINT from outside the terminal (which aborts without a key).
+  await Promise.race([ui.quit, new Promise((resolve) => (stop.signal.aborted ? resolve(null) : stop.signal.addEventListener('abort', resolve, { once: true })))]);
+  await ui.close();
+  const code = stop.how === 'interrupt' ? EXIT.interrupted : exitCodeFor(report, opts.strict);
+  // What stays in the terminal: the report, once, as text wrapped to the window.
+  io.stdout.write(renderText(report, style, opts.verbose, code, { width: io.stdout.columns || null }));
+  return code;
 }

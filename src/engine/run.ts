@@ -7,6 +7,28 @@ import type { FactKey, Facts } from '../facts/types.js';
 
 export interface FactSource {
   fact<K extends FactKey>(key: K): Promise<Facts[K]>;
+  /** Tells what is being gathered (the UI's header); absent for recorded facts. */
+  watch?(listener: (event: GatherEvent) => void): void;
+}
+
+/** A fact started or finished gathering. */
+export type GatherEvent = { type: 'gathering' | 'gathered'; key: FactKey };
+
+/** Thrown into a collector's race when the run is cancelled (q, Esc, Ctrl-C). */
+const interrupted = (): FactError => ({ reason: 'interrupted', message: 'interrupted before it finished' });
+
+const abortPromises = new WeakMap<AbortSignal, Promise<void>>();
+const never = new Promise<void>(() => {});
+
+/** Settles when the signal aborts (never, without a signal); one listener per signal, shared. */
+function whenAborted(signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return never;
+  let p = abortPromises.get(signal);
+  if (!p) {
+    p = signal.aborted ? Promise.resolve() : new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    abortPromises.set(signal, p);
+  }
+  return p;
 }
 
 type CollectorTable = { [K in FactKey]: Collector<K> };
@@ -20,7 +42,10 @@ export function factDeadlineMs(timeoutMs: number): number {
 /** Gathers facts from the node; each fact is collected once and shared by every check that needs it. */
 export function liveFacts(ctx: CollectContext, collectors: CollectorTable, deadlineMs: number): FactSource {
   const memo = new Map<FactKey, Promise<Fact<unknown>>>();
+  const listeners: ((event: GatherEvent) => void)[] = [];
+  const tell = (event: GatherEvent) => listeners.forEach((fn) => fn(event));
   const source: FactSource = {
+    watch: (listener) => void listeners.push(listener),
     fact<K extends FactKey>(key: K): Promise<Facts[K]> {
       let pending = memo.get(key);
       if (!pending) {
@@ -39,6 +64,8 @@ export function liveFacts(ctx: CollectContext, collectors: CollectorTable, deadl
       },
       fact: <D extends FactKey>(dep: D) => source.fact(dep),
     };
+    if (ctx.signal?.aborted) return { ok: false, error: interrupted() };
+    tell({ type: 'gathering', key: collector.key });
     let timer: NodeJS.Timeout | undefined;
     const limitMs = deadlineMs + (collector.waitsMs?.(ctx) ?? 0);
     const deadline = new Promise<never>((_, reject) => {
@@ -48,13 +75,17 @@ export function liveFacts(ctx: CollectContext, collectors: CollectorTable, deadl
       );
       timer.unref();
     });
+    // A cancelled run does not wait for a collector to notice: the collectors get the signal too
+    // (child processes, sockets, reads stop), but the fact settles at once.
+    const cancelled = whenAborted(ctx.signal).then(() => Promise.reject(new FactFailure(interrupted())));
     try {
-      const value = await Promise.race([collector.collect(ctx, deps), deadline]);
+      const value = await Promise.race([collector.collect(ctx, deps), deadline, cancelled]);
       return { ok: true, value };
     } catch (err) {
       return { ok: false, error: toFactError(err, collector.key) };
     } finally {
       clearTimeout(timer);
+      tell({ type: 'gathered', key: collector.key });
     }
   }
   return source;
@@ -84,22 +115,43 @@ export interface RunOptions {
   target: Omit<Target, 'manifest' | 'distribution' | 'kubernetesVersion'>;
 }
 
+/** Runs the checks. When `signal` aborts, it returns at once: the checks that had not finished
+ * are `unknown` ("interrupted"), and the report says it was interrupted. */
 export async function runChecks(
   checks: Check[],
   source: FactSource,
   opts: RunOptions,
   onEvent: (event: EngineEvent) => void = () => {},
+  signal?: AbortSignal,
 ): Promise<Report> {
-  const results = await Promise.all(checks.map((check) => runOne(check, source, opts, onEvent)));
+  source.watch?.((e) => onEvent(e));
+  const finished = new Map<string, CheckResult>();
+  const all = Promise.all(checks.map(async (check) => finished.set(check.id, await runOne(check, source, opts, onEvent))));
+  await Promise.race([all, whenAborted(signal)]);
+  const cut = signal?.aborted === true && finished.size < checks.length;
+  const results = checks.map((c) => finished.get(c.id) ?? toResult(c, unavailable(interrupted()), 0));
+  const apiserver = cut ? null : await source.fact('apiserver');
   const report: Report = {
     schemaVersion: 1,
     tool: opts.tool,
-    target: await describeTarget(source, opts),
+    target: describeTarget(apiserver, opts),
     checks: results,
     summary: summarize(results),
+    ...(cut ? { interrupted: true as const } : {}),
   };
+  const why = apiserver ? notChecked(apiserver, results) : null;
+  if (why) report.notChecked = why;
   onEvent({ type: 'done', report });
   return report;
+}
+
+/** Why the node could not be checked at all, or null: its apiserver configuration could not be
+ * read or parsed, and no other check reached a verdict (a cluster-mode run from a workstation
+ * has no local apiserver but does check the cluster). */
+function notChecked(apiserver: Facts['apiserver'], results: CheckResult[]): string | null {
+  if (apiserver.ok || apiserver.error.reason === 'not-applicable') return null;
+  const verdict = results.some((r) => r.id !== 'apiserver-manifest' && r.status !== 'skip' && r.status !== 'unknown');
+  return verdict ? null : apiserver.error.message;
 }
 
 async function runOne(check: Check, source: FactSource, opts: RunOptions, onEvent: (e: EngineEvent) => void): Promise<CheckResult> {
@@ -161,9 +213,8 @@ export function summarize(results: CheckResult[]): Summary {
   return summary;
 }
 
-async function describeTarget(source: FactSource, opts: RunOptions): Promise<Target> {
-  const apiserver = await source.fact('apiserver');
-  const value = apiserver.ok ? apiserver.value : null;
+function describeTarget(apiserver: Facts['apiserver'] | null, opts: RunOptions): Target {
+  const value = apiserver?.ok ? apiserver.value : null;
   return {
     ...opts.target,
     manifest: value?.file ?? null,
