@@ -11,10 +11,10 @@ import { EXIT, exitCodeFor } from '../report/exit-codes.js';
 import type { EngineEvent } from '../engine/types.js';
 import type { Redactor } from '../redact.js';
 import { initialModel } from '../ui/model.js';
-import { paintFirstFrame } from '../ui/first-frame.js';
+import { eraseLines, paintFirstFrame } from '../ui/first-frame.js';
 import { renderJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
-import { makeStyle, wantsColor } from '../report/style.js';
+import { makeStyle, wantsColor, type Style } from '../report/style.js';
 import { renderText } from '../report/text.js';
 import type { DoctorOptions, OutputMode } from './args.js';
 import { UsageError } from './usage.js';
@@ -127,6 +127,9 @@ function interrupts() {
   const cancel = (why: 'quit' | 'interrupt') => {
     how ??= why;
     controller.abort();
+    // Ctrl-C promises an exit within 200 ms: the report is printed if it can be by then (terminal
+    // and pipe writes are synchronous on Linux, so whatever was written is not lost).
+    if (why === 'interrupt') setTimeout(() => process.exit(EXIT.interrupted), 150);
   };
   process.on('SIGINT', onSigint);
   return {
@@ -172,9 +175,8 @@ async function runPlain(opts: DoctorOptions, io: Io, mode: OutputMode, checks: C
 }
 
 async function runUi(opts: DoctorOptions, io: Io, checks: Check[], run: Run, redactor: Redactor, stop: Stop): Promise<number> {
+  // The frame's colours are ours (layout.ts styles the lines); ink paints them as they are.
   const color = opts.color ?? wantsColor(io.env, true, false);
-  // ink's colour support is decided when it loads: settle --no-color/NO_COLOR first.
-  if (!color) io.env.FORCE_COLOR = '0';
   const style = makeStyle(color);
   const model = initialModel(run.runOpts.tool, run.runOpts.target, checks.map((c) => ({ id: c.id, title: c.title, needs: c.needs })));
   // The first frame goes out before ink loads; the run starts at once and its events wait in the
@@ -183,7 +185,13 @@ async function runUi(opts: DoctorOptions, io: Io, checks: Check[], run: Run, red
   const early: EngineEvent[] = [];
   let push: (e: EngineEvent) => void = (e) => void early.push(e);
   const running = runChecks(checks, run.source, run.runOpts, (e) => push(redactor.value(e)), stop.signal);
-  const { openPretty } = await import('../ui/run-pretty.js');
+  // Loading ink takes longer than a Ctrl-C may: a cancel meanwhile goes straight to the report.
+  const loaded = await Promise.race([import('../ui/run-pretty.js'), aborted(stop.signal)]);
+  if (!loaded) {
+    io.stdout.write(eraseLines(painted));
+    return interrupted(io);
+  }
+  const { openPretty } = loaded;
   const { root } = run;
   // The fix (f/F) and bundle (b) keys act on the live node, so a recorded run has neither; the fix
   // planner loads only when a fix key is pressed.
@@ -201,12 +209,27 @@ async function runUi(opts: DoctorOptions, io: Io, checks: Check[], run: Run, red
   const ui = openPretty({ model, painted, style, onQuitKey: stop.cancel, onFix, writeBundle });
   push = (e) => ui.push(e);
   early.forEach(push);
-  const report = redactor.value(await running);
   // A quit key, or a SIGINT from outside the terminal (which aborts without a key).
-  await Promise.race([ui.quit, new Promise((resolve) => (stop.signal.aborted ? resolve(null) : stop.signal.addEventListener('abort', resolve, { once: true })))]);
+  await Promise.race([ui.quit, aborted(stop.signal)]);
   await ui.close();
+  if (stop.how === 'interrupt') return interrupted(io);
+  return printFinal(opts, io, redactor.value(await running), style, stop);
+}
+
+/** Ctrl-C: out at once, with one line instead of the report (rendering it costs time). */
+function interrupted(io: Io): number {
+  io.stderr.write('prisma-audit: interrupted; nothing was changed (run again for the report)\n');
+  return EXIT.interrupted;
+}
+
+/** What stays in the terminal after the UI: the report, once, as text wrapped to the window. */
+function printFinal(opts: DoctorOptions, io: Io, report: Report, style: Style, stop: Stop): number {
   const code = stop.how === 'interrupt' ? EXIT.interrupted : exitCodeFor(report, opts.strict);
-  // What stays in the terminal: the report, once, as text wrapped to the window.
   io.stdout.write(renderText(report, style, opts.verbose, code, { width: io.stdout.columns || null }));
   return code;
+}
+
+/** Settles (with null) when the signal aborts. */
+function aborted(signal: AbortSignal): Promise<null> {
+  return new Promise((resolve) => (signal.aborted ? resolve(null) : signal.addEventListener('abort', () => resolve(null), { once: true })));
 }

@@ -85,7 +85,8 @@ export function App({ store, style, onQuit, onFix, writeBundle, size: fixedSize 
   const done = model.report !== null;
   useEffect(() => {
     if (done) return;
-    const t = setInterval(() => setFrame((f) => f + 1), 100);
+    // 5 frames a second: enough to show life, little enough to leave the CPU to the run and the keys.
+    const t = setInterval(() => setFrame((f) => f + 1), 200);
     return () => clearInterval(t);
   }, [done]);
   // A finished run re-sorts the rows: start again at the top, where the failures are.
