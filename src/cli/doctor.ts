@@ -1,5 +1,4 @@
 // `prisma-audit doctor`: choose checks, gather, judge, render in the chosen mode.
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Check } from '../engine/check.js';
 import { factDeadlineMs, liveFacts, runChecks, type FactSource, type RunOptions } from '../engine/run.js';
@@ -18,6 +17,9 @@ import { makeStyle, wantsColor, type Style } from '../report/style.js';
 import { renderText } from '../report/text.js';
 import type { DoctorOptions, OutputMode } from './args.js';
 import { UsageError } from './usage.js';
+import { requireFiles, requirePath } from './inputs.js';
+import { requireContext } from './kube-context.js';
+import { didYouMean } from './suggest.js';
 import { PACKAGE_ROOT, TOOL } from './tool.js';
 import type { ConsoleTarget } from '../console/target.js';
 import { startDemoConsole } from '../io/demo-console.js';
@@ -28,14 +30,25 @@ export const DEMO_ROOT = path.join(PACKAGE_ROOT, 'fixtures/demo/root');
 export function selectChecks(only: string[] | null, skip: string[]): Check[] {
   const known = new Set(CHECKS.map((c) => c.id));
   const unknown = [...(only ?? []), ...skip].filter((id) => !known.has(id));
-  if (unknown.length > 0) throw new UsageError(`unknown check id ${unknown.map((u) => `"${u}"`).join(', ')}; known ids: ${[...known].join(', ')}`);
+  if (unknown.length > 0) {
+    const hint = didYouMean(unknown[0]!, [...known]);
+    throw new UsageError(`unknown check id ${unknown.map((u) => `"${u}"`).join(', ')}${hint || ` (prisma-audit checks lists them)`}`);
+  }
   return CHECKS.filter((c) => (only === null || only.includes(c.id)) && !skip.includes(c.id));
 }
 
-async function resolveRoot(opts: DoctorOptions): Promise<string> {
+/** The node root and every file the options name must exist (usage error 2), before anything runs. */
+async function resolveRoot(opts: DoctorOptions, env: NodeJS.ProcessEnv): Promise<string> {
   const root = opts.demo ? DEMO_ROOT : path.resolve(opts.root);
-  const st = await fs.stat(root).catch(() => null);
-  if (!st?.isDirectory()) throw new UsageError(`--root ${opts.root}: not a directory`);
+  await requirePath('--root', root, 'directory', opts.root);
+  // --manifest is a host path, read under --root.
+  if (opts.manifest) await requirePath('--manifest', path.join(root, opts.manifest), 'file', root === '/' ? opts.manifest : `${opts.manifest} (under --root ${opts.root})`);
+  const c = opts.cluster;
+  await requireFiles([['--kubeconfig', c.kubeconfig], ['--token-file', c.tokenFile], ['--console-ca', c.consoleCa], ...opts.logFiles.map((f): [string, string] => ['--log-file', f])]);
+  if (c.canary !== undefined && c.kubeconfig === null && c.context === null && !env.KUBECONFIG && !c.cluster) {
+    throw new UsageError('--canary needs a cluster: pass --kubeconfig PATH (and --context NAME), set KUBECONFIG, or --cluster');
+  }
+  if (c.context !== null) await requireContext(c.context, c.kubeconfig ?? env.KUBECONFIG ?? null, env);
   return root;
 }
 
@@ -75,7 +88,7 @@ async function bundleRun(file: string): Promise<Run> {
 }
 
 async function liveRun(opts: DoctorOptions, io: Io, signal: AbortSignal): Promise<Run> {
-  const root = await resolveRoot(opts);
+  const root = await resolveRoot(opts, io.env);
   const now = new Date();
   const prismaConsole = await consoleTarget(opts.cluster, io.env, opts.timeoutMs);
   const kube = kubeAccess(opts.cluster, io.env, opts.timeoutMs);

@@ -139,18 +139,20 @@ export async function runChecks(
     summary: summarize(results),
     ...(cut ? { interrupted: true as const } : {}),
   };
-  const why = apiserver ? notChecked(apiserver, results) : null;
+  const why = apiserver ? notChecked(apiserver, results, checks) : null;
   if (why) report.notChecked = why;
   onEvent({ type: 'done', report });
   return report;
 }
 
-/** Why the node could not be checked at all, or null: its apiserver configuration could not be
- * read or parsed, and no other check reached a verdict (a cluster-mode run from a workstation
- * has no local apiserver but does check the cluster). */
-function notChecked(apiserver: Facts['apiserver'], results: CheckResult[]): string | null {
+/** Why the target could not be checked at all, or null: the node's apiserver configuration could
+ * not be read or parsed (so every audit check is blind), and no check that looks beyond the node's
+ * files reached a verdict (a cluster-mode run from a workstation has no local apiserver but does
+ * check the cluster). */
+function notChecked(apiserver: Facts['apiserver'], results: CheckResult[], checks: Check[]): string | null {
   if (apiserver.ok || apiserver.error.reason === 'not-applicable') return null;
-  const verdict = results.some((r) => r.id !== 'apiserver-manifest' && r.status !== 'skip' && r.status !== 'unknown');
+  const remote = new Set(checks.filter((c) => c.network).map((c) => c.id));
+  const verdict = results.some((r) => remote.has(r.id) && r.status !== 'skip' && r.status !== 'unknown');
   return verdict ? null : apiserver.error.message;
 }
 
