@@ -1,14 +1,12 @@
-// `prisma-audit doctor`: choose checks, gather, judge, render in the chosen mode.
+// `prisma-audit doctor`: choose the checks, the fact source (this node or a bundle) and the output
+// mode; the engine runs them and this renders what it streams.
 import path from 'node:path';
-import type { Check } from '../engine/check.js';
-import { factDeadlineMs, liveFacts, runChecks, type FactSource, type RunOptions } from '../engine/run.js';
-import type { Report } from '../engine/types.js';
+import type { Check } from '../checks/check.js';
 import { CHECKS } from '../checks/index.js';
-import { COLLECTORS } from '../facts/index.js';
-import { redactorFor } from '../facts/secrets.js';
+import { kubeAccess } from '../facts/context.js';
+import { liveRun, runDoctor, type DoctorRun } from '../engine/doctor.js';
 import { EXIT, exitCodeFor } from '../report/exit-codes.js';
-import type { EngineEvent } from '../engine/types.js';
-import type { Redactor } from '../redact.js';
+import type { EngineEvent, Report } from '../model/report.js';
 import { initialModel } from '../ui/model.js';
 import { eraseLines, paintFirstFrame } from '../ui/first-frame.js';
 import { renderJson } from '../report/json.js';
@@ -20,10 +18,11 @@ import { UsageError } from './usage.js';
 import { requireFiles, requirePath } from './inputs.js';
 import { requireContext } from './kube-context.js';
 import { didYouMean } from './suggest.js';
+import type { Io } from './io.js';
 import { PACKAGE_ROOT, TOOL } from './tool.js';
-import type { ConsoleTarget } from '../console/target.js';
-import { startDemoConsole } from '../io/demo-console.js';
-import { consoleTarget, kubeAccess } from './cluster-options.js';
+import type { ConsoleTarget } from '../kube/console-target.js';
+import { startDemoConsole } from '../facts/demo-console.js';
+import { consoleTarget } from './cluster-options.js';
 
 export const DEMO_ROOT = path.join(PACKAGE_ROOT, 'fixtures/demo/root');
 
@@ -52,77 +51,52 @@ async function resolveRoot(opts: DoctorOptions, env: NodeJS.ProcessEnv): Promise
   return root;
 }
 
-export interface Io {
-  stdout: NodeJS.WriteStream;
-  stderr: NodeJS.WriteStream;
-  env: NodeJS.ProcessEnv;
-}
-
 export function chooseMode(opts: DoctorOptions, io: Io): OutputMode {
   if (opts.output) return opts.output;
   const ci = io.env.CI !== undefined && io.env.CI !== '' && io.env.CI !== 'false';
   return io.stdout.isTTY && !ci ? 'pretty' : 'text';
 }
 
-interface Run {
-  source: FactSource;
-  runOpts: RunOptions;
-  /** The live node's root; null for a recorded run. */
-  root: string | null;
-  /** Credentials the user gave (console token), masked even with --show-secrets. */
-  credentials: string[];
-  /** --console, for the UI's fix key (null for a recorded run). */
-  prismaConsole: ConsoleTarget | null;
-}
-
 /** --from-bundle: the recorded facts; an unreadable or foreign file is the user's input error. */
-async function bundleRun(file: string): Promise<Run> {
+async function bundleRun(file: string): Promise<DoctorRun> {
   // The archive reader (tar, zlib) loads only for --from-bundle.
   const [{ ArchiveError }, { readRecording, replay }] = await Promise.all([import('../bundle/archive.js'), import('../bundle/replay.js')]);
   try {
-    return { ...replay(await readRecording(file), file, TOOL), root: null, credentials: [], prismaConsole: null };
+    return { ...replay(await readRecording(file), file, TOOL), root: null, credentials: [] };
   } catch (err) {
     if (err instanceof ArchiveError) throw new UsageError(`--from-bundle ${file}: ${err.message}`);
     throw err;
   }
 }
 
-async function liveRun(opts: DoctorOptions, io: Io, signal: AbortSignal): Promise<Run> {
+/** The node's run, with the --console target the UI's fix key needs. */
+async function nodeRun(opts: DoctorOptions, io: Io, signal: AbortSignal): Promise<{ run: DoctorRun; prismaConsole: ConsoleTarget | null }> {
   const root = await resolveRoot(opts, io.env);
-  const now = new Date();
   const prismaConsole = await consoleTarget(opts.cluster, io.env, opts.timeoutMs);
-  const kube = kubeAccess(opts.cluster, io.env, opts.timeoutMs);
-  const source: FactSource = liveFacts(
-    {
-      root,
-      manifest: opts.manifest,
-      kubernetesVersion: opts.kubernetesVersion,
-      timeoutMs: opts.timeoutMs,
-      offline: opts.offline,
-      now,
-      ...(opts.since ? { since: opts.since } : {}),
-      logFiles: opts.logFiles,
-      kube,
-      console: prismaConsole,
-      signal,
-    },
-    COLLECTORS,
-    factDeadlineMs(opts.timeoutMs),
-  );
-  const runOpts: RunOptions = {
+  const run = liveRun({
+    root,
+    manifest: opts.manifest,
+    kubernetesVersion: opts.kubernetesVersion,
+    timeoutMs: opts.timeoutMs,
     offline: opts.offline,
-    now,
+    now: new Date(),
+    since: opts.since,
+    logFiles: opts.logFiles,
+    kube: kubeAccess(opts.cluster, io.env, opts.timeoutMs),
+    console: prismaConsole,
+    signal,
     tool: TOOL,
-    target: { root: opts.demo ? 'fixtures/demo/root (bundled demo node)' : root, demo: opts.demo, offline: opts.offline },
-  };
-  return { source, runOpts, root, credentials: prismaConsole ? [prismaConsole.token] : [], prismaConsole };
+    shownRoot: opts.demo ? 'fixtures/demo/root (bundled demo node)' : root,
+    demo: opts.demo,
+  });
+  return { run, prismaConsole };
 }
 
 export async function doctor(opts: DoctorOptions, io: Io): Promise<number> {
   // The demo node's console runs on loopback for as long as the demo does.
   const demoConsole = opts.demo && !opts.offline ? await startDemoConsole(path.join(DEMO_ROOT, '../console')) : null;
   try {
-    return await runDoctor(opts, io);
+    return await doctorCommand(opts, io);
   } finally {
     await demoConsole?.close();
   }
@@ -140,8 +114,8 @@ function interrupts() {
   const cancel = (why: 'quit' | 'interrupt') => {
     how ??= why;
     controller.abort();
-    // Ctrl-C promises an exit within 200 ms: the report is printed if it can be by then (terminal
-    // and pipe writes are synchronous on Linux, so whatever was written is not lost).
+    // Ctrl-C promises an exit within 200 ms: terminal and pipe writes are synchronous on Linux,
+    // so whatever was written by then is not lost.
     if (why === 'interrupt') setTimeout(() => process.exit(EXIT.interrupted), 150);
   };
   process.on('SIGINT', onSigint);
@@ -154,31 +128,25 @@ function interrupts() {
     dispose: () => void process.off('SIGINT', onSigint),
   };
 }
+type Stop = ReturnType<typeof interrupts>;
 
-async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
+async function doctorCommand(opts: DoctorOptions, io: Io): Promise<number> {
   const checks = selectChecks(opts.only, opts.skip);
   const mode = chooseMode(opts, io);
   const stop = interrupts();
   try {
-    const run = opts.fromBundle ? await bundleRun(opts.fromBundle) : await liveRun(opts, io, stop.signal);
-    const redactor = await redactorFor(run.source, io.env, !opts.showSecrets, run.credentials);
-    const code = mode === 'pretty' ? await runUi(opts, io, checks, run, redactor, stop) : await runPlain(opts, io, mode, checks, run, redactor, stop);
-    if (stop.signal.aborted) exitSoon(code);
+    const { run, prismaConsole } = opts.fromBundle ? { run: await bundleRun(opts.fromBundle), prismaConsole: null } : await nodeRun(opts, io, stop.signal);
+    const code = mode === 'pretty' ? await runUi(opts, io, checks, run, prismaConsole, stop) : await runPlain(opts, io, mode, checks, run, stop);
+    // After a cancel nothing may keep the process: a collector that ignored the signal is cut off.
+    if (stop.signal.aborted) setTimeout(() => process.exit(code), 50).unref();
     return code;
   } finally {
     stop.dispose();
   }
 }
 
-/** After a cancel, nothing may keep the process: a collector that ignored the signal is cut off. */
-function exitSoon(code: number): void {
-  setTimeout(() => process.exit(code), 50).unref();
-}
-
-type Stop = ReturnType<typeof interrupts>;
-
-async function runPlain(opts: DoctorOptions, io: Io, mode: OutputMode, checks: Check[], run: Run, redactor: Redactor, stop: Stop): Promise<number> {
-  const report: Report = redactor.value(await runChecks(checks, run.source, run.runOpts, undefined, stop.signal));
+async function runPlain(opts: DoctorOptions, io: Io, mode: OutputMode, checks: Check[], run: DoctorRun, stop: Stop): Promise<number> {
+  const report = await runDoctor(checks, run, io.env, opts.showSecrets, undefined, stop.signal);
   const code = stop.how === 'interrupt' ? EXIT.interrupted : exitCodeFor(report, opts.strict);
   if (mode === 'json') io.stdout.write(renderJson(report, code));
   else if (mode === 'junit') io.stdout.write(renderJunit(report, code));
@@ -187,46 +155,41 @@ async function runPlain(opts: DoctorOptions, io: Io, mode: OutputMode, checks: C
   return code;
 }
 
-async function runUi(opts: DoctorOptions, io: Io, checks: Check[], run: Run, redactor: Redactor, stop: Stop): Promise<number> {
-  // The frame's colours are ours (layout.ts styles the lines); ink paints them as they are.
-  const color = opts.color ?? wantsColor(io.env, true, false);
-  const style = makeStyle(color);
-  const model = initialModel(run.runOpts.tool, run.runOpts.target, checks.map((c) => ({ id: c.id, title: c.title, needs: c.needs })));
-  // The first frame goes out before ink loads; the run starts at once and its events wait in the
-  // model until ink is up.
+async function runUi(opts: DoctorOptions, io: Io, checks: Check[], run: DoctorRun, prismaConsole: ConsoleTarget | null, stop: Stop): Promise<number> {
+  // The frame's colours are ours (ui/layout.ts styles the lines); ink paints them as they are.
+  const style = makeStyle(opts.color ?? wantsColor(io.env, true, false));
+  const { runOpts, root } = run;
+  const model = initialModel(runOpts.tool, runOpts.target, checks.map((c) => ({ id: c.id, title: c.title, needs: c.needs })));
+  // The first frame goes out before ink loads; the run starts at once and its events wait until
+  // ink is up.
   const painted = paintFirstFrame(io.stdout, model, style);
   const early: EngineEvent[] = [];
   let push: (e: EngineEvent) => void = (e) => void early.push(e);
-  const running = runChecks(checks, run.source, run.runOpts, (e) => push(redactor.value(e)), stop.signal);
-  // Loading ink takes longer than a Ctrl-C may: a cancel meanwhile goes straight to the report.
+  const running = runDoctor(checks, run, io.env, opts.showSecrets, (e) => push(e), stop.signal);
+  // Loading ink takes longer than a Ctrl-C may: a cancel meanwhile goes straight out.
   const loaded = await Promise.race([import('../ui/run-pretty.js'), aborted(stop.signal)]);
   if (!loaded) {
     io.stdout.write(eraseLines(painted));
     return interrupted(io);
   }
-  const { openPretty } = loaded;
-  const { root } = run;
-  // The fix (f/F) and bundle (b) keys act on the live node, so a recorded run has neither; the fix
+  // Fix (f/F) and bundle (b) keys act on the live node, so a recorded run has neither; the fix
   // planner loads only when a fix key is pressed.
-  const onFix =
-    root === null
-      ? undefined
-      : async (fix: string | null) => (await import('./fix-preview.js')).previewFix({ root, manifest: opts.manifest, fix, now: new Date(), offline: opts.offline, timeoutMs: opts.timeoutMs, console: run.prismaConsole }, process.cwd());
+  const onFix = root === null ? undefined : async (fix: string | null) => (await import('./fix-preview.js')).previewFix({ root, manifest: opts.manifest, fix, now: new Date(), offline: opts.offline, timeoutMs: opts.timeoutMs, console: prismaConsole }, process.cwd());
   const writeBundle =
     root === null
       ? undefined
       : async () => {
           const { defaultBundleOptions, writeBundleFile } = await import('./bundle.js');
-          return (await writeBundleFile(defaultBundleOptions(root, opts.manifest), io.env)).out;
+          return (await writeBundleFile(defaultBundleOptions(root, opts.manifest, opts.timeoutMs), io.env)).out;
         };
-  const ui = openPretty({ model, painted, style, onQuitKey: stop.cancel, onFix, writeBundle });
+  const ui = loaded.openPretty({ model, painted, style, onQuitKey: stop.cancel, onFix, writeBundle });
   push = (e) => ui.push(e);
   early.forEach(push);
   // A quit key, or a SIGINT from outside the terminal (which aborts without a key).
   await Promise.race([ui.quit, aborted(stop.signal)]);
   await ui.close();
   if (stop.how === 'interrupt') return interrupted(io);
-  return printFinal(opts, io, redactor.value(await running), style, stop);
+  return printFinal(opts, io, await running, style, stop);
 }
 
 /** Ctrl-C: out at once, with one line instead of the report (rendering it costs time). */

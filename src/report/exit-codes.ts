@@ -1,5 +1,5 @@
 // Exit codes: the same in every output mode (documented in the README and in --help).
-import type { Report } from '../engine/types.js';
+import type { Report } from '../model/report.js';
 
 export const EXIT = {
   ok: 0,

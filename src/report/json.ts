@@ -1,4 +1,4 @@
-import type { Report } from '../engine/types.js';
+import type { Report } from '../model/report.js';
 
 /** The JSON document (schemaVersion 1): exactly one, on stdout. `exitCode` is the process's exit
  * code (README: exit codes), so a CI job reading the file knows what the run concluded. */

@@ -1,6 +1,6 @@
 // Plain text: the same content as the terminal UI, in lines, without cursor codes.
 import { verdictLine } from './exit-codes.js';
-import type { CheckResult, Evidence, Report, Summary, Target } from '../engine/types.js';
+import type { CheckResult, Evidence, Report, Summary, Target } from '../model/report.js';
 import { STATUS_LABEL, type Style } from './style.js';
 import { hanging } from './wrap.js';
 

@@ -4,7 +4,7 @@
 // back to clearing the screen (and the scrollback with it).
 import cliTruncate from 'cli-truncate';
 import stringWidth from 'string-width';
-import type { CheckResult, Status } from '../engine/types.js';
+import type { CheckResult, Status } from '../model/report.js';
 import { evidenceLine, summaryLine } from '../report/text.js';
 import { STATUS_LABEL, type Style } from '../report/style.js';
 import { hanging } from '../report/wrap.js';

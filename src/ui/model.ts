@@ -1,5 +1,5 @@
 // What the UI knows about a run, built only from engine events (pure; the UI runs nothing).
-import type { CheckResult, EngineEvent, Report } from '../engine/types.js';
+import type { CheckResult, EngineEvent, Report } from '../model/report.js';
 
 export interface RunModel {
   tool: { name: string; version: string };

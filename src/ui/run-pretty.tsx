@@ -2,7 +2,7 @@
 // ink. The UI runs nothing: the CLI runs the engine, pushes its events here, and is told when the
 // user quits.
 import { render } from 'ink';
-import type { EngineEvent } from '../engine/types.js';
+import type { EngineEvent } from '../model/report.js';
 import { App, type AppProps, type QuitKey } from './App.js';
 import { eraseLines } from './first-frame.js';
 import { applyEvent, type RunModel } from './model.js';

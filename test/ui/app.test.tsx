@@ -1,7 +1,7 @@
 // The ink App: paints the layout it is fed and turns keys into selection, fixes, bundle and quit.
 import { render } from 'ink-testing-library';
 import { describe, expect, it, vi } from 'vitest';
-import type { CheckResult, Report } from '../../src/engine/types.js';
+import type { CheckResult, Report } from '../../src/model/report.js';
 import { makeStyle } from '../../src/report/style.js';
 import { App, type AppProps } from '../../src/ui/App.js';
 import { applyEvent, initialModel } from '../../src/ui/model.js';

@@ -1,6 +1,6 @@
 // The frame as lines: fits the window, problems first, skipped folded, selection always visible.
 import { describe, expect, it } from 'vitest';
-import type { CheckResult, Report, Status } from '../../src/engine/types.js';
+import type { CheckResult, Report, Status } from '../../src/model/report.js';
 import { makeStyle } from '../../src/report/style.js';
 import { layout, rowsOf, type View } from '../../src/ui/layout.js';
 import { applyEvent, initialModel, type RunModel } from '../../src/ui/model.js';
