@@ -15,7 +15,7 @@ function measure(args, markers) {
   return new Promise((resolve) => {
     const cmd = `stty cols 80 rows 24; exec ${q(process.execPath)} ${args.map(q).join(' ')}`;
     const t0 = performance.now();
-    const child = spawn('script', ['-qefc', cmd, '/dev/null'], { env: { ...process.env, TERM: 'xterm-256color', CI: '' }, stdio: ['pipe', 'pipe', 'ignore'] });
+    const child = spawn('script', ['-qefc', cmd, '/dev/null'], { env: { ...process.env, TERM: 'xterm-256color', CI: undefined, CONTINUOUS_INTEGRATION: undefined }, stdio: ['pipe', 'pipe', 'ignore'] });
     child.stdin.on('error', () => {});
     let out = '';
     const at = {};

@@ -53,7 +53,10 @@ async function resolveRoot(opts: DoctorOptions, env: NodeJS.ProcessEnv): Promise
 
 export function chooseMode(opts: DoctorOptions, io: Io): OutputMode {
   if (opts.output) return opts.output;
-  const ci = io.env.CI !== undefined && io.env.CI !== '' && io.env.CI !== 'false';
+  // The same test ink makes (is-in-ci): under it ink draws nothing until it exits, so a UI there
+  // would be a blank screen.
+  const set = (key: string) => key in io.env && io.env[key] !== '0' && io.env[key] !== 'false';
+  const ci = set('CI') || set('CONTINUOUS_INTEGRATION');
   return io.stdout.isTTY && !ci ? 'pretty' : 'text';
 }
 
