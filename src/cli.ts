@@ -3,7 +3,7 @@
 import { parseCommand } from './cli/args.js';
 import { UsageError } from './cli/usage.js';
 import { renderCatalogue, renderExplain } from './cli/catalogue.js';
-import { BUNDLE_HELP, DOCTOR_HELP, FIX_HELP, MAIN_HELP } from './cli/help.js';
+import { helpFor } from './cli/help.js';
 import { TOOL } from './cli/tool.js';
 import { invokedAsPlugin, pluginDefaults } from './cli/kubectl-plugin.js';
 import { EXIT } from './report/exit-codes.js';
@@ -14,7 +14,7 @@ async function main(argv: string[]): Promise<number> {
   const command = invokedAsPlugin([process.argv0, process.argv[1]]) ? pluginDefaults(parsed) : parsed;
   switch (command.name) {
     case 'help':
-      process.stdout.write(command.topic === 'doctor' ? DOCTOR_HELP : command.topic === 'fix' ? FIX_HELP : command.topic === 'bundle' ? BUNDLE_HELP : MAIN_HELP);
+      process.stdout.write(helpFor(command.topic));
       return EXIT.ok;
     case 'version':
       process.stdout.write(`${TOOL.name} ${TOOL.version}\n`);
@@ -24,6 +24,9 @@ async function main(argv: string[]): Promise<number> {
       return EXIT.ok;
     case 'explain':
       process.stdout.write(renderExplain(command.id));
+      return EXIT.ok;
+    case 'completion':
+      process.stdout.write((await import('./cli/completion.js')).completionScript(command.shell));
       return EXIT.ok;
     case 'doctor':
       return (await import('./cli/doctor.js')).doctor(command.options, { stdout: process.stdout, stderr: process.stderr, env: process.env });

@@ -34,7 +34,7 @@ const FACT_SHAPES: Partial<Record<FactKey, Kind | Record<string, Kind>>> = {
   volumeHosts: 'array',
 };
 
-const REASONS: FactErrorReason[] = ['not-applicable', 'not-found', 'permission', 'parse', 'too-large', 'timeout', 'offline', 'io', 'unsupported'];
+const REASONS: FactErrorReason[] = ['not-applicable', 'not-found', 'permission', 'parse', 'too-large', 'timeout', 'offline', 'io', 'unsupported', 'interrupted'];
 
 const kindOf = (v: unknown): Kind | 'other' => (typeof v === 'string' ? 'string' : Array.isArray(v) ? 'array' : v !== null && typeof v === 'object' ? 'object' : 'other');
 

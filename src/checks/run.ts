@@ -4,6 +4,14 @@ import { FactUnavailable, factReader, type Check } from './check.js';
 import type { CheckResult, EngineEvent, FactError, Finding, Report, Summary, Target } from '../model/report.js';
 import type { Facts, FactSource } from '../model/facts.js';
 
+/** A cancelled check's finding (q, Esc, Ctrl-C). */
+const interrupted = (): FactError => ({ reason: 'interrupted', message: 'interrupted before it finished' });
+
+/** Settles when the signal aborts; never without one. */
+const whenAborted = (signal: AbortSignal | undefined) =>
+  new Promise<void>((resolve) => (signal?.aborted ? resolve() : signal?.addEventListener('abort', () => resolve(), { once: true })));
+
+
 export interface RunOptions {
   offline: boolean;
   now: Date;
@@ -11,22 +19,45 @@ export interface RunOptions {
   target: Omit<Target, 'manifest' | 'distribution' | 'kubernetesVersion'>;
 }
 
+/** Runs the checks. When `signal` aborts, it returns at once: the checks that had not finished
+ * are `unknown` ("interrupted"), and the report says it was interrupted. */
 export async function runChecks(
   checks: Check[],
   source: FactSource,
   opts: RunOptions,
   onEvent: (event: EngineEvent) => void = () => {},
+  signal?: AbortSignal,
 ): Promise<Report> {
-  const results = await Promise.all(checks.map((check) => runOne(check, source, opts, onEvent)));
+  source.watch?.((e) => onEvent(e));
+  const finished = new Map<string, CheckResult>();
+  const all = Promise.all(checks.map(async (check) => finished.set(check.id, await runOne(check, source, opts, onEvent))));
+  await Promise.race([all, whenAborted(signal)]);
+  const cut = signal?.aborted === true && finished.size < checks.length;
+  const results = checks.map((c) => finished.get(c.id) ?? toResult(c, unavailable(interrupted()), 0));
+  const apiserver = cut ? null : await source.fact('apiserver');
   const report: Report = {
     schemaVersion: 1,
     tool: opts.tool,
-    target: await describeTarget(source, opts),
+    target: describeTarget(apiserver, opts),
     checks: results,
     summary: summarize(results),
+    ...(cut ? { interrupted: true as const } : {}),
   };
+  const why = apiserver ? notChecked(apiserver, results, checks) : null;
+  if (why) report.notChecked = why;
   onEvent({ type: 'done', report });
   return report;
+}
+
+/** Why the target could not be checked at all, or null: the node's apiserver configuration could
+ * not be read or parsed (so every audit check is blind), and no check that looks beyond the node's
+ * files reached a verdict (a cluster-mode run from a workstation has no local apiserver but does
+ * check the cluster). */
+function notChecked(apiserver: Facts['apiserver'], results: CheckResult[], checks: Check[]): string | null {
+  if (apiserver.ok || apiserver.error.reason === 'not-applicable') return null;
+  const remote = new Set(checks.filter((c) => c.network).map((c) => c.id));
+  const verdict = results.some((r) => remote.has(r.id) && r.status !== 'skip' && r.status !== 'unknown');
+  return verdict ? null : apiserver.error.message;
 }
 
 async function runOne(check: Check, source: FactSource, opts: RunOptions, onEvent: (e: EngineEvent) => void): Promise<CheckResult> {
@@ -88,9 +119,8 @@ export function summarize(results: CheckResult[]): Summary {
   return summary;
 }
 
-async function describeTarget(source: FactSource, opts: RunOptions): Promise<Target> {
-  const apiserver = await source.fact('apiserver');
-  const value = apiserver.ok ? apiserver.value : null;
+function describeTarget(apiserver: Facts['apiserver'] | null, opts: RunOptions): Target {
+  const value = apiserver?.ok ? apiserver.value : null;
   return {
     ...opts.target,
     manifest: value?.file ?? null,

@@ -4,6 +4,7 @@ import { CLUSTER_ARG_OPTIONS, clusterOptions, optionalCanaryValue, type ClusterO
 import { parseFix, type FixCommandOptions } from './fix-args.js';
 import { parseBundleCommand, type BundleOptions } from './bundle-args.js';
 import { UsageError, parse, timeoutMs } from './usage.js';
+import { didYouMean } from './suggest.js';
 
 
 export type OutputMode = 'pretty' | 'text' | 'json' | 'junit';
@@ -37,9 +38,14 @@ export type Command =
   | { name: 'checks'; json: boolean }
   | { name: 'explain'; id: string }
   | { name: 'help'; topic: string | null }
+  | { name: 'completion'; shell: Shell }
   | { name: 'version' };
 
-const DOCTOR_OPTIONS = {
+export const COMMANDS = ['doctor', 'fix', 'bundle', 'checks', 'explain', 'completion', 'help'] as const;
+export const SHELLS = ['bash', 'zsh', 'fish'] as const;
+export type Shell = (typeof SHELLS)[number];
+
+export const DOCTOR_OPTIONS = {
   root: { type: 'string' },
   manifest: { type: 'string' },
   only: { type: 'string' },
@@ -67,7 +73,16 @@ const list = (s: string | undefined) => (s ? s.split(',').map((x) => x.trim()).f
 export function parseCommand(argv: string[]): Command {
   const [first, ...rest] = argv;
   if (first === undefined || first === 'help' || first === '--help' || first === '-h') return { name: 'help', topic: rest[0] ?? null };
-  if (first === '--version' || first === 'version') return { name: 'version' };
+  if (first === '--version' || first === '-v' || first === '-V' || first === 'version') return { name: 'version' };
+  if (first === 'completion') {
+    const { values, positionals } = parse(rest, { help: { type: 'boolean', short: 'h' } });
+    if (values.help) return { name: 'help', topic: 'completion' };
+    const shell = positionals[0];
+    if (positionals.length !== 1 || !SHELLS.includes(shell as Shell)) {
+      throw new UsageError(`completion takes one shell: ${SHELLS.join(', ')}${shell ? `, not "${shell}"${didYouMean(shell, SHELLS)}` : ''}`);
+    }
+    return { name: 'completion', shell: shell as Shell };
+  }
   if (first === 'checks') {
     const { values } = parse(rest, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
     if (values.help) return { name: 'help', topic: 'checks' };
@@ -81,12 +96,16 @@ export function parseCommand(argv: string[]): Command {
   }
   if (first === 'fix') return parseFix(rest);
   if (first === 'bundle') return parseBundleCommand(rest);
-  if (first !== 'doctor') throw new UsageError(`unknown command "${first}" (commands: doctor, fix, bundle, checks, explain, help)`);
+  if (first !== 'doctor') {
+    const hint = first.startsWith('-') ? ` (options come after the command: prisma-audit doctor ${first})` : didYouMean(first, COMMANDS);
+    throw new UsageError(`unknown command "${first}"${hint} (commands: ${COMMANDS.join(", ")})`);
+  }
   const { values, positionals } = parse(optionalCanaryValue(rest), DOCTOR_OPTIONS);
   if (values.help) return { name: 'help', topic: 'doctor' };
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  if (values.json && values.output !== undefined && values.output !== 'json') throw new UsageError(`--json and --output ${values.output} ask for two outputs; give one`);
   const output = values.json ? 'json' : (values.output ?? null);
-  if (output !== null && !['pretty', 'text', 'json', 'junit'].includes(output)) throw new UsageError(`--output must be pretty, text, json or junit, not "${output}"`);
+  if (output !== null && !['pretty', 'text', 'json', 'junit'].includes(output)) throw new UsageError(`--output must be pretty, text, json or junit, not "${output}"${didYouMean(output, ['pretty', 'text', 'json', 'junit'])}`);
   if (values.demo && (values.root || values.manifest)) throw new UsageError('--demo checks the bundled demo node; it cannot be combined with --root or --manifest');
   if (values.root === '') throw new UsageError('--root needs a directory');
   if (values.since !== undefined && journalSince(values.since) === null) throw new UsageError(`--since takes a duration like 24h, 30m, 2d or a date YYYY-MM-DD[ HH:MM], not "${values.since}"`);

@@ -24,7 +24,7 @@ export interface BundleOptions {
 /** 50 MiB: room for the configuration, facts and tens of MB of recent apiserver log. */
 export const DEFAULT_MAX_BYTES = 50 * 1024 ** 2;
 
-const BUNDLE_OPTIONS = {
+export const BUNDLE_OPTIONS = {
   root: { type: 'string' },
   manifest: { type: 'string' },
   out: { type: 'string' },

@@ -1,5 +1,6 @@
 // `prisma-audit checks` and `prisma-audit explain ID`.
 import { CHECKS, findCheck } from '../checks/index.js';
+import { didYouMean } from './suggest.js';
 import { UsageError } from './usage.js';
 
 export function renderCatalogue(json: boolean): string {
@@ -10,7 +11,7 @@ export function renderCatalogue(json: boolean): string {
 
 export function renderExplain(id: string): string {
   const check = findCheck(id);
-  if (!check) throw new UsageError(`no check "${id}"; run prisma-audit checks for the list`);
+  if (!check) throw new UsageError(`no check "${id}"${didYouMean(id, CHECKS.map((c) => c.id)) || '; run prisma-audit checks for the list'}`);
   const e = check.explain;
   return `${check.id}: ${check.title}\n\nWhy it matters\n  ${e.why}\n\nHow it is detected\n  ${e.detect}\n\nHow to fix it by hand\n  ${e.fix}\n\nReads: ${check.reads}\n`;
 }

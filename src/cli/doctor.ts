@@ -1,18 +1,23 @@
 // `prisma-audit doctor`: choose the checks, the fact source (this node or a bundle) and the output
 // mode; the engine runs them and this renders what it streams.
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Check } from '../checks/check.js';
 import { CHECKS } from '../checks/index.js';
 import { kubeAccess } from '../facts/context.js';
 import { liveRun, runDoctor, type DoctorRun } from '../engine/doctor.js';
-import { exitCodeFor } from '../report/exit-codes.js';
+import { EXIT, exitCodeFor } from '../report/exit-codes.js';
+import type { EngineEvent, Report } from '../model/report.js';
+import { initialModel } from '../ui/model.js';
+import { eraseLines, paintFirstFrame } from '../ui/first-frame.js';
 import { renderJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
-import { makeStyle, wantsColor } from '../report/style.js';
+import { makeStyle, wantsColor, type Style } from '../report/style.js';
 import { renderText } from '../report/text.js';
 import type { DoctorOptions, OutputMode } from './args.js';
 import { UsageError } from './usage.js';
+import { requireFiles, requirePath } from './inputs.js';
+import { requireContext } from './kube-context.js';
+import { didYouMean } from './suggest.js';
 import type { Io } from './io.js';
 import { packageRoot, TOOL } from './tool.js';
 import type { ConsoleTarget } from '../kube/console-target.js';
@@ -23,20 +28,34 @@ import { consoleTarget } from './cluster-options.js';
 export function selectChecks(only: string[] | null, skip: string[]): Check[] {
   const known = new Set(CHECKS.map((c) => c.id));
   const unknown = [...(only ?? []), ...skip].filter((id) => !known.has(id));
-  if (unknown.length > 0) throw new UsageError(`unknown check id ${unknown.map((u) => `"${u}"`).join(', ')}; known ids: ${[...known].join(', ')}`);
+  if (unknown.length > 0) {
+    const hint = didYouMean(unknown[0]!, [...known]);
+    throw new UsageError(`unknown check id ${unknown.map((u) => `"${u}"`).join(', ')}${hint || ` (prisma-audit checks lists them)`}`);
+  }
   return CHECKS.filter((c) => (only === null || only.includes(c.id)) && !skip.includes(c.id));
 }
 
-async function resolveRoot(opts: DoctorOptions): Promise<string> {
+/** The node root and every file the options name must exist (usage error 2), before anything runs. */
+async function resolveRoot(opts: DoctorOptions, env: NodeJS.ProcessEnv): Promise<string> {
   const root = opts.demo ? await demoRoot(packageRoot) : path.resolve(opts.root);
-  const st = await fs.stat(root).catch(() => null);
-  if (!st?.isDirectory()) throw new UsageError(`--root ${opts.root}: not a directory`);
+  await requirePath('--root', root, 'directory', opts.root);
+  // --manifest is a host path, read under --root.
+  if (opts.manifest) await requirePath('--manifest', path.join(root, opts.manifest), 'file', root === '/' ? opts.manifest : `${opts.manifest} (under --root ${opts.root})`);
+  const c = opts.cluster;
+  await requireFiles([['--kubeconfig', c.kubeconfig], ['--token-file', c.tokenFile], ['--console-ca', c.consoleCa], ...opts.logFiles.map((f): [string, string] => ['--log-file', f])]);
+  if (c.canary !== undefined && c.kubeconfig === null && c.context === null && !env.KUBECONFIG && !c.cluster) {
+    throw new UsageError('--canary needs a cluster: pass --kubeconfig PATH (and --context NAME), set KUBECONFIG, or --cluster');
+  }
+  if (c.context !== null) await requireContext(c.context, c.kubeconfig ?? env.KUBECONFIG ?? null, env);
   return root;
 }
 
 export function chooseMode(opts: DoctorOptions, io: Io): OutputMode {
   if (opts.output) return opts.output;
-  const ci = io.env.CI !== undefined && io.env.CI !== '' && io.env.CI !== 'false';
+  // The same test ink makes (is-in-ci): under it ink draws nothing until it exits, so a UI there
+  // would be a blank screen.
+  const set = (key: string) => key in io.env && io.env[key] !== '0' && io.env[key] !== 'false';
+  const ci = set('CI') || set('CONTINUOUS_INTEGRATION');
   return io.stdout.isTTY && !ci ? 'pretty' : 'text';
 }
 
@@ -53,8 +72,8 @@ async function bundleRun(file: string): Promise<DoctorRun> {
 }
 
 /** The node's run, with the --console target the UI's fix key needs. */
-async function nodeRun(opts: DoctorOptions, io: Io): Promise<{ run: DoctorRun; prismaConsole: ConsoleTarget | null }> {
-  const root = await resolveRoot(opts);
+async function nodeRun(opts: DoctorOptions, io: Io, signal: AbortSignal): Promise<{ run: DoctorRun; prismaConsole: ConsoleTarget | null }> {
+  const root = await resolveRoot(opts, io.env);
   const prismaConsole = await consoleTarget(opts.cluster, io.env, opts.timeoutMs);
   const run = liveRun({
     root,
@@ -67,6 +86,7 @@ async function nodeRun(opts: DoctorOptions, io: Io): Promise<{ run: DoctorRun; p
     logFiles: opts.logFiles,
     kube: kubeAccess(opts.cluster, io.env, opts.timeoutMs),
     console: prismaConsole,
+    signal,
     tool: TOOL,
     shownRoot: opts.demo ? 'fixtures/demo/root (bundled demo node)' : root,
     demo: opts.demo,
@@ -84,33 +104,110 @@ export async function doctor(opts: DoctorOptions, io: Io): Promise<number> {
   }
 }
 
+/** q, Esc or Ctrl-C cancel the run: the first SIGINT aborts every collector, a second one always
+ * kills. Terminal keys arrive as keys in the UI's raw mode, signals otherwise. */
+function interrupts() {
+  const controller = new AbortController();
+  let how: 'quit' | 'interrupt' | null = null;
+  const onSigint = () => {
+    if (how === 'interrupt') process.exit(EXIT.interrupted);
+    cancel('interrupt');
+  };
+  const cancel = (why: 'quit' | 'interrupt') => {
+    how ??= why;
+    controller.abort();
+    // Ctrl-C promises an exit within 200 ms: terminal and pipe writes are synchronous on Linux,
+    // so whatever was written by then is not lost.
+    if (why === 'interrupt') setTimeout(() => process.exit(EXIT.interrupted), 150);
+  };
+  process.on('SIGINT', onSigint);
+  return {
+    signal: controller.signal,
+    cancel,
+    get how() {
+      return how;
+    },
+    dispose: () => void process.off('SIGINT', onSigint),
+  };
+}
+type Stop = ReturnType<typeof interrupts>;
+
 async function doctorCommand(opts: DoctorOptions, io: Io): Promise<number> {
   const checks = selectChecks(opts.only, opts.skip);
-  const { run, prismaConsole } = opts.fromBundle ? { run: await bundleRun(opts.fromBundle), prismaConsole: null } : await nodeRun(opts, io);
-  const { root, runOpts } = run;
   const mode = chooseMode(opts, io);
-  if (mode === 'pretty') {
-    // ink's colour support is decided when it loads: settle --no-color/NO_COLOR first.
-    if (!(opts.color ?? wantsColor(io.env, true, false))) io.env.FORCE_COLOR = '0';
-    const { startPretty } = await import('../ui/run-pretty.js');
-    // Fix (f/F) and bundle (b) keys act on the live node, so a recorded run has neither; the fix
-    // planner loads only when a fix key is pressed.
-    const onFix = root === null ? undefined : async (fix: string | null) => (await import('./fix-preview.js')).previewFix({ root, manifest: opts.manifest, fix, now: new Date(), offline: opts.offline, timeoutMs: opts.timeoutMs, console: prismaConsole }, process.cwd());
-    const writeBundle =
-      root === null
-        ? undefined
-        : async () => {
-            const { defaultBundleOptions, writeBundleFile } = await import('./bundle.js');
-            return (await writeBundleFile(defaultBundleOptions(root, opts.manifest, opts.timeoutMs), io.env)).out;
-          };
-    const ui = startPretty({ order: checks.map((c) => c.id), tool: runOpts.tool, root: runOpts.target.root, demo: runOpts.target.demo, verbose: opts.verbose, onFix, writeBundle });
-    const report = await runDoctor(checks, run, io.env, opts.showSecrets, (e) => ui.push(e));
-    await ui.finish();
-    return exitCodeFor(report.summary, opts.strict);
+  const stop = interrupts();
+  try {
+    const { run, prismaConsole } = opts.fromBundle ? { run: await bundleRun(opts.fromBundle), prismaConsole: null } : await nodeRun(opts, io, stop.signal);
+    const code = mode === 'pretty' ? await runUi(opts, io, checks, run, prismaConsole, stop) : await runPlain(opts, io, mode, checks, run, stop);
+    // After a cancel nothing may keep the process: a collector that ignored the signal is cut off.
+    if (stop.signal.aborted) setTimeout(() => process.exit(code), 50).unref();
+    return code;
+  } finally {
+    stop.dispose();
   }
-  const report = await runDoctor(checks, run, io.env, opts.showSecrets);
-  if (mode === 'json') io.stdout.write(renderJson(report));
-  else if (mode === 'junit') io.stdout.write(renderJunit(report));
-  else io.stdout.write(renderText(report, makeStyle(opts.color ?? wantsColor(io.env, Boolean(io.stdout.isTTY), false)), opts.verbose));
-  return exitCodeFor(report.summary, opts.strict);
+}
+
+async function runPlain(opts: DoctorOptions, io: Io, mode: OutputMode, checks: Check[], run: DoctorRun, stop: Stop): Promise<number> {
+  const report = await runDoctor(checks, run, io.env, opts.showSecrets, undefined, stop.signal);
+  const code = stop.how === 'interrupt' ? EXIT.interrupted : exitCodeFor(report, opts.strict);
+  if (mode === 'json') io.stdout.write(renderJson(report, code));
+  else if (mode === 'junit') io.stdout.write(renderJunit(report, code));
+  else io.stdout.write(renderText(report, makeStyle(opts.color ?? wantsColor(io.env, Boolean(io.stdout.isTTY), false)), opts.verbose, code));
+  if (report.interrupted) io.stderr.write('prisma-audit: interrupted; checks that had not finished are reported as unknown\n');
+  return code;
+}
+
+async function runUi(opts: DoctorOptions, io: Io, checks: Check[], run: DoctorRun, prismaConsole: ConsoleTarget | null, stop: Stop): Promise<number> {
+  // The frame's colours are ours (ui/layout.ts styles the lines); ink paints them as they are.
+  const style = makeStyle(opts.color ?? wantsColor(io.env, true, false));
+  const { runOpts, root } = run;
+  const model = initialModel(runOpts.tool, runOpts.target, checks.map((c) => ({ id: c.id, title: c.title, needs: c.needs })));
+  // The first frame goes out before ink loads; the run starts at once and its events wait until
+  // ink is up.
+  const painted = paintFirstFrame(io.stdout, model, style);
+  const early: EngineEvent[] = [];
+  let push: (e: EngineEvent) => void = (e) => void early.push(e);
+  const running = runDoctor(checks, run, io.env, opts.showSecrets, (e) => push(e), stop.signal);
+  // Loading ink takes longer than a Ctrl-C may: a cancel meanwhile goes straight out.
+  const loaded = await Promise.race([import('../ui/run-pretty.js'), aborted(stop.signal)]);
+  if (!loaded) {
+    io.stdout.write(eraseLines(painted));
+    return interrupted(io);
+  }
+  // Fix (f/F) and bundle (b) keys act on the live node, so a recorded run has neither; the fix
+  // planner loads only when a fix key is pressed.
+  const onFix = root === null ? undefined : async (fix: string | null) => (await import('./fix-preview.js')).previewFix({ root, manifest: opts.manifest, fix, now: new Date(), offline: opts.offline, timeoutMs: opts.timeoutMs, console: prismaConsole }, process.cwd());
+  const writeBundle =
+    root === null
+      ? undefined
+      : async () => {
+          const { defaultBundleOptions, writeBundleFile } = await import('./bundle.js');
+          return (await writeBundleFile(defaultBundleOptions(root, opts.manifest, opts.timeoutMs), io.env)).out;
+        };
+  const ui = loaded.openPretty({ model, painted, style, onQuitKey: stop.cancel, onFix, writeBundle });
+  push = (e) => ui.push(e);
+  early.forEach(push);
+  // A quit key, or a SIGINT from outside the terminal (which aborts without a key).
+  await Promise.race([ui.quit, aborted(stop.signal)]);
+  await ui.close();
+  if (stop.how === 'interrupt') return interrupted(io);
+  return printFinal(opts, io, await running, style, stop);
+}
+
+/** Ctrl-C: out at once, with one line instead of the report (rendering it costs time). */
+function interrupted(io: Io): number {
+  io.stderr.write('prisma-audit: interrupted; nothing was changed (run again for the report)\n');
+  return EXIT.interrupted;
+}
+
+/** What stays in the terminal after the UI: the report, once, as text wrapped to the window. */
+function printFinal(opts: DoctorOptions, io: Io, report: Report, style: Style, stop: Stop): number {
+  const code = stop.how === 'interrupt' ? EXIT.interrupted : exitCodeFor(report, opts.strict);
+  io.stdout.write(renderText(report, style, opts.verbose, code, { width: io.stdout.columns || null }));
+  return code;
+}
+
+/** Settles (with null) when the signal aborts. */
+function aborted(signal: AbortSignal): Promise<null> {
+  return new Promise((resolve) => (signal.aborted ? resolve(null) : signal.addEventListener('abort', () => resolve(null), { once: true })));
 }

@@ -1,6 +1,7 @@
 // Options of `prisma-audit fix`.
 import { FIX_IDS, isFixId, type FixId } from '../fixes/types.js';
 import { UsageError, parse, timeoutMs } from './usage.js';
+import { didYouMean } from './suggest.js';
 import { clusterOptions, type ClusterOptions } from './cluster-options.js';
 
 export interface FixCommandOptions {
@@ -23,7 +24,7 @@ export interface FixCommandOptions {
   cluster: ClusterOptions;
 }
 
-const FIX_OPTIONS = {
+export const FIX_OPTIONS = {
   root: { type: 'string' },
   manifest: { type: 'string' },
   only: { type: 'string' },
@@ -48,7 +49,8 @@ export function parseFix(args: string[]): { name: 'fix'; options: FixCommandOpti
   const only = values.only === undefined ? null : values.only.split(',').map((x) => x.trim()).filter(Boolean);
   const unknown = (only ?? []).filter((id) => !isFixId(id));
   if (unknown.length > 0 || only?.length === 0) {
-    throw new UsageError(`--only takes fix ids (${FIX_IDS.join(', ')}), not ${unknown.map((u) => `"${u}"`).join(', ') || 'an empty list'}`);
+    const hint = unknown[0] ? didYouMean(unknown[0], FIX_IDS) : '';
+    throw new UsageError(`--only takes fix ids (${FIX_IDS.join(', ')}), not ${unknown.map((u) => `"${u}"`).join(', ') || 'an empty list'}${hint}`);
   }
   for (const key of ['root', 'out', 'webhook-url', 'ca-file', 'manifest'] as const) if (values[key] === '') throw new UsageError(`--${key} needs a value`);
   if (values.yes && !values.apply) throw new UsageError('--yes only confirms --apply');

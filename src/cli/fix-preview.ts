@@ -25,8 +25,12 @@ export async function previewFix(req: PreviewRequest, cwd: string): Promise<FixP
   const summary = { ...planned, apply: false };
   if (planned.pending.length === 0 && planned.durable.length === 0) return { lines: renderFixText(summary, { nothing: true }).trimEnd().split('\n'), diff: [] };
   const out = await writePlanFolder(planned, cwd, null, false);
-  const diff = planned.pending.flatMap((a) =>
+  return { lines: renderFixText(summary, { out }).trimEnd().split('\n'), diff: pendingDiffs(planned) };
+}
+
+/** A unified diff (or a move line) for every change the plan would make on the node. */
+export function pendingDiffs(planned: Pick<Awaited<ReturnType<typeof planOnNode>>, 'pending' | 'read'>): string[] {
+  return planned.pending.flatMap((a) =>
     a.kind === 'move' ? [`move ${a.from} -> ${a.hostPath}`] : unifiedDiff(a.hostPath, planned.read.get(a.hostPath)?.bytes?.toString('utf8') ?? null, a.contents).trimEnd().split('\n'),
   );
-  return { lines: renderFixText(summary, { out }).trimEnd().split('\n'), diff };
 }

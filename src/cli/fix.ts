@@ -9,6 +9,8 @@ import { outFolderProblem } from '../fixes/out-folder.js';
 import { ApplyFailed, TargetChanged, applyArtifacts, rollbackCommands } from '../fixes/apply.js';
 import { EXIT } from '../report/exit-codes.js';
 import { UsageError } from './usage.js';
+import { requireFiles, requirePath } from './inputs.js';
+import { pendingDiffs } from './fix-preview.js';
 import { TOOL } from './tool.js';
 import { consoleTarget } from './cluster-options.js';
 import type { FixCommandOptions } from './fix-args.js';
@@ -25,22 +27,35 @@ export interface FixIo {
   env: NodeJS.ProcessEnv;
 }
 
-/** Asks on a terminal; without one, --apply needs --yes. Returns why it may not go on, or null. */
-async function refuseWithoutConsent(opts: FixCommandOptions, io: FixIo, count: number, root: string): Promise<string | null> {
+/** Asks on a terminal, after showing the plan and every diff; without one, --apply needs --yes.
+ * Returns why it may not go on (and the exit code), or null. */
+async function refuseWithoutConsent(opts: FixCommandOptions, io: FixIo, planned: Planned, root: string): Promise<{ why: string; code: number } | null> {
   if (opts.yes) return null;
-  if (!io.stdin.isTTY) return '--apply changes files on the node; confirm with --yes when stdin is not a terminal (nothing was changed)';
+  if (!io.stdin.isTTY) return { why: '--apply changes files on the node; confirm with --yes when stdin is not a terminal (nothing was changed)', code: EXIT.usage };
+  io.stderr.write(`${renderFixText({ ...planned, apply: false }, {}).trimEnd()}\n\n${pendingDiffs(planned).join('\n')}\n\n`);
   const rl = createInterface({ input: io.stdin, output: io.stderr });
+  // Ctrl-C at the prompt: nothing is written, exit 130.
+  const interrupt = new AbortController();
+  rl.on('SIGINT', () => interrupt.abort());
   try {
-    const answer = await rl.question(`Apply ${count} change(s) to the node under ${root}? [y/N] `);
-    return /^y(es)?$/i.test(answer.trim()) ? null : 'not confirmed; nothing was changed';
+    const answer = await rl.question(`Apply ${planned.pending.length} change(s) to ${root}? [y/N] `, { signal: interrupt.signal });
+    return /^y(es)?$/i.test(answer.trim()) ? null : { why: 'not confirmed; nothing was changed', code: EXIT.usage };
+  } catch (err) {
+    if (!interrupt.signal.aborted) throw err;
+    io.stderr.write('\n');
+    return { why: 'interrupted; nothing was changed', code: EXIT.interrupted };
   } finally {
     rl.close();
   }
 }
 
+type Planned = Awaited<ReturnType<typeof planOnNode>>;
+
 export async function fix(opts: FixCommandOptions, io: FixIo): Promise<number> {
   const root = path.resolve(io.cwd, opts.root);
-  if (!(await fs.stat(root).catch(() => null))?.isDirectory()) throw new UsageError(`--root ${opts.root}: not a directory`);
+  await requirePath('--root', root, 'directory', opts.root);
+  if (opts.manifest) await requirePath('--manifest', path.join(root, opts.manifest), 'file', opts.manifest);
+  await requireFiles([['--ca-file', opts.caFile], ['--token-file', opts.cluster.tokenFile], ['--console-ca', opts.cluster.consoleCa]]);
   const outProblem = opts.out === null ? null : await outFolderProblem(path.resolve(io.cwd, opts.out));
   if (outProblem) throw new UsageError(outProblem);
   const caPem = opts.caFile ? await fs.readFile(path.resolve(io.cwd, opts.caFile), 'latin1').catch((e: Error) => { throw new UsageError(`--ca-file ${opts.caFile}: ${e.message}`); }) : null;
@@ -66,10 +81,10 @@ export async function fix(opts: FixCommandOptions, io: FixIo): Promise<number> {
   if (!opts.apply) return done(exit, { out: await writePlan() });
   // Nothing to apply leaves no record; the snippets to merge come with a plan (fix without --apply).
   if (pending.length === 0) return done(exit, { nothing: true, ...(opts.out === null ? {} : { out: await writePlan() }) });
-  const refusal = await refuseWithoutConsent(opts, io, pending.length, root);
+  const refusal = await refuseWithoutConsent(opts, io, planned, root);
   if (refusal) {
-    io.stderr.write(`prisma-audit: ${refusal}\n`);
-    return EXIT.usage;
+    io.stderr.write(`prisma-audit: ${refusal.why}\n`);
+    return refusal.code;
   }
   let applied;
   // Ctrl-C between writes undoes what was written instead of leaving a half-changed node.

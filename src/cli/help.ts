@@ -6,9 +6,29 @@ Usage:
   prisma-audit bundle [options]     write a redacted support bundle (.tar.gz) of this node's audit setup
   prisma-audit checks [--json]      list the checks: id, title, what each reads
   prisma-audit explain ID           why a check matters, how it is detected, how to fix it by hand
-  prisma-audit --version
+  prisma-audit completion SHELL     shell completion: bash, zsh or fish (eval "$(prisma-audit completion bash)")
+  prisma-audit -v, --version
 
-Run "prisma-audit doctor --help" for the doctor's options.
+Run "prisma-audit <command> --help" for a command's options.
+`;
+
+export const CHECKS_HELP = `Usage: prisma-audit checks [--json]
+
+Lists every check: its id (for --only, --skip and explain), its title and what it reads.
+  --json                     the catalogue as JSON
+`;
+
+export const EXPLAIN_HELP = `Usage: prisma-audit explain ID
+
+Why a check matters, how it is detected and how to fix it by hand (ids: prisma-audit checks).
+`;
+
+export const COMPLETION_HELP = `Usage: prisma-audit completion bash|zsh|fish
+
+Prints a completion script for commands, options, check ids and fix ids.
+  bash:  eval "$(prisma-audit completion bash)"     (or save it under /etc/bash_completion.d/)
+  zsh:   eval "$(prisma-audit completion zsh)"
+  fish:  prisma-audit completion fish | source
 `;
 
 export const DOCTOR_HELP = `Usage: prisma-audit doctor [options]
@@ -44,8 +64,15 @@ Cluster mode (Kubernetes API; opt-in, node checks keep running):
   --console-ca FILE          CA certificate of a self-hosted console
 
 Exit codes:
-  0  no check failed          3  at least one check failed
-  4  --strict and a warn or unknown          2  usage or input error          1  internal error
+  0  no check failed
+  1  internal error
+  2  usage or input error (unknown option or id; --root, --manifest, --kubeconfig, --context,
+     --token-file, --console-ca or --log-file that does not exist; --canary without a cluster)
+  3  at least one check failed
+  4  --strict and a warn or unknown
+  5  nothing could be checked: no apiserver configuration found, or it is unreadable or unparsable
+     (also --from-bundle without facts)
+  130  interrupted (Ctrl-C); q during a run exits with the code of what finished
 `;
 
 export const FIX_HELP = `Usage: prisma-audit fix [options]
@@ -104,3 +131,10 @@ Options:
 Exit codes: 0 bundle written (whatever the checks found)   2 usage or input error   1 internal error
             130 interrupted (Ctrl-C): temporary files and the partial archive are removed
 `;
+
+const HELP: Record<string, string> = { doctor: DOCTOR_HELP, fix: FIX_HELP, bundle: BUNDLE_HELP, checks: CHECKS_HELP, explain: EXPLAIN_HELP, completion: COMPLETION_HELP };
+
+/** `prisma-audit help TOPIC` and `<command> --help`. */
+export function helpFor(topic: string | null): string {
+  return (topic && HELP[topic]) || MAIN_HELP;
+}

@@ -33,7 +33,14 @@ export function liveRun(req: LiveRequest): DoctorRun {
 
 /** Runs the checks; every event and the report are redacted (unless `showSecrets`) before they are
  * handed on. The facts that hold secrets are gathered first, so even progress is masked. */
-export async function runDoctor(checks: Check[], run: DoctorRun, env: NodeJS.ProcessEnv, showSecrets: boolean, onEvent: (event: EngineEvent) => void = () => {}): Promise<Report> {
+export async function runDoctor(
+  checks: Check[],
+  run: DoctorRun,
+  env: NodeJS.ProcessEnv,
+  showSecrets: boolean,
+  onEvent: (event: EngineEvent) => void = () => {},
+  signal?: AbortSignal,
+): Promise<Report> {
   const redactor = await redactorFor(run.source, env, !showSecrets, run.credentials);
-  return redactor.value(await runChecks(checks, run.source, run.runOpts, (e) => onEvent(redactor.value(e))));
+  return redactor.value(await runChecks(checks, run.source, run.runOpts, (e) => onEvent(redactor.value(e)), signal));
 }

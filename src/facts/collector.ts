@@ -22,6 +22,8 @@ export interface CollectContext {
   since?: string;
   /** --log-file (repeatable): saved logs to scan besides the node's own. */
   logFiles?: string[];
+  /** Cancels the run (q, Esc, Ctrl-C): collectors hand it to child processes, sockets and reads. */
+  signal?: AbortSignal;
 }
 
 /** A known failure to gather a fact; carries the reason that decides skip vs unknown. */

@@ -23,6 +23,8 @@ export interface GatherRequest {
   logFiles?: string[];
   kube?: KubeAccess | null;
   console?: ConsoleTarget | null;
+  /** Cancels the gathering (q, Esc, Ctrl-C). */
+  signal?: AbortSignal;
 }
 
 export function gatheringContext(req: GatherRequest): CollectContext {
@@ -37,6 +39,7 @@ export function gatheringContext(req: GatherRequest): CollectContext {
     ...(req.logFiles ? { logFiles: req.logFiles } : {}),
     ...(req.kube !== undefined ? { kube: req.kube } : {}),
     ...(req.console !== undefined ? { console: req.console } : {}),
+    ...(req.signal ? { signal: req.signal } : {}),
   };
 }
 

@@ -1,10 +1,28 @@
 // Gathers facts: each collector runs at most once, concurrently, under a deadline, and its error
 // becomes a typed FactError instead of a throw. Also serves facts recorded earlier (bundle, tests).
 import type { Fact, FactError } from '../model/report.js';
-import type { FactKey, Facts, FactSource } from '../model/facts.js';
+import type { FactKey, Facts, FactSource, GatherEvent } from '../model/facts.js';
 import { FactFailure, type CollectContext, type Collector } from './collector.js';
 
 type CollectorTable = { [K in FactKey]: Collector<K> };
+
+/** A fact the run was cancelled before (q, Esc, Ctrl-C). */
+const interrupted = (): FactError => ({ reason: 'interrupted', message: 'interrupted before it finished' });
+
+const abortPromises = new WeakMap<AbortSignal, Promise<void>>();
+const never = new Promise<void>(() => {});
+
+/** Settles when the signal aborts (never, without a signal); one listener per signal, shared by
+ * every fact. */
+function whenAborted(signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return never;
+  let p = abortPromises.get(signal);
+  if (!p) {
+    p = signal.aborted ? Promise.resolve() : new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    abortPromises.set(signal, p);
+  }
+  return p;
+}
 
 /** The engine's deadline for one fact: a network fact runs up to four rungs (DNS, TCP, TLS, POST),
  * each bounded by --timeout, so a fact gets five times that before it is cut off. */
@@ -15,7 +33,10 @@ export function factDeadlineMs(timeoutMs: number): number {
 /** Gathers facts from the node; each fact is collected once and shared by every check that needs it. */
 export function liveFacts(ctx: CollectContext, collectors: CollectorTable, deadlineMs: number): FactSource {
   const memo = new Map<FactKey, Promise<Fact<unknown>>>();
+  const listeners: ((event: GatherEvent) => void)[] = [];
+  const tell = (event: GatherEvent) => listeners.forEach((fn) => fn(event));
   const source: FactSource = {
+    watch: (listener) => void listeners.push(listener),
     fact<K extends FactKey>(key: K): Promise<Facts[K]> {
       let pending = memo.get(key);
       if (!pending) {
@@ -34,6 +55,8 @@ export function liveFacts(ctx: CollectContext, collectors: CollectorTable, deadl
       },
       fact: <D extends FactKey>(dep: D) => source.fact(dep),
     };
+    if (ctx.signal?.aborted) return { ok: false, error: interrupted() };
+    tell({ type: 'gathering', key: collector.key });
     let timer: NodeJS.Timeout | undefined;
     const limitMs = deadlineMs + (collector.waitsMs?.(ctx) ?? 0);
     const deadline = new Promise<never>((_, reject) => {
@@ -43,13 +66,17 @@ export function liveFacts(ctx: CollectContext, collectors: CollectorTable, deadl
       );
       timer.unref();
     });
+    // A cancelled run does not wait for a collector to notice: the collectors get the signal too
+    // (child processes, sockets, reads stop), but the fact settles at once.
+    const cancelled = whenAborted(ctx.signal).then(() => Promise.reject(new FactFailure(interrupted())));
     try {
-      const value = await Promise.race([collector.collect(ctx, deps), deadline]);
+      const value = await Promise.race([collector.collect(ctx, deps), deadline, cancelled]);
       return { ok: true, value };
     } catch (err) {
       return { ok: false, error: toFactError(err, collector.key) };
     } finally {
       clearTimeout(timer);
+      tell({ type: 'gathered', key: collector.key });
     }
   }
   return source;

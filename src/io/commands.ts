@@ -7,6 +7,8 @@ export interface CommandLimits {
   timeoutMs: number;
   /** Bytes read from stdout and stderr together; the command is killed beyond it. */
   maxBytes: number;
+  /** Kills the command (and what it started) when the run is cancelled. */
+  signal?: AbortSignal;
 }
 
 export type CommandStatus = 'ok' | 'missing' | 'denied' | 'timeout' | 'failed';
@@ -57,6 +59,13 @@ export async function streamCommand<T>(
     timedOut = true;
     stop();
   }, limits.timeoutMs);
+  // A cancelled run ends the command like the deadline does (the output simply ends there).
+  const cancel = () => {
+    timedOut = true;
+    stop();
+  };
+  limits.signal?.addEventListener('abort', cancel, { once: true });
+  if (limits.signal?.aborted) cancel();
   async function* capped(stream: Readable): AsyncIterable<Buffer> {
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -82,6 +91,7 @@ export async function streamCommand<T>(
     return { status: 'ok', value, exitCode: code, truncated, message: null };
   } finally {
     clearTimeout(timer);
+    limits.signal?.removeEventListener('abort', cancel);
     stop();
   }
 }

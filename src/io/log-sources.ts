@@ -16,9 +16,11 @@ export interface SourceOptions {
   /** Epoch ms by which every command must be done: crictl runs up to four in a row, and all of
    * them must end before the engine gives up on the fact. */
   deadline: number;
+  /** Cancels the run (q, Esc, Ctrl-C): the commands are killed. */
+  signal?: AbortSignal;
 }
 
-const limits = (opts: SourceOptions, maxBytes: number) => ({ timeoutMs: Math.max(1, opts.deadline - Date.now()), maxBytes });
+const limits = (opts: SourceOptions, maxBytes: number) => ({ timeoutMs: Math.max(1, opts.deadline - Date.now()), maxBytes, ...(opts.signal ? { signal: opts.signal } : {}) });
 
 /** Bytes read from one command's log output; older lines beyond it are the least useful anyway. */
 const LOG_OUTPUT_CAP = 256 * 1024 * 1024;

@@ -61,4 +61,9 @@ export type FactValue<K extends FactKey> = Facts[K] extends Fact<infer T> ? T : 
 /** Where checks get their facts: gathered live (facts/gather.ts) or served from a recording. */
 export interface FactSource {
   fact<K extends FactKey>(key: K): Promise<Facts[K]>;
+  /** Tells what is being gathered (the UI's header); absent for recorded facts. */
+  watch?(listener: (event: GatherEvent) => void): void;
 }
+
+/** A fact started or finished gathering. */
+export type GatherEvent = { type: 'gathering' | 'gathered'; key: FactKey };

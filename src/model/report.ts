@@ -15,7 +15,9 @@ export type FactErrorReason =
   | 'timeout'
   | 'offline'
   | 'io'
-  | 'unsupported';
+  | 'unsupported'
+  /** The run was cancelled (q, Esc, Ctrl-C) before the fact was gathered. */
+  | 'interrupted';
 
 export interface FactError {
   reason: FactErrorReason;
@@ -91,10 +93,15 @@ export interface Report {
   target: Target;
   checks: CheckResult[];
   summary: Summary;
+  /** Set when the target could not be checked at all (exit 5): why, e.g. no apiserver found. */
+  notChecked?: string;
+  /** Set when the run was cancelled before every check finished. */
+  interrupted?: true;
 }
 
 /** Progress events, so renderers can show each check as it finishes. */
 export type EngineEvent =
   | { type: 'check-start'; id: string; title: string }
   | { type: 'check-done'; result: CheckResult }
-  | { type: 'done'; report: Report };
+  | { type: 'done'; report: Report }
+  | { type: 'gathering' | 'gathered'; key: string };

@@ -25,7 +25,13 @@ function testcase(r: CheckResult): string {
   return `${head}\n${body}\n    </testcase>`;
 }
 
-export function renderJunit(report: Report): string {
+/** `exitCode` and, when the node could not be checked, why, as suite properties CI tools show. */
+function properties(report: Report, exitCode: number): string[] {
+  const props = [['exitCode', String(exitCode)], ...(report.notChecked ? [['notChecked', report.notChecked]] : []), ...(report.interrupted ? [['interrupted', 'true']] : [])];
+  return ['    <properties>', ...props.map(([k, v]) => `      <property name="${k}" value="${esc(v!)}"/>`), '    </properties>'];
+}
+
+export function renderJunit(report: Report, exitCode: number): string {
   const s = report.summary;
   const total = report.checks.length;
   const time = (report.checks.reduce((a, r) => Math.max(a, r.durationMs), 0) / 1000).toFixed(3);
@@ -33,6 +39,7 @@ export function renderJunit(report: Report): string {
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="prisma-audit" tests="${total}" failures="${s.fail}" errors="${s.unknown}" skipped="${s.skip}" time="${time}">`,
     `  <testsuite name="prisma-audit doctor${report.target.manifest ? ` ${esc(report.target.manifest)}` : ''}" tests="${total}" failures="${s.fail}" errors="${s.unknown}" skipped="${s.skip}" time="${time}">`,
+    ...properties(report, exitCode),
     ...report.checks.map(testcase),
     '  </testsuite>',
     '</testsuites>',

@@ -5,13 +5,15 @@ export interface Style {
   status(s: Status, text: string): string;
   dim(text: string): string;
   bold(text: string): string;
+  /** Reverse video (the UI's selected row); plain without colour, where a marker shows it. */
+  inverse(text: string): string;
 }
 
 const CODES: Record<Status, string> = { pass: '32', warn: '33', fail: '31', skip: '90', unknown: '35' };
 
 export function makeStyle(color: boolean): Style {
   const wrap = (code: string, t: string) => (color ? `\u001b[${code}m${t}\u001b[0m` : t);
-  return { status: (s, t) => wrap(CODES[s], t), dim: (t) => wrap('2', t), bold: (t) => wrap('1', t) };
+  return { status: (s, t) => wrap(CODES[s], t), dim: (t) => wrap('2', t), bold: (t) => wrap('1', t), inverse: (t) => wrap('7', t) };
 }
 
 export const STATUS_LABEL: Record<Status, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'SKIP', unknown: 'UNKNOWN' };

@@ -1,34 +1,11 @@
-// The doctor's terminal UI. Takes results as props; no I/O, no judging.
-import { useReducer, useState } from 'react';
-import { Box, Text, useApp, useInput, useStdin } from 'ink';
-import type { CheckResult, Status, Summary } from '../model/report.js';
-import { evidenceLine, summaryLine } from '../report/text.js';
-import { STATUS_LABEL } from '../report/style.js';
-
-const COLOR: Record<Status, string> = { pass: 'green', warn: 'yellow', fail: 'red', skip: 'gray', unknown: 'magenta' };
-const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
-
-export interface RunningCheck {
-  id: string;
-  title: string;
-}
-
-export interface AppProps {
-  header: string[];
-  demo: boolean;
-  results: CheckResult[];
-  running: RunningCheck[];
-  summary: Summary | null;
-  verbose: boolean;
-  /** Animation frame for the spinner, advanced by the caller. */
-  frame: number;
-  /** Plans the fix with this id (null: every fix the failing checks name) and says what it would
-   * change. The caller does the planning and writes the plan folder; this component only shows it. */
-  onFix?: (fix: string | null) => Promise<FixPreview>;
-  /** The `b` key: write a support bundle of this node (absent when there is no live node, e.g.
-   * --from-bundle). The caller does the writing and reports progress in `status`. */
-  bundle?: { write(): void; status: string | null };
-}
+// The doctor's terminal UI: paints the lines layout.ts computes for the run model it is fed, and
+// turns keys into selection, paging, fix previews and quitting. No I/O, no judging: planning a fix
+// or writing a bundle is a callback the CLI provides.
+import { useCallback, useEffect, useReducer, useRef, useState, useSyncExternalStore } from 'react';
+import { Box, Text, useInput, useStdin, useStdout } from 'ink';
+import type { Style } from '../report/style.js';
+import { layout, type FixPane, type Size, type View } from './layout.js';
+import type { RunModel } from './model.js';
 
 export interface FixPreview {
   /** What `prisma-audit fix` would print. */
@@ -37,144 +14,150 @@ export interface FixPreview {
   diff: string[];
 }
 
-const DIFF_COLOR = (line: string) => (line.startsWith('+') ? 'green' : line.startsWith('-') ? 'red' : line.startsWith('@@') ? 'cyan' : undefined);
+/** How the user left: q/Esc (the exit code of what finished) or Ctrl-C (130). */
+export type QuitKey = 'quit' | 'interrupt';
 
-function FixView({ state, showDiff }: { state: FixState; showDiff: boolean }) {
-  if (state.busy) return <Text color="cyan">planning the fix…</Text>;
-  if (state.error) return <Text color="red">{state.error}</Text>;
-  if (!state.preview) return null;
-  return (
-    <Box flexDirection="column">
-      {state.preview.lines.map((l, i) => (
-        <Text key={i}>{l}</Text>
-      ))}
-      {showDiff
-        ? state.preview.diff.map((l, i) => (
-            <Text key={`d${i}`} color={DIFF_COLOR(l)}>
-              {l}
-            </Text>
-          ))
-        : null}
-    </Box>
-  );
+export interface ModelStore {
+  get(): RunModel;
+  subscribe(fn: () => void): () => void;
 }
 
-interface FixState {
-  busy: boolean;
-  preview: FixPreview | null;
-  error: string | null;
+export interface AppProps {
+  store: ModelStore;
+  style: Style;
+  /** Called once per key that ends the run or the UI. */
+  onQuit(how: QuitKey): void;
+  /** Plans the fix with this id (null: every fix the failing checks name); the caller plans. */
+  onFix?: (fix: string | null) => Promise<FixPreview>;
+  /** Writes a support bundle; resolves to its path. */
+  writeBundle?: () => Promise<string>;
+  /** Fixed size (tests); otherwise the terminal's, followed on resize. */
+  size?: Size;
 }
 
-function Details({ r }: { r: CheckResult }) {
-  return (
-    <Box flexDirection="column" marginLeft={8}>
-      {r.evidence.map((e, i) => (
-        <Text key={i} dimColor={r.status === 'pass'}>
-          · {evidenceLine(e)}
-        </Text>
-      ))}
-      {r.remediation && r.status !== 'pass' ? (
-        <Box flexDirection="column">
-          <Text>
-            <Text bold>fix:</Text> {r.remediation.text}
-          </Text>
-          {r.remediation.commands.map((c, i) => (
-            <Text key={i} color="cyan">
-              {'  $ '}
-              {c}
-            </Text>
-          ))}
-          {r.remediation.fix ? <Text color="cyan">{`  $ prisma-audit fix --only ${r.remediation.fix}`}</Text> : null}
-        </Box>
-      ) : null}
-    </Box>
-  );
+function useTerminalSize(fixed: Size | undefined): Size {
+  const { stdout } = useStdout();
+  const read = (): Size => fixed ?? { columns: stdout.columns || 80, rows: stdout.rows || 24 };
+  const [size, setSize] = useState(read);
+  useEffect(() => {
+    if (fixed) return;
+    const onResize = () => setSize(read());
+    stdout.on('resize', onResize);
+    return () => void stdout.off('resize', onResize);
+  }, [stdout, fixed]);
+  return size;
 }
 
-interface Nav {
-  selected: number;
-  toggled: Set<string>;
+type Nav = { selected: number; detailsTop: number };
+type NavAction = { type: 'select'; by: number; count: number } | { type: 'page'; by: number } | { type: 'reset' };
+
+function navigate(nav: Nav, a: NavAction): Nav {
+  if (a.type === 'select') return { selected: Math.max(0, Math.min(a.count - 1, nav.selected + a.by)), detailsTop: 0 };
+  if (a.type === 'page') return { ...nav, detailsTop: Math.max(0, nav.detailsTop + a.by) };
+  return { ...nav, detailsTop: 0 };
 }
 
-/** Key handling as a reducer, so fast key presses never act on a stale selection. */
-function navigate(state: Nav, action: { type: 'move'; by: number; ids: string[] } | { type: 'toggle'; ids: string[] }): Nav {
-  if (action.type === 'move') return { ...state, selected: Math.max(0, Math.min(action.ids.length - 1, state.selected + action.by)) };
-  const id = action.ids[state.selected];
-  if (!id) return state;
-  const toggled = new Set(state.toggled);
-  if (toggled.has(id)) toggled.delete(id);
-  else toggled.add(id);
-  return { ...state, toggled };
+/** The selection lives in a ref that every key updates at once, so keys pressed faster than the
+ * screen redraws (a held ↓, then f) act on where the selection is, not where it was drawn. */
+function useNav(): [{ readonly current: Nav }, (a: NavAction) => void] {
+  const nav = useRef<Nav>({ selected: 0, detailsTop: 0 });
+  const [, redraw] = useReducer((n: number) => n + 1, 0);
+  const dispatch = useCallback((a: NavAction) => {
+    nav.current = navigate(nav.current, a);
+    redraw();
+  }, []);
+  return [nav, dispatch];
 }
 
-export function App({ header, demo, results, running, summary, verbose, frame, onFix, bundle }: AppProps) {
-  const { exit } = useApp();
+const diffStyle = (style: Style, line: string) =>
+  line.startsWith('+') ? style.status('pass', line) : line.startsWith('-') ? style.status('fail', line) : line.startsWith('@@') ? style.dim(line) : line;
+
+export function App({ store, style, onQuit, onFix, writeBundle, size: fixedSize }: AppProps) {
+  const model = useSyncExternalStore(store.subscribe, store.get);
   const { isRawModeSupported } = useStdin();
-  const [{ selected, toggled }, dispatch] = useReducer(navigate, { selected: 0, toggled: new Set<string>() });
-  const [fix, setFix] = useState<FixState>({ busy: false, preview: null, error: null });
+  const size = useTerminalSize(fixedSize);
+  const [nav, dispatch] = useNav();
+  const [frame, setFrame] = useState(0);
+  const [fix, setFix] = useState<{ title: string; preview: FixPreview | null; busy: boolean } | null>(null);
   const [showDiff, setShowDiff] = useState(false);
-  const ids = results.map((r) => r.id);
-  const planFix = (id: string | null) => {
-    if (!onFix || fix.busy) return;
-    setFix({ busy: true, preview: null, error: null });
+  const [notice, setNotice] = useState<string | null>(null);
+  const [quitting, setQuitting] = useState(false);
+  const done = model.report !== null;
+  useEffect(() => {
+    if (done) return;
+    // 5 frames a second: enough to show life, little enough to leave the CPU to the run and the keys.
+    const t = setInterval(() => setFrame((f) => f + 1), 200);
+    return () => clearInterval(t);
+  }, [done]);
+  // A finished run re-sorts the rows: start again at the top, where the failures are.
+  useEffect(() => dispatch({ type: 'select', by: -Infinity, count: 1 }), [done]);
+
+  const fixPane: FixPane | null = fix
+    ? {
+        title: fix.title,
+        lines: fix.busy ? ['planning…'] : [...(fix.preview?.lines ?? []), ...(showDiff ? (fix.preview?.diff ?? []).map((l) => diffStyle(style, l)) : fix.preview?.diff.length ? ['', 'd shows the diffs'] : [])],
+      }
+    : null;
+  const view: View = { selected: nav.current.selected, detailsTop: nav.current.detailsTop, frame, elapsedMs: Date.now() - model.startedAt, fix: fixPane, notice, keys: { fix: Boolean(onFix), bundle: Boolean(writeBundle), interactive: isRawModeSupported === true } };
+  const laid = layout(model, view, size, style);
+
+  const planFix = (id: string | null, title: string) => {
+    if (!onFix || fix?.busy) return;
+    setFix({ title, preview: null, busy: true });
+    dispatch({ type: 'reset' });
     onFix(id).then(
-      (preview) => setFix({ busy: false, preview, error: null }),
-      (err: unknown) => setFix({ busy: false, preview: null, error: `fix failed: ${err instanceof Error ? err.message : String(err)}` }),
+      (preview) => setFix({ title, preview, busy: false }),
+      (err: unknown) => {
+        setFix(null);
+        setNotice(`fix failed: ${err instanceof Error ? err.message : String(err)}`);
+      },
     );
+  };
+  const quit = (how: QuitKey) => {
+    setQuitting(true);
+    onQuit(how);
   };
   useInput(
     (input, key) => {
-      if (input === 'q' || key.escape) exit();
-      else if (input === 'b' && bundle && summary) bundle.write();
-      else if (input === 'f' && summary) {
-        const id = results[selected]?.remediation?.fix;
-        if (id) planFix(id);
-        else setFix({ busy: false, preview: null, error: `${results[selected]?.id ?? 'this check'} names no fix` });
-      } else if (input === 'F' && summary) planFix(null);
+      if (key.ctrl && input === 'c') return quit('interrupt');
+      if (input === 'q' || key.escape) return quit('quit');
+      const page = Math.max(laid.detailsHeight - 1, 1);
+      if (key.upArrow || input === 'k') {
+        setFix(null);
+        dispatch({ type: 'select', by: -1, count: laid.rows.length });
+      } else if (key.downArrow || input === 'j') {
+        setFix(null);
+        dispatch({ type: 'select', by: 1, count: laid.rows.length });
+      } else if (key.pageDown || input === ' ') dispatch({ type: 'page', by: page });
+      else if (key.pageUp) dispatch({ type: 'page', by: -page });
+      else if (key.home || input === 'g') dispatch({ type: 'select', by: -Infinity, count: laid.rows.length });
+      else if (key.end || input === 'G') dispatch({ type: 'select', by: Infinity, count: laid.rows.length });
       else if (input === 'd') setShowDiff((d) => !d);
-      else if (key.upArrow || input === 'k') dispatch({ type: 'move', by: -1, ids });
-      else if (key.downArrow || input === 'j') dispatch({ type: 'move', by: 1, ids });
-      else if (key.return || input === ' ') dispatch({ type: 'toggle', ids });
+      else if (input === 'f' && done) {
+        const row = laid.rows[nav.current.selected];
+        const id = row?.kind === 'check' ? row.result?.remediation?.fix : null;
+        if (id) planFix(id, `fix --only ${id}`);
+        else setNotice(`${row?.kind === 'check' ? row.id : 'this row'} names no fix; F plans every fix`);
+      } else if (input === 'F' && done) planFix(null, 'fix (every fix the checks name)');
+      else if (input === 'b' && done && writeBundle && notice !== 'writing support bundle…') {
+        setNotice('writing support bundle…');
+        writeBundle().then(
+          (out) => setNotice(`support bundle written: ${out}`),
+          (err: unknown) => setNotice(`support bundle failed: ${err instanceof Error ? err.message : String(err)}`),
+        );
+      }
     },
-    { isActive: isRawModeSupported === true },
+    { isActive: isRawModeSupported === true && !quitting },
   );
-  // Problems are open by default; Enter flips any check.
-  const isOpen = (r: CheckResult) => (r.status === 'pass' || r.status === 'skip' ? verbose : true) !== toggled.has(r.id);
+  // Quitting erases the live region: the CLI then prints the report once, as text.
+  if (quitting) return null;
   return (
     <Box flexDirection="column">
-      {header.map((h, i) => (
-        <Text key={i} bold={i === 0}>
-          {h}
+      {laid.lines.map((line, i) => (
+        <Text key={i} wrap="truncate-end">
+          {line}
         </Text>
       ))}
-      {demo ? <Text color="yellow">DEMO: checking the bundled demo node (fixtures/demo/root), not this machine.</Text> : null}
-      <Text> </Text>
-      {results.map((r, i) => (
-        <Box key={r.id} flexDirection="column">
-          <Text inverse={isRawModeSupported === true && i === selected}>
-            <Text color={COLOR[r.status]}>{STATUS_LABEL[r.status].padEnd(8)}</Text>
-            <Text bold>{r.id.padEnd(24)}</Text> {r.summary}
-          </Text>
-          {isOpen(r) ? <Details r={r} /> : null}
-        </Box>
-      ))}
-      {running.map((c) => (
-        <Text key={c.id}>
-          <Text color="cyan">{SPINNER[frame % SPINNER.length]} </Text>
-          {'       '}
-          <Text bold>{c.id.padEnd(24)}</Text> <Text dimColor>{c.title}…</Text>
-        </Text>
-      ))}
-      <Text> </Text>
-      {summary ? <Text bold>{summaryLine(summary, results.length)}</Text> : <Text dimColor>running {running.length} check(s)…</Text>}
-      <FixView state={fix} showDiff={showDiff} />
-      {bundle?.status ? <Text color="cyan">{bundle.status}</Text> : null}
-      {summary && isRawModeSupported ? (
-        <Text dimColor>
-          ↑/↓ select · enter expand/collapse{onFix ? ' · f fix selected · F fix all · d diff' : ''}
-          {bundle ? ' · b write support bundle' : ''} · q quit
-        </Text>
-      ) : null}
     </Box>
   );
 }

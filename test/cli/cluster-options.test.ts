@@ -41,7 +41,7 @@ describe('cluster options', () => {
   });
 
   it('has no option that takes the token itself', () => {
-    expect(() => parseCommand(['doctor', '--token', 'abc'])).toThrow(/Unknown option '--token'/);
+    expect(() => parseCommand(['doctor', '--token', 'abc'])).toThrow(/unknown option --token — did you mean `--token-file`\?/);
   });
 
   it.each([

@@ -43,6 +43,16 @@ describe('runCommand / streamCommand', () => {
     expect(run.value?.stdout).toBe('started\n');
   });
 
+  it('kills a command, with its children, when the run is cancelled', async () => {
+    const cancel = new AbortController();
+    const started = performance.now();
+    const running = runCommand('hang', [], { timeoutMs: 30_000, maxBytes: 1024, signal: cancel.signal });
+    setTimeout(() => cancel.abort(), 200);
+    const run = await running;
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(run.value?.stdout).toBe('started\n');
+  });
+
   it('stops reading at the output cap', async () => {
     const run = await streamCommand('flood', [], { timeoutMs: 5000, maxBytes: 100_000 }, async ({ stdout, stderr }) => {
       let bytes = 0;

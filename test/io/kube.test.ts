@@ -50,7 +50,14 @@ describe('openKube', () => {
   it('makes every cluster fact `skip` with the reason when there is no kubeconfig', async () => {
     process.env = { PATH: saved.PATH, HOME: dir };
     const access = memoKubeAccess(async () => openKube({ kubeconfig: null, context: null, timeoutMs: 1000 }, process.env), undefined);
-    await expect(kubeClient(access)).rejects.toMatchObject({ error: { reason: 'not-applicable', message: 'cluster checks skipped: no kubeconfig found (KUBECONFIG unset, no ~/.kube/config, not running in a pod)' } });
+    await expect(kubeClient({ kube: access, offline: false })).rejects.toMatchObject({ error: { reason: 'not-applicable', message: 'cluster checks skipped: no kubeconfig found (KUBECONFIG unset, no ~/.kube/config, not running in a pod)' } });
+  });
+
+  it('never opens the API with --offline', async () => {
+    const access = memoKubeAccess(async () => {
+      throw new Error('the API was contacted');
+    }, undefined);
+    await expect(kubeClient({ kube: access, offline: true })).rejects.toMatchObject({ error: { reason: 'not-applicable', message: expect.stringContaining('--offline') } });
   });
 
   it('reads KUBECONFIG through the default rules', async () => {

@@ -1,73 +1,86 @@
+// The ink App: paints the layout it is fed and turns keys into selection, fixes, bundle and quit.
 import { render } from 'ink-testing-library';
-import { describe, expect, it } from 'vitest';
-import { App } from '../../src/ui/App.js';
-import { createProgressStore } from '../../src/ui/run-pretty.js';
-import type { CheckResult } from '../../src/model/report.js';
+import { describe, expect, it, vi } from 'vitest';
+import type { CheckResult, Report } from '../../src/model/report.js';
+import { makeStyle } from '../../src/report/style.js';
+import { App, type AppProps } from '../../src/ui/App.js';
+import { applyEvent, initialModel } from '../../src/ui/model.js';
 
-const result = (id: string, status: CheckResult['status'], extra: Partial<CheckResult> = {}): CheckResult => ({
-  id,
-  title: id,
-  status,
-  summary: `${id} summary`,
-  evidence: [{ message: `${id} evidence`, file: '/etc/kubernetes/manifests/kube-apiserver.yaml', line: 12 }],
-  remediation: status === 'pass' ? null : { text: `${id} remedy`, commands: ['mv a b'], fix: 'manifest-patch' },
-  durationMs: 1,
-  ...extra,
+const result = (id: string, fix: string | null): CheckResult => ({ id, title: id, status: 'fail', summary: `${id} is broken`, evidence: [], remediation: { text: 'do it', commands: [], fix }, durationMs: 1 });
+const tick = () => new Promise((r) => setTimeout(r, 50));
+
+function doneStore(results: CheckResult[]) {
+  let m = initialModel({ name: 'prisma-audit', version: '0.1.0' }, { root: '/', demo: true }, results.map((r) => ({ id: r.id, title: r.title, needs: [] })));
+  const report: Report = { schemaVersion: 1, tool: m.tool, target: { root: '/', manifest: null, distribution: 'kubeadm', kubernetesVersion: null, demo: true, offline: false }, checks: results, summary: { pass: 0, warn: 0, fail: results.length, skip: 0, unknown: 0 } };
+  m = applyEvent(m, { type: 'done', report });
+  return { get: () => m, subscribe: () => () => {} };
+}
+
+const props = (over: Partial<AppProps> = {}): AppProps => ({
+  store: doneStore([result('audit-webhook-mode', 'manifest-patch'), result('webhook-url', null)]),
+  style: makeStyle(false),
+  onQuit: () => {},
+  size: { columns: 100, rows: 30 },
+  ...over,
 });
-
-const base = { header: ['prisma-audit 0.1.0 doctor · kubeadm'], demo: false, verbose: false, frame: 0 };
-const tick = () => new Promise((r) => setTimeout(r, 20));
 
 describe('App', () => {
-  it('shows running checks with a spinner, then results with evidence for failures', () => {
-    const running = render(<App {...base} results={[]} running={[{ id: 'audit-files-mounted', title: 'audit files mounted' }]} summary={null} />);
-    expect(running.lastFrame()).toMatch(/⠋\s+audit-files-mounted\s+audit files mounted…/);
-    expect(running.lastFrame()).toMatch(/running 1 check/);
-    running.unmount();
-
-    const done = render(
-      <App {...base} results={[result('apiserver-manifest', 'pass'), result('audit-files-mounted', 'fail')]} running={[]} summary={{ pass: 1, warn: 0, fail: 1, skip: 0, unknown: 0 }} />,
-    );
-    const frame = done.lastFrame()!;
-    expect(frame).toMatch(/PASS\s+apiserver-manifest/);
-    expect(frame).not.toContain('apiserver-manifest evidence');
-    expect(frame).toContain('/etc/kubernetes/manifests/kube-apiserver.yaml:12: audit-files-mounted evidence');
-    expect(frame).toContain('fix: audit-files-mounted remedy');
-    expect(frame).toContain('$ prisma-audit fix --only manifest-patch');
-    expect(frame).toContain('2 checks: 1 pass, 0 warn, 1 fail, 0 skip, 0 unknown');
-    done.unmount();
-  });
-
-  it('labels the demo', () => {
-    const r = render(<App {...base} demo results={[]} running={[]} summary={null} />);
+  it('labels the demo and shows the selected check\'s details', () => {
+    const r = render(<App {...props()} />);
     expect(r.lastFrame()).toContain('DEMO: checking the bundled demo node');
+    expect(r.lastFrame()).toContain('$ prisma-audit fix --only manifest-patch');
     r.unmount();
   });
 
-  it('expands the selected check with enter and collapses a failure', async () => {
-    const r = render(<App {...base} results={[result('apiserver-manifest', 'pass'), result('audit-files-mounted', 'fail')]} running={[]} summary={{ pass: 1, warn: 0, fail: 1, skip: 0, unknown: 0 }} />);
+  it('f plans the selected check\'s fix, d shows the diff, F plans every fix', async () => {
+    const onFix = vi.fn(async () => ({ lines: ['manifest-patch  PLANNED'], diff: ['+    - --audit-webhook-mode=batch'] }));
+    const r = render(<App {...props({ onFix })} />);
     await tick();
-    r.stdin.write('\r');
+    r.stdin.write('f');
     await tick();
-    expect(r.lastFrame()).toContain('apiserver-manifest evidence');
+    expect(onFix).toHaveBeenLastCalledWith('manifest-patch');
+    expect(r.lastFrame()).toContain('manifest-patch  PLANNED');
+    expect(r.lastFrame()).not.toContain('--audit-webhook-mode=batch');
+    r.stdin.write('d');
+    await tick();
+    expect(r.lastFrame()).toContain('+    - --audit-webhook-mode=batch');
+    r.stdin.write('F');
+    await tick();
+    expect(onFix).toHaveBeenLastCalledWith(null);
+    r.unmount();
+  });
+
+  it('says when the selected check names no fix', async () => {
+    const r = render(<App {...props({ onFix: vi.fn(async () => ({ lines: [], diff: [] })) })} />);
+    await tick();
     r.stdin.write('j');
+    r.stdin.write('f');
     await tick();
-    r.stdin.write('\r');
-    await tick();
-    expect(r.lastFrame()).not.toContain('audit-files-mounted evidence');
+    expect(r.lastFrame()).toContain('webhook-url names no fix');
     r.unmount();
   });
-});
 
-describe('progress store', () => {
-  it('moves checks from running to results in catalogue order and keeps the summary', () => {
-    const store = createProgressStore(['a', 'b']);
-    store.push({ type: 'check-start', id: 'a', title: 'A' });
-    store.push({ type: 'check-start', id: 'b', title: 'B' });
-    store.push({ type: 'check-done', result: result('b', 'warn') });
-    expect(store.get().running.map((c) => c.id)).toEqual(['a']);
-    store.push({ type: 'check-done', result: result('a', 'pass') });
-    expect(store.get().results.map((r) => r.id)).toEqual(['a', 'b']);
-    expect(store.get().summary).toBeNull();
+  it('b writes a bundle through the callback and shows where it went', async () => {
+    const writeBundle = vi.fn(async () => '/tmp/x.tar.gz');
+    const r = render(<App {...props({ writeBundle })} />);
+    await tick();
+    r.stdin.write('b');
+    await tick();
+    expect(writeBundle).toHaveBeenCalledTimes(1);
+    expect(r.lastFrame()).toContain('support bundle written: /tmp/x.tar.gz');
+    r.unmount();
+  });
+
+  it('q quits, Ctrl-C interrupts, and the live region is emptied', async () => {
+    for (const [key, how] of [['q', 'quit'], ['\u0003', 'interrupt']] as const) {
+      const onQuit = vi.fn();
+      const r = render(<App {...props({ onQuit })} />);
+      await tick();
+      r.stdin.write(key);
+      await tick();
+      expect(onQuit).toHaveBeenCalledWith(how);
+      expect(r.lastFrame()).toBe('');
+      r.unmount();
+    }
   });
 });

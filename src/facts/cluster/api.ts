@@ -3,8 +3,10 @@
 import { FactFailure, factFailure } from '../collector.js';
 import { KubeTimeout, NoKubeconfig, type KubeAccess, type KubeClient, type KubeRequest, type KubeResponse } from '../../io/kube-client.js';
 
-/** The collect context's KubeAccess, or `skip` when cluster mode is off or has no kubeconfig. */
-export async function kubeClient(kube: KubeAccess | null | undefined): Promise<KubeClient> {
+/** The collect context's KubeAccess, or `skip` when cluster mode is off, --offline was given or
+ * there is no kubeconfig. */
+export async function kubeClient({ kube, offline }: { kube?: KubeAccess | null; offline: boolean }): Promise<KubeClient> {
+  if (kube && offline) throw factFailure('not-applicable', 'cluster checks skipped: --offline was given (the Kubernetes API is not contacted)');
   if (!kube) {
     throw factFailure('not-applicable', 'cluster mode is off (pass --kubeconfig PATH, --context NAME, set KUBECONFIG, or --cluster)');
   }

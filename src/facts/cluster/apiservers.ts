@@ -7,7 +7,7 @@ export const clusterApiserversCollector: Collector<'clusterApiservers'> = {
   key: 'clusterApiservers',
   deps: [],
   async collect(ctx) {
-    const client = await kubeClient(ctx.kube);
+    const client = await kubeClient(ctx);
     // One list, filtered here: label conventions differ between kubeadm, kops and RKE2, and the
     // pod count in kube-system is small.
     const list = await getJson<unknown>(client, 'list pods in kube-system', '/api/v1/namespaces/kube-system/pods');

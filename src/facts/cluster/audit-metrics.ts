@@ -56,7 +56,7 @@ export const auditMetricsCollector: Collector<'auditMetrics'> = {
   // The canary waits one webhook batch on purpose; that wait is not a hang.
   waitsMs: (ctx: CollectContext) => (ctx.kube?.canaryNamespace !== undefined ? MAX_CANARY_WAIT_MS : 0),
   async collect(ctx, deps) {
-    const client = await kubeClient(ctx.kube);
+    const client = await kubeClient(ctx);
     const apiservers = await deps.fact('clusterApiservers');
     const pods = apiservers.ok ? apiservers.value.pods : [];
     const counters = await readCounters(client);

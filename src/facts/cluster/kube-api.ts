@@ -7,7 +7,7 @@ export const kubeApiCollector: Collector<'kubeApi'> = {
   key: 'kubeApi',
   deps: [],
   async collect(ctx) {
-    const client = await kubeClient(ctx.kube);
+    const client = await kubeClient(ctx);
     const res = await call(client, 'get /version', { path: '/version' });
     let gitVersion: string | null = null;
     if (res.status === 200) {

@@ -7,7 +7,7 @@ export const kubeadmConfigCollector: Collector<'kubeadmConfig'> = {
   key: 'kubeadmConfig',
   deps: [],
   async collect(ctx) {
-    const client = await kubeClient(ctx.kube);
+    const client = await kubeClient(ctx);
     const cm = await getJson<{ data?: Record<string, string> }>(client, 'get configmaps in kube-system', '/api/v1/namespaces/kube-system/configmaps/kubeadm-config', true);
     if (!cm) return { config: null, parseError: null };
     const text = cm.data?.ClusterConfiguration ?? '';

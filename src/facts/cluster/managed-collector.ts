@@ -29,7 +29,7 @@ export const managedControlPlaneCollector: Collector<'managedControlPlane'> = {
   key: 'managedControlPlane',
   deps: ['kubeApi', 'clusterApiservers'],
   async collect(ctx, deps) {
-    const client = await kubeClient(ctx.kube);
+    const client = await kubeClient(ctx);
     // Concurrently: the node checks wait on this fact in cluster mode, within their own deadline.
     const [api, pods] = await Promise.all([deps.fact('kubeApi'), deps.fact('clusterApiservers')]);
     if (!api.ok) throw factFailure(api.error.reason, api.error.message, api.error.hint);

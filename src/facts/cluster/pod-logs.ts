@@ -38,7 +38,7 @@ export const apiserverPodLogsCollector: Collector<'apiserverPodLogs'> = {
   key: 'apiserverPodLogs',
   deps: ['clusterApiservers'],
   async collect(ctx, deps) {
-    const client = await kubeClient(ctx.kube);
+    const client = await kubeClient(ctx);
     const { pods } = await deps.need('clusterApiservers');
     if (pods.length === 0) throw factFailure('not-applicable', 'no kube-apiserver pod in kube-system whose logs could be read');
     return Promise.all(

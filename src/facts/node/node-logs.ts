@@ -13,7 +13,7 @@ export const nodeLogsCollector: Collector<'nodeLogs'> = {
     const sinceArg = journalSince(since);
     if (sinceArg === null) throw factFailure('parse', `--since ${since} is not a duration`, 'Give --since as 24h, 30m, 2d or YYYY-MM-DD.');
     // A little under the engine's deadline, so commands end (and say so) before the fact times out.
-    const opts: SourceOptions = { now: ctx.now, deadline: Date.now() + ctx.timeoutMs * 0.9 };
+    const opts: SourceOptions = { now: ctx.now, deadline: Date.now() + ctx.timeoutMs * 0.9, ...(ctx.signal ? { signal: ctx.signal } : {}) };
     const live = ctx.root === '/';
     const [journal, crictl, files, extra] = await Promise.all([
       live ? readJournal(sinceArg, process.getuid?.() === 0, opts) : notLive(`journalctl -u kubelet --since ${sinceArg}`, 'journal', ctx.root),
