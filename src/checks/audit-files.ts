@@ -4,6 +4,7 @@ import type { Check } from '../engine/check.js';
 import type { Evidence, Finding } from '../engine/types.js';
 import type { AuditPath } from '../facts/types.js';
 import { configurableApiserver } from './common.js';
+import { exitEvidence } from './startup-exit.js';
 
 const ROLE_NAME: Record<AuditPath['role'], string> = {
   policy: 'audit policy',
@@ -157,7 +158,7 @@ export const auditFilesReadable: Check = {
       else if (h.kind === 'other' && h.error) unreadable.push(`${p.hostPath} (${h.error.message})`);
     }
     const fail = problems.find((p) => p.status === 'fail');
-    if (fail) return { status: 'fail', summary: fail.text, evidence, remediation: { text: 'Put the file in place on the host (on every control-plane node), replace any directory created in its place, and prefer hostPath type Directory/File so a missing file fails fast.', fix: 'manifest-patch' } };
+    if (fail) return { status: 'fail', summary: fail.text, evidence: [...evidence, ...exitEvidence(facts, 'audit-files-readable')], remediation: { text: 'Put the file in place on the host (on every control-plane node), replace any directory created in its place, and prefer hostPath type Directory/File so a missing file fails fast.', fix: 'manifest-patch' } };
     if (unreadable.length > 0) {
       return {
         status: 'unknown',

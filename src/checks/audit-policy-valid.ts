@@ -1,6 +1,7 @@
 import type { Check } from '../engine/check.js';
 import { fieldEvidence } from './common.js';
 import { loadPolicy } from './policy-common.js';
+import { exitEvidence } from './startup-exit.js';
 
 export const auditPolicyValid: Check = {
   id: 'audit-policy-valid',
@@ -20,7 +21,7 @@ export const auditPolicyValid: Check = {
       return {
         status: 'fail',
         summary: `${where}: not valid YAML (${file.error.message}); kube-apiserver exits with "${prefix}failed decoding: yaml: ..."`,
-        evidence: [{ message: file.error.message, file: file.path, ...(file.error.line ? { line: file.error.line } : {}) }],
+        evidence: [{ message: file.error.message, file: file.path, ...(file.error.line ? { line: file.error.line } : {}) }, ...exitEvidence(facts, 'audit-policy-valid')],
         remediation: { text: `Fix the YAML at ${where} (indentation is the usual cause), or regenerate the policy.`, fix: 'audit-policy' },
       };
     }
@@ -31,7 +32,7 @@ export const auditPolicyValid: Check = {
       return {
         status: 'fail',
         summary: `${file.path}${first.line ? `:${first.line}` : ''}: kube-apiserver refuses the policy: ${fatal[0]!.message}${fatal.length > 1 ? ` (and ${fatal.length - 1} more)` : ''}`,
-        evidence,
+        evidence: [...evidence, ...exitEvidence(facts, 'audit-policy-valid')],
         remediation: { text: 'Correct each reported line; levels and stages are case-sensitive. Then restart kube-apiserver.', fix: 'audit-policy' },
       };
     }

@@ -4,6 +4,7 @@ import { decodeGoBase64, guessNonPem, readPemBlocks, type CaCert } from '../pars
 import { isSaasHost, parseWebhookUrl } from '../parse/webhook-url.js';
 import { fieldEvidence } from './common.js';
 import { loadWebhook } from './webhook-common.js';
+import { exitEvidence } from './startup-exit.js';
 
 const DAY = 86_400_000;
 
@@ -51,7 +52,7 @@ export const webhookCaData: Check = {
     const fail = (summary: string, detail?: string): Finding => ({
       status: 'fail',
       summary: `${loc}: ${summary}`,
-      evidence: [...ev, ...(detail ? [{ ...where, message: detail }] : [])],
+      evidence: [...ev, ...(detail ? [{ ...where, message: detail }] : []), ...exitEvidence(facts, 'webhook-ca-data')],
       remediation: { text: 'Rebuild certificate-authority-data as one line of base64 of the PEM CA certificate.', commands: REBUILD, fix: 'webhook-kubeconfig' },
     });
     const data = kc.caData;

@@ -2,6 +2,7 @@ import type { Check } from '../engine/check.js';
 import type { Evidence } from '../engine/types.js';
 import { resolveKubeconfig } from '../parse/kubeconfig.js';
 import { fieldEvidence } from './common.js';
+import { exitEvidence } from './startup-exit.js';
 
 const KNOWN_TOP = ['apiVersion', 'kind', 'preferences', 'clusters', 'contexts', 'users', 'current-context', 'extensions'];
 
@@ -23,7 +24,7 @@ export const webhookConfigValid: Check = {
       return {
         status: 'fail',
         summary: `${where}: not valid YAML; kube-apiserver exits with "${prefix}error loading config file \\"${file.containerPath}\\": ..."`,
-        evidence: [{ message: file.error.message, file: file.path, ...(file.error.line ? { line: file.error.line } : {}) }],
+        evidence: [{ message: file.error.message, file: file.path, ...(file.error.line ? { line: file.error.line } : {}) }, ...exitEvidence(facts, 'webhook-config-valid')],
         remediation: { text: `Fix the YAML at ${where}. A raw PEM pasted into certificate-authority-data or an unquoted template variable are the usual causes.`, fix: 'webhook-kubeconfig' },
       };
     }
@@ -45,7 +46,7 @@ export const webhookConfigValid: Check = {
       return {
         status: 'fail',
         summary: `${file.path}${line ? `:${line}` : ''}: ${p.message}${p.apiserverError ? `; kube-apiserver exits with "${prefix}${p.apiserverError}"` : ''}`,
-        evidence,
+        evidence: [...evidence, ...exitEvidence(facts, 'webhook-config-valid')],
         remediation: { text: 'Make current-context name a context whose cluster has a non-empty https server; set either certificate-authority-data or certificate-authority (not both), and never together with insecure-skip-tls-verify.', fix: 'webhook-kubeconfig' },
       };
     }
