@@ -72,8 +72,10 @@ work=/build/gopath/src/prisma-audit/audit-oracle
 rm -rf "$root$work"
 mkdir -p "$root$work"
 cp "$here"/test-oracle/*.go "$root$work/"
-in_root sh -c "cd $work && GOPATH=/build/gopath:/usr/share/gocode GO111MODULE=off GOPROXY=off GOFLAGS= CGO_ENABLED=0 \
-  GOCACHE=/build/gocache go build -o /build/audit-oracle ."
+# The chroot has no /proc: go cannot find itself through /proc/self/exe, so GOROOT is given.
+in_root sh -c "cd $work && GOROOT=\$(dirname \$(dirname \$(readlink -f /usr/bin/go))) GOTELEMETRY=off \
+  GOPATH=/build/gopath:/usr/share/gocode GO111MODULE=off GOPROXY=off GOFLAGS= CGO_ENABLED=0 GOCACHE=/build/gocache \
+  go build -o /build/audit-oracle ."
 mv "$root/build/audit-oracle" "$bin.tmp"
 mv "$bin.tmp" "$bin"
 echo "$key" > "$bin.key"

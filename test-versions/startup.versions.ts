@@ -7,9 +7,8 @@ import { removeTempDirs } from '../test/helpers/node-root.js';
 import { doctorStartup, sameError } from './doctor.js';
 import { PROBE_BIN, probePresent, startup120, startup136, type StartupOutcome } from './oracles.js';
 import { STARTUP_CASES } from './startup-cases.js';
+import { V120, V136 } from './versions.js';
 
-export const V120 = '1.20.2';
-export const V136 = '1.36.4';
 
 const present = binariesPresent() && probePresent();
 if (!present && process.env.CI) {

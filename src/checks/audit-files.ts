@@ -4,7 +4,7 @@ import type { Check } from '../engine/check.js';
 import type { Evidence, Finding } from '../engine/types.js';
 import type { AuditPath } from '../facts/types.js';
 import { configurableApiserver } from './common.js';
-import { exitEvidence } from './startup-exit.js';
+import { EXIT_FACTS, exitEvidence } from './startup-exit.js';
 
 const ROLE_NAME: Record<AuditPath['role'], string> = {
   policy: 'audit policy',
@@ -131,7 +131,7 @@ export const auditFilesReadable: Check = {
   id: 'audit-files-readable',
   title: 'audit files present on the host',
   reads: 'the host files behind each audit path (stat and open under --root)',
-  needs: ['apiserver', 'auditPaths'],
+  needs: ['apiserver', 'auditPaths', ...EXIT_FACTS],
   explain: {
     why: 'A mounted path is only useful when the host file exists, is a regular file and is not empty. The hostPath type decides what happens when it is not: File/Directory fail fast, FileOrCreate creates an empty file, DirectoryOrCreate and no type create a directory, which kube-apiserver later reports as "is a directory" or an empty config.',
     detect: 'Stats each mapped host path under --root (symlinks followed inside the root), checks the kind and size, tries to open it for reading, and compares with the hostPath type.',

@@ -1,13 +1,13 @@
 import type { Check } from '../engine/check.js';
 import { fieldEvidence } from './common.js';
 import { loadPolicy } from './policy-common.js';
-import { exitEvidence } from './startup-exit.js';
+import { EXIT_FACTS, exitEvidence } from './startup-exit.js';
 
 export const auditPolicyValid: Check = {
   id: 'audit-policy-valid',
   title: 'audit policy loads',
   reads: 'the audit policy file named by --audit-policy-file',
-  needs: ['apiserver', 'policy'],
+  needs: ['apiserver', 'policy', ...EXIT_FACTS],
   explain: {
     why: 'kube-apiserver reads the policy once at startup and exits when it does not load ("Error: loading audit policy file: ..."). audit.k8s.io/v1beta1 and v1alpha1 policies from old guides are refused from Kubernetes 1.24 on.',
     detect: 'Parses the file as YAML and applies the apiserver\'s decoding and validation: apiVersion and kind, at least one rule, levels None/Metadata/Request/RequestResponse (case-sensitive), stages, non-resource URLs, resourceNames, list types.',

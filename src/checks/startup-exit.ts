@@ -13,6 +13,9 @@ import { resolveKubeconfig } from '../parse/kubeconfig.js';
 import { readPolicy, type PolicyProblem } from '../parse/policy.js';
 import { versionAtLeast } from './common.js';
 
+/** The facts the exit is worked out from: every check that may carry it needs them all. */
+export const EXIT_FACTS = ['apiserver', 'auditPaths', 'policy', 'webhookConfig'] as const;
+
 export type ExitOwner = 'audit-files-readable' | 'audit-policy-valid' | 'webhook-config-valid' | 'webhook-ca-data';
 
 export interface StartupExit {

@@ -2,7 +2,7 @@ import type { Check } from '../engine/check.js';
 import type { Evidence } from '../engine/types.js';
 import { resolveKubeconfig } from '../parse/kubeconfig.js';
 import { fieldEvidence } from './common.js';
-import { exitEvidence } from './startup-exit.js';
+import { EXIT_FACTS, exitEvidence } from './startup-exit.js';
 
 const KNOWN_TOP = ['apiVersion', 'kind', 'preferences', 'clusters', 'contexts', 'users', 'current-context', 'extensions'];
 
@@ -10,7 +10,7 @@ export const webhookConfigValid: Check = {
   id: 'webhook-config-valid',
   title: 'webhook kubeconfig resolves',
   reads: 'the kubeconfig named by --audit-webhook-config-file',
-  needs: ['webhookConfig'],
+  needs: ['webhookConfig', ...EXIT_FACTS],
   explain: {
     why: 'kube-apiserver loads the webhook file with client-go exactly like a kubeconfig: current-context -> context -> cluster -> server. The guide\'s heredoc run with an unset $webhookurl leaves `server:` empty and the apiserver exits with "no server found for cluster"; mismatched names give the misleading "no configuration has been provided, try setting KUBERNETES_MASTER".',
     detect: 'Parses the file and resolves it as client-go does: only this file, current-context, the named context and cluster (last entry of a repeated name), a non-empty server, not both certificate-authority and -data, not a CA together with insecure-skip-tls-verify.',

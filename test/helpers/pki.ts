@@ -29,13 +29,19 @@ export interface CertOptions {
   isCA?: boolean;
   /** Digest of the signature (SHA-256 unless an old algorithm is being tested). */
   signatureHash?: 'sha256' | 'sha1';
+  /** RSA modulus size of the certificate's own key (1024 unless a small key is being tested). */
+  keyBits?: number;
+  /** A serial number whose DER INTEGER is negative (refused by Go >= 1.23). */
+  negativeSerial?: boolean;
+  /** A critical nameConstraints extension: permitted DNS subtrees, excluded IP ranges (CIDR). */
+  nameConstraints?: { permittedDns?: string[]; excludedIps?: string[] };
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 let serial = 1;
 
-export function newKeyPair(): KeyPair {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+export function newKeyPair(bits = 1024): KeyPair {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: bits });
   return {
     privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
@@ -53,10 +59,11 @@ function signWithNode(cert: forge.pki.Certificate, privateKeyPem: string, hash: 
 }
 
 /** Signs a certificate for `opts` with `issuer` (self-signed when issuer is null). */
-export function issue(opts: CertOptions, issuer: Issued | null, key: KeyPair = newKeyPair()): Issued {
+export function issue(opts: CertOptions, issuer: Issued | null, key: KeyPair = newKeyPair(opts.keyBits)): Issued {
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(key.publicKeyPem);
-  cert.serialNumber = (serial++).toString(16).padStart(2, '0');
+  // forge writes the hex as the INTEGER's bytes: a leading ff makes it negative.
+  cert.serialNumber = `${opts.negativeSerial ? 'ff' : ''}${(serial++).toString(16).padStart(2, '0')}`;
   cert.validity.notBefore = opts.notBefore ?? new Date(Date.now() - DAY_MS);
   cert.validity.notAfter = opts.notAfter ?? new Date(Date.now() + 365 * DAY_MS);
   const subject = [{ name: 'commonName', value: opts.commonName }];
@@ -75,9 +82,27 @@ export function issue(opts: CertOptions, issuer: Issued | null, key: KeyPair = n
     ...(opts.ips ?? []).map((ip) => ({ type: 7, ip })),
   ];
   if (altNames.length > 0) extensions.push({ name: 'subjectAltName', altNames });
+  if (opts.nameConstraints) extensions.push({ id: '2.5.29.30', critical: true, value: nameConstraintsDer(opts.nameConstraints) });
   cert.setExtensions(extensions);
   signWithNode(cert, (issuer?.key ?? key).privateKeyPem, opts.signatureHash ?? 'sha256');
   return { cert: forge.pki.certificateToPem(cert), key, subject: opts.commonName };
+}
+
+/** NameConstraints ::= SEQUENCE { permittedSubtrees [0], excludedSubtrees [1] } of GeneralSubtree
+ * { base GeneralName }: dNSName [2] IA5String, iPAddress [7] address then mask. forge cannot write it. */
+function nameConstraintsDer(nc: NonNullable<CertOptions['nameConstraints']>): string {
+  const { asn1 } = forge;
+  const subtree = (name: forge.asn1.Asn1) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [name]);
+  const dns = (d: string) => subtree(asn1.create(asn1.Class.CONTEXT_SPECIFIC, 2, false, d));
+  const ip = (cidr: string) => {
+    const [addr, bits] = cidr.split('/') as [string, string];
+    const mask = [0, 1, 2, 3].map((i) => Math.max(0, Math.min(8, Number(bits) - 8 * i))).map((n) => (0xff << (8 - n)) & 0xff);
+    return subtree(asn1.create(asn1.Class.CONTEXT_SPECIFIC, 7, false, String.fromCharCode(...addr.split('.').map(Number), ...mask)));
+  };
+  const parts: forge.asn1.Asn1[] = [];
+  if (nc.permittedDns?.length) parts.push(asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, nc.permittedDns.map(dns)));
+  if (nc.excludedIps?.length) parts.push(asn1.create(asn1.Class.CONTEXT_SPECIFIC, 1, true, nc.excludedIps.map(ip)));
+  return asn1.toDer(asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, parts)).getBytes();
 }
 
 export interface Chain {
