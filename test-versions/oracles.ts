@@ -114,3 +114,16 @@ export async function startup120(etcd: Etcd, files: AuditFiles): Promise<Startup
     await launched.stop();
   }
 }
+
+/** With PRISMA_AUDIT_CAPTURE_LOGS=<dir>, the suites append the log lines the oracles printed to
+ * <dir>/<version>.jsonl ({case, line}), from which fixtures/oracle-logs/ is made (npm test reads
+ * those offline). Only error and warning lines: `E…`, `W…`, `Error: …`. */
+export async function captureLines(version: string, caseName: string, output: string): Promise<void> {
+  const dir = process.env.PRISMA_AUDIT_CAPTURE_LOGS;
+  if (!dir) return;
+  const { appendFile, mkdir: mk } = await import('node:fs/promises');
+  await mk(dir, { recursive: true });
+  const lines = output.split('\n').filter((l) => /^(E\d{4} |W\d{4} |Error: )/.test(l));
+  const text = lines.map((line) => JSON.stringify({ case: caseName, line })).join('\n');
+  if (text) await appendFile(join(dir, `${version}.jsonl`), `${text}\n`);
+}

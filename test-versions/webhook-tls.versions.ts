@@ -13,7 +13,7 @@ import { deliverable, doctor, makeSituationChains, SITUATIONS, type Situation } 
 import { kubeconfigValue, type WebhookKubeconfig } from '../test/helpers/webhook-facts.js';
 import { POLICY } from './startup-cases.js';
 import { GO_SITUATIONS } from './go-situations.js';
-import { probePresent, runProbe } from './oracles.js';
+import { captureLines, probePresent, runProbe } from './oracles.js';
 import { V136 } from './versions.js';
 
 const WEBHOOK_ERROR = "Error in audit plugin 'webhook'";
@@ -73,6 +73,7 @@ async function compare(s: Situation, version: string, run: (k: WebhookKubeconfig
     const { probe, findings } = await doctor(kubeconfig, version);
     const verdicts = findings.map((f) => `${f.status}: ${f.summary}`).join('\n');
     const got = real.line ? deliveryError(real.line) : null;
+    if (real.line) await captureLines(version === V136 ? V136 : '1.20.2', s.name, real.line);
     console.info(`${s.name} [${version}]\n  oracle: ${real.delivered ? 'delivered' : got?.error}\n  doctor:\n    ${verdicts.replace(/\n/g, '\n    ')}`);
     expect.soft(deliverable(findings), `${version}: ${real.delivered ? 'delivered' : real.line}\n${verdicts}`).toBe(real.delivered);
     if (got) {

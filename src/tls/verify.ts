@@ -6,6 +6,8 @@
 import type { X509Certificate } from 'node:crypto';
 import { nameAttribute, notAfter, notBefore, oneLineName, parseCertList, sameCertificate, summarize, type CertInput, type CertSummary } from './certificate.js';
 import { verifyHostname } from './hostname.js';
+import { cidr, dnsWithin, ipWithin, nameConstraints, negativeSerial } from './der-fields.js';
+import type { GoRules } from './go-rules.js';
 import { weakSignature } from './signature-algorithm.js';
 
 export interface VerifyInput {
@@ -18,6 +20,8 @@ export interface VerifyInput {
   now: Date;
   /** Go >= 1.18 (Kubernetes >= 1.24) refuses SHA-1 signatures; older builds accept them. */
   refuseSha1: boolean;
+  /** The other rules of the apiserver's Go (go-rules.ts); Go 1.19's when absent. */
+  go?: Pick<GoRules, 'wrapVerifyErrors' | 'refuseNegativeSerial' | 'minRsaBits'>;
 }
 
 export type VerdictReason =
@@ -28,7 +32,9 @@ export type VerdictReason =
   | 'legacy-common-name'
   | 'unknown-authority'
   | 'incompatible-usage'
-  | 'not-authorized-to-sign';
+  | 'not-authorized-to-sign'
+  | 'name-constraints'
+  | 'unparsable';
 
 export interface ExpiringCert {
   cert: CertSummary;
@@ -70,8 +76,46 @@ interface Failure {
 /** Go formats times in these errors with time.RFC3339, to the second. */
 const rfc3339 = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-/** Go's isValid: validity window on every certificate, CA bit on intermediates. */
-function isValid(cert: X509Certificate, type: CertType | 'leaf', now: Date): Failure | null {
+/** The leaf's (and every chain certificate's) SANs as Go's forEachSAN sees them, in order. */
+type San = { kind: 'DNS name' | 'IP address'; name: string };
+function sans(chain: X509Certificate[]): San[] {
+  return chain.flatMap((c) =>
+    (c.subjectAltName ?? '').split(', ').flatMap((entry): San[] => {
+      if (entry.startsWith('DNS:')) return [{ kind: 'DNS name', name: entry.slice(4) }];
+      if (entry.startsWith('IP Address:')) return [{ kind: 'IP address', name: entry.slice(11) }];
+      return [];
+    }),
+  );
+}
+
+const ipBytes = (ip: string): Buffer => Buffer.from(ip.includes(':') ? [] : ip.split('.').map(Number));
+
+/** Go's checkNameConstraints for a CA candidate over the names of the chain below it. */
+function nameConstraintFailure(ca: X509Certificate, chain: X509Certificate[]): Failure | null {
+  const nc = nameConstraints(ca);
+  if (!nc) return null;
+  const fail = (detail: string): Failure => ({
+    reason: 'name-constraints',
+    error: `x509: a root or intermediate certificate is not authorized to sign for this name: ${detail}`,
+  });
+  for (const { kind, name } of sans(chain)) {
+    if (kind === 'DNS name') {
+      const excluded = nc.excludedDns.find((c) => dnsWithin(name, c));
+      if (excluded !== undefined) return fail(`DNS name ${JSON.stringify(name)} is excluded by constraint ${JSON.stringify(excluded)}`);
+      if (nc.permittedDns.length > 0 && !nc.permittedDns.some((c) => dnsWithin(name, c))) return fail(`DNS name ${JSON.stringify(name)} is not permitted by any constraint`);
+    } else {
+      const ip = ipBytes(name);
+      const excluded = nc.excludedIps.find((c) => ipWithin(ip, c));
+      if (excluded) return fail(`IP address ${JSON.stringify(name)} is excluded by constraint ${JSON.stringify(cidr(excluded))}`);
+      if (nc.permittedIps.length > 0 && !nc.permittedIps.some((c) => ipWithin(ip, c))) return fail(`IP address ${JSON.stringify(name)} is not permitted by any constraint`);
+    }
+  }
+  return null;
+}
+
+/** Go's isValid: validity window on every certificate, CA bit on intermediates, name constraints of
+ * CAs over the chain below them. */
+function isValid(cert: X509Certificate, type: CertType | 'leaf', now: Date, chain: X509Certificate[] = []): Failure | null {
   const prefix = 'x509: certificate has expired or is not yet valid: ';
   if (now < notBefore(cert)) {
     return { reason: 'expired', error: `${prefix}current time ${rfc3339(now)} is before ${rfc3339(notBefore(cert))}` };
@@ -82,7 +126,7 @@ function isValid(cert: X509Certificate, type: CertType | 'leaf', now: Date): Fai
   if (type === 'intermediate' && !cert.ca) {
     return { reason: 'not-authorized-to-sign', error: 'x509: certificate is not authorized to sign other certificates' };
   }
-  return null;
+  return type === 'leaf' ? null : nameConstraintFailure(cert, chain);
 }
 
 const CANNOT_SIGN = 'x509: invalid signature: parent certificate cannot sign this kind of certificate';
@@ -150,7 +194,7 @@ function buildChains(cert: X509Certificate, current: X509Certificate[], pools: P
       hint ??= { error: sigError, cert: candidate };
       return;
     }
-    failure = isValid(candidate, type, pools.now);
+    failure = isValid(candidate, type, pools.now, current);
     if (failure) return;
     if (type === 'root') {
       chains.push([...current, candidate]);
@@ -207,6 +251,17 @@ export function verifyChain(input: VerifyInput): ChainVerdict {
   const presented = parseCertList(input.presented);
   const leaf = presented[0];
   if (!leaf) return failed({ reason: 'no-chain', error: 'tls: server presented no certificate' });
+  // crypto/tls parses every presented certificate before verifying any.
+  if (input.go?.refuseNegativeSerial && presented.some(negativeSerial)) {
+    return failed({ reason: 'unparsable', error: 'tls: failed to parse certificate from server: x509: negative serial number' });
+  }
+  const verdict = verifyParsed(input, presented, leaf);
+  // Go >= 1.20: crypto/tls wraps what Verify returns.
+  const wrap = input.go?.wrapVerifyErrors && verdict.error && verdict.reason !== 'unparsable' && verdict.error.startsWith('x509: ');
+  return wrap ? { ...verdict, error: `tls: failed to verify certificate: ${verdict.error}` } : verdict;
+}
+
+function verifyParsed(input: VerifyInput, presented: X509Certificate[], leaf: X509Certificate): ChainVerdict {
   const pools: Pools = { anchors: parseCertList(input.anchors), intermediates: presented.slice(1), now: input.now, refuseSha1: input.refuseSha1 };
 
   const leafInvalid = isValid(leaf, 'leaf', input.now);
