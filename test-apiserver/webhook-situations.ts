@@ -5,9 +5,9 @@ import { closedPort, httpReceiver, httpsReceiver, type Receiver } from '../test/
 import { daysFromNow, issue, makeChain, type Chain } from '../test/helpers/pki.js';
 import { webhookReachable } from '../src/checks/webhook-reachable.js';
 import { webhookTlsChain } from '../src/checks/webhook-tls-chain.js';
-import { evaluateSafely } from '../src/engine/run.js';
-import type { Finding } from '../src/engine/types.js';
-import type { WebhookProbe } from '../src/facts/types.js';
+import { evaluateSafely } from '../src/checks/run.js';
+import type { Finding } from '../src/model/report.js';
+import type { WebhookProbe } from '../src/model/facts.js';
 import { collectWebhookProbe, type WebhookKubeconfig } from '../test/helpers/webhook-facts.js';
 
 export interface Situation {

@@ -5,7 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCli } from '../test/helpers/cli.js';
 import { tempDir } from '../test/helpers/node-root.js';
-import type { Report } from '../src/engine/types.js';
+import type { Report } from '../src/model/report.js';
 import { AUDIT_DIR, type AuditFiles } from './oracles.js';
 
 /** The evidence line by which a check says kube-apiserver exits at start-up, with its error text. */

@@ -4,9 +4,10 @@
 // Exactly one check carries the line (the one that owns the problem), so that the report quotes the
 // apiserver's first error once. Texts are compared with kube-apiserver 1.20.2 and Kubernetes 1.36's
 // own audit code by `npm run test:versions`. Pure.
-import type { FactReader } from '../engine/check.js';
-import type { Evidence } from '../engine/types.js';
-import type { AuditPath, FactValue, ParsedFile } from '../facts/types.js';
+import type { FactReader } from './check.js';
+import type { Evidence } from '../model/report.js';
+import type { FactValue } from '../model/facts.js';
+import type { AuditPath, ParsedFile } from '../model/node.js';
 import { decodeGoBase64, readPemBlocks } from '../parse/ca-data.js';
 import { lastFlag } from '../parse/flags.js';
 import { resolveKubeconfig } from '../parse/kubeconfig.js';
