@@ -63,20 +63,51 @@ export function policyExit(file: ParsedFile, problems: PolicyProblem[]): string 
   return `${POLICY}loaded illegal policy with 0 rules${from}`;
 }
 
-function webhookExit(file: ParsedFile, version: string | null): { owner: ExitOwner; text: string } | null {
+const LISTS: Record<string, string> = { clusters: 'NamedCluster', contexts: 'NamedContext', users: 'NamedAuthInfo' };
+const jsonKind = (v: unknown) => (Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v === 'boolean' ? 'bool' : typeof v);
+
+/** What client-go's decoder refuses before any resolving: another kind, lists written as maps. */
+function decodeError(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const cfg = value as Record<string, unknown>;
+  if (typeof cfg.kind === 'string' && cfg.kind !== 'Config') {
+    const version = typeof cfg.apiVersion === 'string' ? cfg.apiVersion : 'v1';
+    return `no kind "${cfg.kind}" is registered for version "${version}" in scheme "k8s.io/client-go/tools/clientcmd/api/latest/latest.go:50"`;
+  }
+  for (const [key, item] of Object.entries(LISTS)) {
+    const v = cfg[key];
+    if (v !== undefined && v !== null && !Array.isArray(v)) return `json: cannot unmarshal ${jsonKind(v)} into Go struct field Config.${key} of type []v1.${item}`;
+  }
+  return null;
+}
+
+function webhookExit(file: ParsedFile, version: string | null, caFile: AuditPath | undefined): { owner: ExitOwner; text: string } | null {
   const loading = `${WEBHOOK}error loading config file "${file.containerPath}": `;
   if (file.error) return { owner: 'webhook-config-valid', text: `${loading}…` };
+  const decode = decodeError(file.value);
+  if (decode) return { owner: 'webhook-config-valid', text: `${loading}${decode}` };
   const kc = resolveKubeconfig(file.value);
   if (kc.caData !== null) {
     const decoded = decodeGoBase64(kc.caData);
     if (!decoded.ok) return { owner: 'webhook-ca-data', text: `${loading}${decoded.apiserverError}` };
   }
   const fatal = kc.problems.filter((p) => p.fatal && p.apiserverError);
+  const validation = fatal.find((p) => p.apiserverError!.startsWith('invalid configuration: '));
+  if (validation) return { owner: 'webhook-config-valid', text: `${WEBHOOK}${validation.apiserverError}` };
+  if (kc.caFile && caFile?.host?.kind === 'missing') {
+    const cp = caFile.containerPath;
+    return { owner: 'audit-files-readable', text: `${WEBHOOK}invalid configuration: unable to read certificate-authority ${cp} for ${kc.clusterName} due to open ${cp}: no such file or directory` };
+  }
   if (fatal.length > 0) return { owner: 'webhook-config-valid', text: `${WEBHOOK}${fatal[0]!.apiserverError}` };
+  if (kc.server && !kc.server.includes('://') && kc.server.includes('/')) {
+    return { owner: 'webhook-config-valid', text: `${WEBHOOK}host must be a URL or a host:port pair: ${JSON.stringify(kc.server)}` };
+  }
   if (kc.caData !== null && versionAtLeast(version, 1, 22) !== false) {
     const decoded = decodeGoBase64(kc.caData);
-    if (decoded.ok && readPemBlocks(decoded.bytes).certs.length === 0) {
-      return { owner: 'webhook-ca-data', text: `${WEBHOOK}unable to load root certificates: unable to parse bytes as PEM block` };
+    const pem = decoded.ok ? readPemBlocks(decoded.bytes) : null;
+    if (pem && pem.certs.length === 0) {
+      const why = pem.otherBlocks.length > 0 ? 'no valid certificate authority data seen' : 'unable to parse bytes as PEM block';
+      return { owner: 'webhook-ca-data', text: `${WEBHOOK}unable to load root certificates: ${why}` };
     }
   }
   return null;
@@ -111,7 +142,7 @@ export function startupExit(facts: FactReader): StartupExit | null {
       return { owner: 'audit-files-readable', text: `${WEBHOOK}error loading config file "${wp}": read ${wp}: is a directory` };
   }
   const webhook = fact(facts, 'webhookConfig');
-  return webhook ? webhookExit(webhook, api.kubernetesVersion) : null;
+  return webhook ? webhookExit(webhook, api.kubernetesVersion, paths.find((p) => p.role === 'webhook-ca')) : null;
 }
 
 /** The exit line for `owner`'s report, or nothing when another check (or none) owns the exit. */

@@ -50,6 +50,16 @@ export const webhookConfigValid: Check = {
         remediation: { text: 'Make current-context name a context whose cluster has a non-empty https server; set either certificate-authority-data or certificate-authority (not both), and never together with insecure-skip-tls-verify.', fix: 'webhook-kubeconfig' },
       };
     }
+    // What only building the client finds (a server that is neither a URL nor host:port).
+    const exit = exitEvidence(facts, 'webhook-config-valid');
+    if (exit.length > 0) {
+      return {
+        status: 'fail',
+        summary: `${file.path}: ${exit[0]!.message}`,
+        evidence: [...evidence, ...exit],
+        remediation: { text: 'Write the server as a full URL: https://<console>:8083/api/v1/kubernetes/webhook/<suffix>.', fix: 'webhook-kubeconfig' },
+      };
+    }
     if (kc.insecureSkipTLSVerify) {
       return {
         status: 'warn',
