@@ -1,5 +1,5 @@
-// The two certificate fields Go judges and Node's X509Certificate does not expose: the sign of the
-// serial number and the nameConstraints extension. Read by walking the DER just far enough. Pure.
+// The certificate field Go judges and Node's X509Certificate does not expose: the nameConstraints
+// extension. Read by walking the DER just far enough. Pure.
 import type { X509Certificate } from 'node:crypto';
 import { header } from './signature-algorithm.js';
 
@@ -20,13 +20,6 @@ function tbsFields(cert: X509Certificate) {
   const outer = header(der, 0);
   const tbs = header(der, outer.start);
   return { der, fields: children(der, tbs.start, tbs.end) };
-}
-
-/** serialNumber INTEGER with its high bit set: negative, which Go >= 1.23 refuses to parse. */
-export function negativeSerial(cert: X509Certificate): boolean {
-  const { der, fields } = tbsFields(cert);
-  const serial = fields[0]?.tag === 0xa0 ? fields[1] : fields[0];
-  return serial !== undefined && serial.tag === 0x02 && (der[serial.start]! & 0x80) !== 0;
 }
 
 export interface NameConstraints {

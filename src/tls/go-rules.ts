@@ -1,6 +1,7 @@
 // Which Go a kube-apiserver release is built with, and the crypto/tls and crypto/x509 rules that
 // changed between those Go versions, so webhook-tls-chain judges a chain as that apiserver will.
-// Kubernetes pins each minor's Go behaviour to the Go of its .0 release (go.mod `godebug default=`),
+// Negative serial numbers and 512-bit RSA CA keys were tried on the 1.36 oracle (Go 1.27): both are
+// still accepted there, so they are no rule here. Kubernetes pins each minor's Go behaviour to the Go of its .0 release (go.mod `godebug default=`),
 // so the minor decides. Confirmed on two oracles by `npm run test:versions`: kube-apiserver 1.20.2
 // built with Go 1.19 and Kubernetes 1.36's webhook code built with Go 1.27. Pure.
 
@@ -16,12 +17,10 @@ export interface GoRules {
   go: string;
   /** Go >= 1.18 refuses SHA-1 signatures on certificates it verifies. */
   refuseSha1: boolean;
+  /** Go 1.18 to 1.23 suggest `(temporarily override with GODEBUG=x509sha1=1)`; 1.24 dropped it. */
+  sha1OverrideHint: boolean;
   /** Go >= 1.20 wraps verification errors: `tls: failed to verify certificate: x509: …`. */
   wrapVerifyErrors: boolean;
-  /** Go >= 1.23 refuses to parse a certificate with a negative serial number. */
-  refuseNegativeSerial: boolean;
-  /** Go >= 1.24 refuses RSA keys under 1024 bits (0: no minimum). */
-  minRsaBits: number;
   /** One sentence: which Go, and why, for evidence. */
   why: string;
 }
@@ -34,5 +33,5 @@ export function goRules(kubernetesVersion: string | null): GoRules {
   const why = known
     ? `kube-apiserver ${kubernetesVersion} is built with Go 1.${go}`
     : `the kube-apiserver version is ${kubernetesVersion ? `not recognised (${kubernetesVersion})` : 'unknown'}, so it is judged as the newest (Go 1.${go})`;
-  return { go: `1.${go}`, refuseSha1: go >= 18, wrapVerifyErrors: go >= 20, refuseNegativeSerial: go >= 23, minRsaBits: go >= 24 ? 1024 : 0, why };
+  return { go: `1.${go}`, refuseSha1: go >= 18, sha1OverrideHint: go >= 18 && go < 24, wrapVerifyErrors: go >= 20, why };
 }

@@ -6,7 +6,7 @@
 import type { X509Certificate } from 'node:crypto';
 import { nameAttribute, notAfter, notBefore, oneLineName, parseCertList, sameCertificate, summarize, type CertInput, type CertSummary } from './certificate.js';
 import { verifyHostname } from './hostname.js';
-import { cidr, dnsWithin, ipWithin, nameConstraints, negativeSerial } from './der-fields.js';
+import { cidr, dnsWithin, ipWithin, nameConstraints } from './der-fields.js';
 import type { GoRules } from './go-rules.js';
 import { weakSignature } from './signature-algorithm.js';
 
@@ -21,7 +21,7 @@ export interface VerifyInput {
   /** Go >= 1.18 (Kubernetes >= 1.24) refuses SHA-1 signatures; older builds accept them. */
   refuseSha1: boolean;
   /** The other rules of the apiserver's Go (go-rules.ts); Go 1.19's when absent. */
-  go?: Pick<GoRules, 'wrapVerifyErrors' | 'refuseNegativeSerial' | 'minRsaBits'>;
+  go?: Pick<GoRules, 'wrapVerifyErrors' | 'sha1OverrideHint'>;
 }
 
 export type VerdictReason =
@@ -33,8 +33,7 @@ export type VerdictReason =
   | 'unknown-authority'
   | 'incompatible-usage'
   | 'not-authorized-to-sign'
-  | 'name-constraints'
-  | 'unparsable';
+  | 'name-constraints';
 
 export interface ExpiringCert {
   cert: CertSummary;
@@ -134,12 +133,13 @@ const CANNOT_SIGN = 'x509: invalid signature: parent certificate cannot sign thi
 /** Go's CheckSignatureFrom: the parent must be a CA allowed to sign certificates, and the
  * signature must verify. Returns the Go error text, or null. Once the signature verifies,
  * checkIssued can only fail on the keyCertSign key usage, which Go enforces too. */
-function signatureError(child: X509Certificate, parent: X509Certificate, refuseSha1: boolean): string | null {
+function signatureError(child: X509Certificate, parent: X509Certificate, refuseSha1: boolean, overrideHint: boolean): string | null {
   if (!parent.ca) return CANNOT_SIGN;
   const weak = weakSignature(child);
   if (weak && (!weak.sha1 || refuseSha1)) {
     // Go only suggests the override for the two SHA-1 algorithms it once had a GODEBUG for.
-    const override = weak.name === 'SHA1-RSA' || weak.name === 'ECDSA-SHA1' ? ' (temporarily override with GODEBUG=x509sha1=1)' : '';
+    const hinted = overrideHint && (weak.name === 'SHA1-RSA' || weak.name === 'ECDSA-SHA1');
+    const override = hinted ? ' (temporarily override with GODEBUG=x509sha1=1)' : '';
     return `x509: cannot verify signature: insecure algorithm ${weak.name}${override}`;
   }
   if (!child.verify(parent.publicKey)) {
@@ -179,6 +179,8 @@ interface Pools {
   intermediates: X509Certificate[];
   now: Date;
   refuseSha1: boolean;
+  /** Go 1.18 to 1.23 (and, when no Go is given, the Go 1.19 this port was first checked on). */
+  sha1OverrideHint: boolean;
 }
 
 /** Go's buildChains: anchors are tried before intermediates; every path that reaches an anchor is
@@ -189,7 +191,7 @@ function buildChains(cert: X509Certificate, current: X509Certificate[], pools: P
   let hint: { error: string; cert: X509Certificate } | null = null;
   const consider = (type: CertType, candidate: X509Certificate) => {
     if (alreadyInChain(candidate, current)) return;
-    const sigError = signatureError(cert, candidate, pools.refuseSha1);
+    const sigError = signatureError(cert, candidate, pools.refuseSha1, pools.sha1OverrideHint);
     if (sigError) {
       hint ??= { error: sigError, cert: candidate };
       return;
@@ -251,18 +253,20 @@ export function verifyChain(input: VerifyInput): ChainVerdict {
   const presented = parseCertList(input.presented);
   const leaf = presented[0];
   if (!leaf) return failed({ reason: 'no-chain', error: 'tls: server presented no certificate' });
-  // crypto/tls parses every presented certificate before verifying any.
-  if (input.go?.refuseNegativeSerial && presented.some(negativeSerial)) {
-    return failed({ reason: 'unparsable', error: 'tls: failed to parse certificate from server: x509: negative serial number' });
-  }
   const verdict = verifyParsed(input, presented, leaf);
   // Go >= 1.20: crypto/tls wraps what Verify returns.
-  const wrap = input.go?.wrapVerifyErrors && verdict.error && verdict.reason !== 'unparsable' && verdict.error.startsWith('x509: ');
+  const wrap = input.go?.wrapVerifyErrors && verdict.error?.startsWith('x509: ');
   return wrap ? { ...verdict, error: `tls: failed to verify certificate: ${verdict.error}` } : verdict;
 }
 
 function verifyParsed(input: VerifyInput, presented: X509Certificate[], leaf: X509Certificate): ChainVerdict {
-  const pools: Pools = { anchors: parseCertList(input.anchors), intermediates: presented.slice(1), now: input.now, refuseSha1: input.refuseSha1 };
+  const pools: Pools = {
+    anchors: parseCertList(input.anchors),
+    intermediates: presented.slice(1),
+    now: input.now,
+    refuseSha1: input.refuseSha1,
+    sha1OverrideHint: input.go?.sha1OverrideHint ?? true,
+  };
 
   const leafInvalid = isValid(leaf, 'leaf', input.now);
   if (leafInvalid) return failed(leafInvalid);
