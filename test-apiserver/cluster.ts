@@ -1,7 +1,7 @@
 // A real etcd and kube-apiserver 1.20 on loopback, with the audit webhook pointed at a kubeconfig
 // of the test's choosing. Built by scripts/prepare-apiserver.sh.
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
@@ -71,15 +71,28 @@ export interface ApiserverOptions {
   authorizationMode?: 'AlwaysAllow' | 'RBAC';
   /** More token-file users, name -> token, in no group: under RBAC they may do nothing until granted. */
   users?: Record<string, string>;
-  /** The audit policy; by default configmap creates at Metadata. */
-  policy?: string;
-  /** Appended to the command line (a later flag wins, as in pflag). */
-  flags?: string[];
+  /** The audit policy; by default configmap creates at Metadata; null: no --audit-policy-file at all. */
+  policy?: string | null;
+  /** More files beside the policy and the webhook kubeconfig (a CA file it names), name -> content;
+   * a name ending in "/" is made a directory. */
+  files?: Record<string, string>;
+  /** Appended to the command line (a later flag wins, as in pflag); a function gets the files' directory. */
+  flags?: string[] | ((dir: string) => string[]);
 }
 
-/** Starts kube-apiserver with `webhookKubeconfig` as --audit-webhook-config-file. Retries are made
- * fast (initial backoff 100 ms, 5 steps) so a failing webhook is logged within about a second. */
-export async function startApiserver(etcd: Etcd, webhookKubeconfig: string, opts: ApiserverOptions = {}): Promise<Apiserver> {
+/** A kube-apiserver process just spawned: not yet known to be serving. `dir` holds its files
+ * (policy.yaml, audit-webhook.yaml and opts.files). */
+export interface LaunchedApiserver {
+  port: number;
+  proc: Running;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+/** Spawns kube-apiserver with `webhookKubeconfig` as --audit-webhook-config-file (none when null)
+ * and returns at once. Retries are made fast (initial backoff 100 ms, 5 steps) so a failing webhook
+ * is logged within about a second. */
+export async function launchApiserver(etcd: Etcd, webhookKubeconfig: string | null, opts: ApiserverOptions = {}): Promise<LaunchedApiserver> {
   const dir = await mkdtemp(join(tmpdir(), 'prisma-audit-apiserver-'));
   const serving = makeChain({ name: 'Apiserver' });
   const sa = newKeyPair();
@@ -91,13 +104,15 @@ export async function startApiserver(etcd: Etcd, webhookKubeconfig: string, opts
     policy: join(dir, 'policy.yaml'),
     webhook: join(dir, 'audit-webhook.yaml'),
   };
+  const policy = opts.policy === undefined ? POLICY : opts.policy;
   await Promise.all([
     writeFile(files.cert, serving.leaf.cert + serving.intermediate.cert),
     writeFile(files.key, serving.leaf.key.privateKeyPem),
     writeFile(files.sa, sa.privateKeyPem),
     writeFile(files.tokens, [`${TOKEN},admin,1,"system:masters"`, ...Object.entries(opts.users ?? {}).map(([user, token], i) => `${token},${user},${i + 2}`), ''].join('\n')),
-    writeFile(files.policy, opts.policy ?? POLICY),
-    writeFile(files.webhook, webhookKubeconfig),
+    ...(policy === null ? [] : [writeFile(files.policy, policy)]),
+    ...(webhookKubeconfig === null ? [] : [writeFile(files.webhook, webhookKubeconfig)]),
+    ...Object.entries(opts.files ?? {}).map(([name, content]) => (name.endsWith('/') ? mkdir(join(dir, name)) : writeFile(join(dir, name), content))),
   ]);
   const port = await freePort();
   const proc = start('kube-apiserver', APISERVER_BIN, [
@@ -117,12 +132,26 @@ export async function startApiserver(etcd: Etcd, webhookKubeconfig: string, opts
     '--service-cluster-ip-range=10.96.0.0/24',
     `--authorization-mode=${opts.authorizationMode ?? 'AlwaysAllow'}`,
     '--enable-priority-and-fairness=false',
-    `--audit-policy-file=${files.policy}`,
-    `--audit-webhook-config-file=${files.webhook}`,
+    ...(policy === null ? [] : [`--audit-policy-file=${files.policy}`]),
+    ...(webhookKubeconfig === null ? [] : [`--audit-webhook-config-file=${files.webhook}`]),
     '--audit-webhook-batch-max-wait=1s',
     '--audit-webhook-initial-backoff=100ms',
-    ...(opts.flags ?? []),
+    ...(typeof opts.flags === 'function' ? opts.flags(dir) : (opts.flags ?? [])),
   ]);
+  return {
+    port,
+    proc,
+    dir,
+    async stop() {
+      await proc.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Starts kube-apiserver (see launchApiserver) and waits until it serves the default namespace. */
+export async function startApiserver(etcd: Etcd, webhookKubeconfig: string, opts: ApiserverOptions = {}): Promise<Apiserver> {
+  const { port, proc, stop } = await launchApiserver(etcd, webhookKubeconfig, opts);
   const base = `https://127.0.0.1:${port}`;
   const headers = { authorization: `Bearer ${TOKEN}` };
   // readyz turns 200 before the bootstrap controller has created the default namespace.
@@ -145,9 +174,6 @@ export async function startApiserver(etcd: Etcd, webhookKubeconfig: string, opts
       await res.body.dump();
       return res.statusCode;
     },
-    async stop() {
-      await proc.stop();
-      await rm(dir, { recursive: true, force: true });
-    },
+    stop,
   };
 }

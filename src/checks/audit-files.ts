@@ -5,6 +5,7 @@ import type { Evidence, Finding } from '../model/report.js';
 import type { AuditPath } from '../model/node.js';
 import { configurableApiserver } from './common.js';
 import { apiserverSays, failureOf } from './apiserver-says.js';
+import { EXIT_FACTS, exitEvidence } from './startup-exit.js';
 
 const ROLE_NAME: Record<AuditPath['role'], string> = {
   policy: 'audit policy',
@@ -165,7 +166,7 @@ export const auditFilesReadable: Check = {
   id: 'audit-files-readable',
   title: 'audit files present on the host',
   reads: 'the host files behind each audit path (stat and open under --root)',
-  needs: ['apiserver', 'auditPaths'],
+  needs: ['apiserver', 'auditPaths', ...EXIT_FACTS],
   explain: {
     why: 'A mounted path is only useful when the host file exists, is a regular file and is not empty. The hostPath type decides what happens when it is not: File/Directory fail fast, FileOrCreate creates an empty file, DirectoryOrCreate and no type create a directory, which kube-apiserver later reports as "is a directory" or an empty config.',
     detect: 'Stats each mapped host path under --root (symlinks followed inside the root), checks the kind and size, tries to open it for reading, and compares with the hostPath type.',
@@ -199,7 +200,7 @@ export const auditFilesReadable: Check = {
       else if (h.kind === 'other' && h.error) unreadable.push(`${p.hostPath} (${h.error.message})`);
     }
     const fail = problems.find((p) => p.status === 'fail');
-    if (fail) return { status: 'fail', summary: fail.text, evidence, remediation: { text: 'Put the file in place on the host (on every control-plane node), replace any directory created in its place, and prefer hostPath type Directory/File so a missing file fails fast.', fix: 'manifest-patch' } };
+    if (fail) return { status: 'fail', summary: fail.text, evidence: [...evidence, ...exitEvidence(facts, 'audit-files-readable')], remediation: { text: 'Put the file in place on the host (on every control-plane node), replace any directory created in its place, and prefer hostPath type Directory/File so a missing file fails fast.', fix: 'manifest-patch' } };
     if (unreadable.length > 0) {
       return {
         status: 'unknown',

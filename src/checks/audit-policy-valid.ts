@@ -1,12 +1,13 @@
 import type { Check } from './check.js';
 import { fieldEvidence } from './common.js';
 import { loadPolicy } from './policy-common.js';
+import { EXIT_FACTS, exitEvidence } from './startup-exit.js';
 
 export const auditPolicyValid: Check = {
   id: 'audit-policy-valid',
   title: 'audit policy loads',
   reads: 'the audit policy file named by --audit-policy-file',
-  needs: ['apiserver', 'policy'],
+  needs: ['apiserver', 'policy', ...EXIT_FACTS],
   explain: {
     why: 'kube-apiserver reads the policy once at startup and exits when it does not load ("Error: loading audit policy file: ..."). audit.k8s.io/v1beta1 and v1alpha1 policies from old guides are refused from Kubernetes 1.24 on.',
     detect: 'Parses the file as YAML and applies the apiserver\'s decoding and validation: apiVersion and kind, at least one rule, levels None/Metadata/Request/RequestResponse (case-sensitive), stages, non-resource URLs, resourceNames, list types.',
@@ -20,7 +21,7 @@ export const auditPolicyValid: Check = {
       return {
         status: 'fail',
         summary: `${where}: not valid YAML (${file.error.message}); kube-apiserver exits with "${prefix}failed decoding: yaml: ..."`,
-        evidence: [{ message: file.error.message, file: file.path, ...(file.error.line ? { line: file.error.line } : {}) }],
+        evidence: [{ message: file.error.message, file: file.path, ...(file.error.line ? { line: file.error.line } : {}) }, ...exitEvidence(facts, 'audit-policy-valid')],
         remediation: { text: `Fix the YAML at ${where} (indentation is the usual cause), or regenerate the policy.`, fix: 'audit-policy' },
       };
     }
@@ -31,7 +32,7 @@ export const auditPolicyValid: Check = {
       return {
         status: 'fail',
         summary: `${file.path}${first.line ? `:${first.line}` : ''}: kube-apiserver refuses the policy: ${fatal[0]!.message}${fatal.length > 1 ? ` (and ${fatal.length - 1} more)` : ''}`,
-        evidence,
+        evidence: [...evidence, ...exitEvidence(facts, 'audit-policy-valid')],
         remediation: { text: 'Correct each reported line; levels and stages are case-sensitive. Then restart kube-apiserver.', fix: 'audit-policy' },
       };
     }

@@ -4,6 +4,7 @@ import { decodeGoBase64, guessNonPem, readPemBlocks, type CaCert } from '../pars
 import { isSaasHost, parseWebhookUrl } from '../parse/webhook-url.js';
 import { fieldEvidence } from './common.js';
 import { loadWebhook } from './webhook-common.js';
+import { EXIT_FACTS, exitEvidence } from './startup-exit.js';
 
 const DAY = 86_400_000;
 
@@ -22,7 +23,7 @@ export const webhookCaData: Check = {
   id: 'webhook-ca-data',
   title: 'webhook CA data well-formed',
   reads: 'certificate-authority-data of the webhook kubeconfig',
-  needs: ['webhookConfig'],
+  needs: ['webhookConfig', ...EXIT_FACTS],
   explain: {
     why: 'certificate-authority-data must be the base64 of PEM certificates on one line. Raw PEM or base64 wrapped at 76 columns (GNU base64 without -w0) stops kube-apiserver at startup; double base64 or DER is silently ignored by 1.20/1.21 (every batch then fails with "x509: certificate signed by unknown authority") and fatal from 1.22. When set, these certificates are the only trust anchors: system roots are no longer used.',
     detect: 'Decodes the value with Go\'s base64 rules, reads the PEM CERTIFICATE blocks, parses each certificate and checks validity dates; recognises raw PEM, wrapped lines, double encoding, DER and private keys.',
@@ -51,7 +52,7 @@ export const webhookCaData: Check = {
     const fail = (summary: string, detail?: string): Finding => ({
       status: 'fail',
       summary: `${loc}: ${summary}`,
-      evidence: [...ev, ...(detail ? [{ ...where, message: detail }] : [])],
+      evidence: [...ev, ...(detail ? [{ ...where, message: detail }] : []), ...exitEvidence(facts, 'webhook-ca-data')],
       remediation: { text: 'Rebuild certificate-authority-data as one line of base64 of the PEM CA certificate.', commands: REBUILD, fix: 'webhook-kubeconfig' },
     });
     const data = kc.caData;

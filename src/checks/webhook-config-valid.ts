@@ -2,6 +2,7 @@ import type { Check } from './check.js';
 import type { Evidence } from '../model/report.js';
 import { resolveKubeconfig } from '../parse/kubeconfig.js';
 import { fieldEvidence } from './common.js';
+import { EXIT_FACTS, exitEvidence } from './startup-exit.js';
 
 const KNOWN_TOP = ['apiVersion', 'kind', 'preferences', 'clusters', 'contexts', 'users', 'current-context', 'extensions'];
 
@@ -9,7 +10,7 @@ export const webhookConfigValid: Check = {
   id: 'webhook-config-valid',
   title: 'webhook kubeconfig resolves',
   reads: 'the kubeconfig named by --audit-webhook-config-file',
-  needs: ['webhookConfig'],
+  needs: ['webhookConfig', ...EXIT_FACTS],
   explain: {
     why: 'kube-apiserver loads the webhook file with client-go exactly like a kubeconfig: current-context -> context -> cluster -> server. The guide\'s heredoc run with an unset $webhookurl leaves `server:` empty and the apiserver exits with "no server found for cluster"; mismatched names give the misleading "no configuration has been provided, try setting KUBERNETES_MASTER".',
     detect: 'Parses the file and resolves it as client-go does: only this file, current-context, the named context and cluster (last entry of a repeated name), a non-empty server, not both certificate-authority and -data, not a CA together with insecure-skip-tls-verify.',
@@ -23,7 +24,7 @@ export const webhookConfigValid: Check = {
       return {
         status: 'fail',
         summary: `${where}: not valid YAML; kube-apiserver exits with "${prefix}error loading config file \\"${file.containerPath}\\": ..."`,
-        evidence: [{ message: file.error.message, file: file.path, ...(file.error.line ? { line: file.error.line } : {}) }],
+        evidence: [{ message: file.error.message, file: file.path, ...(file.error.line ? { line: file.error.line } : {}) }, ...exitEvidence(facts, 'webhook-config-valid')],
         remediation: { text: `Fix the YAML at ${where}. A raw PEM pasted into certificate-authority-data or an unquoted template variable are the usual causes.`, fix: 'webhook-kubeconfig' },
       };
     }
@@ -45,8 +46,18 @@ export const webhookConfigValid: Check = {
       return {
         status: 'fail',
         summary: `${file.path}${line ? `:${line}` : ''}: ${p.message}${p.apiserverError ? `; kube-apiserver exits with "${prefix}${p.apiserverError}"` : ''}`,
-        evidence,
+        evidence: [...evidence, ...exitEvidence(facts, 'webhook-config-valid')],
         remediation: { text: 'Make current-context name a context whose cluster has a non-empty https server; set either certificate-authority-data or certificate-authority (not both), and never together with insecure-skip-tls-verify.', fix: 'webhook-kubeconfig' },
+      };
+    }
+    // What only building the client finds (a server that is neither a URL nor host:port).
+    const exit = exitEvidence(facts, 'webhook-config-valid');
+    if (exit.length > 0) {
+      return {
+        status: 'fail',
+        summary: `${file.path}: ${exit[0]!.message}`,
+        evidence: [...evidence, ...exit],
+        remediation: { text: 'Write the server as a full URL: https://<console>:8083/api/v1/kubernetes/webhook/<suffix>.', fix: 'webhook-kubeconfig' },
       };
     }
     if (kc.insecureSkipTLSVerify) {

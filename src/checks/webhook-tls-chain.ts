@@ -5,7 +5,8 @@ import type { Check, FactReader } from './check.js';
 import type { Evidence, Finding } from '../model/report.js';
 import type { WebhookProbe } from '../model/facts.js';
 import { parseCertList, summarize } from '../tls/certificate.js';
-import { sha1Policy, weakSignature } from '../tls/signature-algorithm.js';
+import { goRules } from '../tls/go-rules.js';
+import { weakSignature } from '../tls/signature-algorithm.js';
 import { verifyChain } from '../tls/verify.js';
 import { isSaasHost } from '../parse/webhook-url.js';
 import { describeCert, fieldEvidence, hostPort, showcertsCommand } from './webhook-evidence.js';
@@ -28,10 +29,12 @@ function chainEvidence(presented: string[]): Evidence[] {
 }
 
 function judge(probe: WebhookProbe, presented: string[], now: Date): Finding {
-  const sha1 = sha1Policy(probe.kubernetesVersion);
-  const verdict = verifyChain({ presented, anchors: probe.trust.anchors, serverName: probe.serverName, now, refuseSha1: sha1.refuse });
-  const evidence = [...chainEvidence(presented), ...trustEvidence(probe)];
-  if (parseCertList(presented).some((c) => weakSignature(c)?.sha1)) evidence.push({ message: `a presented certificate is SHA-1 signed; ${sha1.why}` });
+  const go = goRules(probe.kubernetesVersion);
+  const verdict = verifyChain({ presented, anchors: probe.trust.anchors, serverName: probe.serverName, now, refuseSha1: go.refuseSha1, go });
+  const evidence = [...chainEvidence(presented), ...trustEvidence(probe), { message: `judged with the rules of Go ${go.go}: ${go.why}` }];
+  if (parseCertList(presented).some((c) => weakSignature(c)?.sha1)) {
+    evidence.push({ message: `a presented certificate is SHA-1 signed; Go ${go.go} ${go.refuseSha1 ? 'refuses' : 'still accepts'} SHA-1 signatures` });
+  }
   if (!verdict.ok) {
     if (verdict.incompleteChain) evidence.unshift({ message: `the leaf's issuer ${verdict.missingIssuer} is neither sent by the server nor in the CA data` });
     evidence.unshift({ message: `kube-apiserver logs: Error in audit plugin 'webhook' affecting N audit events: Post "${probe.url}": ${verdict.error}` });

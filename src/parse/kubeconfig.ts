@@ -113,7 +113,7 @@ export function resolveKubeconfig(value: unknown): ResolvedKubeconfig {
   out.tlsServerName = scalarText(cluster['tls-server-name']) || null;
   out.proxyUrl = scalarText(cluster['proxy-url']) || null;
   if (Object.keys(cluster).length === 0) {
-    problem({ apiserverError: NO_CONFIG, message: `cluster "${out.clusterName}" is empty`, field: base });
+    problem({ apiserverError: `invalid configuration: no server found for cluster "${out.clusterName}"`, message: `cluster "${out.clusterName}" is empty`, field: base });
     return out;
   }
   if (out.server === null) {
@@ -132,7 +132,8 @@ export function resolveKubeconfig(value: unknown): ResolvedKubeconfig {
   }
   if (out.insecureSkipTLSVerify && (out.caData !== null || out.caFile !== null)) {
     problem({
-      apiserverError: 'invalid configuration: specifying a root certificates file with the insecure flag is not allowed',
+      // Raised while the transport is built, after validation: no "invalid configuration: " prefix.
+      apiserverError: 'specifying a root certificates file with the insecure flag is not allowed',
       message: 'insecure-skip-tls-verify: true together with a CA is refused by kube-apiserver',
       field: `${base}.insecure-skip-tls-verify`,
     });

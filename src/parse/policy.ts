@@ -45,27 +45,40 @@ function stringList(v: unknown, field: string, problems: PolicyProblem[]): strin
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {
     const got = Array.isArray(v) ? 'a list with a non-string item' : typeof v === 'string' ? 'a string' : typeof v;
-    problems.push({ message: `failed decoding: json: cannot unmarshal ${got === 'a string' ? 'string' : got} into Go struct field of type []string (${field} must be a list of strings)`, field, severity: 'fatal' });
+    // encoding/json names the field by its Go struct and JSON path: PolicyRule.rules.verbs.
+    const leafName = field.split('.').pop()!;
+    const struct = field.includes('.resources.') ? `GroupResources.rules.resources.${leafName}` : field.startsWith('rules.') ? `PolicyRule.rules.${leafName}` : `Policy.${leafName}`;
+    const goType = got === 'a string' ? 'string' : got === 'a list with a non-string item' ? 'number' : got === 'object' ? 'object' : got;
+    problems.push({ message: `failed decoding: json: cannot unmarshal ${goType} into Go struct field ${struct} of type []string`, field, severity: 'fatal' });
     return [];
   }
   return v as string[];
 }
+
+/** Where the Policy kinds are registered: apimachinery names the scheme by this source path. */
+const SCHEME = 'in scheme "k8s.io/apiserver/pkg/audit/scheme.go:30"';
+/** What the decoder says for a file that names no group version (empty, or no apiVersion). */
+const NO_GROUP_VERSION = 'unknown group version field audit.k8s.io/__internal, Kind=Policy in policy';
+const DNS_SUBDOMAIN_MESSAGE =
+  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric " +
+  "character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 export function readPolicy(value: unknown, kubernetesVersion: string | null, atLeast124: boolean | null): { policy: Policy | null; problems: PolicyProblem[] } {
   const problems: PolicyProblem[] = [];
   if (!isObj(value)) {
-    problems.push({ message: value === null ? 'failed decoding: the file is empty' : 'failed decoding: the top level is not a YAML mapping', field: '', severity: 'fatal' });
+    problems.push({ message: value === null ? NO_GROUP_VERSION : 'failed decoding: the top level is not a YAML mapping', field: '', severity: 'fatal' });
     return { policy: null, problems };
   }
   const apiVersion = typeof value.apiVersion === 'string' ? value.apiVersion : null;
-  if (apiVersion === null) problems.push({ message: "failed decoding: Object 'apiVersion' is missing", field: 'apiVersion', severity: 'fatal' });
-  else if (!VERSIONS.includes(apiVersion)) {
-    problems.push({ message: `failed decoding: no kind "Policy" is registered for version "${apiVersion}"`, field: 'apiVersion', severity: 'fatal' });
+  const kind = typeof value.kind === 'string' ? value.kind : 'Policy';
+  if (apiVersion === null) problems.push({ message: NO_GROUP_VERSION, field: 'apiVersion', severity: 'fatal' });
+  else if (!VERSIONS.includes(apiVersion) || kind !== 'Policy') {
+    problems.push({ message: `failed decoding: no kind "${kind}" is registered for version "${apiVersion}" ${SCHEME}`, field: kind !== 'Policy' ? 'kind' : 'apiVersion', severity: 'fatal' });
   } else if (apiVersion !== 'audit.k8s.io/v1') {
     if (atLeast124 === true) {
-      problems.push({ message: `failed decoding: no kind "Policy" is registered for version "${apiVersion}" (Kubernetes ${kubernetesVersion} accepts only audit.k8s.io/v1)`, field: 'apiVersion', severity: 'fatal' });
+      problems.push({ message: `failed decoding: no kind "Policy" is registered for version "${apiVersion}" ${SCHEME}`, field: 'apiVersion', severity: 'fatal' });
     } else {
       problems.push({
         message: `apiVersion ${apiVersion} is ${atLeast124 === false ? 'accepted' : 'accepted up to 1.23'} but refused from Kubernetes 1.24 on${kubernetesVersion ? '' : ' (this node\'s version is unknown)'}: use audit.k8s.io/v1`,
@@ -74,8 +87,9 @@ export function readPolicy(value: unknown, kubernetesVersion: string | null, atL
       });
     }
   }
-  if (value.kind !== 'Policy') {
-    problems.push({ message: value.kind === undefined ? "failed decoding: Object 'Kind' is missing" : `failed decoding: kind is "${String(value.kind)}", expected Policy`, field: 'kind', severity: 'fatal' });
+  // No kind at all is fine: the decoder takes it from the object it decodes into.
+  if (value.kind !== undefined && typeof value.kind !== 'string') {
+    problems.push({ message: `failed decoding: kind is ${JSON.stringify(value.kind)}, not a string`, field: 'kind', severity: 'fatal' });
   }
   for (const key of Object.keys(value)) {
     if (!POLICY_FIELDS.includes(key)) problems.push({ message: `unknown field "${key}" is silently dropped`, field: key, severity: 'warn' });
@@ -86,7 +100,8 @@ export function readPolicy(value: unknown, kubernetesVersion: string | null, atL
   });
   const rawRules = value.rules;
   if (rawRules !== undefined && rawRules !== null && !Array.isArray(rawRules)) {
-    problems.push({ message: 'failed decoding: rules must be a list', field: 'rules', severity: 'fatal' });
+    const got = typeof rawRules === 'string' ? 'string' : typeof rawRules === 'object' ? 'object' : typeof rawRules === 'boolean' ? 'bool' : 'number';
+    problems.push({ message: `failed decoding: json: cannot unmarshal ${got} into Go struct field Policy.rules of type []v1.PolicyRule`, field: 'rules', severity: 'fatal' });
   }
   const list = Array.isArray(rawRules) ? rawRules : [];
   if (list.length === 0 && !problems.some((p) => p.severity === 'fatal')) {
@@ -133,14 +148,14 @@ function readRule(r: unknown, i: number, problems: PolicyProblem[]): PolicyRule 
     const resources = stringList(g.resources, `${gat}.resources`, problems);
     const resourceNames = stringList(g.resourceNames, `${gat}.resourceNames`, problems);
     if (group !== '' && !DNS_SUBDOMAIN.test(group)) {
-      problems.push({ message: `rules[${i}].resources[${j}].group: Invalid value: "${group}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'`, field: `${gat}.group`, severity: 'fatal' });
+      problems.push({ message: `rules[${i}].resources.group: Invalid value: "${group}": ${DNS_SUBDOMAIN_MESSAGE}`, field: `${gat}.group`, severity: 'fatal' });
     }
     if (resourceNames.length > 0 && resources.length === 0) {
-      problems.push({ message: `rules[${i}].resources[${j}].resourceNames: Invalid value: ${JSON.stringify(resourceNames)}: using resourceNames requires at least one resource`, field: `${gat}.resourceNames`, severity: 'fatal' });
+      problems.push({ message: `rules[${i}].resources.resourceNames: Invalid value: ${JSON.stringify(resourceNames)}: using resourceNames requires at least one resource`, field: `${gat}.resourceNames`, severity: 'fatal' });
     }
     rule.resources.push({ group, resources, resourceNames });
   });
-  if (rule.resources.length > 0 && rule.nonResourceURLs.length > 0) {
+  if ((rule.resources.length > 0 || rule.namespaces.length > 0) && rule.nonResourceURLs.length > 0) {
     problems.push({ message: `rules[${i}].nonResourceURLs: Invalid value: ${JSON.stringify(rule.nonResourceURLs)}: rules cannot apply to both regular resources and non-resource URLs`, field: `${at}.nonResourceURLs`, severity: 'fatal' });
   }
   rule.nonResourceURLs.forEach((u, j) => {

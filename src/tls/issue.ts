@@ -28,6 +28,12 @@ export interface CertOptions {
   isCA?: boolean;
   /** Digest of the signature (SHA-256 unless an old algorithm is being tested). */
   signatureHash?: 'sha256' | 'sha1';
+  /** RSA modulus size of the certificate's own key, where the caller does not pass a key (tests of small keys). */
+  keyBits?: number;
+  /** A serial number whose DER INTEGER is negative (refused by Go >= 1.23). */
+  negativeSerial?: boolean;
+  /** A critical nameConstraints extension: permitted DNS subtrees, excluded IP ranges (CIDR). */
+  nameConstraints?: { permittedDns?: string[]; excludedIps?: string[] };
 }
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
@@ -65,7 +71,9 @@ export function issue(opts: CertOptions, issuer: Issued | null, key: KeyPair): I
   cert.publicKey = forge.pki.publicKeyFromPem(key.publicKeyPem);
   // A positive 64-bit serial, unique enough that two runs never issue the same one.
   const serial = randomBytes(8);
-  serial[0]! &= 0x7f;
+  // forge writes the hex as the INTEGER's bytes: a set top bit makes it negative.
+  if (opts.negativeSerial) serial[0]! |= 0x80;
+  else serial[0]! &= 0x7f;
   cert.serialNumber = serial.toString('hex');
   cert.validity.notBefore = opts.notBefore ?? new Date(Date.now() - DAY_MS);
   cert.validity.notAfter = opts.notAfter ?? new Date(Date.now() + 365 * DAY_MS);
@@ -85,7 +93,25 @@ export function issue(opts: CertOptions, issuer: Issued | null, key: KeyPair): I
     ...(opts.ips ?? []).map((ip) => ({ type: 7, ip })),
   ];
   if (altNames.length > 0) extensions.push({ name: 'subjectAltName', altNames });
+  if (opts.nameConstraints) extensions.push({ id: '2.5.29.30', critical: true, value: nameConstraintsDer(opts.nameConstraints) });
   cert.setExtensions(extensions);
   signWithNode(cert, (issuer?.key ?? key).privateKeyPem, opts.signatureHash ?? 'sha256');
   return { cert: forge.pki.certificateToPem(cert), key, subject: opts.commonName };
+}
+
+/** NameConstraints ::= SEQUENCE { permittedSubtrees [0], excludedSubtrees [1] } of GeneralSubtree
+ * { base GeneralName }: dNSName [2] IA5String, iPAddress [7] address then mask. forge cannot write it. */
+function nameConstraintsDer(nc: NonNullable<CertOptions['nameConstraints']>): string {
+  const { asn1 } = forge;
+  const subtree = (name: forge.asn1.Asn1) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [name]);
+  const dns = (d: string) => subtree(asn1.create(asn1.Class.CONTEXT_SPECIFIC, 2, false, d));
+  const ip = (cidr: string) => {
+    const [addr, bits] = cidr.split('/') as [string, string];
+    const mask = [0, 1, 2, 3].map((i) => Math.max(0, Math.min(8, Number(bits) - 8 * i))).map((n) => (0xff << (8 - n)) & 0xff);
+    return subtree(asn1.create(asn1.Class.CONTEXT_SPECIFIC, 7, false, String.fromCharCode(...addr.split('.').map(Number), ...mask)));
+  };
+  const parts: forge.asn1.Asn1[] = [];
+  if (nc.permittedDns?.length) parts.push(asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, nc.permittedDns.map(dns)));
+  if (nc.excludedIps?.length) parts.push(asn1.create(asn1.Class.CONTEXT_SPECIFIC, 1, true, nc.excludedIps.map(ip)));
+  return asn1.toDer(asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, parts)).getBytes();
 }

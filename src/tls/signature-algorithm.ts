@@ -13,7 +13,7 @@ const WEAK: Record<string, { name: string; sha1: boolean }> = {
 };
 
 /** Reads a DER tag-length header at `at`; returns where the contents start and end. */
-function header(der: Buffer, at: number): { tag: number; start: number; end: number } {
+export function header(der: Buffer, at: number): { tag: number; start: number; end: number } {
   const tag = der[at]!;
   let length = der[at + 1]!;
   let start = at + 2;

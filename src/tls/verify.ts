@@ -6,6 +6,8 @@
 import type { X509Certificate } from 'node:crypto';
 import { nameAttribute, notAfter, notBefore, oneLineName, parseCertList, sameCertificate, summarize, type CertInput, type CertSummary } from './certificate.js';
 import { verifyHostname } from './hostname.js';
+import { cidr, dnsWithin, ipWithin, nameConstraints } from './der-fields.js';
+import type { GoRules } from './go-rules.js';
 import { weakSignature } from './signature-algorithm.js';
 
 export interface VerifyInput {
@@ -18,6 +20,8 @@ export interface VerifyInput {
   now: Date;
   /** Go >= 1.18 (Kubernetes >= 1.24) refuses SHA-1 signatures; older builds accept them. */
   refuseSha1: boolean;
+  /** The other rules of the apiserver's Go (go-rules.ts); Go 1.19's when absent. */
+  go?: Pick<GoRules, 'wrapVerifyErrors' | 'sha1OverrideHint'>;
 }
 
 export type VerdictReason =
@@ -28,7 +32,8 @@ export type VerdictReason =
   | 'legacy-common-name'
   | 'unknown-authority'
   | 'incompatible-usage'
-  | 'not-authorized-to-sign';
+  | 'not-authorized-to-sign'
+  | 'name-constraints';
 
 export interface ExpiringCert {
   cert: CertSummary;
@@ -70,8 +75,46 @@ interface Failure {
 /** Go formats times in these errors with time.RFC3339, to the second. */
 const rfc3339 = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-/** Go's isValid: validity window on every certificate, CA bit on intermediates. */
-function isValid(cert: X509Certificate, type: CertType | 'leaf', now: Date): Failure | null {
+/** The leaf's (and every chain certificate's) SANs as Go's forEachSAN sees them, in order. */
+type San = { kind: 'DNS name' | 'IP address'; name: string };
+function sans(chain: X509Certificate[]): San[] {
+  return chain.flatMap((c) =>
+    (c.subjectAltName ?? '').split(', ').flatMap((entry): San[] => {
+      if (entry.startsWith('DNS:')) return [{ kind: 'DNS name', name: entry.slice(4) }];
+      if (entry.startsWith('IP Address:')) return [{ kind: 'IP address', name: entry.slice(11) }];
+      return [];
+    }),
+  );
+}
+
+const ipBytes = (ip: string): Buffer => Buffer.from(ip.includes(':') ? [] : ip.split('.').map(Number));
+
+/** Go's checkNameConstraints for a CA candidate over the names of the chain below it. */
+function nameConstraintFailure(ca: X509Certificate, chain: X509Certificate[]): Failure | null {
+  const nc = nameConstraints(ca);
+  if (!nc) return null;
+  const fail = (detail: string): Failure => ({
+    reason: 'name-constraints',
+    error: `x509: a root or intermediate certificate is not authorized to sign for this name: ${detail}`,
+  });
+  for (const { kind, name } of sans(chain)) {
+    if (kind === 'DNS name') {
+      const excluded = nc.excludedDns.find((c) => dnsWithin(name, c));
+      if (excluded !== undefined) return fail(`DNS name ${JSON.stringify(name)} is excluded by constraint ${JSON.stringify(excluded)}`);
+      if (nc.permittedDns.length > 0 && !nc.permittedDns.some((c) => dnsWithin(name, c))) return fail(`DNS name ${JSON.stringify(name)} is not permitted by any constraint`);
+    } else {
+      const ip = ipBytes(name);
+      const excluded = nc.excludedIps.find((c) => ipWithin(ip, c));
+      if (excluded) return fail(`IP address ${JSON.stringify(name)} is excluded by constraint ${JSON.stringify(cidr(excluded))}`);
+      if (nc.permittedIps.length > 0 && !nc.permittedIps.some((c) => ipWithin(ip, c))) return fail(`IP address ${JSON.stringify(name)} is not permitted by any constraint`);
+    }
+  }
+  return null;
+}
+
+/** Go's isValid: validity window on every certificate, CA bit on intermediates, name constraints of
+ * CAs over the chain below them. */
+function isValid(cert: X509Certificate, type: CertType | 'leaf', now: Date, chain: X509Certificate[] = []): Failure | null {
   const prefix = 'x509: certificate has expired or is not yet valid: ';
   if (now < notBefore(cert)) {
     return { reason: 'expired', error: `${prefix}current time ${rfc3339(now)} is before ${rfc3339(notBefore(cert))}` };
@@ -82,7 +125,7 @@ function isValid(cert: X509Certificate, type: CertType | 'leaf', now: Date): Fai
   if (type === 'intermediate' && !cert.ca) {
     return { reason: 'not-authorized-to-sign', error: 'x509: certificate is not authorized to sign other certificates' };
   }
-  return null;
+  return type === 'leaf' ? null : nameConstraintFailure(cert, chain);
 }
 
 const CANNOT_SIGN = 'x509: invalid signature: parent certificate cannot sign this kind of certificate';
@@ -90,12 +133,13 @@ const CANNOT_SIGN = 'x509: invalid signature: parent certificate cannot sign thi
 /** Go's CheckSignatureFrom: the parent must be a CA allowed to sign certificates, and the
  * signature must verify. Returns the Go error text, or null. Once the signature verifies,
  * checkIssued can only fail on the keyCertSign key usage, which Go enforces too. */
-function signatureError(child: X509Certificate, parent: X509Certificate, refuseSha1: boolean): string | null {
+function signatureError(child: X509Certificate, parent: X509Certificate, refuseSha1: boolean, overrideHint: boolean): string | null {
   if (!parent.ca) return CANNOT_SIGN;
   const weak = weakSignature(child);
   if (weak && (!weak.sha1 || refuseSha1)) {
     // Go only suggests the override for the two SHA-1 algorithms it once had a GODEBUG for.
-    const override = weak.name === 'SHA1-RSA' || weak.name === 'ECDSA-SHA1' ? ' (temporarily override with GODEBUG=x509sha1=1)' : '';
+    const hinted = overrideHint && (weak.name === 'SHA1-RSA' || weak.name === 'ECDSA-SHA1');
+    const override = hinted ? ' (temporarily override with GODEBUG=x509sha1=1)' : '';
     return `x509: cannot verify signature: insecure algorithm ${weak.name}${override}`;
   }
   if (!child.verify(parent.publicKey)) {
@@ -135,6 +179,8 @@ interface Pools {
   intermediates: X509Certificate[];
   now: Date;
   refuseSha1: boolean;
+  /** Go 1.18 to 1.23 (and, when no Go is given, the Go 1.19 this port was first checked on). */
+  sha1OverrideHint: boolean;
 }
 
 /** Go's buildChains: anchors are tried before intermediates; every path that reaches an anchor is
@@ -145,12 +191,12 @@ function buildChains(cert: X509Certificate, current: X509Certificate[], pools: P
   let hint: { error: string; cert: X509Certificate } | null = null;
   const consider = (type: CertType, candidate: X509Certificate) => {
     if (alreadyInChain(candidate, current)) return;
-    const sigError = signatureError(cert, candidate, pools.refuseSha1);
+    const sigError = signatureError(cert, candidate, pools.refuseSha1, pools.sha1OverrideHint);
     if (sigError) {
       hint ??= { error: sigError, cert: candidate };
       return;
     }
-    failure = isValid(candidate, type, pools.now);
+    failure = isValid(candidate, type, pools.now, current);
     if (failure) return;
     if (type === 'root') {
       chains.push([...current, candidate]);
@@ -207,7 +253,20 @@ export function verifyChain(input: VerifyInput): ChainVerdict {
   const presented = parseCertList(input.presented);
   const leaf = presented[0];
   if (!leaf) return failed({ reason: 'no-chain', error: 'tls: server presented no certificate' });
-  const pools: Pools = { anchors: parseCertList(input.anchors), intermediates: presented.slice(1), now: input.now, refuseSha1: input.refuseSha1 };
+  const verdict = verifyParsed(input, presented, leaf);
+  // Go >= 1.20: crypto/tls wraps what Verify returns.
+  const wrap = input.go?.wrapVerifyErrors && verdict.error?.startsWith('x509: ');
+  return wrap ? { ...verdict, error: `tls: failed to verify certificate: ${verdict.error}` } : verdict;
+}
+
+function verifyParsed(input: VerifyInput, presented: X509Certificate[], leaf: X509Certificate): ChainVerdict {
+  const pools: Pools = {
+    anchors: parseCertList(input.anchors),
+    intermediates: presented.slice(1),
+    now: input.now,
+    refuseSha1: input.refuseSha1,
+    sha1OverrideHint: input.go?.sha1OverrideHint ?? true,
+  };
 
   const leafInvalid = isValid(leaf, 'leaf', input.now);
   if (leafInvalid) return failed(leafInvalid);

@@ -6,10 +6,9 @@ import { DAY_MS, issue as issueWith, newKeyPair as newRsaKeyPair, type CertOptio
 
 export type { CertOptions, Issued, KeyPair };
 
-export const newKeyPair = (): KeyPair => newRsaKeyPair(1024);
-
+export const newKeyPair = (bits = 1024): KeyPair => newRsaKeyPair(bits);
 /** Signs a certificate for `opts` with `issuer` (self-signed when issuer is null). */
-export const issue = (opts: CertOptions, issuer: Issued | null, key: KeyPair = newKeyPair()): Issued => issueWith(opts, issuer, key);
+export const issue = (opts: CertOptions, issuer: Issued | null, key: KeyPair = newKeyPair(opts.keyBits)): Issued => issueWith(opts, issuer, key);
 
 export interface Chain {
   root: Issued;

@@ -25,7 +25,11 @@ export const webhookProbeCollector: Collector<'webhookProbe'> = {
     }
     const clusterField = `clusters.${kc.clusterIndex}.cluster`;
     const tls = kc.caData !== null || kc.caFile !== null || kc.insecureSkipTLSVerify || kc.credentials.some((c) => c.startsWith('client-certificate'));
-    const custom = tls || kc.tlsServerName !== null || kc.proxyUrl !== null || kc.credentials.length > 0;
+    // client-go >= 1.23 (rest.HTTPClientFor) always gives the client its 30 s timeout, so the query
+    // parameter is always there (seen on the 1.36 oracle); 1.20 only with a transport of its own.
+    const minor = /^v?1\.(\d+)/.exec(apiserver.kubernetesVersion ?? '');
+    const modern = !minor || Number(minor[1]) >= 23;
+    const custom = modern || tls || kc.tlsServerName !== null || kc.proxyUrl !== null || kc.credentials.length > 0;
     const target = webhookPostUrl(kc.server, { tls, custom });
     if (!target.ok) {
       throw factFailure('not-applicable', `${config.path} ${clusterField}.server is not an http(s) URL (${target.why}), so there is no endpoint to contact`);
