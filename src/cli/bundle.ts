@@ -22,6 +22,7 @@ export async function writeBundleFile(opts: BundleOptions, env: NodeJS.ProcessEn
   if (!(await fs.stat(root).catch(() => null))?.isDirectory()) throw new UsageError(`--root ${opts.root}: not a directory`);
   const collectedAt = opts.collectedAt ?? new Date();
   const out = path.resolve(opts.out ?? defaultBundleName(collectedAt));
+  if ((await fs.lstat(out).catch(() => null))?.isDirectory()) throw new UsageError(`cannot write ${out}: it is a directory`);
   try {
     return await buildBundle({ ...opts, root, out, collectedAt, reproducible: opts.collectedAt !== null, env, tool: TOOL, signal });
   } catch (err) {

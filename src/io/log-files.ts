@@ -2,7 +2,7 @@
 // given with --log-file. Opening is separate from reading so that "missing" and "not permitted" are
 // told apart before a byte is scanned. Every path is resolved inside the root (host-fs.ts), and a
 // log that links out of /var/log (to /etc/shadow, say) is not read.
-import { readdir } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import { join, posix, relative, resolve } from 'node:path';
 import { openRegular, ReadFailure, resolveUnderRoot } from './host-fs.js';
 
@@ -40,6 +40,7 @@ export async function findPodLogs(root: string): Promise<FoundLogs> {
 export async function resolveLog(root: string, hostPath: string): Promise<string> {
   const real = await resolveUnderRoot(root, hostPath);
   const shown = nodePath(root, real);
+  if (!(await lstat(real).catch(() => null))) throw new ReadFailure('ENOENT', `no such file or directory (${hostPath} is a dangling link to ${shown}?)`);
   if (!shown.startsWith('/var/log/')) throw new ReadFailure('ELINKOUT', `${hostPath} links to ${shown}, outside /var/log: not read as a log`);
   return real;
 }

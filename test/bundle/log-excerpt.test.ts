@@ -1,6 +1,6 @@
 // Log excerpts are cut from the tail of a file: the cut must never expose what redaction would
 // have masked in the whole file.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,9 +11,12 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'prisma-audit-excerpt-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const now = new Date('2026-11-27T09:00:00Z');
 
+// Logs live under /var/log on the node: a bundle reads nothing else as a log.
+mkdirSync(path.join(tmp, 'var/log'), { recursive: true });
+
 function excerpt(name: string, text: string, keepBytes: number) {
-  writeFileSync(path.join(tmp, name), text);
-  return spoolExcerpt(tmp, `/${name}`, path.join(tmp, `${name}.spool`), { keepBytes, sinceMs: null, now, redactor: new Redactor() });
+  writeFileSync(path.join(tmp, 'var/log', name), text);
+  return spoolExcerpt(tmp, `/var/log/${name}`, path.join(tmp, `${name}.spool`), { keepBytes, sinceMs: null, now, redactor: new Redactor() });
 }
 const spooled = (x: { spool: string; start: number; end: number }) => readFileSync(x.spool).subarray(x.start, x.end).toString('utf8');
 
