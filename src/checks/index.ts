@@ -2,6 +2,7 @@
 import type { Check } from '../engine/check.js';
 import { apiserverManifest } from './apiserver-manifest.js';
 import { auditPolicyFlag, auditWebhookFlag } from './audit-flags.js';
+import { orphanedAuditFiles } from './orphaned-audit-files.js';
 import { auditLogPath } from './audit-log-path.js';
 import { dynamicAuditLeftovers } from './dynamic-audit-leftovers.js';
 import { auditWebhookMode } from './audit-webhook-mode.js';
@@ -21,6 +22,7 @@ export const CHECKS: Check[] = [
   apiserverManifest,
   auditPolicyFlag,
   auditWebhookFlag,
+  orphanedAuditFiles,
   auditLogPath,
   dynamicAuditLeftovers,
   auditWebhookMode,

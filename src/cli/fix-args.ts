@@ -15,6 +15,8 @@ export interface FixCommandOptions {
   yes: boolean;
   webhookUrl: string | null;
   caFile: string | null;
+  /** --use FILE (repeatable): orphaned audit files (host paths) the missing flags are restored to. */
+  use: string[];
   json: boolean;
   /** --offline: judge the files only; the webhook endpoint is not contacted for its chain. */
   offline: boolean;
@@ -33,6 +35,7 @@ const FIX_OPTIONS = {
   yes: { type: 'boolean', short: 'y' },
   'webhook-url': { type: 'string' },
   'ca-file': { type: 'string' },
+  use: { type: 'string', multiple: true },
   json: { type: 'boolean' },
   offline: { type: 'boolean' },
   timeout: { type: 'string' },
@@ -65,6 +68,7 @@ export function parseFix(args: string[]): Command {
       yes: Boolean(values.yes),
       webhookUrl: values['webhook-url']?.trim() ?? null,
       caFile: values['ca-file'] ?? null,
+      use: (values.use ?? []).map((u) => u.trim()).filter(Boolean),
       json: Boolean(values.json),
       offline: Boolean(values.offline),
       timeoutMs: timeoutMs(values.timeout),

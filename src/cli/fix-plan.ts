@@ -13,6 +13,7 @@ import { readCurrent, readsFrom, type CurrentFile } from '../io/fix-writer.js';
 import { writeOutFolder } from '../io/fix-out.js';
 import { expectedWebhookUrl, type ConsoleTarget } from '../console/target.js';
 import { liveChainFor } from './fix-live-chain.js';
+import { adoptOrphans, type RestoreChooser } from './fix-restore.js';
 import { TOOL } from './tool.js';
 
 export interface PlanRequest {
@@ -28,6 +29,10 @@ export interface PlanRequest {
   timeoutMs: number;
   /** --console: the webhook URL the console expects (prisma-webhook-url, and the fix's server). */
   console: ConsoleTarget | null;
+  /** --use: host paths of orphaned audit files to restore the missing flags to. */
+  use?: string[];
+  /** Asks which orphaned file to restore when several could be; absent: list them and refuse. */
+  choose?: RestoreChooser | null;
 }
 
 export interface PlannedFix {
@@ -124,13 +129,13 @@ export async function planOnNode(req: PlanRequest): Promise<PlannedFix> {
   const runOpts: RunOptions = { offline: req.offline, now: req.now, tool: TOOL, target: { root: req.root, demo: false, offline: req.offline } };
   const source = gatherNode(req);
   const before = await runChecks(CHECKS, source, runOpts);
-  const facts = await gatherAll(source);
+  const { restore, facts } = await adoptOrphans(await gatherAll(source), req.root, req.use ?? [], req.choose ?? null);
   const consoleSays = fromConsole(facts, req.console !== null);
   const liveChain = req.offline ? null : await liveChainFor(facts, req.webhookUrl ?? consoleSays.consoleWebhookUrl, req.root, req.timeoutMs);
   // A URL or CA given on the command line is a request to rewrite the webhook kubeconfig.
   const asked: FixId[] = req.webhookUrl || req.caPem ? ['webhook-kubeconfig'] : [];
   const requested = req.only ?? [...new Set([...fixTriggers(before).keys(), ...asked])];
-  const opts: FixOptions = { webhookUrl: req.webhookUrl, ...consoleSays, caPem: req.caPem, now: req.now, liveChain };
+  const opts: FixOptions = { webhookUrl: req.webhookUrl, ...consoleSays, caPem: req.caPem, now: req.now, liveChain, restore };
   const plan = await settlePlan(facts, requested, before, opts, req.root, runOpts, req.timeoutMs);
   const { read, pending } = await pendingChanges(plan, req.root, facts);
   const durable = plan.artifacts.filter((a) => a.kind === 'write' && a.durable);

@@ -12,6 +12,8 @@ import { UsageError } from './usage.js';
 import { consoleTarget } from './cluster-options.js';
 import type { FixCommandOptions } from './fix-args.js';
 import { gatherNode, planOnNode, writePlanFolder } from './fix-plan.js';
+import type { RestoreChooser } from './fix-restore.js';
+import { describeOrphan } from '../checks/orphaned-audit-files.js';
 import { renderFixJson, renderFixText, type FixResultExtra } from './fix-report.js';
 
 export interface FixIo {
@@ -36,6 +38,22 @@ async function refuseWithoutConsent(opts: FixCommandOptions, io: FixIo, count: n
   }
 }
 
+/** On a terminal: lists the candidates and reads a number. */
+function terminalChooser(io: FixIo): RestoreChooser | null {
+  if (!io.stdin.isTTY) return null;
+  return async (q) => {
+    const rl = createInterface({ input: io.stdin, output: io.stderr });
+    try {
+      io.stderr.write(`--${q.flag} is gone, and ${q.candidates.length} ${q.what}s could be restored behind it:\n`);
+      q.candidates.forEach((c, i) => io.stderr.write(`  ${i + 1}) ${describeOrphan(c)}\n`));
+      const n = Number((await rl.question(`Restore which one? [1-${q.candidates.length}, empty: none] `)).trim());
+      return q.candidates[n - 1]?.hostPath ?? null;
+    } finally {
+      rl.close();
+    }
+  };
+}
+
 export async function fix(opts: FixCommandOptions, io: FixIo): Promise<number> {
   const root = path.resolve(io.cwd, opts.root);
   if (!(await fs.stat(root).catch(() => null))?.isDirectory()) throw new UsageError(`--root ${opts.root}: not a directory`);
@@ -45,7 +63,7 @@ export async function fix(opts: FixCommandOptions, io: FixIo): Promise<number> {
   const prismaConsole = await consoleTarget(opts.cluster, io.env, opts.timeoutMs);
   const now = new Date();
   const node = { root, manifest: opts.manifest, now, offline: opts.offline, timeoutMs: opts.timeoutMs, console: prismaConsole };
-  const planned = await planOnNode({ ...node, only: opts.only, webhookUrl: opts.webhookUrl, caPem });
+  const planned = await planOnNode({ ...node, only: opts.only, webhookUrl: opts.webhookUrl, caPem, use: opts.use, choose: terminalChooser(io) });
   const { plan, pending, read, durable, backupDir, runOpts } = planned;
   const summary = { ...planned, apply: opts.apply };
   // Not everything is fixed when a fix could not run, leaves a failure it cannot change, or a

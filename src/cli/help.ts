@@ -61,6 +61,7 @@ Options:
   --apply                    write the files on the node: atomically, backups in /var/backups/prisma-audit/, manifest last
   -y, --yes                  do not ask before --apply (required when stdin is not a terminal)
   --webhook-url URL          https://<console>/api/v1/kubernetes/webhook/<suffix> for the webhook kubeconfig
+  --use FILE                 restore a dropped audit flag to this file (repeatable; see orphaned-audit-files)
   --console URL              read that URL from the Prisma console instead (token from PRISMA_TOKEN or
                              --token-file FILE, never a flag; --console-ca FILE for a self-signed console)
   --ca-file PEM              the console's CA certificate, for certificate-authority-data (default:

@@ -6,6 +6,7 @@ import { auditPathsCollector, policyCollector, webhookConfigCollector } from './
 import { manifestsDirCollector } from './manifests-dir.js';
 import { webhookProbeCollector } from './webhook-probe.js';
 import { nodeLogsCollector } from './node-logs.js';
+import { auditOrphansCollector } from './orphans.js';
 import { CLUSTER_COLLECTORS } from '../cluster/collectors.js';
 import { skipOnManagedControlPlane } from '../cluster/node-checks-on-managed.js';
 
@@ -17,5 +18,6 @@ export const COLLECTORS: { [K in FactKey]: Collector<K> } = {
   auditPaths: auditPathsCollector,
   webhookProbe: webhookProbeCollector,
   nodeLogs: nodeLogsCollector,
+  auditOrphans: auditOrphansCollector,
   ...CLUSTER_COLLECTORS,
 };

@@ -183,6 +183,32 @@ export interface WebhookProbe {
   probe: ProbeResult;
 }
 
+export type OrphanRole = 'policy' | 'webhook-config';
+
+/** An audit file found on the node, judged by its contents (never kept: it holds the URL suffix). */
+export interface AuditOrphan {
+  role: OrphanRole;
+  /** Host path (without --root). */
+  hostPath: string;
+  /** Where it was found: "found in /etc/kubernetes/audit", "backup 20261127-085445 of /etc/...",
+   * "named by /etc/rancher/rke2/config.yaml". */
+  foundBy: string;
+  /** For a webhook kubeconfig, the host it posts to (never the suffix); for a policy, its version. */
+  detail: string;
+  sha256: string;
+  size: number;
+  /** A current flag names it: in use, not an orphan. */
+  referenced: boolean;
+  /** Other host paths holding the same bytes (backups of it). */
+  copies: string[];
+}
+
+export interface AuditOrphans {
+  candidates: AuditOrphan[];
+  /** Where it looked, for the report. */
+  looked: string[];
+}
+
 export interface Facts extends ClusterFacts {
   apiserver: Fact<ApiserverConfig>;
   manifestsDir: Fact<ManifestsDir>;
@@ -191,6 +217,7 @@ export interface Facts extends ClusterFacts {
   auditPaths: Fact<AuditPath[]>;
   webhookProbe: Fact<WebhookProbe>;
   nodeLogs: Fact<NodeLogs>;
+  auditOrphans: Fact<AuditOrphans>;
 }
 
 export type FactKey = keyof Facts;
