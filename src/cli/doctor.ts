@@ -15,9 +15,12 @@ import { renderText } from '../report/text.js';
 import type { DoctorOptions, OutputMode } from './args.js';
 import { UsageError } from './usage.js';
 import { PACKAGE_ROOT, TOOL } from './tool.js';
-import type { ConsoleTarget } from '../console/target.js';
 import { startDemoConsole } from '../io/demo-console.js';
 import { consoleTarget, kubeAccess } from './cluster-options.js';
+import { bundleRun, type Run } from './recorded-run.js';
+import { loadBefore } from './compare-input.js';
+import { compareReports, differentTarget, type Comparing } from '../report/compare.js';
+import { fingerprintOf } from '../engine/fingerprint.js';
 
 export const DEMO_ROOT = path.join(PACKAGE_ROOT, 'fixtures/demo/root');
 
@@ -45,29 +48,6 @@ export function chooseMode(opts: DoctorOptions, io: Io): OutputMode {
   if (opts.output) return opts.output;
   const ci = io.env.CI !== undefined && io.env.CI !== '' && io.env.CI !== 'false';
   return io.stdout.isTTY && !ci ? 'pretty' : 'text';
-}
-
-interface Run {
-  source: FactSource;
-  runOpts: RunOptions;
-  /** The live node's root; null for a recorded run. */
-  root: string | null;
-  /** Credentials the user gave (console token), masked even with --show-secrets. */
-  credentials: string[];
-  /** --console, for the UI's fix key (null for a recorded run). */
-  prismaConsole: ConsoleTarget | null;
-}
-
-/** --from-bundle: the recorded facts; an unreadable or foreign file is the user's input error. */
-async function bundleRun(file: string): Promise<Run> {
-  // The archive reader (tar, zlib) loads only for --from-bundle.
-  const [{ ArchiveError }, { readRecording, replay }] = await Promise.all([import('../bundle/archive.js'), import('../bundle/replay.js')]);
-  try {
-    return { ...replay(await readRecording(file), file, TOOL), root: null, credentials: [], prismaConsole: null };
-  } catch (err) {
-    if (err instanceof ArchiveError) throw new UsageError(`--from-bundle ${file}: ${err.message}`);
-    throw err;
-  }
 }
 
 async function liveRun(opts: DoctorOptions, io: Io): Promise<Run> {
@@ -110,9 +90,20 @@ export async function doctor(opts: DoctorOptions, io: Io): Promise<number> {
   }
 }
 
+/** --compare: the earlier report, refused before anything is shown when it is of another node or
+ * cluster (unless --force). */
+async function comparing(opts: DoctorOptions, source: FactSource, now: Date): Promise<Comparing | null> {
+  if (!opts.compare) return null;
+  const before = await loadBefore(opts.compare);
+  const forced = differentTarget(before.fingerprint, await fingerprintOf(source, now));
+  if (forced && !opts.force) throw new UsageError(`--compare ${opts.compare}: not the same target (${forced}); pass --force to compare anyway`);
+  return { before, against: opts.compare, forced };
+}
+
 async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
   const checks = selectChecks(opts.only, opts.skip);
   const { source, runOpts, root, credentials, prismaConsole } = opts.fromBundle ? await bundleRun(opts.fromBundle) : await liveRun(opts, io);
+  const compare = await comparing(opts, source, runOpts.now);
   const redactor = await redactorFor(source, io.env, !opts.showSecrets, credentials);
   const mode = chooseMode(opts, io);
   if (mode === 'pretty') {
@@ -129,12 +120,13 @@ async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
             const { defaultBundleOptions, writeBundleFile } = await import('./bundle.js');
             return (await writeBundleFile(defaultBundleOptions(root, opts.manifest), io.env)).out;
           };
-    const report = await runPretty({ checks, source, runOpts, redactor, verbose: opts.verbose, onFix, writeBundle });
-    return exitCodeFor(report.summary, opts.strict);
+    const report = await runPretty({ checks, source, runOpts, redactor, verbose: opts.verbose, onFix, writeBundle, comparing: compare });
+    return exitCodeFor(report.summary, opts.strict, report.comparison);
   }
-  const report: Report = redactor.value(await runChecks(checks, source, runOpts));
+  const checked: Report = redactor.value(await runChecks(checks, source, runOpts));
+  const report = compare ? { ...checked, comparison: compareReports(compare.before, checked, compare.against, compare.forced) } : checked;
   if (mode === 'json') io.stdout.write(renderJson(report));
   else if (mode === 'junit') io.stdout.write(renderJunit(report));
   else io.stdout.write(renderText(report, makeStyle(opts.color ?? wantsColor(io.env, Boolean(io.stdout.isTTY), false)), opts.verbose));
-  return exitCodeFor(report.summary, opts.strict);
+  return exitCodeFor(report.summary, opts.strict, report.comparison);
 }

@@ -28,6 +28,9 @@ Options:
   --strict                   exit 4 when anything is warn or unknown
   --demo                     run on the bundled demo node (no cluster needed)
   --from-bundle FILE         re-run the checks on a support bundle's recorded facts (no node, no network)
+  --compare FILE             compare with an earlier report (doctor --json output, or a support bundle):
+                             regressions first, then fixes, then audit configuration changes; exit 3 on a regression
+  --force                    compare even when the earlier report is of another node or cluster
   --show-secrets             do not mask the webhook URL suffix and tokens in the output (the console token stays masked)
   -v, --verbose              show evidence for passing checks too
   --no-color                 no colour (NO_COLOR is honoured too)

@@ -3,6 +3,7 @@
 import { FactUnavailable, factReader, type Check } from './check.js';
 import type { CheckResult, EngineEvent, Fact, FactError, Finding, Report, Summary, Target } from './types.js';
 import { FactFailure, type CollectContext, type Collector } from '../facts/collector.js';
+import { fingerprintOf } from './fingerprint.js';
 import type { FactKey, Facts } from '../facts/types.js';
 
 export interface FactSource {
@@ -97,6 +98,7 @@ export async function runChecks(
     target: await describeTarget(source, opts),
     checks: results,
     summary: summarize(results),
+    fingerprint: await fingerprintOf(source, opts.now),
   };
   onEvent({ type: 'done', report });
   return report;

@@ -7,6 +7,7 @@ import { manifestsDirCollector } from './manifests-dir.js';
 import { webhookProbeCollector } from './webhook-probe.js';
 import { nodeLogsCollector } from './node-logs.js';
 import { auditOrphansCollector } from './orphans.js';
+import { nodeIdentityCollector } from './node-identity.js';
 import { CLUSTER_COLLECTORS } from '../cluster/collectors.js';
 import { skipOnManagedControlPlane } from '../cluster/node-checks-on-managed.js';
 
@@ -19,5 +20,6 @@ export const COLLECTORS: { [K in FactKey]: Collector<K> } = {
   webhookProbe: webhookProbeCollector,
   nodeLogs: nodeLogsCollector,
   auditOrphans: auditOrphansCollector,
+  nodeIdentity: nodeIdentityCollector,
   ...CLUSTER_COLLECTORS,
 };

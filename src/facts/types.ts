@@ -209,6 +209,12 @@ export interface AuditOrphans {
   looked: string[];
 }
 
+/** Which machine the facts come from (hostname, sha256 prefix of /etc/machine-id). */
+export interface NodeIdentity {
+  hostname: string | null;
+  machineId: string | null;
+}
+
 export interface Facts extends ClusterFacts {
   apiserver: Fact<ApiserverConfig>;
   manifestsDir: Fact<ManifestsDir>;
@@ -218,6 +224,7 @@ export interface Facts extends ClusterFacts {
   webhookProbe: Fact<WebhookProbe>;
   nodeLogs: Fact<NodeLogs>;
   auditOrphans: Fact<AuditOrphans>;
+  nodeIdentity: Fact<NodeIdentity>;
 }
 
 export type FactKey = keyof Facts;

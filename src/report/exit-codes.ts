@@ -1,5 +1,5 @@
 // Exit codes: the same in every output mode (documented in the README).
-import type { Summary } from '../engine/types.js';
+import type { Comparison, Summary } from '../engine/types.js';
 
 export const EXIT = {
   ok: 0,
@@ -11,8 +11,9 @@ export const EXIT = {
   interrupted: 130,
 } as const;
 
-export function exitCodeFor(summary: Summary, strict: boolean): number {
-  if (summary.fail > 0) return EXIT.fail;
+/** A regression against --compare's report is a failure even when --only left the failing check out. */
+export function exitCodeFor(summary: Summary, strict: boolean, comparison?: Comparison): number {
+  if (summary.fail > 0 || (comparison?.regressions.length ?? 0) > 0) return EXIT.fail;
   if (strict && (summary.warn > 0 || summary.unknown > 0)) return EXIT.strict;
   return EXIT.ok;
 }

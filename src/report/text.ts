@@ -1,6 +1,7 @@
 // Plain text: the same content as the terminal UI, in lines, without cursor codes.
 import type { CheckResult, Evidence, Report, Summary, Target } from '../engine/types.js';
 import { STATUS_LABEL, type Style } from './style.js';
+import { comparisonLines } from './compare.js';
 
 export function evidenceLine(e: Evidence): string {
   const where = e.file ? `${e.file}${e.line ? `:${e.line}` : ''}` : '';
@@ -43,6 +44,7 @@ export function headerLines(report: Pick<Report, 'tool' | 'target'>, style: Styl
 
 export function renderText(report: Report, style: Style, verbose: boolean): string {
   const lines = [...headerLines(report, style), ''];
+  if (report.comparison) lines.push(...comparisonLines(report.comparison, style), '');
   for (const r of report.checks) lines.push(...checkLines(r, style, verbose));
   lines.push('', summaryLine(report.summary, report.checks.length), '');
   return lines.join('\n');

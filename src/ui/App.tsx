@@ -28,6 +28,10 @@ export interface AppProps {
   /** The `b` key: write a support bundle of this node (absent when there is no live node, e.g.
    * --from-bundle). The caller does the writing and reports progress in `status`. */
   bundle?: { write(): void; status: string | null };
+  /** --compare: check id -> "changed since BEFORE.json: pass -> fail". */
+  marks?: Record<string, string>;
+  /** --compare: regressions, fixes and configuration changes, once every check is judged. */
+  comparison?: string[];
 }
 
 export interface FixPreview {
@@ -107,7 +111,7 @@ function navigate(state: Nav, action: { type: 'move'; by: number; ids: string[] 
   return { ...state, toggled };
 }
 
-export function App({ header, demo, results, running, summary, verbose, frame, onFix, bundle }: AppProps) {
+export function App({ header, demo, results, running, summary, verbose, frame, onFix, bundle, marks, comparison }: AppProps) {
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
   const [{ selected, toggled }, dispatch] = useReducer(navigate, { selected: 0, toggled: new Set<string>() });
@@ -155,6 +159,7 @@ export function App({ header, demo, results, running, summary, verbose, frame, o
             <Text color={COLOR[r.status]}>{STATUS_LABEL[r.status].padEnd(8)}</Text>
             <Text bold>{r.id.padEnd(24)}</Text> {r.summary}
           </Text>
+          {marks?.[r.id] ? <Text color={marks[r.id]!.startsWith('REGRESSION') ? 'red' : 'cyan'}>{`        ▲ ${marks[r.id]}`}</Text> : null}
           {isOpen(r) ? <Details r={r} /> : null}
         </Box>
       ))}
@@ -167,6 +172,11 @@ export function App({ header, demo, results, running, summary, verbose, frame, o
       ))}
       <Text> </Text>
       {summary ? <Text bold>{summaryLine(summary, results.length)}</Text> : <Text dimColor>running {running.length} check(s)…</Text>}
+      {comparison?.map((l, i) => (
+        <Text key={`c${i}`} color={l.startsWith('REGRESSION') ? 'red' : undefined}>
+          {l}
+        </Text>
+      ))}
       <FixView state={fix} showDiff={showDiff} />
       {bundle?.status ? <Text color="cyan">{bundle.status}</Text> : null}
       {summary && isRawModeSupported ? (

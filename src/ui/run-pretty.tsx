@@ -7,11 +7,12 @@ import type { CheckResult, EngineEvent, Report, Target } from '../engine/types.j
 import type { Redactor } from '../redact.js';
 import { makeStyle } from '../report/style.js';
 import { headerLines } from '../report/text.js';
+import { changedSince, compareReports, comparisonLines, type Comparing } from '../report/compare.js';
 import { App, type AppProps, type RunningCheck } from './App.js';
 
 /** Accumulates engine events into what the App shows. */
 export function createProgressStore(order: string[]) {
-  let state: Pick<AppProps, 'results' | 'running' | 'summary'> & { target: Target | null } = { results: [], running: [], summary: null, target: null };
+  let state: Pick<AppProps, 'results' | 'running' | 'summary'> & { target: Target | null; report: Report | null } = { results: [], running: [], summary: null, target: null, report: null };
   const listeners = new Set<() => void>();
   const rank = (r: CheckResult) => order.indexOf(r.id);
   return {
@@ -28,7 +29,7 @@ export function createProgressStore(order: string[]) {
           running: state.running.filter((c) => c.id !== event.result.id),
           results: [...state.results, event.result].sort((a, b) => rank(a) - rank(b)),
         };
-      } else state = { ...state, summary: event.report.summary, target: event.report.target };
+      } else state = { ...state, summary: event.report.summary, target: event.report.target, report: event.report };
       for (const fn of listeners) fn();
     },
   };
@@ -56,8 +57,14 @@ function useBundleKey(writeBundle: WriteBundle | undefined): AppProps['bundle'] 
   };
 }
 
-function Live({ store, runOpts, verbose, onFix, writeBundle }: { store: Store; runOpts: RunOptions; verbose: boolean; onFix?: AppProps['onFix']; writeBundle?: WriteBundle }) {
+type LiveProps = { store: Store; runOpts: RunOptions; verbose: boolean; onFix?: AppProps['onFix']; writeBundle?: WriteBundle; comparing?: Comparing | null };
+
+function Live({ store, runOpts, verbose, onFix, writeBundle, comparing }: LiveProps) {
   const s = useSyncExternalStore(store.subscribe, store.get);
+  // Each check is marked as soon as it is judged; the summary (with configuration changes) once all are.
+  const comparison = comparing ? compareReports(comparing.before, { checks: s.results, fingerprint: s.report?.fingerprint }, comparing.against, comparing.forced) : null;
+  const marks = comparison ? Object.fromEntries(s.results.flatMap((r) => { const m = changedSince(comparison, r.id); return m ? [[r.id, m]] : []; })) : undefined;
+  const footer = comparison && s.summary ? comparisonLines(comparison, makeStyle(false)) : undefined;
   const bundle = useBundleKey(writeBundle);
   const header = s.target
     ? headerLines({ tool: runOpts.tool, target: s.target }, makeStyle(false)).slice(0, 1)
@@ -68,7 +75,7 @@ function Live({ store, runOpts, verbose, onFix, writeBundle }: { store: Store; r
     const t = setInterval(() => setFrame((f) => f + 1), 80);
     return () => clearInterval(t);
   }, [s.summary]);
-  return <App header={header} demo={runOpts.target.demo} results={s.results} running={s.running} summary={s.summary} verbose={verbose} frame={frame} onFix={onFix} bundle={bundle} />;
+  return <App header={header} demo={runOpts.target.demo} results={s.results} running={s.running} summary={s.summary} verbose={verbose} frame={frame} onFix={onFix} bundle={bundle} marks={marks} comparison={footer} />;
 }
 
 export interface PrettyRun {
@@ -79,13 +86,15 @@ export interface PrettyRun {
   verbose: boolean;
   onFix?: AppProps['onFix'];
   writeBundle?: WriteBundle;
+  /** --compare: every changed check carries a "changed since" marker. */
+  comparing?: Comparing | null;
 }
 
-export async function runPretty({ checks, source, runOpts, redactor, verbose, onFix, writeBundle }: PrettyRun): Promise<Report> {
+export async function runPretty({ checks, source, runOpts, redactor, verbose, onFix, writeBundle, comparing }: PrettyRun): Promise<Report> {
   const store = createProgressStore(checks.map((c) => c.id));
-  const app = render(<Live store={store} runOpts={runOpts} verbose={verbose} onFix={onFix} writeBundle={writeBundle} />, { exitOnCtrlC: true });
-  const report = redactor.value(await runChecks(checks, source, runOpts, (e) => store.push(redactor.value(e))));
+  const app = render(<Live store={store} runOpts={runOpts} verbose={verbose} onFix={onFix} writeBundle={writeBundle} comparing={comparing} />, { exitOnCtrlC: true });
+  const report: Report = redactor.value(await runChecks(checks, source, runOpts, (e) => store.push(redactor.value(e))));
   if (process.stdin.isTTY) await app.waitUntilExit();
   else app.unmount();
-  return report;
+  return comparing ? { ...report, comparison: compareReports(comparing.before, report, comparing.against, comparing.forced) } : report;
 }
