@@ -3,6 +3,7 @@ import type { Check } from '../engine/check.js';
 import { apiserverManifest } from './apiserver-manifest.js';
 import { auditPolicyFlag, auditWebhookFlag } from './audit-flags.js';
 import { orphanedAuditFiles } from './orphaned-audit-files.js';
+import { upgradeRules } from './upgrade-rules.js';
 import { auditLogPath } from './audit-log-path.js';
 import { dynamicAuditLeftovers } from './dynamic-audit-leftovers.js';
 import { auditWebhookMode } from './audit-webhook-mode.js';
@@ -37,6 +38,7 @@ export const CHECKS: Check[] = [
   webhookTlsChain,
   webhookReachable,
   nodeLogsCheck,
+  upgradeRules,
   ...CLUSTER_CHECKS,
 ];
 

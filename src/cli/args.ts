@@ -30,6 +30,8 @@ export interface DoctorOptions {
   fromBundle: string | null;
   /** --compare FILE: an earlier `doctor --json` report or support bundle of the same target. */
   compare: string | null;
+  /** --upgrade-to VERSION: judge as that kube-apiserver/kubeadm version would. */
+  upgradeTo: string | null;
   /** --force: compare reports of different nodes or clusters. */
   force: boolean;
 }
@@ -63,6 +65,7 @@ const DOCTOR_OPTIONS = {
   'log-file': { type: 'string', multiple: true },
   'from-bundle': { type: 'string' },
   compare: { type: 'string' },
+  'upgrade-to': { type: 'string' },
   force: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   ...CLUSTER_ARG_OPTIONS,
@@ -99,6 +102,8 @@ export function parseCommand(argv: string[]): Command {
   if (values['from-bundle'] !== undefined && (values.demo || values.root || values.manifest)) throw new UsageError('--from-bundle re-checks recorded facts; it cannot be combined with --root, --manifest or --demo');
   if (values.compare === '') throw new UsageError('--compare needs a file: a report saved with doctor --json, or a support bundle');
   if (values.force && values.compare === undefined) throw new UsageError('--force only applies to --compare');
+  const upgradeTo = values['upgrade-to'] ?? null;
+  if (upgradeTo !== null && !/^v?\d+\.\d+(\.\d+)?$/.test(upgradeTo)) throw new UsageError(`--upgrade-to takes a version like 1.31 or v1.31.2, not "${upgradeTo}"`);
   const version = values['kubernetes-version'] ?? null;
   if (version !== null && !/^v?\d+\.\d+(\.\d+)?$/.test(version)) throw new UsageError(`--kubernetes-version takes a version like 1.28 or v1.28.3, not "${version}"`);
   return {
@@ -122,6 +127,7 @@ export function parseCommand(argv: string[]): Command {
       cluster: clusterOptions(values),
       fromBundle: values['from-bundle'] ?? null,
       compare: values.compare || null,
+      upgradeTo: upgradeTo ? upgradeTo.replace(/^v/, '') : null,
       force: Boolean(values.force),
     },
   };

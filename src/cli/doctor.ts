@@ -60,6 +60,7 @@ async function liveRun(opts: DoctorOptions, io: Io): Promise<Run> {
       root,
       manifest: opts.manifest,
       kubernetesVersion: opts.kubernetesVersion,
+      upgradeTo: opts.upgradeTo,
       timeoutMs: opts.timeoutMs,
       offline: opts.offline,
       now,

@@ -17,6 +17,8 @@ export interface FixCommandOptions {
   caFile: string | null;
   /** --use FILE (repeatable): orphaned audit files (host paths) the missing flags are restored to. */
   use: string[];
+  /** --upgrade-to VERSION: plan for that kube-apiserver/kubeadm version (the durable snippet's shape). */
+  upgradeTo: string | null;
   json: boolean;
   /** --offline: judge the files only; the webhook endpoint is not contacted for its chain. */
   offline: boolean;
@@ -36,6 +38,7 @@ const FIX_OPTIONS = {
   'webhook-url': { type: 'string' },
   'ca-file': { type: 'string' },
   use: { type: 'string', multiple: true },
+  'upgrade-to': { type: 'string' },
   json: { type: 'boolean' },
   offline: { type: 'boolean' },
   timeout: { type: 'string' },
@@ -55,6 +58,7 @@ export function parseFix(args: string[]): Command {
     throw new UsageError(`--only takes fix ids (${FIX_IDS.join(', ')}), not ${unknown.map((u) => `"${u}"`).join(', ') || 'an empty list'}`);
   }
   for (const key of ['root', 'out', 'webhook-url', 'ca-file', 'manifest'] as const) if (values[key] === '') throw new UsageError(`--${key} needs a value`);
+  if (values['upgrade-to'] !== undefined && !/^v?\d+\.\d+(\.\d+)?$/.test(values['upgrade-to'])) throw new UsageError(`--upgrade-to takes a version like 1.31, not "${values['upgrade-to']}"`);
   if (values.yes && !values.apply) throw new UsageError('--yes only confirms --apply');
   if (values.console !== undefined && values.offline) throw new UsageError('--console reads the webhook URL from the console over the network; it cannot be combined with --offline');
   return {
@@ -69,6 +73,7 @@ export function parseFix(args: string[]): Command {
       webhookUrl: values['webhook-url']?.trim() ?? null,
       caFile: values['ca-file'] ?? null,
       use: (values.use ?? []).map((u) => u.trim()).filter(Boolean),
+      upgradeTo: values['upgrade-to']?.replace(/^v/, '') ?? null,
       json: Boolean(values.json),
       offline: Boolean(values.offline),
       timeoutMs: timeoutMs(values.timeout),

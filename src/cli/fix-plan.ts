@@ -33,6 +33,8 @@ export interface PlanRequest {
   use?: string[];
   /** Asks which orphaned file to restore when several could be; absent: list them and refuse. */
   choose?: RestoreChooser | null;
+  /** --upgrade-to: plan and verify as that version would judge. */
+  upgradeTo?: string | null;
 }
 
 export interface PlannedFix {
@@ -63,7 +65,7 @@ async function settlePlan(facts: GatheredFacts, requested: FixId[], before: Repo
   let plan: FixPlan = planFixes(facts, requested, before, opts);
   let verified: Report | null = null;
   for (let round = 0; round < 3 && plan.artifacts.some((a) => a.kind === 'move' || !a.durable); round++) {
-    const after = await checkPlan(plan, { root, facts, kubernetesVersion: null, runOpts, timeoutMs, live: opts.liveChain !== null });
+    const after = await checkPlan(plan, { root, facts, kubernetesVersion: facts.apiserver?.ok ? (facts.apiserver.value.upgradeTo ?? null) : null, runOpts, timeoutMs, live: opts.liveChain !== null });
     const bad = after ? judgePlan(plan, before, after) : new Map<FixId, string>();
     verified = after;
     if (bad.size === 0) break;
@@ -110,8 +112,8 @@ async function pendingChanges(plan: FixPlan, root: string, facts: GatheredFacts)
 }
 
 /** Facts of the node under root, gathered once and shared by every check. */
-export function gatherNode(req: Pick<PlanRequest, 'root' | 'manifest' | 'now' | 'offline' | 'timeoutMs' | 'console'>): FactSource {
-  return liveFacts({ root: req.root, manifest: req.manifest, kubernetesVersion: null, timeoutMs: req.timeoutMs, offline: req.offline, now: req.now, console: req.console }, COLLECTORS, factDeadlineMs(req.timeoutMs));
+export function gatherNode(req: Pick<PlanRequest, 'root' | 'manifest' | 'now' | 'offline' | 'timeoutMs' | 'console' | 'upgradeTo'>): FactSource {
+  return liveFacts({ root: req.root, manifest: req.manifest, kubernetesVersion: null, upgradeTo: req.upgradeTo ?? null, timeoutMs: req.timeoutMs, offline: req.offline, now: req.now, console: req.console }, COLLECTORS, factDeadlineMs(req.timeoutMs));
 }
 
 /** The webhook URL the console expects, or why --console could not tell it. */

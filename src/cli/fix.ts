@@ -62,7 +62,7 @@ export async function fix(opts: FixCommandOptions, io: FixIo): Promise<number> {
   const caPem = opts.caFile ? await fs.readFile(path.resolve(io.cwd, opts.caFile), 'latin1').catch((e: Error) => { throw new UsageError(`--ca-file ${opts.caFile}: ${e.message}`); }) : null;
   const prismaConsole = await consoleTarget(opts.cluster, io.env, opts.timeoutMs);
   const now = new Date();
-  const node = { root, manifest: opts.manifest, now, offline: opts.offline, timeoutMs: opts.timeoutMs, console: prismaConsole };
+  const node = { root, manifest: opts.manifest, now, offline: opts.offline, timeoutMs: opts.timeoutMs, console: prismaConsole, upgradeTo: opts.upgradeTo };
   const planned = await planOnNode({ ...node, only: opts.only, webhookUrl: opts.webhookUrl, caPem, use: opts.use, choose: terminalChooser(io) });
   const { plan, pending, read, durable, backupDir, runOpts } = planned;
   const summary = { ...planned, apply: opts.apply };

@@ -31,6 +31,8 @@ Options:
   --compare FILE             compare with an earlier report (doctor --json output, or a support bundle):
                              regressions first, then fixes, then audit configuration changes; exit 3 on a regression
   --force                    compare even when the earlier report is of another node or cluster
+  --upgrade-to VERSION       judge the node as that kube-apiserver/kubeadm version would (the version-rules
+                             table: each finding names the version where it bites); see upgrade-rules
   --show-secrets             do not mask the webhook URL suffix and tokens in the output (the console token stays masked)
   -v, --verbose              show evidence for passing checks too
   --no-color                 no colour (NO_COLOR is honoured too)
@@ -65,6 +67,7 @@ Options:
   -y, --yes                  do not ask before --apply (required when stdin is not a terminal)
   --webhook-url URL          https://<console>/api/v1/kubernetes/webhook/<suffix> for the webhook kubeconfig
   --use FILE                 restore a dropped audit flag to this file (repeatable; see orphaned-audit-files)
+  --upgrade-to VERSION       plan for that Kubernetes version (kubeadm 1.31+: v1beta4 list-form extraArgs in the snippet)
   --console URL              read that URL from the Prisma console instead (token from PRISMA_TOKEN or
                              --token-file FILE, never a flag; --console-ca FILE for a self-signed console)
   --ca-file PEM              the console's CA certificate, for certificate-authority-data (default:

@@ -170,6 +170,7 @@ async function describeTarget(source: FactSource, opts: RunOptions): Promise<Tar
     ...opts.target,
     manifest: value?.file ?? null,
     distribution: value?.distribution ?? null,
-    kubernetesVersion: value?.kubernetesVersion ?? null,
+    kubernetesVersion: (value?.upgradeTo ? value.upgradeFrom : value?.kubernetesVersion) ?? null,
+    ...(value?.upgradeTo ? { upgradeTo: value.upgradeTo } : {}),
   };
 }

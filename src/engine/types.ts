@@ -69,6 +69,8 @@ export interface Target {
   manifest: string | null;
   distribution: string | null;
   kubernetesVersion: string | null;
+  /** --upgrade-to: the version the checks judged as (kubernetesVersion is the running one). */
+  upgradeTo?: string;
   demo: boolean;
   offline: boolean;
   /** Set when the checks were re-run from a support bundle: the bundle file. */

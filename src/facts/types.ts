@@ -58,6 +58,9 @@ export interface ApiserverConfig {
   image: string | null;
   /** e.g. "1.28.2", from the image tag or --kubernetes-version; null when unknown. */
   kubernetesVersion: string | null;
+  /** --upgrade-to: the version judged (also in kubernetesVersion), and the one running now. */
+  upgradeTo?: string | null;
+  upgradeFrom?: string | null;
   flags: Flag[];
   mounts: VolumeMount[];
   volumes: Volume[];

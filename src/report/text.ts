@@ -11,7 +11,7 @@ export function evidenceLine(e: Evidence): string {
 }
 
 export function targetLine(t: Target): string {
-  const parts = [t.distribution ?? 'no apiserver found', t.manifest, t.kubernetesVersion ? `Kubernetes ${t.kubernetesVersion}` : null, `root ${t.root}`, t.recordedAt ? `recorded ${t.recordedAt}` : null, t.offline ? 'offline' : null];
+  const parts = [t.distribution ?? 'no apiserver found', t.manifest, t.kubernetesVersion ? `Kubernetes ${t.kubernetesVersion}` : null, t.upgradeTo ? `judged as ${t.upgradeTo} (--upgrade-to)` : null, `root ${t.root}`, t.recordedAt ? `recorded ${t.recordedAt}` : null, t.offline ? 'offline' : null];
   return parts.filter(Boolean).join(' · ');
 }
 
