@@ -19,6 +19,8 @@ export interface FixCommandOptions {
   use: string[];
   /** --upgrade-to VERSION: plan for that kube-apiserver/kubeadm version (the durable snippet's shape). */
   upgradeTo: string | null;
+  /** --replace-webhook: overwrite a webhook kubeconfig that sends events to another receiver. */
+  replaceWebhook: boolean;
   json: boolean;
   /** --offline: judge the files only; the webhook endpoint is not contacted for its chain. */
   offline: boolean;
@@ -39,6 +41,7 @@ const FIX_OPTIONS = {
   'ca-file': { type: 'string' },
   use: { type: 'string', multiple: true },
   'upgrade-to': { type: 'string' },
+  'replace-webhook': { type: 'boolean' },
   json: { type: 'boolean' },
   offline: { type: 'boolean' },
   timeout: { type: 'string' },
@@ -74,6 +77,7 @@ export function parseFix(args: string[]): Command {
       caFile: values['ca-file'] ?? null,
       use: (values.use ?? []).map((u) => u.trim()).filter(Boolean),
       upgradeTo: values['upgrade-to']?.replace(/^v/, '') ?? null,
+      replaceWebhook: Boolean(values['replace-webhook']),
       json: Boolean(values.json),
       offline: Boolean(values.offline),
       timeoutMs: timeoutMs(values.timeout),

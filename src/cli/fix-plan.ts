@@ -35,6 +35,8 @@ export interface PlanRequest {
   choose?: RestoreChooser | null;
   /** --upgrade-to: plan and verify as that version would judge. */
   upgradeTo?: string | null;
+  /** --replace-webhook. */
+  replaceWebhook?: boolean;
 }
 
 export interface PlannedFix {
@@ -137,7 +139,7 @@ export async function planOnNode(req: PlanRequest): Promise<PlannedFix> {
   // A URL or CA given on the command line is a request to rewrite the webhook kubeconfig.
   const asked: FixId[] = req.webhookUrl || req.caPem ? ['webhook-kubeconfig'] : [];
   const requested = req.only ?? [...new Set([...fixTriggers(before).keys(), ...asked])];
-  const opts: FixOptions = { webhookUrl: req.webhookUrl, ...consoleSays, caPem: req.caPem, now: req.now, liveChain, restore };
+  const opts: FixOptions = { webhookUrl: req.webhookUrl, ...consoleSays, caPem: req.caPem, now: req.now, liveChain, restore, replaceWebhook: req.replaceWebhook ?? false };
   const plan = await settlePlan(facts, requested, before, opts, req.root, runOpts, req.timeoutMs);
   const { read, pending } = await pendingChanges(plan, req.root, facts);
   const durable = plan.artifacts.filter((a) => a.kind === 'write' && a.durable);

@@ -63,7 +63,7 @@ export async function fix(opts: FixCommandOptions, io: FixIo): Promise<number> {
   const prismaConsole = await consoleTarget(opts.cluster, io.env, opts.timeoutMs);
   const now = new Date();
   const node = { root, manifest: opts.manifest, now, offline: opts.offline, timeoutMs: opts.timeoutMs, console: prismaConsole, upgradeTo: opts.upgradeTo };
-  const planned = await planOnNode({ ...node, only: opts.only, webhookUrl: opts.webhookUrl, caPem, use: opts.use, choose: terminalChooser(io) });
+  const planned = await planOnNode({ ...node, only: opts.only, webhookUrl: opts.webhookUrl, caPem, use: opts.use, choose: terminalChooser(io), replaceWebhook: opts.replaceWebhook });
   const { plan, pending, read, durable, backupDir, runOpts } = planned;
   const summary = { ...planned, apply: opts.apply };
   // Not everything is fixed when a fix could not run, leaves a failure it cannot change, or a

@@ -68,6 +68,7 @@ Options:
   --webhook-url URL          https://<console>/api/v1/kubernetes/webhook/<suffix> for the webhook kubeconfig
   --use FILE                 restore a dropped audit flag to this file (repeatable; see orphaned-audit-files)
   --upgrade-to VERSION       plan for that Kubernetes version (kubeadm 1.31+: v1beta4 list-form extraArgs in the snippet)
+  --replace-webhook          overwrite a webhook kubeconfig that sends events to another receiver (Falco, Sysdig ...)
   --console URL              read that URL from the Prisma console instead (token from PRISMA_TOKEN or
                              --token-file FILE, never a flag; --console-ca FILE for a self-signed console)
   --ca-file PEM              the console's CA certificate, for certificate-authority-data (default:

@@ -62,6 +62,8 @@ export interface FixOptions {
   liveChain: LiveChain | null;
   /** Orphaned audit files the missing flags are pointed back at (chosen by fix, or --use). */
   restore: Restore;
+  /** --replace-webhook: overwrite a webhook kubeconfig that sends events to another receiver. */
+  replaceWebhook: boolean;
   now: Date;
 }
 

@@ -41,5 +41,5 @@ export function pod(flags: string[], opts: { args?: boolean; extraContainer?: bo
 
 /** Fix options with nothing given on the command line and nothing live known, plus `over`. */
 export function fixOptions(over: Partial<FixOptions> = {}): FixOptions {
-  return { webhookUrl: null, consoleWebhookUrl: null, consoleProblem: null, caPem: null, now: new Date(), liveChain: null, restore: NO_RESTORE, ...over };
+  return { webhookUrl: null, consoleWebhookUrl: null, consoleProblem: null, caPem: null, now: new Date(), liveChain: null, restore: NO_RESTORE, replaceWebhook: false, ...over };
 }
