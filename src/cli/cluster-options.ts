@@ -10,6 +10,7 @@ export const CLUSTER_ARG_OPTIONS = {
   context: { type: 'string' },
   cluster: { type: 'boolean' },
   canary: { type: 'string' },
+  sample: { type: 'string' },
   console: { type: 'string' },
   'token-file': { type: 'string' },
   'console-ca': { type: 'string' },
@@ -22,6 +23,8 @@ export interface ClusterOptions {
   cluster: boolean;
   /** --canary [NAMESPACE]: undefined when absent, null without a namespace (twistlock). */
   canary: string | null | undefined;
+  /** --sample SECONDS: window over which the audit counters are sampled (delivery capacity). */
+  sampleSeconds?: number;
   console: string | null;
   tokenFile: string | null;
   consoleCa: string | null;
@@ -38,6 +41,7 @@ interface ClusterValues {
   context?: string;
   cluster?: boolean;
   canary?: string;
+  sample?: string;
   console?: string;
   'token-file'?: string;
   'console-ca'?: string;
@@ -46,7 +50,10 @@ interface ClusterValues {
 export function clusterOptions(values: ClusterValues): ClusterOptions {
   if (values.kubeconfig === '') throw new UsageError('--kubeconfig needs a file');
   if (values.console !== undefined && !/^https?:\/\/[^/]/.test(values.console)) throw new UsageError(`--console takes the console URL (https://host:8083 or the SaaS "Path to Console"), not "${values.console}"`);
+  const sample = values.sample === undefined ? undefined : Number(values.sample);
+  if (sample !== undefined && !(Number.isFinite(sample) && sample >= 2 && sample <= 600)) throw new UsageError(`--sample takes a window in seconds between 2 and 600, not "${values.sample}"`);
   return {
+    ...(sample !== undefined ? { sampleSeconds: sample } : {}),
     kubeconfig: values.kubeconfig ?? null,
     context: values.context ?? null,
     cluster: Boolean(values.cluster),
@@ -59,11 +66,11 @@ export function clusterOptions(values: ClusterValues): ClusterOptions {
 
 /** Cluster mode is on only when asked for: a kubeconfig, a context, KUBECONFIG, --cluster or --canary. */
 export function kubeAccess(opts: ClusterOptions, env: NodeJS.ProcessEnv, timeoutMs: number): KubeAccess | null {
-  const asked = opts.kubeconfig !== null || opts.context !== null || Boolean(env.KUBECONFIG) || opts.cluster || opts.canary !== undefined;
+  const asked = opts.kubeconfig !== null || opts.context !== null || Boolean(env.KUBECONFIG) || opts.cluster || opts.canary !== undefined || opts.sampleSeconds !== undefined;
   if (!asked) return null;
   const target = { kubeconfig: opts.kubeconfig, context: opts.context, timeoutMs };
   // client-node is large: load it only when cluster mode runs.
-  return memoKubeAccess(async () => (await import('../io/kube.js')).openKube(target, env), opts.canary);
+  return memoKubeAccess(async () => (await import('../io/kube.js')).openKube(target, env), opts.canary, opts.sampleSeconds ? opts.sampleSeconds * 1000 : undefined);
 }
 
 /** The console target; the token comes from PRISMA_TOKEN or --token-file, never from a flag value. */

@@ -44,6 +44,8 @@ Cluster mode (Kubernetes API; opt-in, node checks keep running):
   --cluster                  use the default kubeconfig rules (~/.kube/config, in-cluster)
   --canary [NAMESPACE]       create+delete one labelled ConfigMap in twistlock (or NAMESPACE), wait one
                              webhook batch and require the audit event counter to rise
+  --sample SECONDS           read /metrics over this window: event rate against the webhook capacity
+                             (throttle qps x batch max size, buffer, max wait; see audit-capacity)
   --console URL              Prisma console ("Path to Console") to read the webhook suffix from (read only)
   --token-file FILE          console API token (or PRISMA_TOKEN); never given as a flag value, never printed
   --console-ca FILE          CA certificate of a self-hosted console
