@@ -1,9 +1,9 @@
 // audit-capacity: can the webhook's batch and throttle settings carry the apiserver's event rate?
 // Events beyond capacity pile up in the buffer and are dropped ("audit buffer queue blocked",
 // kubernetes#61280) without any error in the request path.
-import type { Check } from '../engine/check.js';
-import type { Evidence, Finding } from '../engine/types.js';
-import { SAFETY_MARGIN, judgeCapacity, webhookSettings } from '../cluster/capacity.js';
+import type { Check } from './check.js';
+import type { Evidence, Finding } from '../model/report.js';
+import { SAFETY_MARGIN, judgeCapacity, webhookSettings } from '../kube/capacity.js';
 
 const r1 = (n: number) => (Math.round(n * 10) / 10).toString();
 

@@ -1,10 +1,10 @@
 // orphaned-audit-files: the audit flags are gone but the files they named are still on the node,
 // the signature of `kubeadm upgrade` regenerating the manifest from a kubeadm-config that never
 // carried them (kubeadm#2157), or of an RKE2/kubespray reconcile.
-import type { Check } from '../engine/check.js';
-import type { Evidence } from '../engine/types.js';
-import { POLICY_FLAG, WEBHOOK_FLAG } from '../facts/audit-files.js';
-import type { ApiserverConfig, AuditOrphan, AuditOrphans, OrphanRole } from '../facts/types.js';
+import type { Check } from './check.js';
+import type { Evidence } from '../model/report.js';
+import { POLICY_FLAG, WEBHOOK_FLAG } from '../kube/audit-paths.js';
+import type { ApiserverConfig, AuditOrphan, AuditOrphans, OrphanRole } from '../model/node.js';
 import { lastFlag } from '../parse/flags.js';
 import { configurableApiserver } from './common.js';
 

@@ -1,8 +1,8 @@
 // upgrade-rules: `doctor --upgrade-to VERSION` walks the version-rules table from the running
 // version to the target and says which rule bites this node, and from which version.
-import type { Check } from '../engine/check.js';
-import type { Evidence } from '../engine/types.js';
-import type { ApiserverConfig, ParsedFile } from '../facts/types.js';
+import type { Check } from './check.js';
+import type { Evidence } from '../model/report.js';
+import type { ApiserverConfig, ParsedFile } from '../model/node.js';
 import { readPolicy } from '../parse/policy.js';
 import { dynamicLeftovers } from './dynamic-audit-leftovers.js';
 import { configurableApiserver } from './common.js';

@@ -2,9 +2,10 @@
 // recorded facts are re-checked by this version, so both sides are judged by the same rules).
 import { promises as fs } from 'node:fs';
 import { CHECKS } from '../checks/index.js';
-import { runChecks } from '../engine/run.js';
-import { STATUSES, type Report } from '../engine/types.js';
-import { bundleRun } from './recorded-run.js';
+import { runChecks } from '../checks/run.js';
+import { fingerprintOf } from '../engine/fingerprint.js';
+import { STATUSES, type Report } from '../model/report.js';
+import { bundleRun } from './bundle-run.js';
 import { UsageError } from './usage.js';
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -15,7 +16,7 @@ export async function loadBefore(file: string): Promise<Report> {
   });
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
     const run = await bundleRun(file);
-    return runChecks(CHECKS, run.source, run.runOpts);
+    return { ...(await runChecks(CHECKS, run.source, run.runOpts)), fingerprint: await fingerprintOf(run.source, run.runOpts.now) };
   }
   let json: unknown;
   try {

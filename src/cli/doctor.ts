@@ -1,12 +1,16 @@
-// `prisma-audit doctor`: choose checks, gather, judge, render in the chosen mode.
+// `prisma-audit doctor`: choose the checks, the fact source (this node or a bundle) and the output
+// mode; the engine runs them and this renders what it streams.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Check } from '../engine/check.js';
-import { factDeadlineMs, liveFacts, runChecks, type FactSource, type RunOptions } from '../engine/run.js';
-import type { Report } from '../engine/types.js';
+import type { Check } from '../checks/check.js';
 import { CHECKS } from '../checks/index.js';
-import { COLLECTORS } from '../facts/index.js';
-import { redactorFor } from '../facts/secrets.js';
+import { kubeAccess } from '../facts/context.js';
+import { liveRun, runDoctor, type DoctorRun } from '../engine/doctor.js';
+import { fingerprintOf } from '../engine/fingerprint.js';
+import { compareReports, differentTarget, type Comparing } from '../report/compare.js';
+import type { Report } from '../model/report.js';
+import { bundleRun } from './bundle-run.js';
+import { loadBefore } from './compare-input.js';
 import { exitCodeFor } from '../report/exit-codes.js';
 import { renderJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
@@ -14,13 +18,11 @@ import { makeStyle, wantsColor } from '../report/style.js';
 import { renderText } from '../report/text.js';
 import type { DoctorOptions, OutputMode } from './args.js';
 import { UsageError } from './usage.js';
+import type { Io } from './io.js';
 import { PACKAGE_ROOT, TOOL } from './tool.js';
-import { startDemoConsole } from '../io/demo-console.js';
-import { consoleTarget, kubeAccess } from './cluster-options.js';
-import { bundleRun, type Run } from './recorded-run.js';
-import { loadBefore } from './compare-input.js';
-import { compareReports, differentTarget, type Comparing } from '../report/compare.js';
-import { fingerprintOf } from '../engine/fingerprint.js';
+import type { ConsoleTarget } from '../kube/console-target.js';
+import { startDemoConsole } from '../facts/demo-console.js';
+import { consoleTarget } from './cluster-options.js';
 
 export const DEMO_ROOT = path.join(PACKAGE_ROOT, 'fixtures/demo/root');
 
@@ -38,54 +40,40 @@ async function resolveRoot(opts: DoctorOptions): Promise<string> {
   return root;
 }
 
-export interface Io {
-  stdout: NodeJS.WriteStream;
-  stderr: NodeJS.WriteStream;
-  env: NodeJS.ProcessEnv;
-}
-
 export function chooseMode(opts: DoctorOptions, io: Io): OutputMode {
   if (opts.output) return opts.output;
   const ci = io.env.CI !== undefined && io.env.CI !== '' && io.env.CI !== 'false';
   return io.stdout.isTTY && !ci ? 'pretty' : 'text';
 }
 
-async function liveRun(opts: DoctorOptions, io: Io): Promise<Run> {
+/** The node's run, with the --console target the UI's fix key needs. */
+async function nodeRun(opts: DoctorOptions, io: Io): Promise<{ run: DoctorRun; prismaConsole: ConsoleTarget | null }> {
   const root = await resolveRoot(opts);
-  const now = new Date();
   const prismaConsole = await consoleTarget(opts.cluster, io.env, opts.timeoutMs);
-  const kube = kubeAccess(opts.cluster, io.env, opts.timeoutMs);
-  const source: FactSource = liveFacts(
-    {
-      root,
-      manifest: opts.manifest,
-      kubernetesVersion: opts.kubernetesVersion,
-      upgradeTo: opts.upgradeTo,
-      timeoutMs: opts.timeoutMs,
-      offline: opts.offline,
-      now,
-      ...(opts.since ? { since: opts.since } : {}),
-      logFiles: opts.logFiles,
-      kube,
-      console: prismaConsole,
-    },
-    COLLECTORS,
-    factDeadlineMs(opts.timeoutMs),
-  );
-  const runOpts: RunOptions = {
+  const run = liveRun({
+    root,
+    manifest: opts.manifest,
+    kubernetesVersion: opts.kubernetesVersion,
+    upgradeTo: opts.upgradeTo,
+    timeoutMs: opts.timeoutMs,
     offline: opts.offline,
-    now,
+    now: new Date(),
+    since: opts.since,
+    logFiles: opts.logFiles,
+    kube: kubeAccess(opts.cluster, io.env, opts.timeoutMs),
+    console: prismaConsole,
     tool: TOOL,
-    target: { root: opts.demo ? 'fixtures/demo/root (bundled demo node)' : root, demo: opts.demo, offline: opts.offline },
-  };
-  return { source, runOpts, root, credentials: prismaConsole ? [prismaConsole.token] : [], prismaConsole };
+    shownRoot: opts.demo ? 'fixtures/demo/root (bundled demo node)' : root,
+    demo: opts.demo,
+  });
+  return { run, prismaConsole };
 }
 
 export async function doctor(opts: DoctorOptions, io: Io): Promise<number> {
   // The demo node's console runs on loopback for as long as the demo does.
   const demoConsole = opts.demo && !opts.offline ? await startDemoConsole(path.join(DEMO_ROOT, '../console')) : null;
   try {
-    return await runDoctor(opts, io);
+    return await doctorCommand(opts, io);
   } finally {
     await demoConsole?.close();
   }
@@ -93,24 +81,26 @@ export async function doctor(opts: DoctorOptions, io: Io): Promise<number> {
 
 /** --compare: the earlier report, refused before anything is shown when it is of another node or
  * cluster (unless --force). */
-async function comparing(opts: DoctorOptions, source: FactSource, now: Date): Promise<Comparing | null> {
+async function comparing(opts: DoctorOptions, run: DoctorRun): Promise<Comparing | null> {
   if (!opts.compare) return null;
   const before = await loadBefore(opts.compare);
-  const forced = differentTarget(before.fingerprint, await fingerprintOf(source, now));
+  const forced = differentTarget(before.fingerprint, await fingerprintOf(run.source, run.runOpts.now));
   if (forced && !opts.force) throw new UsageError(`--compare ${opts.compare}: not the same target (${forced}); pass --force to compare anyway`);
   return { before, against: opts.compare, forced };
 }
 
-async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
+const compared = (report: Report, c: Comparing | null): Report => (c ? { ...report, comparison: compareReports(c.before, report, c.against, c.forced) } : report);
+
+async function doctorCommand(opts: DoctorOptions, io: Io): Promise<number> {
   const checks = selectChecks(opts.only, opts.skip);
-  const { source, runOpts, root, credentials, prismaConsole } = opts.fromBundle ? await bundleRun(opts.fromBundle) : await liveRun(opts, io);
-  const compare = await comparing(opts, source, runOpts.now);
-  const redactor = await redactorFor(source, io.env, !opts.showSecrets, credentials);
+  const { run, prismaConsole } = opts.fromBundle ? { run: await bundleRun(opts.fromBundle), prismaConsole: null } : await nodeRun(opts, io);
+  const { root, runOpts } = run;
+  const compare = await comparing(opts, run);
   const mode = chooseMode(opts, io);
   if (mode === 'pretty') {
     // ink's colour support is decided when it loads: settle --no-color/NO_COLOR first.
     if (!(opts.color ?? wantsColor(io.env, true, false))) io.env.FORCE_COLOR = '0';
-    const { runPretty } = await import('../ui/run-pretty.js');
+    const { startPretty } = await import('../ui/run-pretty.js');
     // Fix (f/F) and bundle (b) keys act on the live node, so a recorded run has neither; the fix
     // planner loads only when a fix key is pressed.
     const onFix = root === null ? undefined : async (fix: string | null) => (await import('./fix-preview.js')).previewFix({ root, manifest: opts.manifest, fix, now: new Date(), offline: opts.offline, timeoutMs: opts.timeoutMs, console: prismaConsole }, process.cwd());
@@ -119,13 +109,14 @@ async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
         ? undefined
         : async () => {
             const { defaultBundleOptions, writeBundleFile } = await import('./bundle.js');
-            return (await writeBundleFile(defaultBundleOptions(root, opts.manifest), io.env)).out;
+            return (await writeBundleFile(defaultBundleOptions(root, opts.manifest, opts.timeoutMs), io.env)).out;
           };
-    const report = await runPretty({ checks, source, runOpts, redactor, verbose: opts.verbose, onFix, writeBundle, comparing: compare });
+    const ui = startPretty({ order: checks.map((c) => c.id), tool: runOpts.tool, root: runOpts.target.root, demo: runOpts.target.demo, verbose: opts.verbose, onFix, writeBundle, comparing: compare });
+    const report = compared(await runDoctor(checks, run, io.env, opts.showSecrets, (e) => ui.push(e)), compare);
+    await ui.finish();
     return exitCodeFor(report.summary, opts.strict, report.comparison);
   }
-  const checked: Report = redactor.value(await runChecks(checks, source, runOpts));
-  const report = compare ? { ...checked, comparison: compareReports(compare.before, checked, compare.against, compare.forced) } : checked;
+  const report = compared(await runDoctor(checks, run, io.env, opts.showSecrets), compare);
   if (mode === 'json') io.stdout.write(renderJson(report));
   else if (mode === 'junit') io.stdout.write(renderJunit(report));
   else io.stdout.write(renderText(report, makeStyle(opts.color ?? wantsColor(io.env, Boolean(io.stdout.isTTY), false)), opts.verbose));

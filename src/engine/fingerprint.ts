@@ -1,8 +1,8 @@
 // The audit configuration of a run, as a comparable fingerprint (see Fingerprint).
 import { createHash } from 'node:crypto';
-import { Redactor } from '../redact.js';
-import type { FactSource } from './run.js';
-import type { Fingerprint } from './types.js';
+import { Redactor } from '../redact/redactor.js';
+import type { FactSource } from '../model/facts.js';
+import type { Fingerprint } from '../model/report.js';
 
 const FLAGS = /^(audit-|feature-gates$|runtime-config$)/;
 

@@ -1,8 +1,8 @@
 // The fix contract: pure generators turn facts (+ options) into files to write, or refuse with
 // manual steps. Nothing here touches the node; the writer (io/fix-writer.ts) does.
-import type { Facts } from '../facts/types.js';
-import type { LiveChain } from './live-anchor.js';
-import type { Restore } from './layout.js';
+import type { Facts } from '../model/facts.js';
+import type { LiveChain } from './generators/live-anchor.js';
+import type { Restore } from './generators/layout.js';
 
 export const FIX_IDS = ['manifest-patch', 'webhook-kubeconfig', 'audit-policy', 'manifests-dir-cleanup'] as const;
 export type FixId = (typeof FIX_IDS)[number];
@@ -76,4 +76,4 @@ export function timestamp(now: Date): string {
   return `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
 }
 
-export { BACKUP_DIR } from '../facts/orphans.js';
+export { BACKUP_DIR } from '../facts/node/orphans.js';

@@ -1,6 +1,6 @@
 // `doctor --compare`: this report against an earlier one of the same node. Pure: regressions first
 // (passed before, fails now), then fixes, then what changed in the audit configuration.
-import type { Comparison, ConfigChange, Fingerprint, Report, Status, StatusChange } from '../engine/types.js';
+import type { Comparison, ConfigChange, Fingerprint, Report, Status, StatusChange } from '../model/report.js';
 import type { Style } from './style.js';
 
 const GOOD: Status[] = ['pass', 'warn'];
@@ -40,7 +40,7 @@ function configChanges(before: Fingerprint | undefined, now: Fingerprint | undef
   return out;
 }
 
-export function compareReports(before: Report, now: Pick<Report, 'checks' | 'fingerprint'>, against: string, forced: string | null): Comparison {
+export function compareReports(before: Report, now: { checks: Report['checks']; fingerprint?: Report['fingerprint'] }, against: string, forced: string | null): Comparison {
   const then = new Map(before.checks.map((c) => [c.id, c]));
   const regressions: StatusChange[] = [];
   const fixes: StatusChange[] = [];

@@ -1,10 +1,8 @@
-// Drives the ink UI from engine events. Loaded only in pretty mode, so json/text never load ink.
+// Shows the run in the ink UI, fed the engine's events by the caller: it runs nothing itself.
+// Loaded only in pretty mode, so json/text never load ink.
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { render } from 'ink';
-import type { Check } from '../engine/check.js';
-import { runChecks, type FactSource, type RunOptions } from '../engine/run.js';
-import type { CheckResult, EngineEvent, Report, Target } from '../engine/types.js';
-import type { Redactor } from '../redact.js';
+import type { CheckResult, EngineEvent, Report, Target } from '../model/report.js';
 import { makeStyle } from '../report/style.js';
 import { headerLines } from '../report/text.js';
 import { changedSince, compareReports, comparisonLines, type Comparing } from '../report/compare.js';
@@ -57,32 +55,34 @@ function useBundleKey(writeBundle: WriteBundle | undefined): AppProps['bundle'] 
   };
 }
 
-type LiveProps = { store: Store; runOpts: RunOptions; verbose: boolean; onFix?: AppProps['onFix']; writeBundle?: WriteBundle; comparing?: Comparing | null };
-
-function Live({ store, runOpts, verbose, onFix, writeBundle, comparing }: LiveProps) {
+function Live({ store, view }: { store: Store; view: PrettyView }) {
   const s = useSyncExternalStore(store.subscribe, store.get);
-  // Each check is marked as soon as it is judged; the summary (with configuration changes) once all are.
-  const comparison = comparing ? compareReports(comparing.before, { checks: s.results, fingerprint: s.report?.fingerprint }, comparing.against, comparing.forced) : null;
+  // --compare: each check is marked as soon as it is judged; the comparison (with configuration
+  // changes) is printed once all are.
+  const c = view.comparing;
+  const comparison = c ? compareReports(c.before, { checks: s.results, fingerprint: s.report?.fingerprint }, c.against, c.forced) : null;
   const marks = comparison ? Object.fromEntries(s.results.flatMap((r) => { const m = changedSince(comparison, r.id); return m ? [[r.id, m]] : []; })) : undefined;
   const footer = comparison && s.summary ? comparisonLines(comparison, makeStyle(false)) : undefined;
-  const bundle = useBundleKey(writeBundle);
+  const bundle = useBundleKey(view.writeBundle);
   const header = s.target
-    ? headerLines({ tool: runOpts.tool, target: s.target }, makeStyle(false)).slice(0, 1)
-    : [`${runOpts.tool.name} ${runOpts.tool.version} doctor · root ${runOpts.target.root} · gathering…`];
+    ? headerLines({ tool: view.tool, target: s.target }, makeStyle(false)).slice(0, 1)
+    : [`${view.tool.name} ${view.tool.version} doctor · root ${view.root} · gathering…`];
   const [frame, setFrame] = useState(0);
   useEffect(() => {
     if (s.summary) return;
     const t = setInterval(() => setFrame((f) => f + 1), 80);
     return () => clearInterval(t);
   }, [s.summary]);
-  return <App header={header} demo={runOpts.target.demo} results={s.results} running={s.running} summary={s.summary} verbose={verbose} frame={frame} onFix={onFix} bundle={bundle} marks={marks} comparison={footer} />;
+  return <App header={header} demo={view.demo} results={s.results} running={s.running} summary={s.summary} verbose={view.verbose} frame={frame} onFix={view.onFix} bundle={bundle} marks={marks} comparison={footer} />;
 }
 
-export interface PrettyRun {
-  checks: Check[];
-  source: FactSource;
-  runOpts: RunOptions;
-  redactor: Redactor;
+export interface PrettyView {
+  /** Check ids in catalogue order: finished checks are listed in it. */
+  order: string[];
+  tool: Report['tool'];
+  /** Shown until the run reports its target. */
+  root: string;
+  demo: boolean;
   verbose: boolean;
   onFix?: AppProps['onFix'];
   writeBundle?: WriteBundle;
@@ -90,11 +90,21 @@ export interface PrettyRun {
   comparing?: Comparing | null;
 }
 
-export async function runPretty({ checks, source, runOpts, redactor, verbose, onFix, writeBundle, comparing }: PrettyRun): Promise<Report> {
-  const store = createProgressStore(checks.map((c) => c.id));
-  const app = render(<Live store={store} runOpts={runOpts} verbose={verbose} onFix={onFix} writeBundle={writeBundle} comparing={comparing} />, { exitOnCtrlC: true });
-  const report: Report = redactor.value(await runChecks(checks, source, runOpts, (e) => store.push(redactor.value(e))));
-  if (process.stdin.isTTY) await app.waitUntilExit();
-  else app.unmount();
-  return comparing ? { ...report, comparison: compareReports(comparing.before, report, comparing.against, comparing.forced) } : report;
+export interface PrettyUi {
+  /** One engine event (already redacted). */
+  push(event: EngineEvent): void;
+  /** After the `done` event: waits for the user to leave on a terminal, else closes the UI. */
+  finish(): Promise<void>;
+}
+
+export function startPretty(view: PrettyView): PrettyUi {
+  const store = createProgressStore(view.order);
+  const app = render(<Live store={store} view={view} />, { exitOnCtrlC: true });
+  return {
+    push: (event) => store.push(event),
+    async finish() {
+      if (process.stdin.isTTY) await app.waitUntilExit();
+      else app.unmount();
+    },
+  };
 }

@@ -1,8 +1,8 @@
 // orphaned-audit-files and the restore choice: pure, from fact literals.
 import { describe, expect, it } from 'vitest';
 import { orphanedAuditFiles } from '../../src/checks/orphaned-audit-files.js';
-import { classifyAuditFile } from '../../src/facts/orphans.js';
-import type { AuditOrphan } from '../../src/facts/types.js';
+import { classifyAuditFile } from '../../src/facts/node/orphans.js';
+import type { AuditOrphan } from '../../src/model/node.js';
 import { answer, planRestore } from '../../src/fixes/restore.js';
 import { apiserver, evaluate, ok } from '../helpers/facts.js';
 

@@ -6,7 +6,7 @@ import { VERSION_RULES, inForce, ruleCitation } from '../../src/checks/version-r
 import { auditPolicyValid } from '../../src/checks/audit-policy-valid.js';
 import { auditWebhookMode } from '../../src/checks/audit-webhook-mode.js';
 import { dynamicAuditLeftovers } from '../../src/checks/dynamic-audit-leftovers.js';
-import type { ApiserverConfig, ParsedFile } from '../../src/facts/types.js';
+import type { ApiserverConfig, ParsedFile } from '../../src/model/node.js';
 import { apiserver, evaluate, ok, parsedFile } from '../helpers/facts.js';
 
 const POLICY_V1 = 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Metadata\n';

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Report } from '../../src/engine/types.js';
+import type { Report } from '../../src/model/report.js';
 import { CLI, REPO } from '../helpers/cli.js';
 import { copyRoot, removeTempDirs, runIn, tempDir } from '../helpers/node-root.js';
 

@@ -1,8 +1,8 @@
 // Delivery capacity: rates from sampled counters against the webhook batch and throttle settings.
 import { describe, expect, it } from 'vitest';
 import { auditCapacity } from '../../src/checks/audit-capacity.js';
-import { WEBHOOK_DEFAULTS, judgeCapacity, webhookSettings, type Sample } from '../../src/cluster/capacity.js';
-import { auditCounters } from '../../src/cluster/metrics.js';
+import { WEBHOOK_DEFAULTS, judgeCapacity, webhookSettings, type Sample } from '../../src/kube/capacity.js';
+import { auditCounters } from '../../src/kube/metrics.js';
 import { apiserver, evaluate, ok } from '../helpers/facts.js';
 
 const samples = (events: number[], everyMs = 1000, errors: Partial<Record<'webhookErrors' | 'bufferedErrors' | 'rejected', number[]>> = {}): Sample[] =>

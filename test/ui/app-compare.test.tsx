@@ -2,7 +2,7 @@
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import { App } from '../../src/ui/App.js';
-import type { CheckResult, Report } from '../../src/engine/types.js';
+import type { CheckResult, Report } from '../../src/model/report.js';
 import { changedSince, compareReports, comparisonLines } from '../../src/report/compare.js';
 import { makeStyle } from '../../src/report/style.js';
 
