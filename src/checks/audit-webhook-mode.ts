@@ -5,7 +5,8 @@ import type { Evidence } from '../model/report.js';
 import type { ApiserverConfig, Flag } from '../model/node.js';
 import { lastFlag } from '../parse/flags.js';
 import { parseGoBool, parseGoDuration, parseGoFloat, parseGoInt } from '../parse/go-values.js';
-import { configurableApiserver, flagEvidence, versionAtLeast } from './common.js';
+import { configurableApiserver, flagEvidence } from './common.js';
+import { inForce } from './version-rules.js';
 
 type Kind = 'int' | 'float' | 'bool' | 'duration' | 'string';
 
@@ -83,7 +84,7 @@ export function webhookOptionProblems(api: ApiserverConfig): Problem[] {
   }
   const version = lastFlag(api.flags, 'audit-webhook-version');
   if (version?.value) {
-    const modern = versionAtLeast(api.kubernetesVersion, 1, 24);
+    const modern = inForce('audit-event-version-v1-only', api.kubernetesVersion);
     const allowed = modern === false ? ['audit.k8s.io/v1', 'audit.k8s.io/v1beta1', 'audit.k8s.io/v1alpha1'] : ['audit.k8s.io/v1'];
     if (!allowed.includes(version.value)) {
       problems.push({ flag: version, fatal: modern !== null || !version.value.startsWith('audit.k8s.io/'), apiserverError: `invalid group version, allowed versions are [${allowed.join(' ')}]` });

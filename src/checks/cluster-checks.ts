@@ -6,6 +6,7 @@ import { controlPlaneConsistent } from './control-plane-consistent.js';
 import { kubeadmConfigDurable } from './kubeadm-config-durable.js';
 import { apiserverLogs } from './apiserver-logs.js';
 import { auditDelivery } from './audit-delivery.js';
+import { auditCapacity } from './audit-capacity.js';
 import { prismaWebhookUrl } from './prisma-webhook-url.js';
 
-export const CLUSTER_CHECKS: Check[] = [managedControlPlane, controlPlaneApiservers, controlPlaneConsistent, kubeadmConfigDurable, apiserverLogs, auditDelivery, prismaWebhookUrl];
+export const CLUSTER_CHECKS: Check[] = [managedControlPlane, controlPlaneApiservers, controlPlaneConsistent, kubeadmConfigDurable, apiserverLogs, auditDelivery, auditCapacity, prismaWebhookUrl];

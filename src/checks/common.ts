@@ -45,15 +45,6 @@ export function setFlagHowTo(api: ApiserverConfig, name: string, value: string):
   }
 }
 
-/** Compares dotted Kubernetes versions ("1.24" < "1.24.3" is treated as equal on the shared part). */
-export function versionAtLeast(version: string | null, major: number, minor: number): boolean | null {
-  if (!version) return null;
-  const m = /^(\d+)\.(\d+)/.exec(version);
-  if (!m) return null;
-  const [maj, min] = [Number(m[1]), Number(m[2])];
-  return maj > major || (maj === major && min >= minor);
-}
-
 /** Evidence pointing at a dotted field of a parsed file (nearest recorded ancestor's line). */
 export function fieldEvidence(file: ParsedFile, field: string, message: string): Evidence {
   let key = field;

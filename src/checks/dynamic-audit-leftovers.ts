@@ -1,6 +1,7 @@
 import type { Check } from './check.js';
 import type { Evidence } from '../model/report.js';
-import { configurableApiserver, flagEvidence, versionAtLeast } from './common.js';
+import { configurableApiserver, flagEvidence } from './common.js';
+import { inForce } from './version-rules.js';
 
 /** Each leftover of dynamic audit (AuditSink), with what a >= 1.19 kube-apiserver prints for it. */
 export function dynamicLeftovers(flags: { name: string; value: string | null }[]): { flag: string; item: string; apiserverError: string }[] {
@@ -46,7 +47,7 @@ export const dynamicAuditLeftovers: Check = {
       const flag = api.flags.find((f) => f.name === x.flag && (f.name === 'audit-dynamic-configuration' || (f.value ?? '').includes(x.item)))!;
       return { ...flagEvidence(api, flag), message: `${x.item}: kube-apiserver >= 1.19 exits with: ${x.apiserverError}` };
     });
-    const fatal = versionAtLeast(api.kubernetesVersion, 1, 19) !== false;
+    const fatal = inForce('dynamic-audit-removed', api.kubernetesVersion) !== false;
     const list = found.map((x) => x.item).join(', ');
     return {
       status: fatal ? 'fail' : 'warn',

@@ -3,6 +3,8 @@
 import type { Check } from './check.js';
 import { apiserverManifest } from './apiserver-manifest.js';
 import { auditPolicyFlag, auditWebhookFlag } from './audit-flags.js';
+import { orphanedAuditFiles } from './orphaned-audit-files.js';
+import { upgradeRules } from './upgrade-rules.js';
 import { auditLogPath } from './audit-log-path.js';
 import { dynamicAuditLeftovers } from './dynamic-audit-leftovers.js';
 import { auditWebhookMode } from './audit-webhook-mode.js';
@@ -23,6 +25,7 @@ export const CHECKS: Check[] = [
   apiserverManifest,
   auditPolicyFlag,
   auditWebhookFlag,
+  orphanedAuditFiles,
   auditLogPath,
   dynamicAuditLeftovers,
   auditWebhookMode,
@@ -38,6 +41,7 @@ export const CHECKS: Check[] = [
   webhookTlsChain,
   webhookReachable,
   nodeLogsCheck,
+  upgradeRules,
   ...CLUSTER_CHECKS,
 ];
 

@@ -125,6 +125,7 @@ function describeTarget(apiserver: Facts['apiserver'] | null, opts: RunOptions):
     ...opts.target,
     manifest: value?.file ?? null,
     distribution: value?.distribution ?? null,
-    kubernetesVersion: value?.kubernetesVersion ?? null,
+    kubernetesVersion: (value?.upgradeTo ? value.upgradeFrom : value?.kubernetesVersion) ?? null,
+    ...(value?.upgradeTo ? { upgradeTo: value.upgradeTo } : {}),
   };
 }

@@ -12,7 +12,7 @@ import { decodeGoBase64, readPemBlocks } from '../parse/ca-data.js';
 import { lastFlag } from '../parse/flags.js';
 import { resolveKubeconfig } from '../parse/kubeconfig.js';
 import { readPolicy, type PolicyProblem } from '../parse/policy.js';
-import { versionAtLeast } from './common.js';
+import { versionAtLeast } from './version-rules.js';
 
 /** The facts the exit is worked out from: every check that may carry it needs them all. */
 export const EXIT_FACTS = ['apiserver', 'auditPaths', 'policy', 'webhookConfig'] as const;
@@ -102,7 +102,7 @@ function webhookExit(file: ParsedFile, version: string | null, caFile: AuditPath
   if (kc.server && !kc.server.includes('://') && kc.server.includes('/')) {
     return { owner: 'webhook-config-valid', text: `${WEBHOOK}host must be a URL or a host:port pair: ${JSON.stringify(kc.server)}` };
   }
-  if (kc.caData !== null && versionAtLeast(version, 1, 22) !== false) {
+  if (kc.caData !== null && versionAtLeast(version, '1.22') !== false) {
     const decoded = decodeGoBase64(kc.caData);
     const pem = decoded.ok ? readPemBlocks(decoded.bytes) : null;
     if (pem && pem.certs.length === 0) {
@@ -129,7 +129,7 @@ export function startupExit(facts: FactReader): StartupExit | null {
   }
   const policy = fact(facts, 'policy');
   if (!policy) return null;
-  const { problems } = policy.error ? { problems: [] } : readPolicy(policy.value, api.kubernetesVersion, versionAtLeast(api.kubernetesVersion, 1, 24));
+  const { problems } = policy.error ? { problems: [] } : readPolicy(policy.value, api.kubernetesVersion, versionAtLeast(api.kubernetesVersion, '1.24'));
   if (policy.error || problems.some((p) => p.severity === 'fatal')) return { owner: 'audit-policy-valid', text: policyExit(policy, problems) };
 
   const webhookFlag = lastFlag(api.flags, 'audit-webhook-config-file');

@@ -3,6 +3,7 @@ import type { Evidence } from '../model/report.js';
 import { WEBHOOK_PATH, isSaasHost, judgeWebhookUrl } from '../parse/webhook-url.js';
 import { fieldEvidence } from './common.js';
 import { loadWebhook } from './webhook-common.js';
+import { otherWebhookOwner } from '../parse/webhook-owner.js';
 
 export const webhookUrl: Check = {
   id: 'webhook-url',
@@ -19,6 +20,20 @@ export const webhookUrl: Check = {
     if (!kc.server) return { status: 'skip', summary: 'no server URL to judge (see webhook-config-valid)' };
     const field = kc.clusterIndex !== null ? `clusters.${kc.clusterIndex}.cluster.server` : '';
     const ev: Evidence[] = [fieldEvidence(file, field, `server: ${kc.server}`)];
+    const clusters = Array.isArray((file.value as { clusters?: unknown })?.clusters) ? (file.value as { clusters: unknown[] }).clusters.length : 0;
+    if (clusters > 1) ev.push({ message: `${clusters} clusters in the file: kube-apiserver uses only current-context "${kc.currentContext}" -> cluster "${kc.clusterName}"; the others receive nothing` });
+    const owner = otherWebhookOwner(kc.server);
+    if (owner) {
+      return {
+        status: 'fail',
+        summary: `${file.path}: the apiserver's single audit webhook sends events to ${owner.name} (${owner.endpoint}), not Prisma Cloud; configuring Prisma replaces it, and ${owner.name} stops receiving audit events`,
+        evidence: ev,
+        remediation: {
+          text: `kube-apiserver has exactly one webhook backend. Either keep ${owner.name} and forward its events to Prisma (a fan-out such as falcosidekick or an audit router), or replace it: \`prisma-audit fix --only webhook-kubeconfig --webhook-url URL --replace-webhook\`.`,
+          fix: 'webhook-kubeconfig',
+        },
+      };
+    }
     const judged = judgeWebhookUrl(kc.server);
     if ('problem' in judged) {
       const { summary, text } = judged.problem;

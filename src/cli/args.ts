@@ -29,6 +29,12 @@ export interface DoctorOptions {
   cluster: ClusterOptions;
   /** Re-run the checks on a support bundle's recorded facts instead of this node. */
   fromBundle: string | null;
+  /** --compare FILE: an earlier `doctor --json` report or support bundle of the same target. */
+  compare: string | null;
+  /** --upgrade-to VERSION: judge as that kube-apiserver/kubeadm version would. */
+  upgradeTo: string | null;
+  /** --force: compare reports of different nodes or clusters. */
+  force: boolean;
 }
 
 export type Command =
@@ -64,6 +70,9 @@ export const DOCTOR_OPTIONS = {
   since: { type: 'string' },
   'log-file': { type: 'string', multiple: true },
   'from-bundle': { type: 'string' },
+  compare: { type: 'string' },
+  'upgrade-to': { type: 'string' },
+  force: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   ...CLUSTER_ARG_OPTIONS,
 } as const;
@@ -110,6 +119,10 @@ export function parseCommand(argv: string[]): Command {
   if (values.root === '') throw new UsageError('--root needs a directory');
   if (values.since !== undefined && journalSince(values.since) === null) throw new UsageError(`--since takes a duration like 24h, 30m, 2d or a date YYYY-MM-DD[ HH:MM], not "${values.since}"`);
   if (values['from-bundle'] !== undefined && (values.demo || values.root || values.manifest)) throw new UsageError('--from-bundle re-checks recorded facts; it cannot be combined with --root, --manifest or --demo');
+  if (values.compare === '') throw new UsageError('--compare needs a file: a report saved with doctor --json, or a support bundle');
+  if (values.force && values.compare === undefined) throw new UsageError('--force only applies to --compare');
+  const upgradeTo = values['upgrade-to'] ?? null;
+  if (upgradeTo !== null && !/^v?\d+\.\d+(\.\d+)?$/.test(upgradeTo)) throw new UsageError(`--upgrade-to takes a version like 1.31 or v1.31.2, not "${upgradeTo}"`);
   const version = values['kubernetes-version'] ?? null;
   if (version !== null && !/^v?\d+\.\d+(\.\d+)?$/.test(version)) throw new UsageError(`--kubernetes-version takes a version like 1.28 or v1.28.3, not "${version}"`);
   return {
@@ -132,6 +145,9 @@ export function parseCommand(argv: string[]): Command {
       logFiles: values['log-file'] ?? [],
       cluster: clusterOptions(values),
       fromBundle: values['from-bundle'] ?? null,
+      compare: values.compare || null,
+      upgradeTo: upgradeTo ? upgradeTo.replace(/^v/, '') : null,
+      force: Boolean(values.force),
     },
   };
 }

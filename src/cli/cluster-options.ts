@@ -9,6 +9,7 @@ export const CLUSTER_ARG_OPTIONS = {
   context: { type: 'string' },
   cluster: { type: 'boolean' },
   canary: { type: 'string' },
+  sample: { type: 'string' },
   console: { type: 'string' },
   'token-file': { type: 'string' },
   'console-ca': { type: 'string' },
@@ -21,6 +22,8 @@ export interface ClusterOptions {
   cluster: boolean;
   /** --canary [NAMESPACE]: undefined when absent, null without a namespace (twistlock). */
   canary: string | null | undefined;
+  /** --sample SECONDS: window over which the audit counters are sampled (delivery capacity). */
+  sampleSeconds?: number;
   console: string | null;
   tokenFile: string | null;
   consoleCa: string | null;
@@ -37,6 +40,7 @@ interface ClusterValues {
   context?: string;
   cluster?: boolean;
   canary?: string;
+  sample?: string;
   console?: string;
   'token-file'?: string;
   'console-ca'?: string;
@@ -45,7 +49,10 @@ interface ClusterValues {
 export function clusterOptions(values: ClusterValues): ClusterOptions {
   if (values.kubeconfig === '') throw new UsageError('--kubeconfig needs a file');
   if (values.console !== undefined && !/^https?:\/\/[^/]/.test(values.console)) throw new UsageError(`--console takes the console URL (https://host:8083 or the SaaS "Path to Console"), not "${values.console}"`);
+  const sample = values.sample === undefined ? undefined : Number(values.sample);
+  if (sample !== undefined && !(Number.isFinite(sample) && sample >= 2 && sample <= 600)) throw new UsageError(`--sample takes a window in seconds between 2 and 600, not "${values.sample}"`);
   return {
+    ...(sample !== undefined ? { sampleSeconds: sample } : {}),
     kubeconfig: values.kubeconfig ?? null,
     context: values.context ?? null,
     cluster: Boolean(values.cluster),

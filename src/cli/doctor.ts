@@ -9,6 +9,10 @@ import { EXIT, exitCodeFor } from '../report/exit-codes.js';
 import type { EngineEvent, Report } from '../model/report.js';
 import { initialModel } from '../ui/model.js';
 import { eraseLines, paintFirstFrame } from '../ui/first-frame.js';
+import { fingerprintOf } from '../engine/fingerprint.js';
+import { compareReports, differentTarget, type Comparing } from '../report/compare.js';
+import { bundleRun } from './bundle-run.js';
+import { loadBefore } from './compare-input.js';
 import { renderJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
 import { makeStyle, wantsColor, type Style } from '../report/style.js';
@@ -59,18 +63,6 @@ export function chooseMode(opts: DoctorOptions, io: Io): OutputMode {
   return io.stdout.isTTY && !ci ? 'pretty' : 'text';
 }
 
-/** --from-bundle: the recorded facts; an unreadable or foreign file is the user's input error. */
-async function bundleRun(file: string): Promise<DoctorRun> {
-  // The archive reader (tar, zlib) loads only for --from-bundle.
-  const [{ ArchiveError }, { readRecording, replay }] = await Promise.all([import('../bundle/archive.js'), import('../bundle/replay.js')]);
-  try {
-    return { ...replay(await readRecording(file), file, TOOL), root: null, credentials: [] };
-  } catch (err) {
-    if (err instanceof ArchiveError) throw new UsageError(`--from-bundle ${file}: ${err.message}`);
-    throw err;
-  }
-}
-
 /** The node's run, with the --console target the UI's fix key needs. */
 async function nodeRun(opts: DoctorOptions, io: Io, signal: AbortSignal): Promise<{ run: DoctorRun; prismaConsole: ConsoleTarget | null }> {
   const root = await resolveRoot(opts, io.env);
@@ -79,6 +71,7 @@ async function nodeRun(opts: DoctorOptions, io: Io, signal: AbortSignal): Promis
     root,
     manifest: opts.manifest,
     kubernetesVersion: opts.kubernetesVersion,
+    upgradeTo: opts.upgradeTo,
     timeoutMs: opts.timeoutMs,
     offline: opts.offline,
     now: new Date(),
@@ -103,6 +96,18 @@ export async function doctor(opts: DoctorOptions, io: Io): Promise<number> {
     await demoConsole?.close();
   }
 }
+
+/** --compare: the earlier report, refused before anything is shown when it is of another node or
+ * cluster (unless --force). */
+async function comparing(opts: DoctorOptions, run: DoctorRun): Promise<Comparing | null> {
+  if (!opts.compare) return null;
+  const before = await loadBefore(opts.compare);
+  const forced = differentTarget(before.fingerprint, await fingerprintOf(run.source, run.runOpts.now));
+  if (forced && !opts.force) throw new UsageError(`--compare ${opts.compare}: not the same target (${forced}); pass --force to compare anyway`);
+  return { before, against: opts.compare, forced };
+}
+
+const compared = (report: Report, c: Comparing | null): Report => (c ? { ...report, comparison: compareReports(c.before, report, c.against, c.forced) } : report);
 
 /** q, Esc or Ctrl-C cancel the run: the first SIGINT aborts every collector, a second one always
  * kills. Terminal keys arrive as keys in the UI's raw mode, signals otherwise. */
@@ -138,7 +143,8 @@ async function doctorCommand(opts: DoctorOptions, io: Io): Promise<number> {
   const stop = interrupts();
   try {
     const { run, prismaConsole } = opts.fromBundle ? { run: await bundleRun(opts.fromBundle), prismaConsole: null } : await nodeRun(opts, io, stop.signal);
-    const code = mode === 'pretty' ? await runUi(opts, io, checks, run, prismaConsole, stop) : await runPlain(opts, io, mode, checks, run, stop);
+    const compare = await comparing(opts, run);
+    const code = mode === 'pretty' ? await runUi(opts, io, checks, run, prismaConsole, stop, compare) : await runPlain(opts, io, mode, checks, run, stop, compare);
     // After a cancel nothing may keep the process: a collector that ignored the signal is cut off.
     if (stop.signal.aborted) setTimeout(() => process.exit(code), 50).unref();
     return code;
@@ -147,8 +153,8 @@ async function doctorCommand(opts: DoctorOptions, io: Io): Promise<number> {
   }
 }
 
-async function runPlain(opts: DoctorOptions, io: Io, mode: OutputMode, checks: Check[], run: DoctorRun, stop: Stop): Promise<number> {
-  const report = await runDoctor(checks, run, io.env, opts.showSecrets, undefined, stop.signal);
+async function runPlain(opts: DoctorOptions, io: Io, mode: OutputMode, checks: Check[], run: DoctorRun, stop: Stop, compare: Comparing | null): Promise<number> {
+  const report = compared(await runDoctor(checks, run, io.env, opts.showSecrets, undefined, stop.signal), compare);
   const code = stop.how === 'interrupt' ? EXIT.interrupted : exitCodeFor(report, opts.strict);
   if (mode === 'json') io.stdout.write(renderJson(report, code));
   else if (mode === 'junit') io.stdout.write(renderJunit(report, code));
@@ -157,7 +163,7 @@ async function runPlain(opts: DoctorOptions, io: Io, mode: OutputMode, checks: C
   return code;
 }
 
-async function runUi(opts: DoctorOptions, io: Io, checks: Check[], run: DoctorRun, prismaConsole: ConsoleTarget | null, stop: Stop): Promise<number> {
+async function runUi(opts: DoctorOptions, io: Io, checks: Check[], run: DoctorRun, prismaConsole: ConsoleTarget | null, stop: Stop, compare: Comparing | null): Promise<number> {
   // The frame's colours are ours (ui/layout.ts styles the lines); ink paints them as they are.
   const style = makeStyle(opts.color ?? wantsColor(io.env, true, false));
   const { runOpts, root } = run;
@@ -191,7 +197,7 @@ async function runUi(opts: DoctorOptions, io: Io, checks: Check[], run: DoctorRu
   await Promise.race([ui.quit, aborted(stop.signal)]);
   await ui.close();
   if (stop.how === 'interrupt') return interrupted(io);
-  return printFinal(opts, io, await running, style, stop);
+  return printFinal(opts, io, compared(await running, compare), style, stop);
 }
 
 /** Ctrl-C: out at once, with one line instead of the report (rendering it costs time). */

@@ -15,6 +15,12 @@ export interface FixCommandOptions {
   yes: boolean;
   webhookUrl: string | null;
   caFile: string | null;
+  /** --use FILE (repeatable): orphaned audit files (host paths) the missing flags are restored to. */
+  use: string[];
+  /** --upgrade-to VERSION: plan for that kube-apiserver/kubeadm version (the durable snippet's shape). */
+  upgradeTo: string | null;
+  /** --replace-webhook: overwrite a webhook kubeconfig that sends events to another receiver. */
+  replaceWebhook: boolean;
   json: boolean;
   /** --offline: judge the files only; the webhook endpoint is not contacted for its chain. */
   offline: boolean;
@@ -33,6 +39,9 @@ export const FIX_OPTIONS = {
   yes: { type: 'boolean', short: 'y' },
   'webhook-url': { type: 'string' },
   'ca-file': { type: 'string' },
+  use: { type: 'string', multiple: true },
+  'upgrade-to': { type: 'string' },
+  'replace-webhook': { type: 'boolean' },
   json: { type: 'boolean' },
   offline: { type: 'boolean' },
   timeout: { type: 'string' },
@@ -53,6 +62,7 @@ export function parseFix(args: string[]): { name: 'fix'; options: FixCommandOpti
     throw new UsageError(`--only takes fix ids (${FIX_IDS.join(', ')}), not ${unknown.map((u) => `"${u}"`).join(', ') || 'an empty list'}${hint}`);
   }
   for (const key of ['root', 'out', 'webhook-url', 'ca-file', 'manifest'] as const) if (values[key] === '') throw new UsageError(`--${key} needs a value`);
+  if (values['upgrade-to'] !== undefined && !/^v?\d+\.\d+(\.\d+)?$/.test(values['upgrade-to'])) throw new UsageError(`--upgrade-to takes a version like 1.31, not "${values['upgrade-to']}"`);
   if (values.yes && !values.apply) throw new UsageError('--yes only confirms --apply');
   if (values.console !== undefined && values.offline) throw new UsageError('--console reads the webhook URL from the console over the network; it cannot be combined with --offline');
   return {
@@ -66,6 +76,9 @@ export function parseFix(args: string[]): { name: 'fix'; options: FixCommandOpti
       yes: Boolean(values.yes),
       webhookUrl: values['webhook-url']?.trim() ?? null,
       caFile: values['ca-file'] ?? null,
+      use: (values.use ?? []).map((u) => u.trim()).filter(Boolean),
+      upgradeTo: values['upgrade-to']?.replace(/^v/, '') ?? null,
+      replaceWebhook: Boolean(values['replace-webhook']),
       json: Boolean(values.json),
       offline: Boolean(values.offline),
       timeoutMs: timeoutMs(values.timeout),

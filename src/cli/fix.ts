@@ -16,6 +16,8 @@ import { consoleTarget } from './cluster-options.js';
 import type { FixCommandOptions } from './fix-args.js';
 import { planOnNode, writePlanFolder } from '../fixes/pipeline.js';
 import { gatherNode } from '../facts/context.js';
+import { RestoreInputError, type RestoreChooser } from '../fixes/restore-orphans.js';
+import { describeOrphan } from '../checks/orphaned-audit-files.js';
 import { renderFixJson, renderFixText, type FixResultExtra } from '../report/fix.js';
 
 export interface FixIo {
@@ -51,6 +53,22 @@ async function refuseWithoutConsent(opts: FixCommandOptions, io: FixIo, planned:
 
 type Planned = Awaited<ReturnType<typeof planOnNode>>;
 
+/** On a terminal: lists the candidates and reads a number. */
+function terminalChooser(io: FixIo): RestoreChooser | null {
+  if (!io.stdin.isTTY) return null;
+  return async (q) => {
+    const rl = createInterface({ input: io.stdin, output: io.stderr });
+    try {
+      io.stderr.write(`--${q.flag} is gone, and ${q.candidates.length} ${q.what}s could be restored behind it:\n`);
+      q.candidates.forEach((c, i) => io.stderr.write(`  ${i + 1}) ${describeOrphan(c)}\n`));
+      const n = Number((await rl.question(`Restore which one? [1-${q.candidates.length}, empty: none] `)).trim());
+      return q.candidates[n - 1]?.hostPath ?? null;
+    } finally {
+      rl.close();
+    }
+  };
+}
+
 export async function fix(opts: FixCommandOptions, io: FixIo): Promise<number> {
   const root = path.resolve(io.cwd, opts.root);
   await requirePath('--root', root, 'directory', opts.root);
@@ -61,8 +79,10 @@ export async function fix(opts: FixCommandOptions, io: FixIo): Promise<number> {
   const caPem = opts.caFile ? await fs.readFile(path.resolve(io.cwd, opts.caFile), 'latin1').catch((e: Error) => { throw new UsageError(`--ca-file ${opts.caFile}: ${e.message}`); }) : null;
   const prismaConsole = await consoleTarget(opts.cluster, io.env, opts.timeoutMs);
   const now = new Date();
-  const node = { root, manifest: opts.manifest, now, offline: opts.offline, timeoutMs: opts.timeoutMs, console: prismaConsole };
-  const planned = await planOnNode({ ...node, only: opts.only, webhookUrl: opts.webhookUrl, caPem, tool: TOOL });
+  const node = { root, manifest: opts.manifest, now, offline: opts.offline, timeoutMs: opts.timeoutMs, console: prismaConsole, upgradeTo: opts.upgradeTo };
+  const planned = await planOnNode({ ...node, only: opts.only, webhookUrl: opts.webhookUrl, caPem, tool: TOOL, use: opts.use, choose: terminalChooser(io), replaceWebhook: opts.replaceWebhook }).catch((err: unknown) => {
+    throw err instanceof RestoreInputError ? new UsageError(err.message) : err;
+  });
   const { plan, pending, read, durable, backupDir, runOpts } = planned;
   const summary = { ...planned, apply: opts.apply };
   // Not everything is fixed when a fix could not run, leaves a failure it cannot change, or a

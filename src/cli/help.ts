@@ -48,6 +48,11 @@ Options:
   --strict                   exit 4 when anything is warn or unknown
   --demo                     run on the bundled demo node (no cluster needed)
   --from-bundle FILE         re-run the checks on a support bundle's recorded facts (no node, no network)
+  --compare FILE             compare with an earlier report (doctor --json output, or a support bundle):
+                             regressions first, then fixes, then audit configuration changes; exit 3 on a regression
+  --force                    compare even when the earlier report is of another node or cluster
+  --upgrade-to VERSION       judge the node as that kube-apiserver/kubeadm version would (the version-rules
+                             table: each finding names the version where it bites); see upgrade-rules
   --show-secrets             do not mask the webhook URL suffix and tokens in the output (the console token stays masked)
   -v, --verbose              show evidence for passing checks too
   --no-color                 no colour (NO_COLOR is honoured too)
@@ -59,6 +64,8 @@ Cluster mode (Kubernetes API; opt-in, node checks keep running):
   --cluster                  use the default kubeconfig rules (~/.kube/config, in-cluster)
   --canary [NAMESPACE]       create+delete one labelled ConfigMap in twistlock (or NAMESPACE), wait one
                              webhook batch and require the audit event counter to rise
+  --sample SECONDS           read /metrics over this window: event rate against the webhook capacity
+                             (throttle qps x batch max size, buffer, max wait; see audit-capacity)
   --console URL              Prisma console ("Path to Console") to read the webhook suffix from (read only)
   --token-file FILE          console API token (or PRISMA_TOKEN); never given as a flag value, never printed
   --console-ca FILE          CA certificate of a self-hosted console
@@ -89,6 +96,9 @@ Options:
   --apply                    write the files on the node: atomically, backups in /var/backups/prisma-audit/, manifest last
   -y, --yes                  do not ask before --apply (required when stdin is not a terminal)
   --webhook-url URL          https://<console>/api/v1/kubernetes/webhook/<suffix> for the webhook kubeconfig
+  --use FILE                 restore a dropped audit flag to this file (repeatable; see orphaned-audit-files)
+  --upgrade-to VERSION       plan for that Kubernetes version (kubeadm 1.31+: v1beta4 list-form extraArgs in the snippet)
+  --replace-webhook          overwrite a webhook kubeconfig that sends events to another receiver (Falco, Sysdig ...)
   --console URL              read that URL from the Prisma console instead (token from PRISMA_TOKEN or
                              --token-file FILE, never a flag; --console-ca FILE for a self-signed console)
   --ca-file PEM              the console's CA certificate, for certificate-authority-data (default:

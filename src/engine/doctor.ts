@@ -7,6 +7,7 @@ import { gatherNode, type GatherRequest } from '../facts/context.js';
 import { redactorFor } from '../facts/secrets.js';
 import type { FactSource } from '../model/facts.js';
 import type { EngineEvent, Report } from '../model/report.js';
+import { fingerprintOf } from './fingerprint.js';
 
 export interface DoctorRun {
   source: FactSource;
@@ -42,5 +43,6 @@ export async function runDoctor(
   signal?: AbortSignal,
 ): Promise<Report> {
   const redactor = await redactorFor(run.source, env, !showSecrets, run.credentials);
-  return redactor.value(await runChecks(checks, run.source, run.runOpts, (e) => onEvent(redactor.value(e)), signal));
+  const report = await runChecks(checks, run.source, run.runOpts, (e) => onEvent(redactor.value(e)), signal);
+  return redactor.value({ ...report, fingerprint: await fingerprintOf(run.source, run.runOpts.now) });
 }

@@ -11,6 +11,8 @@ export interface CollectContext {
   manifest: string | null;
   /** --kubernetes-version, when the user knows better than the image tag. */
   kubernetesVersion: string | null;
+  /** --upgrade-to: judge as this kube-apiserver/kubeadm version would. */
+  upgradeTo?: string | null;
   timeoutMs: number;
   offline: boolean;
   now: Date;

@@ -15,6 +15,8 @@ export interface GatherRequest {
   manifest: string | null;
   /** --kubernetes-version; null: from the image tag. */
   kubernetesVersion?: string | null;
+  /** --upgrade-to: judge as that kube-apiserver/kubeadm version would. */
+  upgradeTo?: string | null;
   timeoutMs: number;
   offline: boolean;
   now: Date;
@@ -32,6 +34,7 @@ export function gatheringContext(req: GatherRequest): CollectContext {
     root: req.root,
     manifest: req.manifest,
     kubernetesVersion: req.kubernetesVersion ?? null,
+    ...(req.upgradeTo ? { upgradeTo: req.upgradeTo } : {}),
     timeoutMs: req.timeoutMs,
     offline: req.offline,
     now: req.now,
@@ -66,13 +69,15 @@ export interface KubeRequest {
   cluster: boolean;
   /** --canary [NAMESPACE]: undefined when absent, null without a namespace. */
   canary: string | null | undefined;
+  /** --sample SECONDS: window over which the audit counters are sampled (delivery capacity). */
+  sampleSeconds?: number;
 }
 
 /** Cluster mode is on only when asked for: a kubeconfig, a context, KUBECONFIG, --cluster or --canary. */
 export function kubeAccess(opts: KubeRequest, env: NodeJS.ProcessEnv, timeoutMs: number): KubeAccess | null {
-  const asked = opts.kubeconfig !== null || opts.context !== null || Boolean(env.KUBECONFIG) || opts.cluster || opts.canary !== undefined;
+  const asked = opts.kubeconfig !== null || opts.context !== null || Boolean(env.KUBECONFIG) || opts.cluster || opts.canary !== undefined || opts.sampleSeconds !== undefined;
   if (!asked) return null;
   const target = { kubeconfig: opts.kubeconfig, context: opts.context, timeoutMs };
   // client-node is large: load it only when cluster mode runs.
-  return memoKubeAccess(async () => (await import('../io/kube.js')).openKube(target, env), opts.canary);
+  return memoKubeAccess(async () => (await import('../io/kube.js')).openKube(target, env), opts.canary, opts.sampleSeconds ? opts.sampleSeconds * 1000 : undefined);
 }

@@ -7,6 +7,8 @@ import { auditPathsCollector, policyCollector, webhookConfigCollector } from './
 import { manifestsDirCollector } from './node/manifests-dir.js';
 import { webhookProbeCollector } from './node/webhook-probe.js';
 import { nodeLogsCollector } from './node/node-logs.js';
+import { auditOrphansCollector } from './node/orphans.js';
+import { nodeIdentityCollector } from './node/node-identity.js';
 import { CLUSTER_COLLECTORS } from './cluster/collectors.js';
 import { skipOnManagedControlPlane } from './cluster/node-checks-on-managed.js';
 import { volumeHostsCollector } from './node/pod-volumes.js';
@@ -20,5 +22,7 @@ export const COLLECTORS: { [K in FactKey]: Collector<K> } = {
   volumeHosts: volumeHostsCollector,
   webhookProbe: webhookProbeCollector,
   nodeLogs: nodeLogsCollector,
+  auditOrphans: auditOrphansCollector,
+  nodeIdentity: nodeIdentityCollector,
   ...CLUSTER_COLLECTORS,
 };

@@ -12,6 +12,7 @@ import { readCurrent, readsFrom, type CurrentFile } from './apply.js';
 import { writeOutFolder } from './out-folder.js';
 import { expectedWebhookUrl, type ConsoleTarget } from '../kube/console-target.js';
 import { liveChainFor } from './live-chain.js';
+import { adoptOrphans, type RestoreChooser } from './restore-orphans.js';
 
 export interface PlanRequest {
   root: string;
@@ -28,6 +29,14 @@ export interface PlanRequest {
   console: ConsoleTarget | null;
   /** Name and version for the reports. */
   tool: RunOptions['tool'];
+  /** --use: host paths of orphaned audit files to restore the missing flags to. */
+  use?: string[];
+  /** Asks which orphaned file to restore when several could be; absent: list them and refuse. */
+  choose?: RestoreChooser | null;
+  /** --upgrade-to: plan and verify as that version would judge. */
+  upgradeTo?: string | null;
+  /** --replace-webhook. */
+  replaceWebhook?: boolean;
 }
 
 export interface PlannedFix {
@@ -53,7 +62,7 @@ async function settlePlan(facts: GatheredFacts, requested: FixId[], before: Repo
   let plan: FixPlan = planFixes(facts, requested, before, opts);
   let verified: Report | null = null;
   for (let round = 0; round < 3 && plan.artifacts.some((a) => a.kind === 'move' || !a.durable); round++) {
-    const after = await checkPlan(plan, { root, facts, kubernetesVersion: null, runOpts, timeoutMs, live: opts.liveChain !== null });
+    const after = await checkPlan(plan, { root, facts, kubernetesVersion: facts.apiserver?.ok ? (facts.apiserver.value.upgradeTo ?? null) : null, runOpts, timeoutMs, live: opts.liveChain !== null });
     const bad = after ? judgePlan(plan, before, after) : new Map<FixId, string>();
     verified = after;
     if (bad.size === 0) break;
@@ -114,13 +123,13 @@ export async function planOnNode(req: PlanRequest): Promise<PlannedFix> {
   const runOpts: RunOptions = { offline: req.offline, now: req.now, tool: req.tool, target: { root: req.root, demo: false, offline: req.offline } };
   const source = gatherNode(req);
   const before = await runChecks(CHECKS, source, runOpts);
-  const facts = await gatherAll(source);
+  const { restore, facts } = await adoptOrphans(await gatherAll(source), req.root, req.use ?? [], req.choose ?? null);
   const consoleSays = fromConsole(facts, req.console !== null);
   const liveChain = req.offline ? null : await liveChainFor(facts, req.webhookUrl ?? consoleSays.consoleWebhookUrl, req.root, req.timeoutMs);
   // A URL or CA given on the command line is a request to rewrite the webhook kubeconfig.
   const asked: FixId[] = req.webhookUrl || req.caPem ? ['webhook-kubeconfig'] : [];
   const requested = req.only ?? [...new Set([...fixTriggers(before).keys(), ...asked])];
-  const opts: FixOptions = { webhookUrl: req.webhookUrl, ...consoleSays, caPem: req.caPem, now: req.now, liveChain };
+  const opts: FixOptions = { webhookUrl: req.webhookUrl, ...consoleSays, caPem: req.caPem, now: req.now, liveChain, restore, replaceWebhook: req.replaceWebhook ?? false };
   const plan = await settlePlan(facts, requested, before, opts, req.root, runOpts, req.timeoutMs);
   const { read, pending } = await pendingChanges(plan, req.root, facts);
   const durable = plan.artifacts.filter((a) => a.kind === 'write' && a.durable);

@@ -59,7 +59,7 @@ export function planFixes(facts: GatheredFacts, requested: FixId[], report: Repo
   const why = new Map<FixId, string>(requested.map((id) => [id, triggers.has(id) ? `asked for by ${triggers.get(id)!.map((c) => `${c.id} (${c.status})`).join(', ')}` : 'requested on the command line']));
   const api = facts.apiserver?.ok ? facts.apiserver.value : null;
   const relocate = why.has('manifest-patch');
-  const layout = api ? auditLayout(api, relocate) : null;
+  const layout = api ? auditLayout(api, relocate, opts.restore) : null;
   // A file manifest-patch points a flag at must come from somewhere: a copy of the old file when it
   // was readable, otherwise a freshly generated one (never over a file this user cannot read).
   if (layout && relocate) {

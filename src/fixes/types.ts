@@ -2,6 +2,7 @@
 // manual steps. Nothing here touches the node; apply.ts does, and out-folder.ts writes the plan.
 import type { Facts } from '../model/facts.js';
 import type { LiveChain } from './generators/live-anchor.js';
+import type { Restore } from './generators/layout.js';
 
 export const FIX_IDS = ['manifest-patch', 'webhook-kubeconfig', 'audit-policy', 'manifests-dir-cleanup'] as const;
 export type FixId = (typeof FIX_IDS)[number];
@@ -59,6 +60,10 @@ export interface FixOptions {
   /** The chain the webhook endpoint presents now (null offline, or when no handshake succeeded):
    * judges the CA data and supplies the anchor when the current one does not verify it. */
   liveChain: LiveChain | null;
+  /** Orphaned audit files the missing flags are pointed back at (chosen by fix, or --use). */
+  restore: Restore;
+  /** --replace-webhook: overwrite a webhook kubeconfig that sends events to another receiver. */
+  replaceWebhook: boolean;
   now: Date;
 }
 
@@ -71,4 +76,4 @@ export function timestamp(now: Date): string {
   return `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
 }
 
-export const BACKUP_DIR = '/var/backups/prisma-audit';
+export { BACKUP_DIR } from '../facts/node/orphans.js';

@@ -44,12 +44,15 @@ export interface KubeAccess {
   client(): Promise<KubeClient>;
   /** --canary: undefined when not asked; null when asked without a namespace (use twistlock). */
   canaryNamespace: string | null | undefined;
+  /** --sample SECONDS, in ms: read the audit counters over this window (delivery capacity). */
+  sampleMs?: number;
 }
 
-export function memoKubeAccess(connect: () => Promise<KubeClient>, canaryNamespace: string | null | undefined): KubeAccess {
+export function memoKubeAccess(connect: () => Promise<KubeClient>, canaryNamespace: string | null | undefined, sampleMs?: number): KubeAccess {
   let pending: Promise<KubeClient> | null = null;
   return {
     canaryNamespace,
+    ...(sampleMs ? { sampleMs } : {}),
     client: () => (pending ??= connect()),
   };
 }

@@ -11,6 +11,8 @@ const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)/;
 export function auditCounters(text: string): AuditCounters {
   let events: number | null = null;
   let webhookErrors: number | null = null;
+  let bufferedErrors: number | null = null;
+  let rejected: number | null = null;
   for (const line of text.split('\n')) {
     const m = SAMPLE.exec(line);
     if (!m) continue;
@@ -18,8 +20,11 @@ export function auditCounters(text: string): AuditCounters {
     if (!Number.isFinite(value)) continue;
     if (m[1] === 'apiserver_audit_event_total') events = (events ?? 0) + value;
     if (m[1] === 'apiserver_audit_error_total' && /plugin="webhook"/.test(m[2] ?? '')) webhookErrors = (webhookErrors ?? 0) + value;
+    if (m[1] === 'apiserver_audit_error_total' && /plugin="buffered"/.test(m[2] ?? '')) bufferedErrors = (bufferedErrors ?? 0) + value;
+    if (m[1] === 'apiserver_audit_requests_rejected_total') rejected = (rejected ?? 0) + value;
   }
-  return { events, webhookErrors: webhookErrors ?? (events === null ? null : 0) };
+  const zero = events === null ? null : 0;
+  return { events, webhookErrors: webhookErrors ?? zero, bufferedErrors: bufferedErrors ?? zero, rejected: rejected ?? zero };
 }
 
 export const DEFAULT_BATCH_WAIT_MS = 30_000;

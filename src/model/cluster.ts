@@ -54,6 +54,10 @@ export interface AuditCounters {
   events: number | null;
   /** apiserver_audit_error_total{plugin="webhook"}; 0 when the series has not appeared yet. */
   webhookErrors: number | null;
+  /** apiserver_audit_error_total{plugin="buffered"}: events dropped because the buffer was full. */
+  bufferedErrors?: number | null;
+  /** apiserver_audit_requests_rejected_total: requests refused because auditing failed. */
+  rejected?: number | null;
 }
 
 export interface CanaryRun {
@@ -72,6 +76,8 @@ export interface AuditMetrics {
   canary: CanaryRun | null;
   /** Which apiserver answered is up to the load balancer; true when several pods exist. */
   severalApiservers: boolean;
+  /** --sample SECONDS: the counters read over that window (first read first); null without it. */
+  samples?: { atMs: number; counters: AuditCounters }[] | null;
 }
 
 export interface KubeadmAuditArgs {

@@ -4,7 +4,7 @@ import type { Fact } from './report.js';
 import type { ClusterFacts } from './cluster.js';
 import type { ProbeResult } from './probe.js';
 import type { NodeLogs } from './logs.js';
-import type { ApiserverConfig, AuditPath, EnvVar, ManifestsDir, ParsedFile, VolumeHost } from './node.js';
+import type { ApiserverConfig, AuditOrphans, AuditPath, EnvVar, ManifestsDir, NodeIdentity, ParsedFile, VolumeHost } from './node.js';
 
 /** Where the webhook client's trust anchors come from: exactly one of these, as in client-go. */
 export interface WebhookTrust {
@@ -53,6 +53,8 @@ export interface Facts extends ClusterFacts {
   volumeHosts: Fact<VolumeHost[]>;
   webhookProbe: Fact<WebhookProbe>;
   nodeLogs: Fact<NodeLogs>;
+  auditOrphans: Fact<AuditOrphans>;
+  nodeIdentity: Fact<NodeIdentity>;
 }
 
 export type FactKey = keyof Facts;

@@ -55,6 +55,9 @@ export interface ApiserverConfig {
   image: string | null;
   /** e.g. "1.28.2", from the image tag or --kubernetes-version; null when unknown. */
   kubernetesVersion: string | null;
+  /** --upgrade-to: the version judged (also in kubernetesVersion), and the one running now. */
+  upgradeTo?: string | null;
+  upgradeFrom?: string | null;
   flags: Flag[];
   mounts: VolumeMount[];
   volumes: Volume[];
@@ -188,4 +191,36 @@ export interface ManifestsDirEntry {
 export interface ManifestsDir {
   dir: string;
   entries: ManifestsDirEntry[];
+}
+
+export type OrphanRole = 'policy' | 'webhook-config';
+
+/** An audit file found on the node, judged by its contents (never kept: it holds the URL suffix). */
+export interface AuditOrphan {
+  role: OrphanRole;
+  /** Host path (without --root). */
+  hostPath: string;
+  /** Where it was found: "found in /etc/kubernetes/audit", "backup 20261127-085445 of /etc/...",
+   * "named by /etc/rancher/rke2/config.yaml". */
+  foundBy: string;
+  /** For a webhook kubeconfig, the host it posts to (never the suffix); for a policy, its version. */
+  detail: string;
+  sha256: string;
+  size: number;
+  /** A current flag names it: in use, not an orphan. */
+  referenced: boolean;
+  /** Other host paths holding the same bytes (backups of it). */
+  copies: string[];
+}
+
+export interface AuditOrphans {
+  candidates: AuditOrphan[];
+  /** Where it looked, for the report. */
+  looked: string[];
+}
+
+/** Which machine the facts come from (hostname, sha256 prefix of /etc/machine-id). */
+export interface NodeIdentity {
+  hostname: string | null;
+  machineId: string | null;
 }

@@ -71,6 +71,8 @@ export interface Target {
   manifest: string | null;
   distribution: string | null;
   kubernetesVersion: string | null;
+  /** --upgrade-to: the version the checks judged as (kubernetesVersion is the running one). */
+  upgradeTo?: string;
   demo: boolean;
   offline: boolean;
   /** Set when the checks were re-run from a support bundle: the bundle file. */
@@ -87,6 +89,52 @@ export interface Summary {
   unknown: number;
 }
 
+/** What the audit configuration was when the report was made, comparable across runs
+ * (`doctor --compare`): the audit flags and hashes of the files they name, after redaction, so a
+ * rotated webhook suffix alone is not a change and no secret is in the report. */
+export interface Fingerprint {
+  takenAt: string;
+  node: { hostname: string | null; machineId: string | null; manifest: string | null };
+  /** The Kubernetes API server (cluster mode), else null. */
+  cluster: string | null;
+  /** --audit-* flags, --feature-gates and --runtime-config as the apiserver reads them (last wins). */
+  flags: Record<string, string>;
+  /** The audit policy and webhook kubeconfig: host path and sha256 of the redacted text (null: unreadable). */
+  files: { role: 'policy' | 'webhook-config'; path: string; sha256: string | null }[];
+}
+
+/** One check whose status differs between the earlier report and this one. */
+export interface StatusChange {
+  id: string;
+  title: string;
+  before: Status;
+  now: Status;
+  summary: string;
+}
+
+export interface ConfigChange {
+  kind: 'flag' | 'file';
+  name: string;
+  before: string | null;
+  now: string | null;
+}
+
+/** `doctor --compare`: this run against an earlier report of the same node. */
+export interface Comparison {
+  /** The earlier report (file) and when its fingerprint was taken. */
+  against: string;
+  takenAt: string | null;
+  /** Passed (or warned) before, fails now: the reason for exit 3. */
+  regressions: StatusChange[];
+  /** Failed before, passes (or warns) now. */
+  fixes: StatusChange[];
+  /** Every other status change. */
+  changed: StatusChange[];
+  config: ConfigChange[];
+  /** --force was needed: the reports are from different nodes or clusters. */
+  forced: string | null;
+}
+
 export interface Report {
   schemaVersion: 1;
   tool: { name: string; version: string };
@@ -97,6 +145,8 @@ export interface Report {
   notChecked?: string;
   /** Set when the run was cancelled before every check finished. */
   interrupted?: true;
+  fingerprint?: Fingerprint;
+  comparison?: Comparison;
 }
 
 /** Progress events, so renderers can show each check as it finishes. */

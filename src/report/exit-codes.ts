@@ -14,10 +14,11 @@ export const EXIT = {
   interrupted: 130,
 } as const;
 
-export function exitCodeFor(report: Pick<Report, 'summary' | 'notChecked'>, strict: boolean): number {
+/** A regression against --compare's report is a failure even when --only left the failing check out. */
+export function exitCodeFor(report: Pick<Report, 'summary' | 'notChecked' | 'comparison'>, strict: boolean): number {
   if (report.notChecked !== undefined) return EXIT.notChecked;
   const { summary } = report;
-  if (summary.fail > 0) return EXIT.fail;
+  if (summary.fail > 0 || (report.comparison?.regressions.length ?? 0) > 0) return EXIT.fail;
   if (strict && (summary.warn > 0 || summary.unknown > 0)) return EXIT.strict;
   return EXIT.ok;
 }

@@ -1,6 +1,6 @@
 // JUnit XML: one testcase per check. fail -> <failure>, unknown -> <error> (the check could not
 // run), skip -> <skipped>, warn -> passes with the warning in <system-out>.
-import type { CheckResult, Report } from '../model/report.js';
+import type { CheckResult, Comparison, Report } from '../model/report.js';
 import { evidenceLine } from './text.js';
 
 const esc = (s: string) =>
@@ -31,17 +31,34 @@ function properties(report: Report, exitCode: number): string[] {
   return ['    <properties>', ...props.map(([k, v]) => `      <property name="${k}" value="${esc(v!)}"/>`), '    </properties>'];
 }
 
+/** --compare as its own suite: a failing testcase per regression, fixes and configuration changes
+ * as passing testcases, so CI shows the same answer as the text report. */
+function comparisonSuite(c: Comparison): string[] {
+  const cases = [
+    ...c.regressions.map((r) => `    <testcase classname="prisma-audit.compare" name="regression ${esc(r.id)}">\n      <failure message="${esc(`${r.before} -> ${r.now}: ${r.summary}`)}" type="regression"/>\n    </testcase>`),
+    ...c.fixes.map((r) => `    <testcase classname="prisma-audit.compare" name="fixed ${esc(r.id)}">\n      <system-out>${esc(`${r.before} -> ${r.now}`)}</system-out>\n    </testcase>`),
+    ...c.changed.map((r) => `    <testcase classname="prisma-audit.compare" name="changed ${esc(r.id)}">\n      <system-out>${esc(`${r.before} -> ${r.now}`)}</system-out>\n    </testcase>`),
+    ...c.config.map((x) => `    <testcase classname="prisma-audit.compare" name="configuration ${esc(x.name)}">\n      <system-out>${esc(`${x.before ?? '(absent)'} -> ${x.now ?? '(absent)'}`)}</system-out>\n    </testcase>`),
+  ];
+  const n = cases.length;
+  return [`  <testsuite name="prisma-audit compare ${esc(c.against)}" tests="${n}" failures="${c.regressions.length}" errors="0" skipped="0" time="0.000">`, ...cases, '  </testsuite>'];
+}
+
 export function renderJunit(report: Report, exitCode: number): string {
   const s = report.summary;
   const total = report.checks.length;
+  const c = report.comparison;
+  const extra = c ? c.regressions.length + c.fixes.length + c.changed.length + c.config.length : 0;
+  const failures = s.fail + (c?.regressions.length ?? 0);
   const time = (report.checks.reduce((a, r) => Math.max(a, r.durationMs), 0) / 1000).toFixed(3);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="prisma-audit" tests="${total}" failures="${s.fail}" errors="${s.unknown}" skipped="${s.skip}" time="${time}">`,
+    `<testsuites name="prisma-audit" tests="${total + extra}" failures="${failures}" errors="${s.unknown}" skipped="${s.skip}" time="${time}">`,
     `  <testsuite name="prisma-audit doctor${report.target.manifest ? ` ${esc(report.target.manifest)}` : ''}" tests="${total}" failures="${s.fail}" errors="${s.unknown}" skipped="${s.skip}" time="${time}">`,
     ...properties(report, exitCode),
     ...report.checks.map(testcase),
     '  </testsuite>',
+    ...(c ? comparisonSuite(c) : []),
     '</testsuites>',
     '',
   ].join('\n');

@@ -3,6 +3,7 @@ import { terminalSafe } from './terminal-safe.js';
 import { verdictLine } from './exit-codes.js';
 import type { CheckResult, Evidence, Report, Summary, Target } from '../model/report.js';
 import { STATUS_LABEL, type Style } from './style.js';
+import { comparisonLines } from './compare.js';
 import { hanging } from './wrap.js';
 
 /** How the text is laid out: `width` wraps under each column (a terminal); null leaves lines whole. */
@@ -19,7 +20,7 @@ export function evidenceLine(e: Evidence): string {
 }
 
 export function targetLine(t: Target): string {
-  const parts = [t.distribution ?? 'no apiserver found', t.manifest, t.kubernetesVersion ? `Kubernetes ${t.kubernetesVersion}` : null, `root ${t.root}`, t.recordedAt ? `recorded ${t.recordedAt}` : null, t.offline ? 'offline' : null];
+  const parts = [t.distribution ?? 'no apiserver found', t.manifest, t.kubernetesVersion ? `Kubernetes ${t.kubernetesVersion}` : null, t.upgradeTo ? `judged as ${t.upgradeTo} (--upgrade-to)` : null, `root ${t.root}`, t.recordedAt ? `recorded ${t.recordedAt}` : null, t.offline ? 'offline' : null];
   return parts.filter(Boolean).join(' · ');
 }
 
@@ -56,6 +57,7 @@ export function renderText(untrusted: Report, style: Style, verbose: boolean, ex
   // File contents and names reach the terminal with their control characters escaped.
   const report = terminalSafe(untrusted);
   const lines = [...headerLines(report, style).flatMap((h) => hanging('', h, layout.width)), ''];
+  if (report.comparison) lines.push(...comparisonLines(report.comparison, style), '');
   for (const r of report.checks) lines.push(...checkLines(r, style, verbose, layout));
   const verdict = verdictLine(report, exitCode);
   lines.push('', summaryLine(report.summary, report.checks.length), ...hanging('', exitCode === 0 ? verdict : style.bold(verdict), layout.width), '');

@@ -8,6 +8,7 @@ import type { LiveChain } from '../../src/fixes/generators/live-anchor.js';
 import { isRefusal, type FixOptions, type WriteArtifact } from '../../src/fixes/types.js';
 import { webhookKubeconfig } from '../../src/fixes/generators/webhook-kubeconfig.js';
 import { readPemBlocks } from '../../src/parse/ca-data.js';
+import { otherWebhookOwner } from '../../src/parse/webhook-owner.js';
 import { resolveKubeconfig } from '../../src/parse/kubeconfig.js';
 import { apiserverFact, fixOptions, parsedFact, pod } from '../helpers/fix-facts.js';
 import { makeChain, type Chain } from '../helpers/pki.js';
@@ -175,8 +176,12 @@ describe('webhook-kubeconfig on real-world files', () => {
     const opts = fixOptions();
     const kept = webhookKubeconfig(facts, layout, opts);
     // None of these servers is a Prisma https URL: without --webhook-url each is refused with the reason.
-    expect(isRefusal(kept) && kept.reason).toMatch(/unusable|no webhook URL/);
-    const result = webhookKubeconfig(facts, layout, { ...opts, webhookUrl: URL_SELF });
+    expect(isRefusal(kept) && kept.reason).toMatch(/unusable|no webhook URL|replaces it/);
+    // A file feeding another receiver (Falco, Sysdig ...) is only replaced with --replace-webhook.
+    const owner = otherWebhookOwner(resolveKubeconfig(facts.webhookConfig.ok ? facts.webhookConfig.value.value : null).server);
+    const unasked = webhookKubeconfig(facts, layout, { ...opts, webhookUrl: URL_SELF });
+    expect(isRefusal(unasked)).toBe(owner !== null);
+    const result = webhookKubeconfig(facts, layout, { ...opts, webhookUrl: URL_SELF, replaceWebhook: true });
     if (isRefusal(result)) throw new Error(result.reason);
     const kc = resolveKubeconfig(parse((result[0] as WriteArtifact).contents));
     expect(kc.problems).toEqual([]);

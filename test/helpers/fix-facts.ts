@@ -2,6 +2,7 @@
 import type { Fact } from '../../src/model/report.js';
 import type { ApiserverConfig, Distribution, ParsedFile } from '../../src/model/node.js';
 import type { FixOptions, GatheredFacts } from '../../src/fixes/types.js';
+import { NO_RESTORE } from '../../src/fixes/generators/layout.js';
 import { readApiserverContainer, versionFromImage } from '../../src/parse/pod.js';
 import { parseYaml } from '../../src/parse/yaml-file.js';
 
@@ -40,5 +41,5 @@ export function pod(flags: string[], opts: { args?: boolean; extraContainer?: bo
 
 /** Fix options with nothing given on the command line and nothing live known, plus `over`. */
 export function fixOptions(over: Partial<FixOptions> = {}): FixOptions {
-  return { webhookUrl: null, consoleWebhookUrl: null, consoleProblem: null, caPem: null, now: new Date(), liveChain: null, ...over };
+  return { webhookUrl: null, consoleWebhookUrl: null, consoleProblem: null, caPem: null, now: new Date(), liveChain: null, restore: NO_RESTORE, replaceWebhook: false, ...over };
 }

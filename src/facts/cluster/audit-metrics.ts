@@ -20,6 +20,18 @@ async function readCounters(client: KubeClient): Promise<AuditCounters> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Reads the counters every tenth of the window (at least every second) for the whole window. */
+async function sample(client: KubeClient, windowMs: number): Promise<{ atMs: number; counters: AuditCounters }[]> {
+  const every = Math.max(1000, Math.floor(windowMs / 10));
+  const start = Date.now();
+  const out: { atMs: number; counters: AuditCounters }[] = [];
+  for (;;) {
+    out.push({ atMs: Date.now() - start, counters: await readCounters(client) });
+    if (Date.now() - start >= windowMs) return out;
+    await sleep(Math.min(every, windowMs - (Date.now() - start)));
+  }
+}
+
 /** Creates and deletes one labelled ConfigMap; returns a problem text instead of throwing, so the
  * counters read before are still reported. */
 async function touchConfigMap(client: KubeClient, namespace: string, name: string, named: boolean): Promise<string | null> {
@@ -54,20 +66,21 @@ export const auditMetricsCollector: Collector<'auditMetrics'> = {
   key: 'auditMetrics',
   deps: ['clusterApiservers'],
   // The canary waits one webhook batch on purpose; that wait is not a hang.
-  waitsMs: (ctx: CollectContext) => (ctx.kube?.canaryNamespace !== undefined ? MAX_CANARY_WAIT_MS : 0),
+  waitsMs: (ctx: CollectContext) => (ctx.kube?.canaryNamespace !== undefined ? MAX_CANARY_WAIT_MS : 0) + (ctx.kube?.sampleMs ?? 0),
   async collect(ctx, deps) {
     const client = await kubeClient(ctx);
     const apiservers = await deps.fact('clusterApiservers');
     const pods = apiservers.ok ? apiservers.value.pods : [];
-    const counters = await readCounters(client);
+    const samples = ctx.kube?.sampleMs ? await sample(client, ctx.kube.sampleMs) : null;
+    const counters = samples ? samples.at(-1)!.counters : await readCounters(client);
     const requested = ctx.kube?.canaryNamespace;
-    if (requested === undefined) return { counters, canary: null, severalApiservers: pods.length > 1 };
+    if (requested === undefined) return { counters, canary: null, severalApiservers: pods.length > 1, samples };
     const namespace = requested ?? PRISMA_NAMESPACE;
     const configMap = `prisma-audit-canary-${ctx.now.getTime().toString(36)}`;
     const problem = await touchConfigMap(client, namespace, configMap, requested !== null);
     const waitedMs = problem ? 0 : batchWaitMs(pods) + 2_000;
     if (waitedMs > 0) await sleep(waitedMs);
     const canary: CanaryRun = { namespace, configMap, waitedMs, before: counters, after: problem ? counters : await readCounters(client), problem };
-    return { counters: canary.after, canary, severalApiservers: pods.length > 1 };
+    return { counters: canary.after, canary, severalApiservers: pods.length > 1, samples };
   },
 };

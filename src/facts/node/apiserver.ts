@@ -88,15 +88,8 @@ export const apiserverCollector: Collector<'apiserver'> = {
       others: found.slice(1).map((c) => c.path),
       durableSource: durableSourceFor(chosen.distribution),
     };
-    switch (chosen.kind) {
-      case 'pod':
-      case 'openshift-pod':
-        return readPod(ctx, chosen, base);
-      case 'k3s-config':
-        return readK3s(ctx, base);
-      case 'microk8s-args':
-        return readMicrok8s(ctx, chosen, base);
-    }
+    const read = chosen.kind === 'k3s-config' ? await readK3s(ctx, base) : chosen.kind === 'microk8s-args' ? await readMicrok8s(ctx, chosen, base) : await readPod(ctx, chosen, base);
+    return ctx.upgradeTo ? { ...read, kubernetesVersion: ctx.upgradeTo, upgradeTo: ctx.upgradeTo, upgradeFrom: read.kubernetesVersion } : read;
   },
 };
 

@@ -2,7 +2,7 @@
 // from: kubeadm's ClusterConfiguration (kube-system/kubeadm-config; `kubeadm upgrade` rewrites the
 // manifest from it) and RKE2/k3s config.yaml (read on every service restart).
 import { stringify } from 'yaml';
-import { versionAtLeast } from '../../checks/common.js';
+import { inForce } from '../../checks/version-rules.js';
 import type { ApiserverConfig, Flag } from '../../model/node.js';
 import { mapContainerPath } from '../../parse/mounts.js';
 import type { ApiserverContainer } from '../../parse/pod.js';
@@ -44,7 +44,7 @@ const header = (lines: string[]) => lines.map((l) => `# ${l}\n`).join('');
 
 function kubeadmSnippet(api: ApiserverConfig, args: Map<string, string>, volumes: ExtraVolume[], removed: string[]): WriteArtifact {
   // kubeadm v1beta4 (the default from 1.31) turned extraArgs into a list of {name, value}.
-  const v1beta4 = versionAtLeast(api.kubernetesVersion, 1, 31) === true;
+  const v1beta4 = inForce('kubeadm-v1beta4-extra-args', api.kubernetesVersion) === true;
   const extraArgs = v1beta4 ? [...args].map(([name, value]) => ({ name, value })) : Object.fromEntries(args);
   const doc = { apiVersion: `kubeadm.k8s.io/${v1beta4 ? 'v1beta4' : 'v1beta3'}`, kind: 'ClusterConfiguration', apiServer: { extraArgs, extraVolumes: volumes } };
   const notes = [

@@ -9,7 +9,7 @@ import { lastFlag } from '../../parse/flags.js';
 import { PodShapeError, readApiserverContainer } from '../../parse/pod.js';
 import { durableSnippets } from './durable.js';
 import { ContainerFlags } from './flag-items.js';
-import { auditLayout, type AuditFileTarget, type AuditLayout } from './layout.js';
+import { NO_RESTORE, auditLayout, type AuditFileTarget, type AuditLayout, type Restore } from './layout.js';
 import { PodVolumes } from './pod-volumes.js';
 import type { Artifact, GatheredFacts, GeneratorResult, Refusal, WriteArtifact } from '../types.js';
 import { parseForEdit, renderYaml } from './yaml-edit.js';
@@ -39,15 +39,21 @@ function handSteps(layout: AuditLayout | null, file: string): string[] {
   ];
 }
 
-/** @param planned host paths other fixes will write: a flag is only pointed at a file that will exist. */
-export function manifestPatch(facts: GatheredFacts, planned: ReadonlySet<string>): GeneratorResult {
+/** @param planned host paths other fixes will write: a flag is only pointed at a file that will exist.
+ * @param restore orphaned files the missing flags point back at. */
+export function manifestPatch(facts: GatheredFacts, planned: ReadonlySet<string>, restore: Restore = NO_RESTORE): GeneratorResult {
   const fact = facts.apiserver;
   if (!fact?.ok) return refuse(`the apiserver configuration could not be read: ${fact?.error.message ?? 'not gathered'}`, handSteps(null, 'the kube-apiserver manifest'));
   const api = fact.value;
   if (api.mode === 'operator-managed') {
     return refuse(`${api.distribution} manages kube-apiserver through its operator; a hand-edited manifest is reverted`, ['Use the APIServer resource: oc patch apiserver cluster --type=merge -p \'{"spec":{"audit":{"profile":"WriteRequestBodies"}}}\'']);
   }
-  const layout = auditLayout(api, true);
+  if (restore.ambiguous.length > 0) {
+    return refuse(`the audit flags are gone and more than one file could be restored behind them: ${restore.ambiguous.join(' / ')}`, [
+      'Rerun fix on a terminal to choose, or name the file: prisma-audit fix --use FILE (once per flag).',
+    ]);
+  }
+  const layout = auditLayout(api, true, restore);
   if (api.mode === 'host-process') {
     if (api.distribution === 'k3s') {
       const added = [...willExist(facts, layout, planned)].filter((t) => t.changeFlag).map((t) => ({ name: t.flag, value: t.containerPath, line: null, source: 'config' as const }));
@@ -95,7 +101,7 @@ export function manifestPatch(facts: GatheredFacts, planned: ReadonlySet<string>
 function willExist(facts: GatheredFacts, layout: AuditLayout, planned: ReadonlySet<string>): Set<AuditFileTarget> {
   const ready = new Set<AuditFileTarget>();
   for (const [t, fact] of [[layout.policy, facts.policy], [layout.webhook, facts.webhookConfig]] as const) {
-    if (planned.has(t.hostPath) || (t.current !== null && fact?.ok)) ready.add(t);
+    if (planned.has(t.hostPath) || ((t.current !== null || t.restoredFrom !== null) && fact?.ok)) ready.add(t);
   }
   return ready;
 }
@@ -106,7 +112,7 @@ function auditFiles(api: ApiserverConfig, auditPaths: AuditPath[], layout: Audit
     // A flag naming a missing file stops kube-apiserver; leave it for the fix that can write the file.
     if (!t.changeFlag || !ready.has(t)) continue;
     flags.set(t.flag, t.containerPath);
-    changes.push(t.current ? `moved --${t.flag} from ${t.current} to ${t.containerPath}` : `added --${t.flag}=${t.containerPath}`);
+    changes.push(t.current ? `moved --${t.flag} from ${t.current} to ${t.containerPath}` : t.restoredFrom ? `restored --${t.flag}=${t.containerPath} (${t.hostPath === t.restoredFrom ? 'the file is still there' : `from ${t.restoredFrom}`})` : `added --${t.flag}=${t.containerPath}`);
     const old = t.current ? locate(api, t.current).mapping : null;
     if (t.current && old && trim(old.mountPath) === trim(t.current)) {
       volumes.removeMount(old.mountPath);
@@ -193,8 +199,10 @@ function auditLog(api: ApiserverConfig, flags: ContainerFlags, volumes: PodVolum
 function relocatedCopies(facts: GatheredFacts, layout: AuditLayout): WriteArtifact[] {
   const copies: WriteArtifact[] = [];
   for (const [target, fact] of [[layout.policy, facts.policy], [layout.webhook, facts.webhookConfig]] as const) {
-    if (!target.changeFlag || !target.current || !fact?.ok) continue;
-    copies.push({ kind: 'write', fix: 'manifest-patch', hostPath: target.hostPath, contents: fact.value.text, description: `copy of ${fact.value.path}, moved into the mounted audit directory`, mode: 0o600 });
+    if (!target.changeFlag || !(target.current ?? target.restoredFrom) || !fact?.ok) continue;
+    if (target.hostPath === target.restoredFrom) continue;
+    const what = target.restoredFrom ? 'restored' : 'moved';
+    copies.push({ kind: 'write', fix: 'manifest-patch', hostPath: target.hostPath, contents: fact.value.text, description: `copy of ${fact.value.path}, ${what} into the mounted audit directory`, mode: 0o600 });
   }
   return copies;
 }

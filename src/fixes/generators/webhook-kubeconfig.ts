@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import { decodeGoBase64, readPemBlocks } from '../../parse/ca-data.js';
 import { resolveKubeconfig, type ResolvedKubeconfig } from '../../parse/kubeconfig.js';
 import { isSaasHost, judgeWebhookUrl } from '../../parse/webhook-url.js';
+import { otherWebhookOwner } from '../../parse/webhook-owner.js';
 import { pemBlocks } from '../../tls/certificate.js';
 import { anchorsFit, judgeAnchors, liveAnchor } from './live-anchor.js';
 import type { AuditLayout } from './layout.js';
@@ -76,6 +77,13 @@ export function webhookKubeconfig(facts: GatheredFacts, layout: AuditLayout, opt
   if (opts.webhookUrl && opts.consoleWebhookUrl && opts.webhookUrl.replace(/\/+$/, '') !== opts.consoleWebhookUrl) {
     // The suffix is a credential: neither URL is printed.
     return refuse('--webhook-url differs from the webhook URL the console given with --console expects', ['Drop --webhook-url to write the URL the console expects, or drop --console to write --webhook-url.']);
+  }
+  const owner = otherWebhookOwner(kc.server);
+  if (owner && !opts.replaceWebhook) {
+    return refuse(`${fact?.ok ? fact.value.path : 'the webhook kubeconfig'} sends the apiserver's single audit webhook to ${owner.name} (${owner.endpoint}); writing Prisma's URL replaces it and ${owner.name} stops receiving audit events`, [
+      `To replace ${owner.name}: rerun with --replace-webhook (the old file is backed up).`,
+      `To keep both: forward ${owner.name}'s events to Prisma (falcosidekick, an audit router) instead of changing the apiserver.`,
+    ]);
   }
   if (!opts.webhookUrl && opts.consoleProblem) return refuse(`--console was given, but ${opts.consoleProblem}`, ['Check --console, the token (PRISMA_TOKEN or --token-file) and --console-ca, or pass the URL with --webhook-url.']);
   // An explicit URL first, then the console's, then the file's own.
