@@ -37,9 +37,6 @@ function patch(file, text, edits) {
   return text;
 }
 
-const yogaDir = path.dirname(path.dirname(require.resolve('yoga-layout', { paths: [path.dirname(require.resolve('ink'))] })));
-const yogaIndex = path.join(yogaDir, 'src/index.js');
-const yogaGlue = path.join(yogaDir, 'binaries/yoga-wasm-base64-esm.js');
 
 const yogaSync = {
   name: 'yoga-sync',

@@ -6,6 +6,9 @@ import type { AuditFiles } from './oracles.js';
 
 export interface StartupCase extends AuditFiles {
   name: string;
+  /** A disagreement with the oracles that is documented in docs/version-oracle.md and not fixed:
+   * the suite asserts it still holds, so fixing it makes the case fail until this mark is removed. */
+  knownDisagreement?: string;
 }
 
 const chain = makeChain({ name: 'Versions' });
@@ -123,7 +126,10 @@ export const STARTUP_CASES: StartupCase[] = [
   webhookCase('YAML: bad indentation', WEBHOOK.replace('current-context: webhook', '  current-context: webhook\n bad: [')),
   webhookCase('empty file', ''),
   webhookCase('unknown top-level key', `${WEBHOOK}extra: true\n`),
-  webhookCase('client certificate file missing', `${WEBHOOK}users:\n- name: kube-apiserver\n  user:\n    client-certificate: missing.crt\n    client-key: missing.key\n`),
+  {
+    ...webhookCase('client certificate file missing', `${WEBHOOK}users:\n- name: kube-apiserver\n  user:\n    client-certificate: missing.crt\n    client-key: missing.key\n`),
+    knownDisagreement: 'the doctor does not follow client-certificate/client-key paths (Prisma needs no client credentials)',
+  },
   { name: 'webhook: file missing', files: { 'policy.yaml': POLICY }, policyFile: 'policy.yaml', webhookFile: 'audit-webhook.yaml' },
   { name: 'webhook: path is a directory', files: { 'policy.yaml': POLICY, 'audit-webhook.yaml/': '' }, policyFile: 'policy.yaml', webhookFile: 'audit-webhook.yaml' },
   { name: 'webhook: broken, but no --audit-policy-file', files: { 'audit-webhook.yaml': '' }, policyFile: null, webhookFile: 'audit-webhook.yaml' },

@@ -52,11 +52,13 @@ function unreadable(p: AuditPath | undefined): 'missing' | 'directory' | null {
 /** Go's field.ErrorList.ToAggregate().Error(): one message as is, several in brackets. */
 const aggregate = (messages: string[]) => (messages.length === 1 ? messages[0]! : `[${messages.join(', ')}]`);
 
-export function policyExit(file: ParsedFile, problems: PolicyProblem[]): string {
+export function policyExit(file: ParsedFile, problems: PolicyProblem[], version: string | null): string {
   const from = `: from file ${file.containerPath}`;
   if (file.error) return `${POLICY}failed decoding: yaml: …`;
   const fatal = problems.filter((p) => p.severity === 'fatal');
   const decoding = fatal.find((p) => p.message.startsWith('failed decoding'));
+  // Before about 1.24 json-iterator words type errors its own way (a field path, then context).
+  if (decoding?.message.startsWith('failed decoding: json: ') && versionAtLeast(version, '1.24') === false) return `${POLICY}failed decoding: …`;
   if (decoding) return `${POLICY}${decoding.message}${from}`;
   const invalid = fatal.filter((p) => p.message !== 'loaded illegal policy with 0 rules');
   if (invalid.length > 0) return `${POLICY}${aggregate(invalid.map((p) => p.message))}${from}`;
@@ -85,11 +87,12 @@ function webhookExit(file: ParsedFile, version: string | null, caFile: AuditPath
   const loading = `${WEBHOOK}error loading config file "${file.containerPath}": `;
   if (file.error) return { owner: 'webhook-config-valid', text: `${loading}…` };
   const decode = decodeError(file.value);
-  if (decode) return { owner: 'webhook-config-valid', text: `${loading}${decode}` };
+  const iterator = versionAtLeast(version, '1.24') === false; // json-iterator: its own wording, see policyExit
+  if (decode) return { owner: 'webhook-config-valid', text: `${loading}${iterator && decode.startsWith('json: ') ? '…' : decode}` };
   const kc = resolveKubeconfig(file.value);
   if (kc.caData !== null) {
     const decoded = decodeGoBase64(kc.caData);
-    if (!decoded.ok) return { owner: 'webhook-ca-data', text: `${loading}${decoded.apiserverError}` };
+    if (!decoded.ok) return { owner: 'webhook-ca-data', text: `${loading}${iterator ? '…' : decoded.apiserverError}` };
   }
   const fatal = kc.problems.filter((p) => p.fatal && p.apiserverError);
   const validation = fatal.find((p) => p.apiserverError!.startsWith('invalid configuration: '));
@@ -130,7 +133,7 @@ export function startupExit(facts: FactReader): StartupExit | null {
   const policy = fact(facts, 'policy');
   if (!policy) return null;
   const { problems } = policy.error ? { problems: [] } : readPolicy(policy.value, api.kubernetesVersion, versionAtLeast(api.kubernetesVersion, '1.24'));
-  if (policy.error || problems.some((p) => p.severity === 'fatal')) return { owner: 'audit-policy-valid', text: policyExit(policy, problems) };
+  if (policy.error || problems.some((p) => p.severity === 'fatal')) return { owner: 'audit-policy-valid', text: policyExit(policy, problems, api.kubernetesVersion) };
 
   const webhookFlag = lastFlag(api.flags, 'audit-webhook-config-file');
   if (!webhookFlag?.value) return null;

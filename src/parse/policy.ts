@@ -56,7 +56,9 @@ function stringList(v: unknown, field: string, problems: PolicyProblem[]): strin
 }
 
 /** Where the Policy kinds are registered: apimachinery names the scheme by this source path. */
-const SCHEME = 'in scheme "k8s.io/apiserver/pkg/audit/scheme.go:30"';
+const scheme = (atLeast124: boolean | null) => `in scheme "k8s.io/apiserver/pkg/audit/scheme.go:${atLeast124 === false ? 32 : 30}"`;
+/** field.Invalid prints a []string with %#v before about 1.24 (seen on 1.20.2), as JSON on 1.36. */
+const listValue = (v: string[], atLeast124: boolean | null) => (atLeast124 === false ? `[]string{${v.map((x) => JSON.stringify(x)).join(', ')}}` : JSON.stringify(v));
 /** What the decoder says for a file that names no group version (empty, or no apiVersion). */
 const NO_GROUP_VERSION = 'unknown group version field audit.k8s.io/__internal, Kind=Policy in policy';
 const DNS_SUBDOMAIN_MESSAGE =
@@ -75,10 +77,10 @@ export function readPolicy(value: unknown, kubernetesVersion: string | null, atL
   const kind = typeof value.kind === 'string' ? value.kind : 'Policy';
   if (apiVersion === null) problems.push({ message: NO_GROUP_VERSION, field: 'apiVersion', severity: 'fatal' });
   else if (!VERSIONS.includes(apiVersion) || kind !== 'Policy') {
-    problems.push({ message: `failed decoding: no kind "${kind}" is registered for version "${apiVersion}" ${SCHEME}`, field: kind !== 'Policy' ? 'kind' : 'apiVersion', severity: 'fatal' });
+    problems.push({ message: `failed decoding: no kind "${kind}" is registered for version "${apiVersion}" ${scheme(atLeast124)}`, field: kind !== 'Policy' ? 'kind' : 'apiVersion', severity: 'fatal' });
   } else if (apiVersion !== 'audit.k8s.io/v1') {
     if (atLeast124 === true) {
-      problems.push({ message: `failed decoding: no kind "Policy" is registered for version "${apiVersion}" ${SCHEME}`, field: 'apiVersion', severity: 'fatal' });
+      problems.push({ message: `failed decoding: no kind "Policy" is registered for version "${apiVersion}" ${scheme(atLeast124)}`, field: 'apiVersion', severity: 'fatal' });
     } else {
       problems.push({
         message: `apiVersion ${apiVersion} is ${atLeast124 === false ? 'accepted' : 'accepted up to 1.23'} but refused from Kubernetes 1.24 on${kubernetesVersion ? '' : ' (this node\'s version is unknown)'}: use audit.k8s.io/v1`,
@@ -107,11 +109,11 @@ export function readPolicy(value: unknown, kubernetesVersion: string | null, atL
   if (list.length === 0 && !problems.some((p) => p.severity === 'fatal')) {
     problems.push({ message: 'loaded illegal policy with 0 rules', field: 'rules', severity: 'fatal' });
   }
-  const rules = list.map((r, i) => readRule(r, i, problems));
+  const rules = list.map((r, i) => readRule(r, i, problems, atLeast124));
   return { policy: { apiVersion, omitStages, rules }, problems };
 }
 
-function readRule(r: unknown, i: number, problems: PolicyProblem[]): PolicyRule {
+function readRule(r: unknown, i: number, problems: PolicyProblem[], atLeast124: boolean | null): PolicyRule {
   const at = `rules.${i}`;
   const rule: PolicyRule = { level: '', users: [], userGroups: [], verbs: [], resources: [], namespaces: [], nonResourceURLs: [], omitStages: [], unknownKeys: [], unknownResourceKeys: [] };
   if (!isObj(r)) {
@@ -151,12 +153,12 @@ function readRule(r: unknown, i: number, problems: PolicyProblem[]): PolicyRule 
       problems.push({ message: `rules[${i}].resources.group: Invalid value: "${group}": ${DNS_SUBDOMAIN_MESSAGE}`, field: `${gat}.group`, severity: 'fatal' });
     }
     if (resourceNames.length > 0 && resources.length === 0) {
-      problems.push({ message: `rules[${i}].resources.resourceNames: Invalid value: ${JSON.stringify(resourceNames)}: using resourceNames requires at least one resource`, field: `${gat}.resourceNames`, severity: 'fatal' });
+      problems.push({ message: `rules[${i}].resources.resourceNames: Invalid value: ${listValue(resourceNames, atLeast124)}: using resourceNames requires at least one resource`, field: `${gat}.resourceNames`, severity: 'fatal' });
     }
     rule.resources.push({ group, resources, resourceNames });
   });
   if ((rule.resources.length > 0 || rule.namespaces.length > 0) && rule.nonResourceURLs.length > 0) {
-    problems.push({ message: `rules[${i}].nonResourceURLs: Invalid value: ${JSON.stringify(rule.nonResourceURLs)}: rules cannot apply to both regular resources and non-resource URLs`, field: `${at}.nonResourceURLs`, severity: 'fatal' });
+    problems.push({ message: `rules[${i}].nonResourceURLs: Invalid value: ${listValue(rule.nonResourceURLs, atLeast124)}: rules cannot apply to both regular resources and non-resource URLs`, field: `${at}.nonResourceURLs`, severity: 'fatal' });
   }
   rule.nonResourceURLs.forEach((u, j) => {
     if (!u.startsWith('/')) problems.push({ message: `rules[${i}].nonResourceURLs[${j}]: Invalid value: "${u}": non-resource URL rules must begin with a '/' character`, field: `${at}.nonResourceURLs.${j}`, severity: 'fatal' });
