@@ -3,7 +3,7 @@
 import { parseCommand } from './cli/args.js';
 import { UsageError } from './cli/usage.js';
 import { renderCatalogue, renderExplain } from './cli/catalogue.js';
-import { BUNDLE_HELP, DOCTOR_HELP, FIX_HELP, MAIN_HELP } from './cli/help.js';
+import { BUNDLE_HELP, DOCTOR_HELP, FIX_HELP, FLEET_HELP, MAIN_HELP } from './cli/help.js';
 import { TOOL } from './cli/tool.js';
 import { EXIT } from './report/exit-codes.js';
 
@@ -12,7 +12,7 @@ async function main(argv: string[]): Promise<number> {
   const command = parseCommand(argv);
   switch (command.name) {
     case 'help':
-      process.stdout.write(command.topic === 'doctor' ? DOCTOR_HELP : command.topic === 'fix' ? FIX_HELP : command.topic === 'bundle' ? BUNDLE_HELP : MAIN_HELP);
+      process.stdout.write(command.topic === 'doctor' ? DOCTOR_HELP : command.topic === 'fix' ? FIX_HELP : command.topic === 'bundle' ? BUNDLE_HELP : command.topic === 'fleet' ? FLEET_HELP : MAIN_HELP);
       return EXIT.ok;
     case 'version':
       process.stdout.write(`${TOOL.name} ${TOOL.version}\n`);
@@ -27,6 +27,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./cli/doctor.js')).doctor(command.options, { stdout: process.stdout, stderr: process.stderr, env: process.env });
     case 'fix':
       return (await import('./cli/fix.js')).fix(command.options, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env });
+    case 'fleet':
+      return (await import('./cli/fleet.js')).fleet(command.options, { stdout: process.stdout, stderr: process.stderr, env: process.env });
     case 'bundle':
       return (await import('./cli/bundle.js')).bundle(command.options, { stdout: process.stdout, stderr: process.stderr, env: process.env });
   }

@@ -3,10 +3,11 @@ import { journalSince } from '../logs/since.js';
 import { CLUSTER_ARG_OPTIONS, clusterOptions, optionalCanaryValue, type ClusterOptions } from './cluster-options.js';
 import { parseFix, type FixCommandOptions } from './fix-args.js';
 import { parseBundleCommand, type BundleOptions } from './bundle-args.js';
+import { parseFleet, type FleetOptions } from './fleet-args.js';
 import { UsageError, parse, timeoutMs } from './usage.js';
 
 
-export type OutputMode = 'pretty' | 'text' | 'json' | 'junit';
+export type OutputMode = 'pretty' | 'text' | 'json' | 'json-framed' | 'junit';
 
 export interface DoctorOptions {
   root: string;
@@ -28,12 +29,15 @@ export interface DoctorOptions {
   cluster: ClusterOptions;
   /** Re-run the checks on a support bundle's recorded facts instead of this node. */
   fromBundle: string | null;
+  /** --fleet-pod: this run is the doctor inside a fleet pod (host mounted at --root, no host commands). */
+  fleetPod: boolean;
 }
 
 export type Command =
   | { name: 'doctor'; options: DoctorOptions }
   | { name: 'fix'; options: FixCommandOptions }
   | { name: 'bundle'; options: BundleOptions }
+  | { name: 'fleet'; options: FleetOptions }
   | { name: 'checks'; json: boolean }
   | { name: 'explain'; id: string }
   | { name: 'help'; topic: string | null }
@@ -58,6 +62,7 @@ const DOCTOR_OPTIONS = {
   since: { type: 'string' },
   'log-file': { type: 'string', multiple: true },
   'from-bundle': { type: 'string' },
+  'fleet-pod': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   ...CLUSTER_ARG_OPTIONS,
 } as const;
@@ -81,12 +86,17 @@ export function parseCommand(argv: string[]): Command {
   }
   if (first === 'fix') return parseFix(rest);
   if (first === 'bundle') return parseBundleCommand(rest);
-  if (first !== 'doctor') throw new UsageError(`unknown command "${first}" (commands: doctor, fix, bundle, checks, explain, help)`);
+  if (first === 'fleet') return parseFleet(rest);
+  if (first !== 'doctor') throw new UsageError(`unknown command "${first}" (commands: doctor, fleet, fix, bundle, checks, explain, help)`);
+  // doctor --all-nodes is fleet mode: the doctor on every control-plane node, through the API.
+  if (rest.includes('--all-nodes')) return parseFleet(rest.filter((a) => a !== '--all-nodes'));
   const { values, positionals } = parse(optionalCanaryValue(rest), DOCTOR_OPTIONS);
   if (values.help) return { name: 'help', topic: 'doctor' };
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   const output = values.json ? 'json' : (values.output ?? null);
-  if (output !== null && !['pretty', 'text', 'json', 'junit'].includes(output)) throw new UsageError(`--output must be pretty, text, json or junit, not "${output}"`);
+  if (output !== null && !['pretty', 'text', 'json', 'json-framed', 'junit'].includes(output)) {
+    throw new UsageError(`--output must be pretty, text, json, json-framed or junit, not "${output}"`);
+  }
   if (values.demo && (values.root || values.manifest)) throw new UsageError('--demo checks the bundled demo node; it cannot be combined with --root or --manifest');
   if (values.root === '') throw new UsageError('--root needs a directory');
   if (values.since !== undefined && journalSince(values.since) === null) throw new UsageError(`--since takes a duration like 24h, 30m, 2d or a date YYYY-MM-DD[ HH:MM], not "${values.since}"`);
@@ -113,6 +123,7 @@ export function parseCommand(argv: string[]): Command {
       logFiles: values['log-file'] ?? [],
       cluster: clusterOptions(values),
       fromBundle: values['from-bundle'] ?? null,
+      fleetPod: Boolean(values['fleet-pod']),
     },
   };
 }

@@ -10,6 +10,7 @@ import { redactorFor } from '../facts/secrets.js';
 import { exitCodeFor } from '../report/exit-codes.js';
 import { renderJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
+import { frameDocument } from '../fleet/frame.js';
 import { makeStyle, wantsColor } from '../report/style.js';
 import { renderText } from '../report/text.js';
 import type { DoctorOptions, OutputMode } from './args.js';
@@ -85,6 +86,7 @@ async function liveRun(opts: DoctorOptions, io: Io): Promise<Run> {
       now,
       ...(opts.since ? { since: opts.since } : {}),
       logFiles: opts.logFiles,
+      fleetPod: opts.fleetPod,
       kube,
       console: prismaConsole,
     },
@@ -134,6 +136,7 @@ async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
   }
   const report: Report = redactor.value(await runChecks(checks, source, runOpts));
   if (mode === 'json') io.stdout.write(renderJson(report));
+  else if (mode === 'json-framed') io.stdout.write(frameDocument(JSON.stringify(report)));
   else if (mode === 'junit') io.stdout.write(renderJunit(report));
   else io.stdout.write(renderText(report, makeStyle(opts.color ?? wantsColor(io.env, Boolean(io.stdout.isTTY), false)), opts.verbose));
   return exitCodeFor(report.summary, opts.strict);

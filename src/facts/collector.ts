@@ -22,6 +22,8 @@ export interface CollectContext {
   since?: string;
   /** --log-file (repeatable): saved logs to scan besides the node's own. */
   logFiles?: string[];
+  /** --fleet-pod: the node is mounted at root inside a fleet pod, which runs no host commands. */
+  fleetPod?: boolean;
 }
 
 /** A known failure to gather a fact; carries the reason that decides skip vs unknown. */
