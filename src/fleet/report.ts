@@ -16,8 +16,12 @@ const finding = (id: string, title: string, status: Status, summary: string, evi
   durationMs: 0,
 });
 
-function coverage(nodes: FleetNodeResult[]): CheckResult {
+function coverage(nodes: FleetNodeResult[], clusters: FleetReport['clusters']): CheckResult {
   const title = 'Every control-plane node was checked';
+  const problems = clusters.filter((c) => c.problem !== null).map((c) => `${c.context ? `${c.context}: ` : ''}${c.problem}`);
+  if (nodes.length === 0 && problems.length > 0) {
+    return finding('fleet-nodes-checked', title, 'unknown', `no node could be checked: ${problems[0]}`, problems.slice(1), 'Each line says what stopped the run and how to let it go ahead.');
+  }
   if (nodes.length === 0) {
     return finding('fleet-nodes-checked', title, 'unknown', 'no control-plane node found: no node runs a kube-apiserver pod or carries a control-plane label', [], 'Check that the kubeconfig points at the cluster, and that kube-apiserver pods are visible in kube-system (managed clusters have none).');
   }
@@ -28,7 +32,7 @@ function coverage(nodes: FleetNodeResult[]): CheckResult {
     title,
     'unknown',
     `${missed.length} of ${nodes.length} control-plane node(s) could not be checked: ${missed.map(nodeKey).join(', ')}`,
-    missed.map((n) => `${nodeKey(n)}: ${n.reason}`),
+    [...problems, ...missed.map((n) => `${nodeKey(n)}: ${n.reason}`)],
     'Each line says why that node\'s pod did not report; fix that and run fleet again, or run prisma-audit doctor on the node itself.',
   );
 }
@@ -70,7 +74,7 @@ export function buildFleetReport(nodes: FleetNodeResult[], clusters: FleetReport
     check,
     statuses: Object.fromEntries(nodes.map((n) => [nodeKey(n), n.report?.checks.find((c) => c.id === check)?.status ?? null])),
   }));
-  const findings = [coverage(nodes), agreement(nodes)];
+  const findings = [coverage(nodes, clusters), agreement(nodes)];
   const total: Summary = summarize(findings);
   for (const n of nodes) for (const s of Object.keys(total) as (keyof Summary)[]) total[s] += n.report?.summary[s] ?? 0;
   return {
