@@ -24,7 +24,16 @@ export interface NodeRunContext {
   live: Set<string>;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The next poll, or the deadline, whichever comes first; the timer is cleared either way, so a
+ * finished run does not wait out the longest deadline before the process can exit. */
+async function nextLookOrDeadline(poller: PodPoller, deadline: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([poller.next(), new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, deadline - Date.now()))))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export async function deletePod(client: KubeClient, namespace: string, name: string): Promise<string | null> {
   // gracePeriodSeconds=0: a pod bound to a node without a kubelet otherwise stays Terminating.
@@ -93,7 +102,7 @@ async function runPod(node: ControlPlaneNode, spec: Record<string, unknown>, nam
     let last: PodState = { kind: 'pending', detail: null, started: false };
     let seen = false;
     while (Date.now() < deadline) {
-      await Promise.race([poller.next(), sleep(Math.max(0, deadline - Date.now()))]);
+      await nextLookOrDeadline(poller, deadline);
       if (Date.now() >= deadline) break;
       const object = poller.pod(name);
       if (object === undefined) {

@@ -18,6 +18,7 @@ export class PodPoller {
   private waiters: (() => void)[] = [];
   private timer: NodeJS.Timeout | null = null;
   private ticks = 0;
+  private stopped = false;
   /** Set when events cannot be listed (RBAC): reasons then come from pod status alone. */
   eventsProblem: string | null = null;
   /** Set while the pod list itself fails; waiting workers see it in their reason at the deadline. */
@@ -35,13 +36,14 @@ export class PodPoller {
   start(): void {
     const loop = async () => {
       await this.tick();
-      if (!this.signal.aborted) this.timer = setTimeout(loop, this.intervalMs);
+      if (!this.signal.aborted && !this.stopped) this.timer = setTimeout(loop, this.intervalMs);
     };
     this.timer = setTimeout(loop, this.intervalMs);
     this.signal.addEventListener('abort', () => this.release(), { once: true });
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.release();
   }
