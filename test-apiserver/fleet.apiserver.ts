@@ -120,7 +120,7 @@ describe.skipIf(!present)('fleet mode against kube-apiserver 1.20.2 without a ku
 
   it(`reports ${NODES} nodes with no kubelet as "pod never started" within one deadline + 20 %, deletes every pod, stays under 200 MB`, async () => {
     const kubeconfig = await kubeconfigFor(USERS.fleet);
-    const run = await runFleetCli(['fleet', '--kubeconfig', kubeconfig, '--deadline', String(DEADLINE_S), '--parallel', String(NODES), '--timeout', '15', '--output', 'json', '--image', 'prisma-audit/prisma-audit:test']);
+    const run = await runFleetCli(['fleet', '--kubeconfig', kubeconfig, '--deadline', String(DEADLINE_S), '--parallel', String(NODES), '--timeout', '15', '--output', 'json', '--image', 'prisma-audit:test']);
     expect(run.stderr).toBe('');
     const report = JSON.parse(run.stdout);
     expect(report.nodes).toHaveLength(NODES);

@@ -3,8 +3,8 @@ import { journalSince } from '../logs/since.js';
 import { TOOL } from './tool.js';
 import { UsageError, parse, timeoutMs } from './usage.js';
 
-/** The image the release builds (npm run build:image); users push it to their registry and pass --image. */
-export const DEFAULT_IMAGE = `prisma-audit/prisma-audit:${TOOL.version}`;
+/** The tag npm run build:image gives the image (docker.io/library/prisma-audit:<version>); users push it to their registry and pass --image. */
+export const DEFAULT_IMAGE = `prisma-audit:${TOOL.version}`;
 export const DEFAULT_NAMESPACE = 'prisma-audit';
 
 export type FleetOutput = 'pretty' | 'text' | 'json' | 'junit';
