@@ -4,6 +4,7 @@ import type { Report } from '../../src/engine/types.js';
 import { frameDocument } from '../../src/fleet/frame.js';
 import { runFleetOn, type FleetRunOptions } from '../../src/fleet/gather.js';
 import { buildFleetReport } from '../../src/fleet/report.js';
+import { collectOn } from '../../src/fleet/collect.js';
 import { fakeCluster, type FakeCluster } from '../helpers/fake-kube.js';
 import { podObject, GOOD_FLAGS } from '../helpers/cluster-facts.js';
 
@@ -110,5 +111,26 @@ describe('runFleetOn', () => {
     const run = await runFleetOn(c, null, opts({ keep: true }));
     expect(c.pods.size).toBe(1);
     expect(run.leftovers[0]).toMatch(/^kept \(--keep\): pod prisma-audit\/prisma-audit-cp1-/);
+  });
+
+});
+
+describe('collectOn (fleet --collect)', () => {
+  it('reads the newest Job pod of each node, and says which nodes have none or have not finished', async () => {
+    const c = fakeCluster({ nodes: [cpNode('cp1'), cpNode('cp2'), cpNode('cp3')] });
+    const jobPod = (name: string, node: string, created: string, status: object) => ({
+      metadata: { name, creationTimestamp: created, labels: { 'prisma-audit.io/run': 'manifests' }, annotations: { 'prisma-audit.io/node': node } },
+      spec: { nodeName: node },
+      status,
+    });
+    const done = { phase: 'Succeeded', containerStatuses: [{ state: { terminated: { exitCode: 0 } } }] };
+    c.pods.set('old', jobPod('old', 'cp1', '2026-11-28T00:00:00Z', { phase: 'Failed', reason: 'DeadlineExceeded' }));
+    c.pods.set('new', jobPod('new', 'cp1', '2026-11-29T00:00:00Z', done));
+    c.pods.set('slow', jobPod('slow', 'cp2', '2026-11-29T00:00:00Z', { phase: 'Pending' }));
+    c.logs.set('new', frameDocument(JSON.stringify(report('cp1', 'pass'))));
+    const run = await collectOn(c, null, 'prisma-audit');
+    expect(run.nodes.map((n) => [n.node, n.outcome, n.pod])).toEqual([['cp1', 'checked', 'new'], ['cp2', 'unknown', 'slow'], ['cp3', 'unknown', null]]);
+    expect(run.nodes[1]!.reason).toContain('has not finished yet (not started: no kubelet has acted on it)');
+    expect(run.nodes[2]!.reason).toContain('no Job pod for node cp3');
   });
 });
