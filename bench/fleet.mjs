@@ -23,7 +23,8 @@ function timed(args) {
 }
 
 const dir = await mkdtemp(path.join(tmpdir(), 'prisma-bench-fleet-'));
-const helpers = path.join(dir, 'helpers.mjs');
+// Inside the repo, so the bundle's bare imports (undici, node-forge) resolve from node_modules.
+const helpers = path.join(repo, 'node_modules/.cache/prisma-audit-bench/fleet-helpers.mjs');
 await build({ stdin: { contents: "export * from './test-apiserver/cluster.ts'; export * from './test-apiserver/sim-kubelet.ts';", resolveDir: repo, loader: 'ts' }, bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: helpers, logLevel: 'error' });
 const { APISERVER_BIN, binariesPresent, startEtcd, startApiserver, startSimKubelets, TOKEN } = await import(pathToFileURL(helpers).href);
 
