@@ -17,7 +17,7 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = 7;
 const TIMEOUT_S = 2;
 execFileSync('npm', ['run', 'build', '--silent'], { cwd: REPO, stdio: 'inherit' });
-const { startDemoConsole } = await import('../dist/io/demo-console.js');
+const { startDemoConsole } = await import('../dist/facts/demo-console.js');
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'prisma-audit-bench-fix-'));
 function copy(fixture) {

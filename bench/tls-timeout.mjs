@@ -8,7 +8,8 @@ import { createServer } from 'node:net';
 
 const TIMEOUT_MS = 2000;
 execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { stdio: 'inherit' });
-const { liveFacts, runChecks } = await import('../dist/engine/run.js');
+const { liveFacts } = await import('../dist/facts/gather.js');
+const { runChecks } = await import('../dist/checks/run.js');
 const { webhookProbeCollector } = await import('../dist/facts/webhook-probe.js');
 const { webhookTlsChain } = await import('../dist/checks/webhook-tls-chain.js');
 const { webhookReachable } = await import('../dist/checks/webhook-reachable.js');

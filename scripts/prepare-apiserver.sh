@@ -48,7 +48,9 @@ else
   mkdir -p "$gopath/src/k8s.io"
   ln -sfn "$tree" "$gopath/src/k8s.io/kubernetes"
   fixed=/usr/share/gocode/src/github.com/modern-go/reflect2
-  cp "$fixed"/*.go "$fixed"/*.s "$tree/vendor/github.com/modern-go/reflect2/"
+  vendored="$tree/vendor/github.com/modern-go/reflect2"
+  rm -f "$vendored"/*.go "$vendored"/*.s   # 1.0.1 has files (go_above_17.go) that 1.0.2 folded into others
+  cp "$fixed"/*.go "$fixed"/*.s "$vendored/"
   (
     cd "$gopath/src/k8s.io/kubernetes"
     export GOPATH="$gopath" GO111MODULE=off GOFLAGS=-mod=vendor GOCACHE="$cache/gocache"

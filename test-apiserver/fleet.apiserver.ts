@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fleetManifests } from '../src/fleet/manifests.js';
+import { fleetManifests } from '../src/kube/fleet/manifests.js';
 import { CLI, runCli, scenarioRoot } from '../test/helpers/cli.js';
 import { startSimKubelets } from './sim-kubelet.js';
 import { APISERVER_BIN, TOKEN as ADMIN_TOKEN, binariesPresent, startApiserver, startEtcd, type Apiserver, type Etcd } from './cluster.js';

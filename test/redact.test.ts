@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { text as readAll } from 'node:stream/consumers';
 import { describe, expect, it } from 'vitest';
-import { MASK, Redactor, type RedactionCounts } from '../src/redact.js';
+import { MASK, Redactor, type RedactionCounts } from '../src/redact/redactor.js';
 
 const pemKey = (kind: string) => `-----BEGIN ${kind}PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nAmQwggJgAgEAAoGBAL\n-----END ${kind}PRIVATE KEY-----`;
 const CERT_B64 = Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n').toString('base64');

@@ -6,12 +6,13 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CHECKS } from '../checks/index.js';
-import { factDeadlineMs, liveFacts, recordedFacts, runChecks, type RunOptions } from '../engine/run.js';
-import type { Report } from '../engine/types.js';
-import { COLLECTORS } from '../facts/index.js';
+import { runChecks, type RunOptions } from '../checks/run.js';
+import { recordedFacts } from '../facts/gather.js';
+import { gatherAll, gatherNode } from '../facts/context.js';
+import type { Report } from '../model/report.js';
 import { secretRedactor } from '../facts/secrets.js';
-import type { FactKey, Facts } from '../facts/types.js';
-import type { RedactionCounts, Redactor } from '../redact.js';
+import type { Facts } from '../model/facts.js';
+import type { RedactionCounts, Redactor } from '../redact/redactor.js';
 import { renderJson } from '../report/json.js';
 import { bufferEntry, fileRangeEntry, tarEntryBytes, TAR_END_BYTES, writeArchive, type ArchiveEntry } from './archive.js';
 import { spoolExcerpt } from './log-excerpt.js';
@@ -25,6 +26,8 @@ export interface BundleRequest {
   manifest: string | null;
   out: string;
   maxBytes: number;
+  /** --since as given: the node-log collector reads the same window as the excerpts. */
+  since: string | null;
   sinceMs: number | null;
   includeSuffix: boolean;
   collectedAt: Date;
@@ -82,14 +85,6 @@ function planned(name: string, contents: Buffer, source: string, collectedAt: st
 
 const json = (value: unknown) => Buffer.from(JSON.stringify(value, null, 2) + '\n');
 const hostEntryName = (hostPath: string) => path.posix.join('files', path.posix.normalize('/' + hostPath));
-
-/** Every fact, keyed in the collectors' order (not the order they finish in: facts.json must come
- * out the same on every run). */
-async function gatherAll(source: ReturnType<typeof liveFacts>): Promise<Partial<Facts>> {
-  const keys = Object.keys(COLLECTORS) as FactKey[];
-  const gathered = await Promise.all(keys.map((key) => source.fact(key)));
-  return Object.fromEntries(keys.map((key, i) => [key, gathered[i]])) as Partial<Facts>;
-}
 
 /** The report, the facts, versions and certificates: never trimmed (the bundle is useless without). */
 async function essentials(req: BundleRequest, facts: Partial<Facts>, report: Report, redactor: Redactor, stamp: () => string): Promise<Planned[]> {
@@ -171,8 +166,7 @@ function withoutTimings<T>(value: T): T {
 
 export async function buildBundle(req: BundleRequest): Promise<BundleSummary> {
   const stamp = () => (req.reproducible ? req.collectedAt : new Date()).toISOString();
-  const ctx = { root: req.root, manifest: req.manifest, kubernetesVersion: null, timeoutMs: req.timeoutMs, offline: false, now: req.collectedAt };
-  const source = liveFacts(ctx, COLLECTORS, factDeadlineMs(req.timeoutMs));
+  const source = gatherNode({ root: req.root, manifest: req.manifest, timeoutMs: req.timeoutMs, offline: false, now: req.collectedAt, since: req.since });
   const gathered = await gatherAll(source);
   const redactor = secretRedactor(gathered, req.env, { includeSuffix: req.includeSuffix });
   const runOpts: RunOptions = { offline: false, now: req.collectedAt, tool: req.tool, target: { root: req.root, demo: false, offline: false } };

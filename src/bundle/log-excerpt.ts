@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import type { RedactionCounts, Redactor } from '../redact.js';
+import type { RedactionCounts, Redactor } from '../redact/redactor.js';
 import { resolveUnderRoot } from '../io/host-fs.js';
 
 export interface ExcerptOptions {

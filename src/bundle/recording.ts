@@ -1,9 +1,9 @@
 // facts.json: every gathered fact (redacted) plus what is needed to re-run the checks without the
 // node. Validated before use: a bundle is input from elsewhere, and a wrong shape must be a clear
 // error, not a check crashing halfway.
-import type { FactErrorReason } from '../engine/types.js';
-import type { FactKey, Facts } from '../facts/types.js';
-import type { RunOptions } from '../engine/run.js';
+import type { FactErrorReason } from '../model/report.js';
+import type { FactKey, Facts } from '../model/facts.js';
+import type { RunOptions } from '../checks/run.js';
 import { COLLECTORS } from '../facts/index.js';
 
 export const RECORDING_SCHEMA = 1;

@@ -1,7 +1,9 @@
 // `doctor --from-bundle FILE`: the recorded facts, served back to the same checks. No node, no
 // network: every fact comes from facts.json, and "now" is the collection time, so time-dependent
 // verdicts (certificate expiry) come out as they did then.
-import { recordedFacts, type FactSource, type RunOptions } from '../engine/run.js';
+import type { RunOptions } from '../checks/run.js';
+import type { FactSource } from '../model/facts.js';
+import { recordedFacts } from '../facts/gather.js';
 import { ArchiveError, readArchiveEntries } from './archive.js';
 import { RecordingError, toRecording, type Recording } from './recording.js';
 

@@ -1,7 +1,7 @@
 // What a bundle copies besides the facts: the tables to extend when a new fact or log is worth
 // shipping. Files from facts are the text the checks judged; logs are read from the host.
 import path from 'node:path';
-import type { FactKey, FactValue } from '../facts/types.js';
+import type { FactKey, FactValue } from '../model/facts.js';
 import { listHostDir, statHost } from '../io/host-fs.js';
 
 export interface HostText {

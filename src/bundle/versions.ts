@@ -1,7 +1,7 @@
 // versions.json: what ran where. Tool and Node from the process, the OS from /etc/os-release under
 // --root (the node's, not the machine running the tool when --root points elsewhere), Kubernetes
 // and the distribution from the apiserver fact.
-import type { Facts } from '../facts/types.js';
+import type { Facts } from '../model/facts.js';
 import { readHostText } from '../io/host-fs.js';
 
 export interface Versions {

@@ -1,7 +1,7 @@
 // apiserver-logs: what each apiserver said, read through the API (current and previous attempt)
 // and matched against the log signature catalogue.
-import type { Check } from '../engine/check.js';
-import type { Evidence, Finding } from '../engine/types.js';
+import type { Check } from './check.js';
+import type { Evidence, Finding } from '../model/report.js';
 
 export const apiserverLogs: Check = {
   id: 'apiserver-logs',

@@ -1,5 +1,5 @@
-import type { Check } from '../engine/check.js';
-import type { Evidence } from '../engine/types.js';
+import type { Check } from './check.js';
+import type { Evidence } from '../model/report.js';
 
 const OPENSHIFT_TEXT =
   'OpenShift 4 manages kube-apiserver through its operator and supports no audit webhook backend; only the APIServer resource spec.audit.profile (Default, WriteRequestBodies, AllRequestBodies, None) and custom rules. The old Prisma unsupportedConfigOverrides patch is unsupported and is reverted by the operator.';

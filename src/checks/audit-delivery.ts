@@ -1,8 +1,8 @@
 // audit-delivery: the apiserver's own counters say whether audit events are produced and whether
 // webhook batches fail; with --canary, one audited write proves events flow end to end.
-import type { Check } from '../engine/check.js';
-import type { Evidence, Finding } from '../engine/types.js';
-import type { AuditCounters } from '../cluster/types.js';
+import type { Check } from './check.js';
+import type { Evidence, Finding } from '../model/report.js';
+import type { AuditCounters } from '../model/cluster.js';
 
 const show = (c: AuditCounters) => `apiserver_audit_event_total=${c.events ?? 'absent'}, apiserver_audit_error_total{plugin="webhook"}=${c.webhookErrors ?? 'absent'}`;
 

@@ -1,8 +1,8 @@
 // audit-files-mounted and audit-files-readable: every file the audit setup names must be visible to
 // the apiserver container (a volumeMount covers it) and present on the host behind that mount.
-import type { Check } from '../engine/check.js';
-import type { Evidence, Finding } from '../engine/types.js';
-import type { AuditPath } from '../facts/types.js';
+import type { Check } from './check.js';
+import type { Evidence, Finding } from '../model/report.js';
+import type { AuditPath } from '../model/node.js';
 import { configurableApiserver } from './common.js';
 
 const ROLE_NAME: Record<AuditPath['role'], string> = {

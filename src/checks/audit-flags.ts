@@ -1,7 +1,7 @@
 // audit-policy-flag and audit-webhook-flag: the two flags that turn the webhook backend on.
-import type { Check, FactReader } from '../engine/check.js';
-import type { Finding } from '../engine/types.js';
-import { POLICY_FLAG, WEBHOOK_FLAG } from '../facts/audit-files.js';
+import type { Check, FactReader } from './check.js';
+import type { Finding } from '../model/report.js';
+import { POLICY_FLAG, WEBHOOK_FLAG } from '../kube/audit-paths.js';
 import { lastFlag } from '../parse/flags.js';
 import { configurableApiserver, flagEvidence, flagLocation, setFlagHowTo } from './common.js';
 

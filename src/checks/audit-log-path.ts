@@ -1,6 +1,6 @@
-import type { Check } from '../engine/check.js';
-import type { Evidence } from '../engine/types.js';
-import { LOG_FLAG } from '../facts/audit-files.js';
+import type { Check } from './check.js';
+import type { Evidence } from '../model/report.js';
+import { LOG_FLAG } from '../kube/audit-paths.js';
 import { lastFlag } from '../parse/flags.js';
 import { configurableApiserver, flagEvidence, flagLocation } from './common.js';
 

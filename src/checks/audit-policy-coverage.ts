@@ -1,6 +1,6 @@
 // Does the policy send Prisma Cloud what its Kubernetes audit rules look at?
-import type { Check } from '../engine/check.js';
-import type { Evidence } from '../engine/types.js';
+import type { Check } from './check.js';
+import type { Evidence } from '../model/report.js';
 import { decide, isCatchAll, type AuditRequest } from '../parse/policy-match.js';
 import { LEVELS } from '../parse/policy.js';
 import { fieldEvidence } from './common.js';

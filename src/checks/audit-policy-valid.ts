@@ -1,4 +1,4 @@
-import type { Check } from '../engine/check.js';
+import type { Check } from './check.js';
 import { fieldEvidence } from './common.js';
 import { loadPolicy } from './policy-common.js';
 

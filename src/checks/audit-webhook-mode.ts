@@ -1,8 +1,8 @@
 // Validates --audit-webhook-* values with kube-apiserver's own rules and wording
 // (apiserver/pkg/server/options/audit.go).
-import type { Check } from '../engine/check.js';
-import type { Evidence } from '../engine/types.js';
-import type { ApiserverConfig, Flag } from '../facts/types.js';
+import type { Check } from './check.js';
+import type { Evidence } from '../model/report.js';
+import type { ApiserverConfig, Flag } from '../model/node.js';
 import { lastFlag } from '../parse/flags.js';
 import { parseGoBool, parseGoDuration, parseGoFloat, parseGoInt } from '../parse/go-values.js';
 import { configurableApiserver, flagEvidence, versionAtLeast } from './common.js';

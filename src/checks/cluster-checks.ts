@@ -1,5 +1,5 @@
 // Cluster-mode checks (Kubernetes API and Prisma console), in the order they are shown.
-import type { Check } from '../engine/check.js';
+import type { Check } from './check.js';
 import { managedControlPlane } from './managed-control-plane.js';
 import { controlPlaneApiservers } from './control-plane-apiservers.js';
 import { controlPlaneConsistent } from './control-plane-consistent.js';

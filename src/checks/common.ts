@@ -1,7 +1,7 @@
 // Small helpers shared by the checks: where a flag lives, how to set it on this distribution.
-import { FactUnavailable, type FactReader } from '../engine/check.js';
-import type { Evidence } from '../engine/types.js';
-import type { ApiserverConfig, Flag, ParsedFile } from '../facts/types.js';
+import { FactUnavailable, type FactReader } from './check.js';
+import type { Evidence } from '../model/report.js';
+import type { ApiserverConfig, Flag, ParsedFile } from '../model/node.js';
 
 /** The apiserver configuration, or `skip` for operator-managed control planes (OpenShift). */
 export function configurableApiserver(facts: FactReader): ApiserverConfig {

@@ -1,10 +1,10 @@
 // control-plane-apiservers: the manifest-level checks, run on the spec of every kube-apiserver pod
 // the API lists, each result labelled by node. The checks themselves are reused as they are: each
 // pod becomes an `apiserver` fact (and its audit paths an `auditPaths` fact) for them.
-import type { Check } from '../engine/check.js';
-import { evaluateSafely } from '../engine/run.js';
-import type { Evidence, Finding, Status } from '../engine/types.js';
-import type { ApiserverPod } from '../cluster/types.js';
+import type { Check } from './check.js';
+import { evaluateSafely } from './run.js';
+import type { Evidence, Finding, Status } from '../model/report.js';
+import type { ApiserverPod } from '../model/cluster.js';
 import { auditPolicyFlag, auditWebhookFlag } from './audit-flags.js';
 import { auditLogPath } from './audit-log-path.js';
 import { dynamicAuditLeftovers } from './dynamic-audit-leftovers.js';

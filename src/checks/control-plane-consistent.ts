@@ -1,8 +1,8 @@
 // control-plane-consistent: every apiserver of an HA control plane needs the same audit setup;
 // a node left out keeps serving requests whose events never reach Prisma Cloud.
-import type { Check } from '../engine/check.js';
-import type { Evidence } from '../engine/types.js';
-import { differences } from '../cluster/consistency.js';
+import type { Check } from './check.js';
+import type { Evidence } from '../model/report.js';
+import { differences } from '../kube/consistency.js';
 
 export const controlPlaneConsistent: Check = {
   id: 'control-plane-consistent',

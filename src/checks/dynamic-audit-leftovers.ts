@@ -1,5 +1,5 @@
-import type { Check } from '../engine/check.js';
-import type { Evidence } from '../engine/types.js';
+import type { Check } from './check.js';
+import type { Evidence } from '../model/report.js';
 import { configurableApiserver, flagEvidence, versionAtLeast } from './common.js';
 
 /** Each leftover of dynamic audit (AuditSink), with what a >= 1.19 kube-apiserver prints for it. */

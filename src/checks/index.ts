@@ -1,5 +1,5 @@
 // The catalogue: every check, in the order they are shown.
-import type { Check } from '../engine/check.js';
+import type { Check } from './check.js';
 import { apiserverManifest } from './apiserver-manifest.js';
 import { auditPolicyFlag, auditWebhookFlag } from './audit-flags.js';
 import { auditLogPath } from './audit-log-path.js';

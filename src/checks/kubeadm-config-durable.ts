@@ -1,8 +1,8 @@
 // kubeadm-config-durable: `kubeadm upgrade` regenerates the apiserver manifest from
 // kubeadm-config, so audit flags and volumes added by hand disappear at the next upgrade.
-import type { Check } from '../engine/check.js';
-import type { Evidence } from '../engine/types.js';
-import type { ApiserverPod, KubeadmAuditArgs } from '../cluster/types.js';
+import type { Check } from './check.js';
+import type { Evidence } from '../model/report.js';
+import type { ApiserverPod, KubeadmAuditArgs } from '../model/cluster.js';
 import { covers } from '../parse/mounts.js';
 
 const KUBEADM_MOUNTS = ['/etc/kubernetes/pki', '/etc/ssl/certs', '/etc/pki', '/usr/share/ca-certificates', '/usr/local/share/ca-certificates', '/etc/ca-certificates'];

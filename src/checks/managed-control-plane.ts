@@ -1,7 +1,7 @@
 // managed-control-plane: on EKS, GKE, AKS and OpenShift the webhook flags cannot be set; say how
 // Prisma Cloud gets audit events there instead. Never a `fail`: missing flags are expected.
-import type { Check } from '../engine/check.js';
-import { MANAGED_GUIDANCE, PROVIDER_NAMES } from '../cluster/managed-text.js';
+import type { Check } from './check.js';
+import { MANAGED_GUIDANCE, PROVIDER_NAMES } from '../kube/managed-text.js';
 
 export const managedControlPlane: Check = {
   id: 'managed-control-plane',

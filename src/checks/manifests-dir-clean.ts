@@ -1,7 +1,7 @@
 import path from 'node:path';
-import type { Check } from '../engine/check.js';
-import type { Evidence } from '../engine/types.js';
-import type { ManifestsDirEntry } from '../facts/types.js';
+import type { Check } from './check.js';
+import type { Evidence } from '../model/report.js';
+import type { ManifestsDirEntry } from '../model/node.js';
 
 const KNOWN_PODS = /^(etcd|kube-apiserver|kube-controller-manager|kube-scheduler|kube-proxy|haproxy|keepalived|kube-vip|kube-addon-manager|etcd-events|etcd-manager-main|etcd-manager-events|kube-apiserver-healthcheck)\.(ya?ml|json|manifest)$/;
 const BACKUP = /(\.(bak|backup|orig|old|save|swp|tmp|dpkg-old|dpkg-dist|rpmsave|rpmnew)\d*$|~$|\.(ya?ml|manifest)[._-]\w+$|[._-](bak|backup|orig|old|copy)\d*(\.(ya?ml|manifest))?$)/i;

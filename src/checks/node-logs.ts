@@ -1,8 +1,8 @@
 // node-logs: what the node's own logs say about the audit setup. Known failures logged after the
 // apiserver's latest start are current (fail); older ones are history (warn). Pure.
-import type { Check } from '../engine/check.js';
-import type { Evidence, Finding } from '../engine/types.js';
-import type { LogHit, NodeLogs, Severity } from '../logs/types.js';
+import type { Check } from './check.js';
+import type { Evidence, Finding } from '../model/report.js';
+import type { LogHit, NodeLogs, Severity } from '../model/logs.js';
 
 /** One signature across every source it was seen in. */
 interface Seen {

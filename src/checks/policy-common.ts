@@ -1,5 +1,5 @@
 // Reads the policy once per check with the node's Kubernetes version, for both policy checks.
-import type { FactReader } from '../engine/check.js';
+import type { FactReader } from './check.js';
 import { readPolicy } from '../parse/policy.js';
 import { versionAtLeast } from './common.js';
 

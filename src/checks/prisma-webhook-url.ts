@@ -1,7 +1,7 @@
 // prisma-webhook-url: the webhook kubeconfig must post to the URL the console expects:
 // <console>/api/v1/kubernetes/webhook/<webhookUrlSuffix>, tenant path kept.
-import type { Check } from '../engine/check.js';
-import { expectedWebhookUrl } from '../console/target.js';
+import type { Check } from './check.js';
+import { expectedWebhookUrl } from '../kube/console-target.js';
 import { fieldEvidence } from './common.js';
 import { loadWebhook } from './webhook-common.js';
 

@@ -1,5 +1,5 @@
-import type { Check } from '../engine/check.js';
-import type { Evidence, Finding } from '../engine/types.js';
+import type { Check } from './check.js';
+import type { Evidence, Finding } from '../model/report.js';
 import { decodeGoBase64, guessNonPem, readPemBlocks, type CaCert } from '../parse/ca-data.js';
 import { isSaasHost, parseWebhookUrl } from '../parse/webhook-url.js';
 import { fieldEvidence } from './common.js';

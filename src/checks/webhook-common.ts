@@ -1,4 +1,4 @@
-import { FactUnavailable, type FactReader } from '../engine/check.js';
+import { FactUnavailable, type FactReader } from './check.js';
 import { resolveKubeconfig } from '../parse/kubeconfig.js';
 
 /** The webhook kubeconfig resolved as client-go resolves it; skip when it does not even parse. */

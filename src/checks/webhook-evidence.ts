@@ -1,8 +1,8 @@
 // Evidence and commands shared by the two webhook network checks, so both point at the same
 // kubeconfig field and describe endpoints and certificates the same way. Pure.
 import { isIP } from 'node:net';
-import type { Evidence } from '../engine/types.js';
-import type { WebhookProbe } from '../facts/types.js';
+import type { Evidence } from '../model/report.js';
+import type { WebhookProbe } from '../model/facts.js';
 import type { CertSummary } from '../tls/certificate.js';
 
 /** Evidence pointing at one field of the webhook kubeconfig's cluster entry (`server`, ...). */

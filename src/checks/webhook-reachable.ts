@@ -2,10 +2,10 @@
 // POST of an audit EventList to the exact URL)? TLS trust is webhook-tls-chain's job; here the
 // handshake only has to happen. The probe connects directly, so a proxy the apiserver would use is
 // reported as a warning rather than exercised.
-import type { Check, FactReader } from '../engine/check.js';
-import type { Evidence, Finding, Remediation } from '../engine/types.js';
-import type { WebhookProbe } from '../facts/types.js';
-import type { Rung } from '../io/probe.js';
+import type { Check, FactReader } from './check.js';
+import type { Evidence, Finding, Remediation } from '../model/report.js';
+import type { WebhookProbe } from '../model/facts.js';
+import type { Rung } from '../model/probe.js';
 import { proxyFor } from '../parse/proxy.js';
 import { fieldEvidence, hostPort, showcertsCommand } from './webhook-evidence.js';
 

@@ -1,7 +1,7 @@
 // What to do about a chain kube-apiserver rejects, per Go failure reason: concrete kubeconfig
 // fields, files and commands (openssl s_client -showcerts, base64 -w0). Pure.
-import type { Remediation } from '../engine/types.js';
-import type { WebhookProbe } from '../facts/types.js';
+import type { Remediation } from '../model/report.js';
+import type { WebhookProbe } from '../model/facts.js';
 import { parseCertList, summarize } from '../tls/certificate.js';
 import type { ChainVerdict } from '../tls/verify.js';
 import { showcertsCommand } from './webhook-evidence.js';

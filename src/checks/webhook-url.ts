@@ -1,5 +1,5 @@
-import type { Check } from '../engine/check.js';
-import type { Evidence } from '../engine/types.js';
+import type { Check } from './check.js';
+import type { Evidence } from '../model/report.js';
 import { WEBHOOK_PATH, isSaasHost, judgeWebhookUrl } from '../parse/webhook-url.js';
 import { fieldEvidence } from './common.js';
 import { loadWebhook } from './webhook-common.js';

@@ -1,6 +1,6 @@
 // `prisma-audit bundle` options. Kept apart from args.ts so the doctor's parser stays small; args.ts
 // dispatches here.
-import { parse, UsageError } from './usage.js';
+import { parse, timeoutMs, UsageError } from './usage.js';
 import { parseDuration, parseSize } from '../bundle/units.js';
 
 export interface BundleOptions {
@@ -8,7 +8,11 @@ export interface BundleOptions {
   manifest: string | null;
   /** null: ./prisma-audit-bundle-<YYYYmmdd-HHMMSS>.tar.gz from the collection time. */
   out: string | null;
+  /** --since as given (the node-log collector reads the same window), and in milliseconds. */
+  since: string | null;
   sinceMs: number | null;
+  /** --timeout: the bound of each network step while gathering. */
+  timeoutMs: number;
   maxBytes: number;
   includeSuffix: boolean;
   /** Hidden (tests, reproducible bundles): the collection time instead of now. */
@@ -23,6 +27,7 @@ const BUNDLE_OPTIONS = {
   manifest: { type: 'string' },
   out: { type: 'string' },
   since: { type: 'string' },
+  timeout: { type: 'string' },
   'max-size': { type: 'string' },
   'include-suffix': { type: 'boolean' },
   'collected-at': { type: 'string' },
@@ -47,7 +52,9 @@ export function parseBundleCommand(rest: string[]): { name: 'bundle'; options: B
       root: values.root ?? '/',
       manifest: values.manifest ?? null,
       out: values.out ?? null,
+      since: values.since ?? null,
       sinceMs,
+      timeoutMs: timeoutMs(values.timeout),
       maxBytes,
       includeSuffix: Boolean(values['include-suffix']),
       collectedAt,

@@ -7,7 +7,7 @@ import { EXIT } from '../report/exit-codes.js';
 import { summaryLine } from '../report/text.js';
 import { UsageError } from './usage.js';
 import { DEFAULT_MAX_BYTES, type BundleOptions } from './bundle-args.js';
-import type { Io } from './doctor.js';
+import type { Io } from './io.js';
 import { TOOL } from './tool.js';
 
 /** prisma-audit-bundle-20261127-085444.tar.gz (UTC, so the name does not depend on the machine). */
@@ -23,7 +23,7 @@ export async function writeBundleFile(opts: BundleOptions, env: NodeJS.ProcessEn
   const collectedAt = opts.collectedAt ?? new Date();
   const out = path.resolve(opts.out ?? defaultBundleName(collectedAt));
   try {
-    return await buildBundle({ ...opts, root, out, collectedAt, reproducible: opts.collectedAt !== null, timeoutMs: 5000, env, tool: TOOL, signal });
+    return await buildBundle({ ...opts, root, out, collectedAt, reproducible: opts.collectedAt !== null, env, tool: TOOL, signal });
   } catch (err) {
     if (err instanceof BundleTooLarge) throw new UsageError(err.message);
     const e = err as NodeJS.ErrnoException;
@@ -33,9 +33,9 @@ export async function writeBundleFile(opts: BundleOptions, env: NodeJS.ProcessEn
   }
 }
 
-/** The bundle of a node with default options (the doctor UI's `b` key). */
-export function defaultBundleOptions(root: string, manifest: string | null): BundleOptions {
-  return { root, manifest, out: null, sinceMs: null, maxBytes: DEFAULT_MAX_BYTES, includeSuffix: false, collectedAt: null };
+/** The bundle of a node with default options and the doctor's --timeout (the doctor UI's `b` key). */
+export function defaultBundleOptions(root: string, manifest: string | null, timeoutMs: number): BundleOptions {
+  return { root, manifest, out: null, since: null, sinceMs: null, timeoutMs, maxBytes: DEFAULT_MAX_BYTES, includeSuffix: false, collectedAt: null };
 }
 
 export async function bundle(opts: BundleOptions, io: Io): Promise<number> {

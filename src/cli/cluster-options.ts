@@ -1,8 +1,7 @@
-// Command-line options of cluster mode (issue 7) and the collect-context pieces built from them:
-// the Kubernetes API access (opt-in) and the Prisma console target (opt-in, token never a flag).
+// Command-line options of cluster mode (issue 7), and the Prisma console target built from them
+// (opt-in, token never a flag). facts/context.ts turns the Kubernetes options into API access.
 import { readFile } from 'node:fs/promises';
-import { memoKubeAccess, type KubeAccess } from '../cluster/client.js';
-import type { ConsoleTarget } from '../console/target.js';
+import type { ConsoleTarget } from '../kube/console-target.js';
 import { UsageError } from './usage.js';
 
 export const CLUSTER_ARG_OPTIONS = {
@@ -55,15 +54,6 @@ export function clusterOptions(values: ClusterValues): ClusterOptions {
     tokenFile: values['token-file'] ?? null,
     consoleCa: values['console-ca'] ?? null,
   };
-}
-
-/** Cluster mode is on only when asked for: a kubeconfig, a context, KUBECONFIG, --cluster or --canary. */
-export function kubeAccess(opts: ClusterOptions, env: NodeJS.ProcessEnv, timeoutMs: number): KubeAccess | null {
-  const asked = opts.kubeconfig !== null || opts.context !== null || Boolean(env.KUBECONFIG) || opts.cluster || opts.canary !== undefined;
-  if (!asked) return null;
-  const target = { kubeconfig: opts.kubeconfig, context: opts.context, timeoutMs };
-  // client-node is large: load it only when cluster mode runs.
-  return memoKubeAccess(async () => (await import('../io/kube.js')).openKube(target, env), opts.canary);
 }
 
 /** The console target; the token comes from PRISMA_TOKEN or --token-file, never from a flag value. */

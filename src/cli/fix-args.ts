@@ -1,6 +1,5 @@
 // Options of `prisma-audit fix`.
 import { FIX_IDS, isFixId, type FixId } from '../fixes/types.js';
-import type { Command } from './args.js';
 import { UsageError, parse, timeoutMs } from './usage.js';
 import { clusterOptions, type ClusterOptions } from './cluster-options.js';
 
@@ -42,7 +41,7 @@ const FIX_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export function parseFix(args: string[]): Command {
+export function parseFix(args: string[]): { name: 'fix'; options: FixCommandOptions } | { name: 'help'; topic: string } {
   const { values, positionals } = parse(args, FIX_OPTIONS);
   if (values.help) return { name: 'help', topic: 'fix' };
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);

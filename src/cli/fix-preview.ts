@@ -1,11 +1,12 @@
 // The doctor UI's "fix" key: plan like `prisma-audit fix` (never --apply), write the plan folder,
 // and hand the UI the text and the diffs to show.
-import type { ConsoleTarget } from '../console/target.js';
+import type { ConsoleTarget } from '../kube/console-target.js';
 import { unifiedDiff } from '../fixes/diff.js';
 import { isFixId } from '../fixes/types.js';
 import type { FixPreview } from '../ui/App.js';
-import { planOnNode, writePlanFolder } from './fix-plan.js';
-import { renderFixText } from './fix-report.js';
+import { planOnNode, writePlanFolder } from '../fixes/pipeline.js';
+import { renderFixText } from '../report/fix.js';
+import { TOOL } from './tool.js';
 
 export interface PreviewRequest {
   root: string;
@@ -20,7 +21,7 @@ export interface PreviewRequest {
 
 export async function previewFix(req: PreviewRequest, cwd: string): Promise<FixPreview> {
   const only = req.fix && isFixId(req.fix) ? [req.fix] : null;
-  const planned = await planOnNode({ root: req.root, manifest: req.manifest, only, webhookUrl: null, caPem: null, now: req.now, offline: req.offline, timeoutMs: req.timeoutMs, console: req.console });
+  const planned = await planOnNode({ root: req.root, manifest: req.manifest, only, webhookUrl: null, caPem: null, now: req.now, offline: req.offline, timeoutMs: req.timeoutMs, console: req.console, tool: TOOL });
   const summary = { ...planned, apply: false };
   if (planned.pending.length === 0 && planned.durable.length === 0) return { lines: renderFixText(summary, { nothing: true }).trimEnd().split('\n'), diff: [] };
   const out = await writePlanFolder(planned, cwd, null, false);

@@ -4,15 +4,17 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { CHECKS } from '../checks/index.js';
-import { runChecks } from '../engine/run.js';
-import { outFolderProblem } from '../io/fix-out.js';
-import { TargetChanged, applyArtifacts, rollbackCommand } from '../io/fix-writer.js';
+import { runChecks } from '../checks/run.js';
+import { outFolderProblem } from '../fixes/out-folder.js';
+import { TargetChanged, applyArtifacts, rollbackCommand } from '../fixes/apply.js';
 import { EXIT } from '../report/exit-codes.js';
 import { UsageError } from './usage.js';
+import { TOOL } from './tool.js';
 import { consoleTarget } from './cluster-options.js';
 import type { FixCommandOptions } from './fix-args.js';
-import { gatherNode, planOnNode, writePlanFolder } from './fix-plan.js';
-import { renderFixJson, renderFixText, type FixResultExtra } from './fix-report.js';
+import { planOnNode, writePlanFolder } from '../fixes/pipeline.js';
+import { gatherNode } from '../facts/context.js';
+import { renderFixJson, renderFixText, type FixResultExtra } from '../report/fix.js';
 
 export interface FixIo {
   stdout: NodeJS.WriteStream;
@@ -45,7 +47,7 @@ export async function fix(opts: FixCommandOptions, io: FixIo): Promise<number> {
   const prismaConsole = await consoleTarget(opts.cluster, io.env, opts.timeoutMs);
   const now = new Date();
   const node = { root, manifest: opts.manifest, now, offline: opts.offline, timeoutMs: opts.timeoutMs, console: prismaConsole };
-  const planned = await planOnNode({ ...node, only: opts.only, webhookUrl: opts.webhookUrl, caPem });
+  const planned = await planOnNode({ ...node, only: opts.only, webhookUrl: opts.webhookUrl, caPem, tool: TOOL });
   const { plan, pending, read, durable, backupDir, runOpts } = planned;
   const summary = { ...planned, apply: opts.apply };
   // Not everything is fixed when a fix could not run, leaves a failure it cannot change, or a

@@ -1,11 +1,11 @@
 // fleet --print-manifests and fleet --collect: the GitOps form of fleet mode.
 import type { FleetOptions } from './fleet-args.js';
-import type { Io } from './doctor.js';
-import { eachCluster, fleetReportOf, writeFleetReport } from './fleet-clusters.js';
-import { collectOn } from '../fleet/collect.js';
-import { discover } from '../fleet/gather.js';
-import { fleetManifests, type JobNode } from '../fleet/manifests.js';
-import { planMounts } from '../fleet/mounts.js';
+import type { Io } from './io.js';
+import { clusters, fleetReportOf, writeFleetReport } from './fleet-output.js';
+import { collectOn } from '../facts/fleet/collect.js';
+import { discover } from '../facts/fleet/gather.js';
+import { fleetManifests, type JobNode } from '../kube/fleet/manifests.js';
+import { planMounts } from '../kube/fleet/mounts.js';
 import { EXIT } from '../report/exit-codes.js';
 import { UsageError } from './usage.js';
 import { FactFailure } from '../facts/collector.js';
@@ -19,7 +19,7 @@ export async function printManifests(opts: FleetOptions, io: Io): Promise<number
   } else {
     const found: JobNode[] = [];
     let problem: string | null = null;
-    await eachCluster(opts, io.env, async (client) => {
+    await clusters(opts, io, async (client) => {
       try {
         const d = await discover(client);
         const byNode = new Map((d.apiservers ?? []).map((p) => [p.node, p]));
@@ -43,6 +43,6 @@ export async function printManifests(opts: FleetOptions, io: Io): Promise<number
 }
 
 export async function collectJobs(opts: FleetOptions, io: Io): Promise<number> {
-  const outcomes = await eachCluster(opts, io.env, (client, context) => collectOn(client, context, opts.namespace));
+  const outcomes = await clusters(opts, io, (client, context) => collectOn(client, context, opts.namespace));
   return writeFleetReport(fleetReportOf(outcomes), opts, io, []);
 }

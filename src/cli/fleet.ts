@@ -1,11 +1,12 @@
 // `prisma-audit fleet`: the doctor on every control-plane node, run by Kubernetes itself, with one
 // combined report. Also --print-manifests (GitOps: apply the Jobs yourself) and --collect (read
 // what those Jobs printed).
-import { runFleetOn, type FleetRunOptions } from '../fleet/gather.js';
+import { runFleetOn, type FleetRunOptions } from '../facts/fleet/gather.js';
 import { EXIT } from '../report/exit-codes.js';
-import { selectChecks, type Io } from './doctor.js';
+import { selectChecks } from './doctor.js';
+import type { Io } from './io.js';
 import type { FleetOptions } from './fleet-args.js';
-import { eachCluster, fleetReportOf, writeFleetReport } from './fleet-clusters.js';
+import { clusters, fleetReportOf, writeFleetReport } from './fleet-output.js';
 
 const POLL_MS = 1000;
 
@@ -41,7 +42,7 @@ export async function fleet(opts: FleetOptions, io: Io): Promise<number> {
     onNode: progress ? (r, done, total) => io.stderr.write(`  [${done}/${total}] ${r.cluster ? `${r.cluster}/` : ''}${r.node}: ${r.outcome === 'checked' ? `checked (${r.report!.summary.fail} fail)` : r.reason}\n`) : undefined,
   };
   try {
-    const outcomes = await eachCluster(opts, io.env, (client, context) => runFleetOn(client, context, runOpts));
+    const outcomes = await clusters(opts, io, (client, context) => runFleetOn(client, context, runOpts));
     const code = writeFleetReport(fleetReportOf(outcomes), opts, io, outcomes.flatMap((o) => o.run.leftovers));
     return controller.signal.aborted ? EXIT.interrupted : code;
   } finally {

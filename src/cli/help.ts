@@ -98,7 +98,9 @@ Options:
   --root DIR                 the node's filesystem root (default /)
   --manifest PATH            host path of the apiserver manifest (default: discovered)
   --out FILE                 archive to write (default ./prisma-audit-bundle-<YYYYmmdd-HHMMSS>.tar.gz, UTC)
-  --since DURATION           only log lines from the last DURATION (30m, 24h, 7d)
+  --since DURATION           only log lines from the last DURATION (30m, 24h, 7d), in the excerpts
+                             and in the node-log scan
+  --timeout SECONDS          bound of each network step while gathering (default 5)
   --max-size SIZE            cap on the archive (default 50M; e.g. 500K, 5M); logs are trimmed first
   --include-suffix           keep the webhook URL suffix visible (it lets anyone post events: share with care)
   -h, --help                 this help

@@ -1,8 +1,8 @@
 // The collector contract: one collector per fact, async, never throws through the engine.
-import type { FactError } from '../engine/types.js';
-import type { FactKey, Facts, FactValue } from './types.js';
-import type { KubeAccess } from '../cluster/client.js';
-import type { ConsoleTarget } from '../console/target.js';
+import type { FactError } from '../model/report.js';
+import type { FactKey, Facts, FactValue } from '../model/facts.js';
+import type { KubeAccess } from '../io/kube-client.js';
+import type { ConsoleTarget } from '../kube/console-target.js';
 
 export interface CollectContext {
   /** The node's filesystem root; every host path is read under it. */

@@ -1,9 +1,9 @@
 // Literal secrets found in the facts, for the Redactor: a secret can reappear anywhere without the
 // context a pattern needs (the webhook suffix in a log line, a kubeconfig token in an error message),
 // so the values themselves are masked wherever they occur. Shared by `doctor` and `bundle`.
-import type { Facts } from './types.js';
-import type { FactSource } from '../engine/run.js';
-import { Redactor } from '../redact.js';
+import type { Facts } from '../model/facts.js';
+import type { FactSource } from '../model/facts.js';
+import { Redactor } from '../redact/redactor.js';
 import { WEBHOOK_PATH } from '../parse/webhook-url.js';
 
 /** Environment variable and flag names that carry a credential. */

@@ -1,8 +1,8 @@
 // Which fixes run and what they produce. Pure: facts and the doctor's report in, a plan out.
 import { CHECKS } from '../checks/index.js';
-import type { CheckResult, Report, Status } from '../engine/types.js';
-import { auditLayout } from './layout.js';
-import { GENERATORS } from './index.js';
+import type { CheckResult, Report, Status } from '../model/report.js';
+import { auditLayout } from './generators/layout.js';
+import { GENERATORS } from './generators/index.js';
 import { FIX_IDS, isFixId, isRefusal, type Artifact, type FixId, type FixOptions, type GatheredFacts, type Refusal } from './types.js';
 
 export interface FixOutcome {

@@ -1,6 +1,6 @@
 // kube-apiserver reads its audit files only at startup. A changed manifest makes the kubelet
 // restart it; new policy or webhook files alone change nothing until it is restarted by hand.
-import type { ApiserverConfig } from '../facts/types.js';
+import type { ApiserverConfig } from '../model/node.js';
 import type { Artifact } from './types.js';
 
 /** The restart to run by hand after these changes; null when none is needed (nothing written, or

@@ -1,7 +1,7 @@
 // The fix contract: pure generators turn facts (+ options) into files to write, or refuse with
 // manual steps. Nothing here touches the node; the writer (io/fix-writer.ts) does.
-import type { Facts } from '../facts/types.js';
-import type { LiveChain } from './live-anchor.js';
+import type { Facts } from '../model/facts.js';
+import type { LiveChain } from './generators/live-anchor.js';
 
 export const FIX_IDS = ['manifest-patch', 'webhook-kubeconfig', 'audit-policy', 'manifests-dir-cleanup'] as const;
 export type FixId = (typeof FIX_IDS)[number];

@@ -3,13 +3,15 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { CHECKS } from '../checks/index.js';
-import { factDeadlineMs, liveFacts, runChecks, type FactSource, type RunOptions } from '../engine/run.js';
-import type { CheckResult, Report } from '../engine/types.js';
-import { LOG_FLAG, POLICY_FLAG, WEBHOOK_FLAG, locate } from '../facts/audit-files.js';
+import { runChecks, type RunOptions } from '../checks/run.js';
+import type { FactSource } from '../model/facts.js';
+import { gatherNode } from '../facts/context.js';
+import type { CheckResult, Report } from '../model/report.js';
+import { LOG_FLAG, POLICY_FLAG, WEBHOOK_FLAG, locate } from '../kube/audit-paths.js';
 import { replayed } from '../facts/collector.js';
 import { COLLECTORS } from '../facts/index.js';
-import type { ApiserverConfig } from '../facts/types.js';
-import { buildSparseRoot } from '../io/sparse-root.js';
+import type { ApiserverConfig } from '../model/node.js';
+import { buildSparseRoot } from './sparse-root.js';
 import { lastFlag } from '../parse/flags.js';
 import { readApiserverContainer } from '../parse/pod.js';
 import { parseYaml } from '../parse/yaml-file.js';
@@ -63,7 +65,7 @@ export async function checkPlan(plan: FixPlan, ctx: VerifyContext): Promise<Repo
     referenced: referencedPaths(api, writes.get(api.file) ?? api.text),
   });
   try {
-    const source = liveFacts({ root: dir, manifest: api.file, kubernetesVersion: ctx.kubernetesVersion, timeoutMs: ctx.timeoutMs, offline: true, now: ctx.runOpts.now }, COLLECTORS, factDeadlineMs(ctx.timeoutMs));
+    const source = gatherNode({ root: dir, manifest: api.file, kubernetesVersion: ctx.kubernetesVersion, timeoutMs: ctx.timeoutMs, offline: true, now: ctx.runOpts.now });
     // Logs on a copy say nothing about the fixed files; they are judged after the restart.
     const files = await runChecks(CHECKS.filter((c) => !c.network && !c.fromLogs), source, { ...ctx.runOpts, offline: true });
     const webhookWritten = plan.artifacts.some((a) => a.fix === 'webhook-kubeconfig' && a.kind === 'write' && !a.durable);
@@ -78,7 +80,7 @@ export async function checkPlan(plan: FixPlan, ctx: VerifyContext): Promise<Repo
  * everything else (CA file, system roots) from the real node, as kube-apiserver will see them. */
 async function tryEndpoint(ctx: VerifyContext, copy: FactSource): Promise<Report> {
   const collectors = { ...COLLECTORS, apiserver: replayed('apiserver', await copy.fact('apiserver')), webhookConfig: replayed('webhookConfig', await copy.fact('webhookConfig')) };
-  const source = liveFacts({ root: ctx.root, manifest: null, kubernetesVersion: ctx.kubernetesVersion, timeoutMs: ctx.timeoutMs, offline: false, now: ctx.runOpts.now }, collectors, factDeadlineMs(ctx.timeoutMs));
+  const source = gatherNode({ root: ctx.root, manifest: null, kubernetesVersion: ctx.kubernetesVersion, timeoutMs: ctx.timeoutMs, offline: false, now: ctx.runOpts.now }, collectors);
   return runChecks(CHECKS.filter((c) => c.network && c.needs.includes('webhookProbe')), source, { ...ctx.runOpts, offline: false });
 }
 

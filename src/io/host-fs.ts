@@ -3,7 +3,7 @@
 // see them, so a fixture tree or a host mounted at /host behaves like the real "/".
 import { constants, promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { HostStat } from '../facts/types.js';
+import type { HostStat } from '../model/node.js';
 
 const MAX_LINKS = 40;
 

@@ -4,7 +4,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
-import { KubeTimeout, NoKubeconfig, type KubeClient, type KubeRequest, type KubeResponse, type KubeTarget } from '../cluster/client.js';
+import { KubeTimeout, NoKubeconfig, type KubeClient, type KubeRequest, type KubeResponse, type KubeTarget } from './kube-client.js';
 
 const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
 

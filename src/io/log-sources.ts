@@ -6,7 +6,7 @@ import { runCommand, streamCommand, type CommandRun } from './commands.js';
 import { parseCrictlPs, withInspect } from '../logs/crictl.js';
 import { mergeScans, scanLog, type ScanResult } from '../logs/scan.js';
 import type { SourceScan } from '../logs/summarize.js';
-import type { ApiserverContainer, LogSourceKind, LogSourceReport } from '../logs/types.js';
+import type { ApiserverContainer, LogSourceKind, LogSourceReport } from '../model/logs.js';
 
 export interface SourceOptions {
   now: Date;

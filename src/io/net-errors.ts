@@ -1,24 +1,6 @@
 // Sorts Node/undici network errors into the few kinds a user acts on differently.
 
-export type NetErrorKind =
-  | 'no-such-host'
-  | 'dns'
-  | 'refused'
-  | 'unreachable'
-  | 'timeout'
-  | 'reset'
-  | 'tls'
-  | 'plain-http'
-  | 'http-status'
-  | 'protocol'
-  | 'other';
-
-export interface NetError {
-  kind: NetErrorKind;
-  /** The Node/undici/OpenSSL error code, when there is one (ECONNREFUSED, ERR_SSL_...). */
-  code: string | null;
-  message: string;
-}
+import type { NetError, NetErrorKind } from '../model/probe.js';
 
 const BY_CODE: Record<string, NetErrorKind> = {
   ENOTFOUND: 'no-such-host',

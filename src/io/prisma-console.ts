@@ -1,7 +1,7 @@
 // Reads the Prisma console's Kubernetes audit settings: one GET with a Bearer token. Only reads:
 // the same endpoint takes a POST that replaces every provider setting, which this tool never sends.
 import { readFile } from 'node:fs/promises';
-import { settingsUrl, type ConsoleTarget } from '../console/target.js';
+import { settingsUrl, type ConsoleTarget } from '../kube/console-target.js';
 
 export interface ConsoleAnswer {
   status: number;

@@ -5,19 +5,9 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { withDeadline } from './deadline.js';
 import { answersPlainHttp, connectTcp, handshake, presentedChain } from './handshake.js';
-import { classifyNetError, type NetError } from './net-errors.js';
-import { postEmptyEventList, type PostOutcome } from './webhook-post.js';
-
-export type RungName = 'dns' | 'tcp' | 'tls' | 'http';
-
-export interface Rung {
-  name: RungName;
-  ok: boolean;
-  durationMs: number;
-  /** What happened, in one line. */
-  detail: string;
-  error: NetError | null;
-}
+import { classifyNetError } from './net-errors.js';
+import type { ProbeResult, Rung, RungName } from '../model/probe.js';
+import { postEmptyEventList } from './webhook-post.js';
 
 export interface ProbeTarget {
   /** The exact URL the apiserver POSTs to. */
@@ -31,19 +21,6 @@ export interface ProbeTarget {
   timeoutMs: number;
   /** Stop after the TLS handshake: only the presented chain is wanted, nothing is POSTed. */
   chainOnly?: boolean;
-}
-
-export interface ProbeResult {
-  /** What the host resolved to (the host itself for an IP), in resolver order. */
-  addresses: string[];
-  /** The address the TCP connection was made to (null when none was). */
-  address: string | null;
-  port: number;
-  rungs: Rung[];
-  /** PEM of each certificate the server presented, leaf first; null when no handshake happened. */
-  presented: string[] | null;
-  http: { status: number; bodyExcerpt: string } | null;
-  nodeVerification: PostOutcome['nodeVerification'];
 }
 
 /** Runs one step, timing it and recording it as a rung; null when it failed. */

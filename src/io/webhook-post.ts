@@ -5,6 +5,7 @@ import { isIP } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import type { buildConnector as BuildConnector } from 'undici';
 import { withDeadline } from './deadline.js';
+import type { NodeVerification } from '../model/probe.js';
 
 export const EMPTY_EVENT_LIST = '{"kind":"EventList","apiVersion":"audit.k8s.io/v1","metadata":{},"items":[]}';
 export const BODY_EXCERPT_CHARS = 200;
@@ -13,7 +14,7 @@ export interface PostOutcome {
   status: number;
   bodyExcerpt: string;
   /** Node/OpenSSL's verdict with the same anchors (null for http URLs). Go may differ. */
-  nodeVerification: { authorized: boolean; error: string | null } | null;
+  nodeVerification: NodeVerification | null;
 }
 
 export interface PostOptions {

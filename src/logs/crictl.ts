@@ -1,5 +1,5 @@
 // Reads `crictl ps -a -o json` and `crictl inspect -o json` output. Pure.
-import type { ApiserverContainer } from './types.js';
+import type { ApiserverContainer } from '../model/logs.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);

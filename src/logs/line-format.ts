@@ -1,6 +1,6 @@
 // Recognises how a log line is prefixed (CRI, journal short-iso, journal short, plain) and reads its
 // time. Pure; `now` supplies the year that klog and journal short lines leave out.
-import type { LogFormat } from './types.js';
+import type { LogFormat } from '../model/logs.js';
 
 export interface LineParts {
   /** Epoch ms, or null when the line carries no time. */

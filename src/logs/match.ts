@@ -1,6 +1,6 @@
 // Matches one log message against the catalogue. Pure.
 import { SIGNATURES } from './signatures.js';
-import type { Signature } from './types.js';
+import type { Signature } from '../model/logs.js';
 
 /** klog's structured form quotes the error (`err="... \"x\" ..."`): undo the escaping so that one
  * pattern reads both the 1.20 `Error: ...` form and the newer `"command failed" err="..."` form. */

@@ -6,7 +6,7 @@ import { matchSignatures } from './match.js';
 import { maskSecrets } from './mask.js';
 import { LiteralSearch, type LiteralHit } from './prefilter.js';
 import { SIGNATURES, START_MARKER } from './signatures.js';
-import type { LogFormat } from './types.js';
+import type { LogFormat } from '../model/logs.js';
 
 /** Bytes kept of one line; the rest of a longer line is skipped (a 100 MB line costs 64 KiB). */
 export const LINE_CAP = 64 * 1024;

@@ -2,7 +2,7 @@
 // means for the audit webhook, and which check finds its cause. Wording comes from the 1.20.2
 // fixtures and from domain.md sections 3 to 6. Patterns are written so that `grep -E` accepts the
 // very same text (no \d, no (?:...), `/` as [/]): the benchmark compares against grep with them.
-import type { Signature } from './types.js';
+import type { Signature } from '../model/logs.js';
 
 /** Lines are matched after klog's structured quoting is undone (`\"` -> `"`), so one pattern covers
  * both `Error: <msg>` (1.20) and `"command failed" err="<msg>"` (newer). Anchors name the message,

@@ -2,7 +2,7 @@
 // the apiserver's latest start, so the check can tell current errors from history. Pure.
 import type { ScanResult } from './scan.js';
 import { SIGNATURES } from './signatures.js';
-import type { ApiserverContainer, ApiserverStart, LogHit, LogSourceReport, NodeLogs } from './types.js';
+import type { ApiserverContainer, ApiserverStart, LogHit, LogSourceReport, NodeLogs } from '../model/logs.js';
 
 export interface StartClue {
   at: number;

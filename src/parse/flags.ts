@@ -2,7 +2,7 @@
 // `--flag=value` or `--flag value`, repeated flags keep the last value. Handles the go-runner
 // wrapper (its own flags come before the binary) and the old kops `/bin/sh -c "... kube-apiserver
 // --flag ..."` single-string form.
-import type { Flag } from '../facts/types.js';
+import type { Flag } from '../model/node.js';
 
 export interface ArgToken {
   text: string;

@@ -1,7 +1,7 @@
 // Maps a path inside the apiserver container to the host path behind it, through volumeMounts and
 // volumes[].hostPath, as the container runtime does: the deepest mount covering the path wins.
 import path from 'node:path';
-import type { MountMapping, Volume, VolumeMount } from '../facts/types.js';
+import type { MountMapping, Volume, VolumeMount } from '../model/node.js';
 
 const clean = (p: string) => path.posix.normalize(p).replace(/(.)\/+$/, '$1');
 

@@ -1,5 +1,5 @@
 // Reads the kube-apiserver container out of a static-pod manifest (already parsed YAML).
-import type { EnvVar, Flag, Volume, VolumeMount } from '../facts/types.js';
+import type { EnvVar, Flag, Volume, VolumeMount } from '../model/node.js';
 import { parseFlags, type ArgToken } from './flags.js';
 
 type Obj = Record<string, unknown>;

@@ -3,7 +3,7 @@
 // (golang.org/x/net/http/httpproxy): HTTPS_PROXY for https URLs, HTTP_PROXY for http URLs (upper
 // case first), never for localhost or loopback IPs, and not for hosts matched by NO_PROXY. Pure.
 import { BlockList, isIP } from 'node:net';
-import type { EnvVar } from '../facts/types.js';
+import type { EnvVar } from '../model/node.js';
 
 export interface ProxyDecision {
   proxy: string;

@@ -1,7 +1,7 @@
 // Parses a YAML file once, the way the Go side reads it (YAML 1.1 scalars: `yes`/`on` are
 // booleans; a repeated key keeps the last value), and records the line of every node for evidence.
 import { LineCounter, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Node } from 'yaml';
-import type { YamlProblem } from '../facts/types.js';
+import type { YamlProblem } from '../model/node.js';
 
 export interface ParsedYaml {
   value: unknown;

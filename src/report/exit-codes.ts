@@ -1,5 +1,5 @@
 // Exit codes: the same in every output mode (documented in the README).
-import type { Summary } from '../engine/types.js';
+import type { Summary } from '../model/report.js';
 
 export const EXIT = {
   ok: 0,

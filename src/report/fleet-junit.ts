@@ -1,8 +1,7 @@
 // The fleet report as JUnit XML: one test suite per node (its checks as test cases; a node that
 // could not be checked is one erroring case), and one suite for the fleet findings.
-import type { CheckResult } from '../engine/types.js';
-import type { FleetReport } from '../fleet/types.js';
-import { nodeKey } from '../fleet/report.js';
+import type { CheckResult } from '../model/report.js';
+import { nodeKey, type FleetReport } from '../model/fleet.js';
 import { esc, testcase } from './junit.js';
 
 function suite(name: string, cases: CheckResult[], classname: string): string {

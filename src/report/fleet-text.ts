@@ -1,8 +1,7 @@
 // The fleet report as plain text: the fleet findings, the node × check matrix, then each node's
 // own report (only what is not a pass, unless --verbose).
-import type { Status } from '../engine/types.js';
-import type { FleetNodeResult, FleetReport } from '../fleet/types.js';
-import { nodeKey } from '../fleet/report.js';
+import type { Status } from '../model/report.js';
+import { nodeKey, type FleetNodeResult, type FleetReport } from '../model/fleet.js';
 import { STATUS_LABEL, type Style } from './style.js';
 import { checkLines, summaryLine, targetLine } from './text.js';
 

@@ -1,4 +1,4 @@
-import type { Report } from '../engine/types.js';
+import type { Report } from '../model/report.js';
 
 /** The JSON document (schemaVersion 1): exactly one, on stdout. */
 export function renderJson(report: Report): string {

@@ -1,6 +1,6 @@
 // JUnit XML: one testcase per check. fail -> <failure>, unknown -> <error> (the check could not
 // run), skip -> <skipped>, warn -> passes with the warning in <system-out>.
-import type { CheckResult, Report } from '../engine/types.js';
+import type { CheckResult, Report } from '../model/report.js';
 import { evidenceLine } from './text.js';
 
 export const esc = (s: string) =>

@@ -1,5 +1,5 @@
 // Terminal colour, decided once by the CLI (TTY, FORCE_COLOR, NO_COLOR, --no-color).
-import type { Status } from '../engine/types.js';
+import type { Status } from '../model/report.js';
 
 export interface Style {
   status(s: Status, text: string): string;

@@ -1,5 +1,5 @@
 // Plain text: the same content as the terminal UI, in lines, without cursor codes.
-import type { CheckResult, Evidence, Report, Summary, Target } from '../engine/types.js';
+import type { CheckResult, Evidence, Report, Summary, Target } from '../model/report.js';
 import { STATUS_LABEL, type Style } from './style.js';
 
 export function evidenceLine(e: Evidence): string {

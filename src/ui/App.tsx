@@ -1,7 +1,7 @@
 // The doctor's terminal UI. Takes results as props; no I/O, no judging.
 import { useReducer, useState } from 'react';
 import { Box, Text, useApp, useInput, useStdin } from 'ink';
-import type { CheckResult, Status, Summary } from '../engine/types.js';
+import type { CheckResult, Status, Summary } from '../model/report.js';
 import { evidenceLine, summaryLine } from '../report/text.js';
 import { STATUS_LABEL } from '../report/style.js';
 

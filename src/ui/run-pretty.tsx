@@ -1,10 +1,8 @@
-// Drives the ink UI from engine events. Loaded only in pretty mode, so json/text never load ink.
+// Shows the run in the ink UI, fed the engine's events by the caller: it runs nothing itself.
+// Loaded only in pretty mode, so json/text never load ink.
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { render } from 'ink';
-import type { Check } from '../engine/check.js';
-import { runChecks, type FactSource, type RunOptions } from '../engine/run.js';
-import type { CheckResult, EngineEvent, Report, Target } from '../engine/types.js';
-import type { Redactor } from '../redact.js';
+import type { CheckResult, EngineEvent, Report, Target } from '../model/report.js';
 import { makeStyle } from '../report/style.js';
 import { headerLines } from '../report/text.js';
 import { App, type AppProps, type RunningCheck } from './App.js';
@@ -56,36 +54,48 @@ function useBundleKey(writeBundle: WriteBundle | undefined): AppProps['bundle'] 
   };
 }
 
-function Live({ store, runOpts, verbose, onFix, writeBundle }: { store: Store; runOpts: RunOptions; verbose: boolean; onFix?: AppProps['onFix']; writeBundle?: WriteBundle }) {
+function Live({ store, view }: { store: Store; view: PrettyView }) {
   const s = useSyncExternalStore(store.subscribe, store.get);
-  const bundle = useBundleKey(writeBundle);
+  const bundle = useBundleKey(view.writeBundle);
   const header = s.target
-    ? headerLines({ tool: runOpts.tool, target: s.target }, makeStyle(false)).slice(0, 1)
-    : [`${runOpts.tool.name} ${runOpts.tool.version} doctor · root ${runOpts.target.root} · gathering…`];
+    ? headerLines({ tool: view.tool, target: s.target }, makeStyle(false)).slice(0, 1)
+    : [`${view.tool.name} ${view.tool.version} doctor · root ${view.root} · gathering…`];
   const [frame, setFrame] = useState(0);
   useEffect(() => {
     if (s.summary) return;
     const t = setInterval(() => setFrame((f) => f + 1), 80);
     return () => clearInterval(t);
   }, [s.summary]);
-  return <App header={header} demo={runOpts.target.demo} results={s.results} running={s.running} summary={s.summary} verbose={verbose} frame={frame} onFix={onFix} bundle={bundle} />;
+  return <App header={header} demo={view.demo} results={s.results} running={s.running} summary={s.summary} verbose={view.verbose} frame={frame} onFix={view.onFix} bundle={bundle} />;
 }
 
-export interface PrettyRun {
-  checks: Check[];
-  source: FactSource;
-  runOpts: RunOptions;
-  redactor: Redactor;
+export interface PrettyView {
+  /** Check ids in catalogue order: finished checks are listed in it. */
+  order: string[];
+  tool: Report['tool'];
+  /** Shown until the run reports its target. */
+  root: string;
+  demo: boolean;
   verbose: boolean;
   onFix?: AppProps['onFix'];
   writeBundle?: WriteBundle;
 }
 
-export async function runPretty({ checks, source, runOpts, redactor, verbose, onFix, writeBundle }: PrettyRun): Promise<Report> {
-  const store = createProgressStore(checks.map((c) => c.id));
-  const app = render(<Live store={store} runOpts={runOpts} verbose={verbose} onFix={onFix} writeBundle={writeBundle} />, { exitOnCtrlC: true });
-  const report = redactor.value(await runChecks(checks, source, runOpts, (e) => store.push(redactor.value(e))));
-  if (process.stdin.isTTY) await app.waitUntilExit();
-  else app.unmount();
-  return report;
+export interface PrettyUi {
+  /** One engine event (already redacted). */
+  push(event: EngineEvent): void;
+  /** After the `done` event: waits for the user to leave on a terminal, else closes the UI. */
+  finish(): Promise<void>;
+}
+
+export function startPretty(view: PrettyView): PrettyUi {
+  const store = createProgressStore(view.order);
+  const app = render(<Live store={store} view={view} />, { exitOnCtrlC: true });
+  return {
+    push: (event) => store.push(event),
+    async finish() {
+      if (process.stdin.isTTY) await app.waitUntilExit();
+      else app.unmount();
+    },
+  };
 }

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spoolExcerpt } from '../../src/bundle/log-excerpt.js';
-import { Redactor } from '../../src/redact.js';
+import { Redactor } from '../../src/redact/redactor.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'prisma-audit-excerpt-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

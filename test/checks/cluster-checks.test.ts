@@ -1,9 +1,9 @@
 // Cluster checks judged from fact literals: statuses and what they name.
 import { describe, expect, it } from 'vitest';
-import { evaluateSafely } from '../../src/engine/run.js';
-import type { Fact } from '../../src/engine/types.js';
-import type { Facts } from '../../src/facts/types.js';
-import type { ApiserverPodLogs, AuditMetrics, ManagedControlPlane } from '../../src/cluster/types.js';
+import { evaluateSafely } from '../../src/checks/run.js';
+import type { Fact } from '../../src/model/report.js';
+import type { Facts } from '../../src/model/facts.js';
+import type { ApiserverPodLogs, AuditMetrics, ManagedControlPlane } from '../../src/model/cluster.js';
 import { controlPlaneApiservers } from '../../src/checks/control-plane-apiservers.js';
 import { controlPlaneConsistent } from '../../src/checks/control-plane-consistent.js';
 import { kubeadmConfigDurable } from '../../src/checks/kubeadm-config-durable.js';
@@ -11,7 +11,7 @@ import { auditDelivery } from '../../src/checks/audit-delivery.js';
 import { managedControlPlane } from '../../src/checks/managed-control-plane.js';
 import { apiserverLogs } from '../../src/checks/apiserver-logs.js';
 import { GOOD_FLAGS, NOW, manifestAsPod, pod } from '../helpers/cluster-facts.js';
-import { readApiserverPod } from '../../src/cluster/pods.js';
+import { readApiserverPod } from '../../src/kube/pods.js';
 
 const ok = <T>(value: T): Fact<T> => ({ ok: true, value });
 const apiservers = (...pods: ReturnType<typeof pod>[]) => ok({ selector: 'test', pods });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { nodeLogsCheck } from '../../src/checks/node-logs.js';
-import { evaluateSafely } from '../../src/engine/run.js';
-import type { LogHit, LogSourceReport, NodeLogs } from '../../src/logs/types.js';
+import { evaluateSafely } from '../../src/checks/run.js';
+import type { LogHit, LogSourceReport, NodeLogs } from '../../src/model/logs.js';
 
 const NOW = new Date('2026-11-27T12:00:00Z');
 const POD_LOG = '/var/log/pods/kube-system_kube-apiserver-n1_u/kube-apiserver/3.log';

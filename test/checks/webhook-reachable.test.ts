@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evaluateSafely } from '../../src/engine/run.js';
+import { evaluateSafely } from '../../src/checks/run.js';
 import { webhookReachable } from '../../src/checks/webhook-reachable.js';
-import type { Finding } from '../../src/engine/types.js';
+import type { Finding } from '../../src/model/report.js';
 import { closedPort, httpReceiver, httpsReceiver, silentTcpServer, type Receiver } from '../helpers/https-server.js';
 import { makeChain, type Chain } from '../helpers/pki.js';
 import { collectWebhookProbe, type WebhookKubeconfig } from '../helpers/webhook-facts.js';

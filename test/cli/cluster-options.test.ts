@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/cli/args.js';
-import { kubeAccess, optionalCanaryValue } from '../../src/cli/cluster-options.js';
-import { Redactor } from '../../src/redact.js';
+import { optionalCanaryValue } from '../../src/cli/cluster-options.js';
+import { kubeAccess } from '../../src/facts/context.js';
+import { Redactor } from '../../src/redact/redactor.js';
 
 const doctorOptions = (...argv: string[]) => {
   const c = parseCommand(['doctor', ...argv]);

@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/cli/args.js';
-import { doctor, type Io } from '../../src/cli/doctor.js';
-import type { Report } from '../../src/engine/types.js';
+import { doctor } from '../../src/cli/doctor.js';
+import type { Io } from '../../src/cli/io.js';
+import type { Report } from '../../src/model/report.js';
 import { EMPTY_TOKEN, GOOD_TOKEN, SUFFIX, startFakeConsole, type FakeConsole } from '../helpers/prisma-console.js';
 
 const WEBHOOK = 'etc/kubernetes/audit/audit-webhook.yaml';

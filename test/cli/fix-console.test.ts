@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Report } from '../../src/engine/types.js';
+import type { Report } from '../../src/model/report.js';
 import { resolveKubeconfig } from '../../src/parse/kubeconfig.js';
 import { REPO } from '../helpers/cli.js';
 import { copyRoot, hashTree, removeTempDirs, runIn, tempDir } from '../helpers/node-root.js';

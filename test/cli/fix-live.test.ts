@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { previewFix } from '../../src/cli/fix-preview.js';
-import type { Report } from '../../src/engine/types.js';
+import type { Report } from '../../src/model/report.js';
 import { resolveKubeconfig } from '../../src/parse/kubeconfig.js';
 import { REPO } from '../helpers/cli.js';
 import { closedPort, httpsReceiver, type Receiver } from '../helpers/https-server.js';

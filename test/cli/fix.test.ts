@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { applyPatch } from 'diff';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Report } from '../../src/engine/types.js';
+import type { Report } from '../../src/model/report.js';
 import { REPO } from '../helpers/cli.js';
 import { copyRoot, hashTree, removeTempDirs, rootWithManifest, runIn, tempDir } from '../helpers/node-root.js';
 

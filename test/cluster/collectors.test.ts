@@ -1,12 +1,12 @@
 // Cluster collectors with a fake KubeClient: how API answers become facts.
 import { describe, expect, it } from 'vitest';
-import { auditMetricsCollector } from '../../src/cluster/audit-metrics.js';
-import type { KubeClient, KubeRequest, KubeResponse } from '../../src/cluster/client.js';
-import { memoKubeAccess } from '../../src/cluster/client.js';
-import { skipOnManagedControlPlane } from '../../src/cluster/node-checks-on-managed.js';
-import { apiserverPodLogsCollector } from '../../src/cluster/pod-logs.js';
+import { auditMetricsCollector } from '../../src/facts/cluster/audit-metrics.js';
+import type { KubeClient, KubeRequest, KubeResponse } from '../../src/io/kube-client.js';
+import { memoKubeAccess } from '../../src/io/kube-client.js';
+import { skipOnManagedControlPlane } from '../../src/facts/cluster/node-checks-on-managed.js';
+import { apiserverPodLogsCollector } from '../../src/facts/cluster/pod-logs.js';
 import type { CollectContext, Collector, DepReader } from '../../src/facts/collector.js';
-import type { Facts } from '../../src/facts/types.js';
+import type { Facts } from '../../src/model/facts.js';
 import { GOOD_FLAGS, NOW, pod } from '../helpers/cluster-facts.js';
 
 type Route = (req: KubeRequest) => KubeResponse | undefined;

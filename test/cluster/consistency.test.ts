@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auditSettings, differences } from '../../src/cluster/consistency.js';
+import { auditSettings, differences } from '../../src/kube/consistency.js';
 import { GOOD_FLAGS, pod } from '../helpers/cluster-facts.js';
 
 describe('control-plane consistency', () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { findClusterConfiguration, kubeadmAuditArgs } from '../../src/cluster/kubeadm-config.js';
+import { findClusterConfiguration, kubeadmAuditArgs } from '../../src/kube/kubeadm-config.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/real-world/kubeadm-config/${name}`, import.meta.url), 'utf8');
 const parsed = (name: string) => kubeadmAuditArgs(findClusterConfiguration(fixture(name))!);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectManaged, type ManagedSignals } from '../../src/cluster/managed.js';
+import { detectManaged, type ManagedSignals } from '../../src/kube/managed.js';
 
 const base: ManagedSignals = { server: 'https://10.0.0.1:6443', gitVersion: 'v1.28.2', nodeLabels: [{ 'kubernetes.io/os': 'linux' }], apiGroups: ['apps', 'rbac.authorization.k8s.io'], apiserverPods: 3 };
 

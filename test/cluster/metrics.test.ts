@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auditCounters, batchWaitMs } from '../../src/cluster/metrics.js';
+import { auditCounters, batchWaitMs } from '../../src/kube/metrics.js';
 import { GOOD_FLAGS, pod } from '../helpers/cluster-facts.js';
 
 describe('auditCounters', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiserverPodsOf, isApiserverPod, readApiserverPod } from '../../src/cluster/pods.js';
+import { apiserverPodsOf, isApiserverPod, readApiserverPod } from '../../src/kube/pods.js';
 import { manifestAsPod, podObject } from '../helpers/cluster-facts.js';
 
 describe('isApiserverPod', () => {

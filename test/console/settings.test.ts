@@ -3,8 +3,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prismaSettingsCollector } from '../../src/console/settings.js';
-import type { ConsoleTarget } from '../../src/console/target.js';
+import { prismaSettingsCollector } from '../../src/facts/console/settings.js';
+import type { ConsoleTarget } from '../../src/kube/console-target.js';
 import { FactFailure, type CollectContext, type DepReader } from '../../src/facts/collector.js';
 import { EMPTY_TOKEN, GOOD_TOKEN, SUFFIX, startFakeConsole, type FakeConsole } from '../helpers/prisma-console.js';
 

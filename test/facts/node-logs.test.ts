@@ -2,10 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nodeLogsCollector } from '../../src/facts/node-logs.js';
+import { nodeLogsCollector } from '../../src/facts/node/node-logs.js';
 import type { CollectContext } from '../../src/facts/collector.js';
 import { nodeLogsCheck } from '../../src/checks/node-logs.js';
-import { evaluateSafely } from '../../src/engine/run.js';
+import { evaluateSafely } from '../../src/checks/run.js';
 import { FORMATS, NOW, fixtureLogs } from '../helpers/log-formats.js';
 
 const POD_DIR = 'var/log/pods/kube-system_kube-apiserver-node1_0f3c/kube-apiserver';

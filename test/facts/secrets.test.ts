@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { secretLiterals } from '../../src/facts/secrets.js';
-import type { ApiserverConfig, Facts, ParsedFile } from '../../src/facts/types.js';
+import type { Facts } from '../../src/model/facts.js';
+import type { ApiserverConfig, ParsedFile } from '../../src/model/node.js';
 
 const api = (over: Partial<ApiserverConfig>): Facts['apiserver'] => ({ ok: true, value: { flags: [], env: [], ...over } as ApiserverConfig });
 const kubeconfig = (value: unknown): Facts['webhookConfig'] => ({ ok: true, value: { value } as ParsedFile });

@@ -1,7 +1,7 @@
 // The anchor fix takes from a live chain: judged with the Go verifier port on generated chains.
 import { X509Certificate } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { anchorsFit, liveAnchor, type LiveChain } from '../../src/fixes/live-anchor.js';
+import { anchorsFit, liveAnchor, type LiveChain } from '../../src/fixes/generators/live-anchor.js';
 import { issue, makeChain, type Chain } from '../helpers/pki.js';
 
 let chain: Chain;

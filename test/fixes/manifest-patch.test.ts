@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { manifestPatch } from '../../src/fixes/manifest-patch.js';
+import { manifestPatch } from '../../src/fixes/generators/manifest-patch.js';
 import { isRefusal, type Artifact, type GatheredFacts, type WriteArtifact } from '../../src/fixes/types.js';
 import { apiserverFact, factsOf, MANIFEST_PATH, parsedFact, pod } from '../helpers/fix-facts.js';
 
@@ -102,7 +102,7 @@ describe('manifest-patch', () => {
 describe('manifest-patch on k3s', () => {
   const k3s = (flags: string[]) => ({
     ok: true as const,
-    value: { ...(apiserverFact(pod([])) as { ok: true; value: import('../../src/facts/types.js').ApiserverConfig }).value, distribution: 'k3s' as const, mode: 'host-process' as const, file: '/etc/rancher/k3s/config.yaml', flags: flags.map((f) => ({ name: f.split('=')[0]!, value: f.split('=')[1] ?? null, line: null, source: 'config' as const })) },
+    value: { ...(apiserverFact(pod([])) as { ok: true; value: import('../../src/model/node.js').ApiserverConfig }).value, distribution: 'k3s' as const, mode: 'host-process' as const, file: '/etc/rancher/k3s/config.yaml', flags: flags.map((f) => ({ name: f.split('=')[0]!, value: f.split('=')[1] ?? null, line: null, source: 'config' as const })) },
   });
 
   it('writes only the config.yaml snippet, and only with flags whose files will exist', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { manifestsDirCleanup } from '../../src/fixes/manifests-dir-cleanup.js';
+import { manifestsDirCleanup } from '../../src/fixes/generators/manifests-dir-cleanup.js';
 import { apiserverFact, fixOptions, pod } from '../helpers/fix-facts.js';
 
 describe('manifests-dir-cleanup', () => {

@@ -1,6 +1,6 @@
 // The framed report survives what pods/log does to it: other lines in between, partial reads.
 import { describe, expect, it } from 'vitest';
-import { frameDocument, unframeDocument } from '../../src/fleet/frame.js';
+import { frameDocument, unframeDocument } from '../../src/kube/fleet/frame.js';
 
 const doc = JSON.stringify({ schemaVersion: 1, checks: Array.from({ length: 400 }, (_, i) => ({ id: `c${i}`, summary: 'ü "quoted" \n line'.repeat(5) })) });
 

@@ -1,10 +1,10 @@
 // A fleet run against an in-memory API: pods made, followed, read and always deleted.
 import { describe, expect, it } from 'vitest';
-import type { Report } from '../../src/engine/types.js';
-import { frameDocument } from '../../src/fleet/frame.js';
-import { runFleetOn, type FleetRunOptions } from '../../src/fleet/gather.js';
-import { buildFleetReport } from '../../src/fleet/report.js';
-import { collectOn } from '../../src/fleet/collect.js';
+import type { Report } from '../../src/model/report.js';
+import { frameDocument } from '../../src/kube/fleet/frame.js';
+import { runFleetOn, type FleetRunOptions } from '../../src/facts/fleet/gather.js';
+import { buildFleetReport } from '../../src/engine/fleet-report.js';
+import { collectOn } from '../../src/facts/fleet/collect.js';
 import { fakeCluster, type FakeCluster } from '../helpers/fake-kube.js';
 import { podObject, GOOD_FLAGS } from '../helpers/cluster-facts.js';
 

@@ -1,9 +1,9 @@
 // The fleet pod and its mounts, derived from what the API shows of the node's apiserver.
 import { describe, expect, it } from 'vitest';
-import { readApiserverPod } from '../../src/cluster/pods.js';
-import { planMounts } from '../../src/fleet/mounts.js';
-import { buildPod, podName, tolerationsFor } from '../../src/fleet/pod-spec.js';
-import type { ControlPlaneNode } from '../../src/fleet/types.js';
+import { readApiserverPod } from '../../src/kube/pods.js';
+import { planMounts } from '../../src/kube/fleet/mounts.js';
+import { buildPod, podName, tolerationsFor } from '../../src/kube/fleet/pod-spec.js';
+import type { ControlPlaneNode } from '../../src/model/fleet.js';
 import { manifestAsPod, pod } from '../helpers/cluster-facts.js';
 
 const node: ControlPlaneNode = {

@@ -1,11 +1,11 @@
 // The fleet report in text and JUnit, and the GitOps manifests.
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { fleetManifests } from '../../src/fleet/manifests.js';
-import { planMounts } from '../../src/fleet/mounts.js';
-import { buildFleetReport } from '../../src/fleet/report.js';
-import type { FleetNodeResult } from '../../src/fleet/types.js';
-import type { Report } from '../../src/engine/types.js';
+import { fleetManifests } from '../../src/kube/fleet/manifests.js';
+import { planMounts } from '../../src/kube/fleet/mounts.js';
+import { buildFleetReport } from '../../src/engine/fleet-report.js';
+import type { FleetNodeResult } from '../../src/model/fleet.js';
+import type { Report } from '../../src/model/report.js';
 import { renderFleetJunit } from '../../src/report/fleet-junit.js';
 import { renderFleetText } from '../../src/report/fleet-text.js';
 import { makeStyle } from '../../src/report/style.js';

@@ -1,10 +1,10 @@
 // Reading what Kubernetes says about fleet pods and nodes: pod status and events, pods/log answers,
 // which nodes are control plane. Status shapes are those a 1.20 kubelet and apiserver write.
 import { describe, expect, it } from 'vitest';
-import { logReadProblem } from '../../src/fleet/log-answer.js';
-import { namespaceProblem } from '../../src/fleet/namespace.js';
-import { controlPlaneNodes } from '../../src/fleet/nodes.js';
-import { eventsOf, podState } from '../../src/fleet/pod-status.js';
+import { logReadProblem } from '../../src/facts/fleet/log-answer.js';
+import { namespaceProblem } from '../../src/facts/fleet/namespace.js';
+import { controlPlaneNodes } from '../../src/kube/fleet/nodes.js';
+import { eventsOf, podState } from '../../src/kube/fleet/pod-status.js';
 import { pod } from '../helpers/cluster-facts.js';
 
 const where = { node: 'cp1', pod: 'prisma-audit-cp1-abc123-xyz12', namespace: 'prisma-audit' };

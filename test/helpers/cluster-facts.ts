@@ -1,8 +1,8 @@
 // Builds cluster facts the way the collectors do, from pod objects, for check tests.
 import { parse } from 'yaml';
 import { readFileSync } from 'node:fs';
-import { readApiserverPod } from '../../src/cluster/pods.js';
-import type { ApiserverPod } from '../../src/cluster/types.js';
+import { readApiserverPod } from '../../src/kube/pods.js';
+import type { ApiserverPod } from '../../src/model/cluster.js';
 
 export const NOW = new Date('2026-11-27T09:00:00Z');
 

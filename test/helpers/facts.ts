@@ -1,8 +1,9 @@
 // Builds fact literals for pure check tests.
-import type { Check } from '../../src/engine/check.js';
-import { evaluateSafely } from '../../src/engine/run.js';
-import type { Finding } from '../../src/engine/types.js';
-import type { ApiserverConfig, Facts, ParsedFile } from '../../src/facts/types.js';
+import type { Check } from '../../src/checks/check.js';
+import { evaluateSafely } from '../../src/checks/run.js';
+import type { Finding } from '../../src/model/report.js';
+import type { Facts } from '../../src/model/facts.js';
+import type { ApiserverConfig, ParsedFile } from '../../src/model/node.js';
 import { parseFlags } from '../../src/parse/flags.js';
 import { parseYaml } from '../../src/parse/yaml-file.js';
 

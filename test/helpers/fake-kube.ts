@@ -1,7 +1,7 @@
 // An in-memory Kubernetes API for fleet-mode tests: nodes, pods, events and logs, with a `kubelet`
 // hook deciding what happens to each pod. Only the requests fleet mode sends are understood; the
 // real-apiserver suite covers the real thing.
-import type { KubeClient, KubeRequest, KubeResponse } from '../../src/cluster/client.js';
+import type { KubeClient, KubeRequest, KubeResponse } from '../../src/io/kube-client.js';
 
 type Obj = Record<string, any>;
 

@@ -1,6 +1,6 @@
 // Facts built from file text, for pure generator tests (what the collectors would gather).
-import type { Fact } from '../../src/engine/types.js';
-import type { ApiserverConfig, Distribution, ParsedFile } from '../../src/facts/types.js';
+import type { Fact } from '../../src/model/report.js';
+import type { ApiserverConfig, Distribution, ParsedFile } from '../../src/model/node.js';
 import type { FixOptions, GatheredFacts } from '../../src/fixes/types.js';
 import { readApiserverContainer, versionFromImage } from '../../src/parse/pod.js';
 import { parseYaml } from '../../src/parse/yaml-file.js';

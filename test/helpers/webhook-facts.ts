@@ -2,9 +2,10 @@
 // and webhookConfig facts it depends on built the way their collectors would report them.
 import { stringify } from 'yaml';
 import type { CollectContext } from '../../src/facts/collector.js';
-import type { EnvVar, FactValue, ParsedFile, WebhookProbe } from '../../src/facts/types.js';
+import type { FactValue, WebhookProbe } from '../../src/model/facts.js';
+import type { EnvVar, ParsedFile } from '../../src/model/node.js';
 import { apiserver } from './facts.js';
-import { webhookProbeCollector } from '../../src/facts/webhook-probe.js';
+import { webhookProbeCollector } from '../../src/facts/node/webhook-probe.js';
 
 export interface WebhookKubeconfig {
   server: string;

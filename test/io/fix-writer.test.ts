@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Artifact } from '../../src/fixes/types.js';
-import { TargetChanged, applyArtifacts, readCurrent, readsFrom, rollbackCommand, type CurrentFile } from '../../src/io/fix-writer.js';
+import { TargetChanged, applyArtifacts, readCurrent, readsFrom, rollbackCommand, type CurrentFile } from '../../src/fixes/apply.js';
 import { hashTree, removeTempDirs, tempDir } from '../helpers/node-root.js';
 
 afterAll(removeTempDirs);

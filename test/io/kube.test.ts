@@ -6,8 +6,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { call, kubeClient } from '../../src/cluster/api.js';
-import { KubeTimeout, NoKubeconfig, memoKubeAccess } from '../../src/cluster/client.js';
+import { call, kubeClient } from '../../src/facts/cluster/api.js';
+import { KubeTimeout, NoKubeconfig, memoKubeAccess } from '../../src/io/kube-client.js';
 import { FactFailure } from '../../src/facts/collector.js';
 import { openKube } from '../../src/io/kube.js';
 

@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { probeWebhook, type ProbeResult } from '../../src/io/probe.js';
+import { probeWebhook } from '../../src/io/probe.js';
+import type { ProbeResult } from '../../src/model/probe.js';
 import { EMPTY_EVENT_LIST } from '../../src/io/webhook-post.js';
 import { closedPort, httpReceiver, httpsReceiver, silentTcpServer, type Receiver } from '../helpers/https-server.js';
 import { makeChain, type Chain } from '../helpers/pki.js';

@@ -1,6 +1,6 @@
 import { render } from 'ink-testing-library';
 import { describe, expect, it, vi } from 'vitest';
-import type { CheckResult } from '../../src/engine/types.js';
+import type { CheckResult } from '../../src/model/report.js';
 import { App, type AppProps } from '../../src/ui/App.js';
 
 const result: CheckResult = { id: 'webhook-url', title: 'webhook URL', status: 'fail', summary: 'bad URL', evidence: [], remediation: null, durationMs: 1 };

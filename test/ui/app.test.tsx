@@ -2,7 +2,7 @@ import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import { App } from '../../src/ui/App.js';
 import { createProgressStore } from '../../src/ui/run-pretty.js';
-import type { CheckResult } from '../../src/engine/types.js';
+import type { CheckResult } from '../../src/model/report.js';
 
 const result = (id: string, status: CheckResult['status'], extra: Partial<CheckResult> = {}): CheckResult => ({
   id,
