@@ -15,6 +15,8 @@ import { startSimKubelets } from './sim-kubelet.js';
 import { APISERVER_BIN, TOKEN as ADMIN_TOKEN, binariesPresent, startApiserver, startEtcd, type Apiserver, type Etcd } from './cluster.js';
 
 const NODES = 200;
+/** The audit webhook is not what this suite is about: a valid kubeconfig whose endpoint nothing serves. */
+const WEBHOOK_NOWHERE = 'apiVersion: v1\nkind: Config\nclusters: [{name: w, cluster: {server: "https://127.0.0.1:1/w"}}]\ncontexts: [{name: w, context: {cluster: w}}]\ncurrent-context: w\n';
 const DEADLINE_S = 20;
 const USERS = { fleet: 'fleet-token', nobody: 'nobody-token' };
 
@@ -82,7 +84,7 @@ describe.skipIf(!present)('fleet mode against kube-apiserver 1.20.2 without a ku
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'prisma-fleet-'));
     etcd = await startEtcd();
-    api = await startApiserver(etcd, 'apiVersion: v1\nkind: Config\nclusters: []\n', {
+    api = await startApiserver(etcd, WEBHOOK_NOWHERE, {
       authorizationMode: 'RBAC',
       users: USERS,
       // No controller-manager creates service accounts: pods would be refused without this.
