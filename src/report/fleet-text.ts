@@ -42,7 +42,8 @@ function nodeLines(n: FleetNodeResult, style: Style, verbose: boolean): string[]
 export function renderFleetText(report: FleetReport, style: Style, verbose: boolean): string {
   const clusters = report.clusters.map((c) => `${c.context ?? 'current context'}${c.server ? ` (${c.server})` : ''}: ${c.problem ?? `${c.nodes} control-plane node(s)`}`);
   const lines = [style.bold(`${report.tool.name} ${report.tool.version} fleet`) + ` · ${report.summary.checked} of ${report.summary.nodes} node(s) checked`, ...clusters.map((c) => `  ${c}`), ''];
-  for (const f of report.findings) lines.push(...checkLines(f, style, verbose));
+  // Fleet findings have no `explain` entry: their evidence says it all.
+  for (const f of report.findings) lines.push(...checkLines(f, style, verbose).filter((l) => !l.includes('more: prisma-audit explain')));
   const matrix = matrixLines(report, style);
   if (matrix.length > 0) lines.push('', ...matrix);
   for (const n of report.nodes) lines.push('', ...nodeLines(n, style, verbose));
