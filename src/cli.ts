@@ -32,6 +32,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./cli/doctor.js')).doctor(command.options, { stdout: process.stdout, stderr: process.stderr, env: process.env });
     case 'fix':
       return (await import('./cli/fix.js')).fix(command.options, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env });
+    case 'fleet':
+      return (await import('./cli/fleet.js')).fleet(command.options, { stdout: process.stdout, stderr: process.stderr, env: process.env });
     case 'bundle':
       return (await import('./cli/bundle.js')).bundle(command.options, { stdout: process.stdout, stderr: process.stderr, env: process.env });
   }

@@ -3,11 +3,12 @@ import { journalSince } from '../logs/since.js';
 import { CLUSTER_ARG_OPTIONS, clusterOptions, optionalCanaryValue, type ClusterOptions } from './cluster-options.js';
 import { parseFix, type FixCommandOptions } from './fix-args.js';
 import { parseBundleCommand, type BundleOptions } from './bundle-args.js';
+import { parseFleet, type FleetOptions } from './fleet-args.js';
 import { UsageError, parse, timeoutMs } from './usage.js';
 import { didYouMean } from './suggest.js';
 
 
-export type OutputMode = 'pretty' | 'text' | 'json' | 'junit';
+export type OutputMode = 'pretty' | 'text' | 'json' | 'json-framed' | 'junit';
 
 export interface DoctorOptions {
   root: string;
@@ -35,19 +36,22 @@ export interface DoctorOptions {
   upgradeTo: string | null;
   /** --force: compare reports of different nodes or clusters. */
   force: boolean;
+  /** --fleet-pod: this run is the doctor inside a fleet pod (host mounted at --root, no host commands). */
+  fleetPod: boolean;
 }
 
 export type Command =
   | { name: 'doctor'; options: DoctorOptions }
   | { name: 'fix'; options: FixCommandOptions }
   | { name: 'bundle'; options: BundleOptions }
+  | { name: 'fleet'; options: FleetOptions }
   | { name: 'checks'; json: boolean }
   | { name: 'explain'; id: string }
   | { name: 'help'; topic: string | null }
   | { name: 'completion'; shell: Shell }
   | { name: 'version' };
 
-export const COMMANDS = ['doctor', 'fix', 'bundle', 'checks', 'explain', 'completion', 'help'] as const;
+export const COMMANDS = ['doctor', 'fleet', 'fix', 'bundle', 'checks', 'explain', 'completion', 'help'] as const;
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 export type Shell = (typeof SHELLS)[number];
 
@@ -73,6 +77,7 @@ export const DOCTOR_OPTIONS = {
   compare: { type: 'string' },
   'upgrade-to': { type: 'string' },
   force: { type: 'boolean' },
+  'fleet-pod': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   ...CLUSTER_ARG_OPTIONS,
 } as const;
@@ -105,16 +110,20 @@ export function parseCommand(argv: string[]): Command {
   }
   if (first === 'fix') return parseFix(rest);
   if (first === 'bundle') return parseBundleCommand(rest);
+  if (first === 'fleet') return parseFleet(rest);
   if (first !== 'doctor') {
     const hint = first.startsWith('-') ? ` (options come after the command: prisma-audit doctor ${first})` : didYouMean(first, COMMANDS);
     throw new UsageError(`unknown command "${first}"${hint} (commands: ${COMMANDS.join(", ")})`);
   }
+  // doctor --all-nodes is fleet mode: the doctor on every control-plane node, through the API.
+  if (rest.includes('--all-nodes')) return parseFleet(rest.filter((a) => a !== '--all-nodes'));
   const { values, positionals } = parse(optionalCanaryValue(rest), DOCTOR_OPTIONS);
   if (values.help) return { name: 'help', topic: 'doctor' };
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   if (values.json && values.output !== undefined && values.output !== 'json') throw new UsageError(`--json and --output ${values.output} ask for two outputs; give one`);
   const output = values.json ? 'json' : (values.output ?? null);
-  if (output !== null && !['pretty', 'text', 'json', 'junit'].includes(output)) throw new UsageError(`--output must be pretty, text, json or junit, not "${output}"${didYouMean(output, ['pretty', 'text', 'json', 'junit'])}`);
+  const outputs = ['pretty', 'text', 'json', 'json-framed', 'junit'];
+  if (output !== null && !outputs.includes(output)) throw new UsageError(`--output must be pretty, text, json, json-framed or junit, not "${output}"${didYouMean(output, outputs)}`);
   if (values.demo && (values.root || values.manifest)) throw new UsageError('--demo checks the bundled demo node; it cannot be combined with --root or --manifest');
   if (values.root === '') throw new UsageError('--root needs a directory');
   if (values.since !== undefined && journalSince(values.since) === null) throw new UsageError(`--since takes a duration like 24h, 30m, 2d or a date YYYY-MM-DD[ HH:MM], not "${values.since}"`);
@@ -148,6 +157,7 @@ export function parseCommand(argv: string[]): Command {
       compare: values.compare || null,
       upgradeTo: upgradeTo ? upgradeTo.replace(/^v/, '') : null,
       force: Boolean(values.force),
+      fleetPod: Boolean(values['fleet-pod']),
     },
   };
 }

@@ -15,6 +15,7 @@ import { bundleRun } from './bundle-run.js';
 import { loadBefore } from './compare-input.js';
 import { renderJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
+import { frameDocument } from '../kube/fleet/frame.js';
 import { makeStyle, wantsColor, type Style } from '../report/style.js';
 import { renderText } from '../report/text.js';
 import type { DoctorOptions, OutputMode } from './args.js';
@@ -77,6 +78,7 @@ async function nodeRun(opts: DoctorOptions, io: Io, signal: AbortSignal): Promis
     now: new Date(),
     since: opts.since,
     logFiles: opts.logFiles,
+    fleetPod: opts.fleetPod,
     kube: kubeAccess(opts.cluster, io.env, opts.timeoutMs),
     console: prismaConsole,
     signal,
@@ -157,6 +159,7 @@ async function runPlain(opts: DoctorOptions, io: Io, mode: OutputMode, checks: C
   const report = compared(await runDoctor(checks, run, io.env, opts.showSecrets, undefined, stop.signal), compare);
   const code = stop.how === 'interrupt' ? EXIT.interrupted : exitCodeFor(report, opts.strict);
   if (mode === 'json') io.stdout.write(renderJson(report, code));
+  else if (mode === 'json-framed') io.stdout.write(frameDocument(renderJson(report, code)));
   else if (mode === 'junit') io.stdout.write(renderJunit(report, code));
   else io.stdout.write(renderText(report, makeStyle(opts.color ?? wantsColor(io.env, Boolean(io.stdout.isTTY), false)), opts.verbose, code));
   if (report.interrupted) io.stderr.write('prisma-audit: interrupted; checks that had not finished are reported as unknown\n');

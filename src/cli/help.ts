@@ -1,7 +1,10 @@
+import { DEFAULT_IMAGE } from './fleet-args.js';
+
 export const MAIN_HELP = `prisma-audit: diagnose and repair the kube-apiserver audit webhook that sends audit events to Prisma Cloud Compute
 
 Usage:
   prisma-audit doctor [options]     run the checks on this node (or --root DIR)
+  prisma-audit fleet [options]      run the doctor on every control-plane node, in a pod per node (also doctor --all-nodes)
   prisma-audit fix [options]        write corrected files for what the checks found (--apply: on the node)
   prisma-audit bundle [options]     write a redacted support bundle (.tar.gz) of this node's audit setup
   prisma-audit checks [--json]      list the checks: id, title, what each reads
@@ -38,7 +41,8 @@ Options:
   --manifest PATH            host path of the apiserver manifest (default: discovered)
   --only IDS                 comma list of check ids to run
   --skip IDS                 comma list of check ids to leave out
-  -o, --output MODE          pretty | text | json | junit (default: pretty on a terminal, text otherwise)
+  -o, --output MODE          pretty | text | json | json-framed | junit (default: pretty on a terminal, text otherwise);
+                             json-framed is the JSON document in checksummed base64 lines, found even in mixed output
   --json                     same as --output json
   --timeout SECONDS          deadline for each network probe (default 5)
   --offline                  no network; network checks report skip
@@ -56,6 +60,8 @@ Options:
   --show-secrets             do not mask the webhook URL suffix and tokens in the output (the console token stays masked)
   -v, --verbose              show evidence for passing checks too
   --no-color                 no colour (NO_COLOR is honoured too)
+  --all-nodes                fleet mode: every control-plane node (see prisma-audit fleet --help)
+  --fleet-pod                set by fleet mode inside its pod: host commands are reported as out of reach, with why
   -h, --help                 this help
 
 Cluster mode (Kubernetes API; opt-in, node checks keep running):
@@ -142,7 +148,44 @@ Exit codes: 0 bundle written (whatever the checks found)   2 usage or input erro
             130 interrupted (Ctrl-C): temporary files and the partial archive are removed
 `;
 
-const HELP: Record<string, string> = { doctor: DOCTOR_HELP, fix: FIX_HELP, bundle: BUNDLE_HELP, checks: CHECKS_HELP, explain: EXPLAIN_HELP, completion: COMPLETION_HELP };
+export const FLEET_HELP = `Usage: prisma-audit fleet [options]        (also: prisma-audit doctor --all-nodes [options])
+
+Runs the doctor on every control-plane node (nodes running a kube-apiserver pod, or labelled control-plane
+or master), each in a short-lived pod pinned to the node: host network, read-only hostPath mounts of only
+the directories the doctor reads (under /host), read-only root filesystem, no capability but
+DAC_READ_SEARCH. Reports every node, a node x check matrix, and where the nodes disagree.
+
+Options:
+  --kubeconfig PATH          kubeconfig to use (KUBECONFIG and ~/.kube/config are honoured too)
+  --context NAME             context of that kubeconfig
+  --contexts A,B,C | all     run on several clusters (3 at a time) with one combined report
+  -n, --namespace NS         namespace of the pods (default prisma-audit; created and removed unless it exists)
+  --image REF                the prisma-audit image the pods run (default ${DEFAULT_IMAGE})
+  --parallel N               nodes at once (default 10)
+  --deadline SECONDS         per node, from pod creation to report (default 120; also activeDeadlineSeconds)
+  --timeout SECONDS          API calls, and the doctor's network probes (default 5)
+  --keep                     leave the pods for debugging (kubectl -n NS logs POD); they are deleted otherwise,
+                             on every exit path, Ctrl-C included
+  --only IDS / --skip IDS    checks the doctor runs on each node
+  --offline                  the doctor touches no network from the nodes
+  --since DURATION           passed to the doctor
+  -o, --output MODE          pretty | text | json | junit (default: pretty on a terminal, text otherwise)
+  --json                     same as --output json
+  --strict                   exit 4 when anything is warn or unknown (a node that could not be checked included)
+  -v, --verbose              show passing checks of every node too
+  --no-color                 no colour
+  --print-manifests          print the namespace, service account, RBAC and one Job per node (GitOps), run nothing
+  --nodes A,B,C              with --print-manifests: these nodes, without asking the API
+  --collect                  read the reports of the Jobs --print-manifests made
+  -h, --help                 this help
+
+Needs: create/get/list/delete pods and get pods/log in the namespace, get/list nodes. Optional: list events
+there (the kubelet's reasons), list pods in kube-system (the apiserver's own hostPaths), create namespaces.
+
+Exit codes: as doctor (3 when any node fails a check, 4 with --strict), 130 when interrupted.
+`;
+
+const HELP: Record<string, string> = { doctor: DOCTOR_HELP, fix: FIX_HELP, bundle: BUNDLE_HELP, checks: CHECKS_HELP, explain: EXPLAIN_HELP, completion: COMPLETION_HELP, fleet: FLEET_HELP };
 
 /** `prisma-audit help TOPIC` and `<command> --help`. */
 export function helpFor(topic: string | null): string {

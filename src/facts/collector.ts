@@ -26,6 +26,8 @@ export interface CollectContext {
   logFiles?: string[];
   /** Cancels the run (q, Esc, Ctrl-C): collectors hand it to child processes, sockets and reads. */
   signal?: AbortSignal;
+  /** --fleet-pod: the node is mounted at root inside a fleet pod, which runs no host commands. */
+  fleetPod?: boolean;
 }
 
 /** A known failure to gather a fact; carries the reason that decides skip vs unknown. */

@@ -23,6 +23,8 @@ export interface GatherRequest {
   /** --since for the node logs; null or absent: the collector's default. */
   since?: string | null;
   logFiles?: string[];
+  /** --fleet-pod: the doctor inside a fleet pod (host commands out of reach, said why). */
+  fleetPod?: boolean;
   kube?: KubeAccess | null;
   console?: ConsoleTarget | null;
   /** Cancels the gathering (q, Esc, Ctrl-C). */
@@ -40,6 +42,7 @@ export function gatheringContext(req: GatherRequest): CollectContext {
     now: req.now,
     ...(req.since ? { since: req.since } : {}),
     ...(req.logFiles ? { logFiles: req.logFiles } : {}),
+    ...(req.fleetPod ? { fleetPod: true } : {}),
     ...(req.kube !== undefined ? { kube: req.kube } : {}),
     ...(req.console !== undefined ? { console: req.console } : {}),
     ...(req.signal ? { signal: req.signal } : {}),

@@ -39,6 +39,11 @@ function load(target: KubeTarget, env: NodeJS.ProcessEnv): { kc: KubeConfig; sou
   return { kc, source };
 }
 
+/** Every context name of the kubeconfig the target names (for fleet --contexts all). */
+export function kubeContexts(target: KubeTarget, env: NodeJS.ProcessEnv): string[] {
+  return load({ ...target, context: null }, env).kc.getContexts().map((c) => c.name);
+}
+
 export function openKube(target: KubeTarget, env: NodeJS.ProcessEnv): KubeClient {
   const { kc, source } = load(target, env);
   const server = kc.getCurrentCluster()!.server.replace(/\/+$/, '');

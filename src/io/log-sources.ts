@@ -43,9 +43,10 @@ const used = (name: string, kind: LogSourceKind, scan: ScanResult, reason: strin
   bytes: scan.bytes,
 });
 
-/** Marks a source that was not reached because the target is not the live node. */
-export function notLive(name: string, kind: LogSourceKind, root: string): SourceScan {
-  return unused(name, kind, 'not-available', `commands run only on the live node (--root /); --root is ${root}`);
+/** Marks a source that was not reached because the target is not the live node (`why` overrides
+ * the reason, for the fleet pod). */
+export function notLive(name: string, kind: LogSourceKind, root: string, why?: string): SourceScan {
+  return unused(name, kind, 'not-available', why ?? `commands run only on the live node (--root /); --root is ${root}`);
 }
 
 export async function readJournal(sinceArg: string, isRoot: boolean, opts: SourceOptions): Promise<SourceScan> {

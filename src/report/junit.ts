@@ -3,7 +3,7 @@
 import type { CheckResult, Comparison, Report } from '../model/report.js';
 import { evidenceLine } from './text.js';
 
-const esc = (s: string) =>
+export const esc = (s: string) =>
   s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 
 function details(r: CheckResult): string {
@@ -12,8 +12,8 @@ function details(r: CheckResult): string {
   return lines.join('\n');
 }
 
-function testcase(r: CheckResult): string {
-  const head = `    <testcase classname="prisma-audit.doctor" name="${esc(r.id)}: ${esc(r.title)}" time="${(r.durationMs / 1000).toFixed(3)}">`;
+export function testcase(r: CheckResult, classname = 'prisma-audit.doctor'): string {
+  const head = `    <testcase classname="${esc(classname)}" name="${esc(r.id)}: ${esc(r.title)}" time="${(r.durationMs / 1000).toFixed(3)}">`;
   const body =
     r.status === 'fail'
       ? `      <failure message="${esc(r.summary)}" type="fail">${esc(details(r))}</failure>`
@@ -56,7 +56,7 @@ export function renderJunit(report: Report, exitCode: number): string {
     `<testsuites name="prisma-audit" tests="${total + extra}" failures="${failures}" errors="${s.unknown}" skipped="${s.skip}" time="${time}">`,
     `  <testsuite name="prisma-audit doctor${report.target.manifest ? ` ${esc(report.target.manifest)}` : ''}" tests="${total}" failures="${s.fail}" errors="${s.unknown}" skipped="${s.skip}" time="${time}">`,
     ...properties(report, exitCode),
-    ...report.checks.map(testcase),
+    ...report.checks.map((r) => testcase(r)),
     '  </testsuite>',
     ...(c ? comparisonSuite(c) : []),
     '</testsuites>',
