@@ -9,6 +9,7 @@ import { constants, promises as fs, type Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { HostStat } from '../model/node.js';
+import { mapBounded } from './bounded.js';
 import type { HostSeam } from '../kube/container-path.js';
 
 const MAX_LINKS = 40;
@@ -257,17 +258,10 @@ export async function listHostDir(root: string, hostPath: string): Promise<{ nam
     await dir.close().catch(() => undefined);
   }
   found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const out: { name: string; stat: HostStat }[] & { truncated?: boolean } = new Array(found.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < found.length) {
-      const i = next++;
-      const { name, kind } = found[i]!;
-      const plain: HostStat = { kind: kind === 'link' ? 'other' : kind, size: null, readable: null, resolved: null, error: null };
-      out[i] = { name, stat: kind === 'link' || i < MAX_STATS ? await entryStat(root, real, hostPath, name) : plain };
-    }
-  };
-  await Promise.all(Array.from({ length: STAT_CONCURRENCY }, worker));
+  const out: { name: string; stat: HostStat }[] & { truncated?: boolean } = await mapBounded(found, STAT_CONCURRENCY, async ({ name, kind }, i) => {
+    const plain: HostStat = { kind: kind === 'link' ? 'other' : kind, size: null, readable: null, resolved: null, error: null };
+    return { name, stat: kind === 'link' || i < MAX_STATS ? await entryStat(root, real, hostPath, name) : plain };
+  });
   if (truncated) out.truncated = true;
   return out;
 }
