@@ -105,7 +105,9 @@ async function healthz(port: number): Promise<boolean> {
   const res = await request(`https://127.0.0.1:${port}/healthz`, { dispatcher: insecure, headersTimeout: 2000, bodyTimeout: 2000 }).catch(() => null);
   if (!res) return false;
   await res.body.dump();
-  return res.statusCode === 200;
+  // 401 counts: with --authorization-mode=AlwaysAllow the apiserver turns anonymous auth off, so an
+  // unauthenticated /healthz is refused, by a server that started and serves TLS on its port.
+  return res.statusCode === 200 || res.statusCode === 401;
 }
 
 function podLogs(root: string, podName: string): { restarts: number; text: string } | null {
@@ -130,7 +132,8 @@ export async function observe(r: RenderedCase, root: string, kubeletLog: string,
       podLog += logs.text;
     }
   }
-  const mine = new RegExp(`(${names.map((n) => n.replace(/[-.]/g, '\\$&')).join('|')})[_"\\s(]|${r.manifestName.replace(/[-.]/g, '\\$&')}`);
+  // The pod name ends at _ " ( or a space, or at \" where the kubelet quotes an error inside an error.
+  const mine = new RegExp(`(${names.map((n) => n.replace(/[-.]/g, '\\$&')).join('|')})[_"\\\\\\s(]|${r.manifestName.replace(/[-.]/g, '\\$&')}`);
   const kubeletLines = kubeletLog.split('\n').filter((l) => mine.test(l));
   const healthy = await healthz(r.port);
   const altHealthy = altPort !== null && (await healthz(altPort));
