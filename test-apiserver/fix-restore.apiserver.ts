@@ -33,11 +33,15 @@ describe.skipIf(!present)('fix restores dropped audit flags on a real kube-apise
     // The files the operator wrote before the upgrade: this console, its root as CA data.
     const root = join(dir, 'root');
     await cp(join(REPO, 'fixtures/scenarios/kubeadm-flags-dropped/root'), root, { recursive: true });
-    const webhook = join(root, 'etc/kubernetes/audit/audit-webhook.yaml');
-    const text = (await readFile(webhook, 'utf8'))
-      .replace(/server: .*/, `server: https://127.0.0.1:${receiver.port}/api/v1/kubernetes/webhook/Rov4TLMx1UiaJuP99OyulwQVUT0=`)
-      .replace(/certificate-authority-data: .*/, `certificate-authority-data: ${Buffer.from(chain.root.cert).toString('base64')}`);
-    await writeFile(webhook, text);
+    // The live file and the tool's own earlier backup of it (the fixture keeps one) name the same console:
+    // two different candidates would rightly make fix ask which one to restore.
+    for (const rel of ['etc/kubernetes/audit/audit-webhook.yaml', 'var/backups/prisma-audit/20261101-101500/etc/kubernetes/audit/audit-webhook.yaml']) {
+      const webhook = join(root, rel);
+      const text = (await readFile(webhook, 'utf8'))
+        .replace(/server: .*/, `server: https://127.0.0.1:${receiver.port}/api/v1/kubernetes/webhook/Rov4TLMx1UiaJuP99OyulwQVUT0=`)
+        .replace(/certificate-authority-data: .*/, `certificate-authority-data: ${Buffer.from(chain.root.cert).toString('base64')}`);
+      await writeFile(webhook, text);
+    }
   });
   afterAll(async () => {
     await apiserver?.stop();
