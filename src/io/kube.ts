@@ -47,6 +47,10 @@ export function kubeContexts(target: KubeTarget, env: NodeJS.ProcessEnv): string
 export function openKube(target: KubeTarget, env: NodeJS.ProcessEnv): KubeClient {
   const { kc, source } = load(target, env);
   const server = kc.getCurrentCluster()!.server.replace(/\/+$/, '');
+  // client-node makes a new https.Agent on every call, so each request built its own TLS context and
+  // session cache: fleet's 200 lanes at once cost over 100 MB. The first agent serves every request;
+  // the headers (tokens an exec plugin may refresh) are still taken per call.
+  let agent: https.RequestOptions['agent'];
   return {
     server,
     context: kc.getCurrentContext() || null,
@@ -54,7 +58,8 @@ export function openKube(target: KubeTarget, env: NodeJS.ProcessEnv): KubeClient
     async request(req: KubeRequest): Promise<KubeResponse> {
       const opts: https.RequestOptions = {};
       await kc.applyToHTTPSOptions(opts);
-      return send(new URL(server + req.path), opts, req, target.timeoutMs);
+      agent ??= opts.agent;
+      return send(new URL(server + req.path), { ...opts, agent }, req, target.timeoutMs);
     },
   };
 }
