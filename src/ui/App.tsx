@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useReducer, useRef, useState, useSyncExternalStore } from 'react';
 import { Box, Text, useInput, useStdin, useStdout } from 'ink';
 import type { Style } from '../report/style.js';
-import { layout, type FixPane, type Size, type View } from './layout.js';
+import { layout, terminalSize, type FixPane, type Size, type View } from './layout.js';
 import type { RunModel } from './model.js';
 
 export interface FixPreview {
@@ -37,7 +37,7 @@ export interface AppProps {
 
 function useTerminalSize(fixed: Size | undefined): Size {
   const { stdout } = useStdout();
-  const read = (): Size => fixed ?? { columns: stdout.columns || 80, rows: stdout.rows || 24 };
+  const read = (): Size => fixed ?? terminalSize(stdout);
   const [size, setSize] = useState(read);
   useEffect(() => {
     if (fixed) return;

@@ -1,14 +1,14 @@
 // The first frame, painted before ink and react have loaded (loading them takes longer than the
 // first facts do): the same layout, written once; ink erases it when it takes over.
 import type { Style } from '../report/style.js';
-import { layout, type View } from './layout.js';
+import { layout, terminalSize, type View } from './layout.js';
 import type { RunModel } from './model.js';
 
 export const FIRST_VIEW: View = { selected: 0, detailsTop: 0, frame: 0, elapsedMs: 0, fix: null, notice: null, keys: { fix: false, bundle: false, interactive: true } };
 
 /** Writes the frame; returns how many lines to erase (what ink's log-update would erase). */
 export function paintFirstFrame(out: NodeJS.WriteStream, model: RunModel, style: Style): number {
-  const { lines } = layout(model, FIRST_VIEW, { columns: out.columns || 80, rows: out.rows || 24 }, style);
+  const { lines } = layout(model, FIRST_VIEW, terminalSize(out), style);
   out.write(`${lines.join('\n')}\n`);
   return lines.length;
 }

@@ -60,6 +60,12 @@ export interface Size {
   rows: number;
 }
 
+/** A terminal that reports 0x0 (a pty nobody sized: `script`, some CI runners, serial consoles) is
+ * laid out as 80x24, by us and by ink alike. */
+export function terminalSize(out: { columns?: number; rows?: number }): Size {
+  return { columns: out.columns || 80, rows: out.rows || 24 };
+}
+
 const FACT_LABEL: Record<string, string> = {
   apiserver: 'apiserver manifest',
   manifestsDir: 'static-pod directory',

@@ -6,6 +6,7 @@ import type { EngineEvent } from '../model/report.js';
 import { terminalSafe } from '../report/terminal-safe.js';
 import { App, type AppProps, type QuitKey } from './App.js';
 import { eraseLines } from './first-frame.js';
+import { terminalSize } from './layout.js';
 import { applyEvent, type RunModel } from './model.js';
 
 export interface PrettyUi {
@@ -24,11 +25,14 @@ export interface PrettyOptions extends Pick<AppProps, 'onFix' | 'writeBundle' | 
   onQuitKey(how: QuitKey): void;
 }
 
-/** ink writes ESC[3J (erase the scrollback) only when a frame is as tall as the window; the frames
- * never are, but a window shrunk under a frame would be: the scrollback is the user's, keep it. */
-function keepScrollback(out: NodeJS.WriteStream): NodeJS.WriteStream {
+/** The terminal as ink sees it. ink writes ESC[3J (erase the scrollback) only when a frame is as tall as
+ * the window; the frames never are, but a window shrunk under a frame would be: the scrollback is the
+ * user's, keep it. A 0x0 terminal gets the 80x24 the frames are laid out for: ink took 0 rows as "every
+ * frame fills the screen" and 0 columns as a zero-width layout, and painted blank frames forever. */
+function inkTerminal(out: NodeJS.WriteStream): NodeJS.WriteStream {
   return new Proxy(out, {
     get(target, prop) {
+      if (prop === 'columns' || prop === 'rows') return terminalSize(target)[prop];
       if (prop === 'write') return (chunk: unknown, ...rest: unknown[]) => (target.write as (...a: unknown[]) => boolean)(typeof chunk === 'string' ? chunk.replaceAll('\u001b[3J', '') : chunk, ...rest);
       const value = Reflect.get(target, prop, target) as unknown;
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
@@ -57,7 +61,7 @@ export function openPretty({ model, painted, onQuitKey, style, onFix, writeBundl
   };
   process.stdout.write(eraseLines(painted));
   const app = render(<App store={store} style={style} onQuit={onQuit} onFix={onFix} writeBundle={writeBundle} />, {
-    stdout: keepScrollback(process.stdout),
+    stdout: inkTerminal(process.stdout),
     exitOnCtrlC: false,
     patchConsole: false,
   });

@@ -20,13 +20,15 @@ export interface TerminalRun {
 
 export const KEY = { down: '\u001b[B', up: '\u001b[A', ctrlC: '\u0003', esc: '\u001b' };
 
+/** `size` 0x0 is a pty nobody sized (as `script` gives by default); the screen is then read as 80x24. */
 export function runInTerminal(args: string[], size: { columns: number; rows: number }, env: NodeJS.ProcessEnv = {}): TerminalRun {
   const command = `stty cols ${size.columns} rows ${size.rows}; exec ${quote(process.execPath)} ${quote(CLI)} ${args.map(quote).join(' ')}`;
   const child = spawn('script', ['-qefc', command, '/dev/null'], {
     env: { ...process.env, TERM: 'xterm-256color', CI: undefined, NO_COLOR: undefined, FORCE_COLOR: undefined, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
-  const term = new xterm.Terminal({ cols: size.columns, rows: size.rows, allowProposedApi: true, scrollback: 1000 });
+  const view = { columns: size.columns || 80, rows: size.rows || 24 };
+  const term = new xterm.Terminal({ cols: view.columns, rows: view.rows, allowProposedApi: true, scrollback: 1000 });
   let raw = '';
   let pending = Promise.resolve();
   child.stdout.on('data', (d: Buffer) => {
@@ -36,7 +38,7 @@ export function runInTerminal(args: string[], size: { columns: number; rows: num
   const exited = new Promise<{ code: number | null; at: number }>((resolve) => child.on('close', (code) => resolve({ code, at: performance.now() })));
   const screen = () => {
     const b = term.buffer.active;
-    return Array.from({ length: size.rows }, (_, i) => b.getLine(b.viewportY + i)?.translateToString(true) ?? '');
+    return Array.from({ length: view.rows }, (_, i) => b.getLine(b.viewportY + i)?.translateToString(true) ?? '');
   };
   return {
     screen,

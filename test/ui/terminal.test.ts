@@ -35,6 +35,14 @@ describe('doctor in an 80x24 terminal', () => {
     expect(t.screen().join('\n')).toContain('4 checks fail');
   }, 120_000);
 
+  it('draws the report in a pty that reports 0x0 (as 80x24), where ink once painted blank frames forever', async () => {
+    const t = runInTerminal(['doctor', '--root', broken, '--offline'], { columns: 0, rows: 0 });
+    await t.waitFor(done, 30_000);
+    for (const id of failing) expect(t.screen().join('\n')).toMatch(new RegExp(`FAIL\\s+${id}\\b`));
+    t.press('q');
+    expect((await t.exited).code).toBe(3);
+  }, 60_000);
+
   // Before ink has loaded, Ctrl-C is a SIGINT (the terminal is not in raw mode yet); after, a key.
   const inkUp = (s: string) => /^[⠙⠹⠸⠼⠴⠦⠧⠇⠏] \d+ of \d+ checks done/m.test(s);
   it.each([
