@@ -145,9 +145,11 @@ describe('single binary', () => {
     const plan = await sea(['fix', '--root', root, '--offline']);
     expect(plan.stdout).toMatch(/Wrote the plan to/);
     expect((await fs.readdir(cwd)).some((e) => e.startsWith('prisma-audit-fix-'))).toBe(true);
-    const applied = JSON.parse((await sea(['fix', '--root', root, '--offline', '--apply', '--yes', '--json'])).stdout) as { out: string; rollback: string };
+    const applied = JSON.parse((await sea(['fix', '--root', root, '--offline', '--apply', '--yes', '--json'])).stdout) as { out: string; rollback: string[] };
     expect(applied.out.startsWith(path.join(root, 'var/backups/prisma-audit/'))).toBe(true);
-    expect(applied.rollback).toMatch(/^cp -a /);
+    // One quoted command per file, never a `cp -a` of the whole backup onto the root (issue 14).
+    expect(applied.rollback.length).toBeGreaterThan(0);
+    for (const line of applied.rollback) expect(line).toMatch(/^(cp -p|rm -f|mv) -- '/);
   });
 
   it('bundle, then doctor --from-bundle', async () => {
@@ -169,7 +171,7 @@ describe('single binary', () => {
     const plain = () => out.replace(/\u001b\[[0-9;?]*[a-zA-Z]/g, '');
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString('utf8');
-      if (!quit && /24 checks: \d+ pass/.test(plain())) {
+      if (!quit && /\d+ checks: \d+ pass/.test(plain())) {
         quit = true;
         child.stdin.write('q');
       }
