@@ -73,6 +73,6 @@ describe('container image', () => {
       () => null,
       (e: { stderr: string; stdout: string }) => e,
     );
-    expect(`${bare?.stdout}${bare?.stderr}`).toMatch(/--root \/host: not a directory/);
+    expect(`${bare?.stdout}${bare?.stderr}`).toMatch(/--root \/host: does not exist; mount the node's \/ there read-only/);
   });
 });

@@ -16,7 +16,9 @@ export async function requirePath(flag: string, file: string, kind: 'file' | 'di
   } catch (err) {
     if (err instanceof UsageError) throw err;
     const code = (err as NodeJS.ErrnoException).code ?? '';
-    throw new UsageError(`${flag} ${shownAs}: ${WHY[code] ?? (err as Error).message}`);
+    // The container image's default command reads the node at /host: a bare `run` lands here.
+    const hint = flag === '--root' && code === 'ENOENT' ? "; mount the node's / there read-only (README: As a container image)" : '';
+    throw new UsageError(`${flag} ${shownAs}: ${WHY[code] ?? (err as Error).message}${hint}`);
   }
 }
 
