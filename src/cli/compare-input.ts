@@ -7,8 +7,7 @@ import { fingerprintOf } from '../engine/fingerprint.js';
 import { STATUSES, type Report } from '../model/report.js';
 import { bundleRun } from './bundle-run.js';
 import { UsageError } from './usage.js';
-
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isObj } from '../parse/json-value.js';
 
 export async function loadBefore(file: string): Promise<Report> {
   const bytes = await fs.readFile(file).catch((err: NodeJS.ErrnoException) => {

@@ -4,9 +4,8 @@
 import type { StaticPodFile } from '../model/node.js';
 import { parseYaml } from './yaml-file.js';
 import { lastFlag, parseFlags } from './flags.js';
+import { isObj } from './json-value.js';
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const words = (v: unknown): string[] => (Array.isArray(v) ? v.filter((w): w is string => typeof w === 'string') : []);
 
 export function readStaticPod(text: string): StaticPodFile {

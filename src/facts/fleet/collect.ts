@@ -9,9 +9,7 @@ import { NODE_ANNOTATION, RUN_LABEL } from '../../kube/fleet/pod-spec.js';
 import { eventsOf, podState } from '../../kube/fleet/pod-status.js';
 import { readPodReport } from './pod-report.js';
 import type { FleetNodeResult } from '../../model/fleet.js';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isObj, type Obj } from '../../parse/json-value.js';
 
 /** The newest Job pod per node (by the node annotation, else spec.nodeName). Pure. */
 export function newestByNode(list: unknown): Map<string, Obj> {

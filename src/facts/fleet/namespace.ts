@@ -5,9 +5,7 @@ import { call, refusal, statusMessage } from '../cluster/api.js';
 import type { KubeClient } from '../../io/kube-client.js';
 import { FleetError } from './errors.js';
 import { MANAGED_BY } from '../../kube/fleet/pod-spec.js';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isObj } from '../../parse/json-value.js';
 
 /** The PodSecurity levels that forbid host namespaces and hostPath volumes. */
 const FORBIDDING = new Set(['baseline', 'restricted']);

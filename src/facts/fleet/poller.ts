@@ -6,9 +6,7 @@ import type { KubeClient } from '../../io/kube-client.js';
 import { FactFailure } from '../collector.js';
 import { eventsOf, type PodEvent } from '../../kube/fleet/pod-status.js';
 import { RUN_LABEL } from '../../kube/fleet/pod-spec.js';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isObj, type Obj } from '../../parse/json-value.js';
 
 export class Aborted extends Error {}
 

@@ -14,6 +14,7 @@ import { parseWebhookUrl } from '../../parse/webhook-url.js';
 import { parseYaml } from '../../parse/yaml-file.js';
 import { findClusterConfiguration, kubeadmAuditArgs } from '../../kube/kubeadm-config.js';
 import { mapContainerPath } from '../../parse/mounts.js';
+import { isObj } from '../../parse/json-value.js';
 
 /** Where `fix --apply` keeps what it replaced: <time>/<host path>. */
 export const BACKUP_DIR = '/var/backups/prisma-audit';
@@ -23,9 +24,6 @@ const MAX_SCAN_BYTES = 256 * 1024;
 /** Bounds the walk of the tool's backups (one folder per apply). */
 const MAX_BACKUP_FILES = 500;
 const YAMLISH = /\.(ya?ml|conf|kubeconfig|json)$|^[^.]+$/;
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** What a file is, judged from its contents: an audit policy, a kubeconfig whose current context
  * posts to a Prisma webhook path, or neither. */

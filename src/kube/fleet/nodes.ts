@@ -3,23 +3,21 @@
 // no pod shows it). Pure.
 import type { ApiserverPod } from '../../model/cluster.js';
 import type { ControlPlaneNode, Taint } from '../../model/fleet.js';
+import { isObj, stringOnly, type Obj } from '../../parse/json-value.js';
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 /** kubeadm ≥ 1.20 and k3s: control-plane; older kubeadm and k3s: master; RKE1: controlplane. */
 export const CONTROL_PLANE_LABELS = ['node-role.kubernetes.io/control-plane', 'node-role.kubernetes.io/master', 'node-role.kubernetes.io/controlplane'];
 
 function taintsOf(node: Obj): Taint[] {
   const spec = isObj(node.spec) ? node.spec : {};
-  return (Array.isArray(spec.taints) ? spec.taints.filter(isObj) : []).map((t) => ({ key: str(t.key) ?? '', value: str(t.value), effect: str(t.effect) ?? '' }));
+  return (Array.isArray(spec.taints) ? spec.taints.filter(isObj) : []).map((t) => ({ key: stringOnly(t.key) ?? '', value: stringOnly(t.value), effect: stringOnly(t.effect) ?? '' }));
 }
 
 function readyOf(node: Obj): string | null {
   const status = isObj(node.status) ? node.status : {};
   const ready = (Array.isArray(status.conditions) ? status.conditions.filter(isObj) : []).find((c) => c.type === 'Ready');
-  return ready ? (str(ready.status) ?? null) : null;
+  return ready ? (stringOnly(ready.status) ?? null) : null;
 }
 
 /** The control-plane nodes, sorted by name; `apiservers` is null when the pods could not be listed. */
@@ -28,13 +26,13 @@ export function controlPlaneNodes(nodeList: unknown, apiservers: ApiserverPod[] 
   const found = new Map<string, ControlPlaneNode>();
   for (const node of items) {
     const meta = isObj(node.metadata) ? node.metadata : {};
-    const name = str(meta.name);
+    const name = stringOnly(meta.name);
     if (!name) continue;
     const labels = isObj(meta.labels) ? meta.labels : {};
     const why = CONTROL_PLANE_LABELS.filter((l) => l in labels).map((l) => `labelled ${l}`);
     if (why.length > 0) found.set(name, { name, why, taints: taintsOf(node), ready: readyOf(node), hasNodeObject: true });
   }
-  const byName = new Map(items.map((n) => [str((n.metadata as Obj | undefined)?.name) ?? '', n]));
+  const byName = new Map(items.map((n) => [stringOnly((n.metadata as Obj | undefined)?.name) ?? '', n]));
   for (const pod of apiservers ?? []) {
     if (pod.node === '(not scheduled)') continue;
     const seen = found.get(pod.node);

@@ -1,10 +1,8 @@
 // What a fleet pod's status and events say: still coming, finished (read its log), a host
 // directory the node does not have (drop that mount and try again), or a reason it will never run,
 // in the kubelet's or scheduler's own words. Pure.
+import { isObj, stringOnly, type Obj } from '../../parse/json-value.js';
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 export interface PodEvent {
   reason: string;
@@ -34,7 +32,7 @@ export function eventsOf(list: unknown, pod: string): PodEvent[] {
   const items = isObj(list) && Array.isArray(list.items) ? list.items.filter(isObj) : [];
   return items
     .filter((e) => isObj(e.involvedObject) && e.involvedObject.name === pod)
-    .map((e) => ({ reason: str(e.reason) ?? '', message: str(e.message) ?? '', type: str(e.type) ?? '', count: typeof e.count === 'number' ? e.count : 1 }));
+    .map((e) => ({ reason: stringOnly(e.reason) ?? '', message: stringOnly(e.message) ?? '', type: stringOnly(e.type) ?? '', count: typeof e.count === 'number' ? e.count : 1 }));
 }
 
 function containerOf(status: Obj): Obj | null {
@@ -44,9 +42,9 @@ function containerOf(status: Obj): Obj | null {
 
 export function podState(pod: unknown, events: PodEvent[]): PodState {
   const status = isObj(pod) && isObj(pod.status) ? pod.status : {};
-  const phase = str(status.phase);
-  const reason = str(status.reason);
-  const message = str(status.message) ?? '';
+  const phase = stringOnly(status.phase);
+  const reason = stringOnly(status.reason);
+  const message = stringOnly(status.message) ?? '';
   const said = (r: string | null, m: string) => `${r ?? 'no reason given'}${m ? `: ${m}` : ''}`;
   // Without a controller-manager the container status can still say running after the deadline:
   // the phase decides.
@@ -63,18 +61,18 @@ export function podState(pod: unknown, events: PodEvent[]): PodState {
   const mount = [...events].reverse().find((e) => e.reason === 'FailedMount' && HOSTPATH_CHECK.test(e.message));
   if (mount) return { kind: 'missing-mount', hostPath: HOSTPATH_CHECK.exec(mount.message)![1]!, message: mount.message };
   const waiting = isObj(state.waiting) ? state.waiting : null;
-  const waitReason = waiting ? str(waiting.reason) : null;
-  if (waitReason && IMAGE_PULL.has(waitReason)) return { kind: 'failed', category: 'image-pull', reason: said(waitReason, str(waiting!.message) ?? '') };
-  if (waitReason && CONTAINER_ERRORS.has(waitReason)) return { kind: 'failed', category: 'container', reason: said(waitReason, str(waiting!.message) ?? '') };
+  const waitReason = waiting ? stringOnly(waiting.reason) : null;
+  if (waitReason && IMAGE_PULL.has(waitReason)) return { kind: 'failed', category: 'image-pull', reason: said(waitReason, stringOnly(waiting!.message) ?? '') };
+  if (waitReason && CONTAINER_ERRORS.has(waitReason)) return { kind: 'failed', category: 'container', reason: said(waitReason, stringOnly(waiting!.message) ?? '') };
   const conditions = Array.isArray(status.conditions) ? status.conditions.filter(isObj) : [];
   const unschedulable = conditions.find((c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable');
-  if (unschedulable) return { kind: 'failed', category: 'unschedulable', reason: said('Unschedulable', str(unschedulable.message) ?? '') };
+  if (unschedulable) return { kind: 'failed', category: 'unschedulable', reason: said('Unschedulable', stringOnly(unschedulable.message) ?? '') };
   const scheduling = [...events].reverse().find((e) => e.reason === 'FailedScheduling');
   if (scheduling) return { kind: 'failed', category: 'unschedulable', reason: said('FailedScheduling', scheduling.message) };
   const pull = [...events].reverse().find((e) => e.reason === 'Failed' && /pull/i.test(e.message));
   if (pull) return { kind: 'failed', category: 'image-pull', reason: said('Failed', pull.message) };
   const latest = events[events.length - 1];
-  const detail = waitReason ? said(waitReason, str(waiting!.message) ?? '') : latest ? said(latest.reason, latest.message) : null;
+  const detail = waitReason ? said(waitReason, stringOnly(waiting!.message) ?? '') : latest ? said(latest.reason, latest.message) : null;
   const started = container !== null || events.length > 0 || conditions.some((c) => c.type !== 'PodScheduled');
   return { kind: 'pending', detail, started };
 }
