@@ -17,7 +17,9 @@ const reporter = `data:text/javascript,process.on('exit',()=>process.stderr.writ
 function bundle(root, out, extra = []) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, ['--import', reporter, cli, 'bundle', '--root', root, '--out', out, ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', reporter, cli, 'bundle', '--root', root, '--out', out, ...extra], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
@@ -31,7 +33,8 @@ function bundle(root, out, extra = []) {
 
 /** Writes `bytes` of CRI-format apiserver log lines, 1 MiB at a time. */
 function writeLog(file, bytes) {
-  const line = (i) => `2026-11-27T08:00:00.${String(i % 1e9).padStart(9, '0')}Z stderr F E1127 08:00:00.000000 1 webhook.go:154] Failed calling webhook, failing closed: Post "https://console.example.com:8083/api/v1/kubernetes/webhook/Rov4TLMx1UiaJuP99OyulwQVUT0=?timeout=30s": dial tcp 10.0.0.5:8083: i/o timeout\n`;
+  const line = (i) =>
+    `2026-11-27T08:00:00.${String(i % 1e9).padStart(9, '0')}Z stderr F E1127 08:00:00.000000 1 webhook.go:154] Failed calling webhook, failing closed: Post "https://console.example.com:8083/api/v1/kubernetes/webhook/Rov4TLMx1UiaJuP99OyulwQVUT0=?timeout=30s": dial tcp 10.0.0.5:8083: i/o timeout\n`;
   let block = '';
   for (let i = 0; block.length < 1 << 20; i++) block += line(i);
   const buf = Buffer.from(block);
@@ -42,10 +45,15 @@ function writeLog(file, bytes) {
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'prisma-audit-bench-'));
 try {
-  const fixtures = [...readdirSync(path.join(repo, 'fixtures/scenarios')).map((n) => [n, path.join(repo, 'fixtures/scenarios', n, 'root')]), ['demo', path.join(repo, 'fixtures/demo/root')]];
+  const fixtures = [
+    ...readdirSync(path.join(repo, 'fixtures/scenarios')).map((n) => [n, path.join(repo, 'fixtures/scenarios', n, 'root')]),
+    ['demo', path.join(repo, 'fixtures/demo/root')],
+  ];
   for (const [name, root] of fixtures) {
     const r = await bundle(root, path.join(tmp, `${name}.tar.gz`));
-    console.log(`fixture ${name.padEnd(16)} archive ${r.archiveBytes} bytes, peak RSS ${r.peakRssMb.toFixed(0)} MB, ${r.seconds.toFixed(1)} s`);
+    console.log(
+      `fixture ${name.padEnd(16)} archive ${r.archiveBytes} bytes, peak RSS ${r.peakRssMb.toFixed(0)} MB, ${r.seconds.toFixed(1)} s`,
+    );
   }
   const root = path.join(tmp, 'root');
   cpSync(path.join(repo, 'fixtures/scenarios/kubeadm-healthy/root'), root, { recursive: true });
@@ -57,7 +65,9 @@ try {
   for (const extra of [[], ['--max-size', '5M'], ['--max-size', '3G']]) {
     const r = await bundle(root, path.join(tmp, 'big.tar.gz'), extra);
     const label = extra.length ? extra.join(' ') : 'default (--max-size 50M)';
-    console.log(`2 GiB log, ${label.padEnd(24)} archive ${r.archiveBytes} bytes, peak RSS ${r.peakRssMb.toFixed(0)} MB, ${r.seconds.toFixed(1)} s${r.peakRssMb < 200 ? '' : '  OVER the 200 MB target'}`);
+    console.log(
+      `2 GiB log, ${label.padEnd(24)} archive ${r.archiveBytes} bytes, peak RSS ${r.peakRssMb.toFixed(0)} MB, ${r.seconds.toFixed(1)} s${r.peakRssMb < 200 ? '' : '  OVER the 200 MB target'}`,
+    );
   }
 } finally {
   rmSync(tmp, { recursive: true, force: true });

@@ -7,7 +7,15 @@ import { fileURLToPath } from 'node:url';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const runs = Number(process.env.BENCH_RUNS ?? 25);
-const doctor = [path.join(repo, 'dist/cli.js'), 'doctor', '--offline', '--output', 'json', '--root', path.join(repo, 'fixtures/scenarios/kubeadm-healthy/root')];
+const doctor = [
+  path.join(repo, 'dist/cli.js'),
+  'doctor',
+  '--offline',
+  '--output',
+  'json',
+  '--root',
+  path.join(repo, 'fixtures/scenarios/kubeadm-healthy/root'),
+];
 
 function time(args) {
   const t = process.hrtime.bigint();
@@ -27,6 +35,10 @@ for (let i = 0; i < runs; i++) {
 }
 const m = median(full);
 const b = median(bare);
-console.log(`doctor --offline --output json: median ${m.toFixed(0)} ms over ${runs} runs (min ${Math.min(...full).toFixed(0)}, max ${Math.max(...full).toFixed(0)})`);
+console.log(
+  `doctor --offline --output json: median ${m.toFixed(0)} ms over ${runs} runs (min ${Math.min(...full).toFixed(0)}, max ${Math.max(...full).toFixed(0)})`,
+);
 console.log(`node -e 0:                      median ${b.toFixed(0)} ms`);
-console.log(`ratio to bare node: ${(m / b).toFixed(2)}x   targets: < 250 ms ${m < 250 ? 'met' : 'MISSED'}, < 5x ${m / b < 5 ? 'met' : 'MISSED'}`);
+console.log(
+  `ratio to bare node: ${(m / b).toFixed(2)}x   targets: < 250 ms ${m < 250 ? 'met' : 'MISSED'}, < 5x ${m / b < 5 ? 'met' : 'MISSED'}`,
+);

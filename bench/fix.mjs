@@ -37,7 +37,16 @@ async function time(root, extra = []) {
   for (let i = 0; i < RUNS; i++) {
     const started = performance.now();
     // Exit 3 (something left to fix by hand) is a normal outcome here.
-    const r = await run(process.execPath, [path.join(REPO, 'dist/cli.js'), 'fix', '--root', root, '--json', '--out', path.join(work, `plan-${plans++}`), ...extra]).catch((err) => err);
+    const r = await run(process.execPath, [
+      path.join(REPO, 'dist/cli.js'),
+      'fix',
+      '--root',
+      root,
+      '--json',
+      '--out',
+      path.join(work, `plan-${plans++}`),
+      ...extra,
+    ]).catch((err) => err);
     times.push(performance.now() - started);
     if (!r.stdout) throw new Error(`fix printed nothing: ${r.stderr ?? r.message}`);
     last = JSON.parse(r.stdout);
@@ -69,5 +78,7 @@ rmSync(work, { recursive: true, force: true });
 
 const target = offline.ms + TIMEOUT_S * 1000 + 1000;
 const verdict = dead.ms < target ? 'OK' : 'TOO SLOW';
-console.log(`dead console (accepts TCP, never answers TLS), --timeout ${TIMEOUT_S}: median ${dead.ms} ms (target < ${target} ms: one timeout): ${verdict}`);
+console.log(
+  `dead console (accepts TCP, never answers TLS), --timeout ${TIMEOUT_S}: median ${dead.ms} ms (target < ${target} ms: one timeout): ${verdict}`,
+);
 process.exitCode = verdict === 'OK' ? 0 : 1;

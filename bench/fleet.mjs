@@ -13,7 +13,8 @@ import { build } from 'esbuild';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // The audit webhook is not measured: a valid kubeconfig whose endpoint nothing serves.
-const WEBHOOK_NOWHERE = 'apiVersion: v1\nkind: Config\nclusters: [{name: w, cluster: {server: "https://127.0.0.1:1/w"}}]\ncontexts: [{name: w, context: {cluster: w}}]\ncurrent-context: w\n';
+const WEBHOOK_NOWHERE =
+  'apiVersion: v1\nkind: Config\nclusters: [{name: w, cluster: {server: "https://127.0.0.1:1/w"}}]\ncontexts: [{name: w, context: {cluster: w}}]\ncurrent-context: w\n';
 const NODES = Number(process.env.BENCH_FLEET_NODES ?? 200);
 const cli = path.join(repo, 'dist/cli.js');
 const root = path.join(repo, 'fixtures/scenarios/kubeadm-healthy/root');
@@ -27,7 +28,19 @@ function timed(args) {
 const dir = await mkdtemp(path.join(tmpdir(), 'prisma-bench-fleet-'));
 // Inside the repo, so the bundle's bare imports (undici, node-forge) resolve from node_modules.
 const helpers = path.join(repo, 'node_modules/.cache/prisma-audit-bench/fleet-helpers.mjs');
-await build({ stdin: { contents: "export * from './test-apiserver/cluster.ts'; export * from './test-apiserver/sim-kubelet.ts';", resolveDir: repo, loader: 'ts' }, bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: helpers, logLevel: 'error' });
+await build({
+  stdin: {
+    contents: "export * from './test-apiserver/cluster.ts'; export * from './test-apiserver/sim-kubelet.ts';",
+    resolveDir: repo,
+    loader: 'ts',
+  },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  packages: 'external',
+  outfile: helpers,
+  logLevel: 'error',
+});
 const { APISERVER_BIN, binariesPresent, startEtcd, startApiserver, startSimKubelets, TOKEN } = await import(pathToFileURL(helpers).href);
 
 const single = [];
@@ -39,31 +52,75 @@ if (!binariesPresent()) {
   console.log(`fleet: skipped, no kube-apiserver at ${APISERVER_BIN} (bash scripts/prepare-apiserver.sh)`);
 } else {
   const etcd = await startEtcd();
-  const api = await startApiserver(etcd, WEBHOOK_NOWHERE, { flags: ['--disable-admission-plugins=ServiceAccount', '--max-requests-inflight=800', '--kubelet-preferred-address-types=InternalIP,Hostname'] });
+  const api = await startApiserver(etcd, WEBHOOK_NOWHERE, {
+    flags: [
+      '--disable-admission-plugins=ServiceAccount',
+      '--max-requests-inflight=800',
+      '--kubelet-preferred-address-types=InternalIP,Hostname',
+    ],
+  });
   const url = `https://127.0.0.1:${api.port}`;
   const { Agent, request } = await import('undici');
   const insecure = new Agent({ connect: { rejectUnauthorized: false } });
   const names = Array.from({ length: NODES }, (_, i) => `cp-${String(i).padStart(3, '0')}`);
   for (let i = 0; i < names.length; i += 20) {
-    await Promise.all(names.slice(i, i + 20).map(async (name) => {
-      const res = await request(`${url}/api/v1/nodes`, { method: 'POST', dispatcher: insecure, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'node-role.kubernetes.io/control-plane': '' } } }) });
-      await res.body.dump();
-    }));
+    await Promise.all(
+      names.slice(i, i + 20).map(async (name) => {
+        const res = await request(`${url}/api/v1/nodes`, {
+          method: 'POST',
+          dispatcher: insecure,
+          headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            apiVersion: 'v1',
+            kind: 'Node',
+            metadata: { name, labels: { 'node-role.kubernetes.io/control-plane': '' } },
+          }),
+        });
+        await res.body.dump();
+      }),
+    );
   }
   const framed = timed(['doctor', '--root', root, '--offline', '--output', 'json-framed', '--fleet-pod']).stdout;
-  const sim = await startSimKubelets(url, TOKEN, names.map((name) => ({ name, behaviour: 'ok' })), framed);
+  const sim = await startSimKubelets(
+    url,
+    TOKEN,
+    names.map((name) => ({ name, behaviour: 'ok' })),
+    framed,
+  );
   const kubeconfig = path.join(dir, 'kubeconfig');
-  await writeFile(kubeconfig, `apiVersion: v1\nkind: Config\nclusters: [{name: b, cluster: {server: "${url}", insecure-skip-tls-verify: true}}]\nusers: [{name: u, user: {token: "${TOKEN}"}}]\ncontexts: [{name: b, context: {cluster: b, user: u}}]\ncurrent-context: b\n`);
+  await writeFile(
+    kubeconfig,
+    `apiVersion: v1\nkind: Config\nclusters: [{name: b, cluster: {server: "${url}", insecure-skip-tls-verify: true}}]\nusers: [{name: u, user: {token: "${TOKEN}"}}]\ncontexts: [{name: b, context: {cluster: b, user: u}}]\ncurrent-context: b\n`,
+  );
   for (const parallel of [10, 50]) {
-    const run = timed(['fleet', '--kubeconfig', kubeconfig, '--parallel', String(parallel), '--deadline', '60', '--timeout', '15', '--offline', '--output', 'json']);
+    const run = timed([
+      'fleet',
+      '--kubeconfig',
+      kubeconfig,
+      '--parallel',
+      String(parallel),
+      '--deadline',
+      '60',
+      '--timeout',
+      '15',
+      '--offline',
+      '--output',
+      'json',
+    ]);
     const report = JSON.parse(run.stdout || '{"summary":{}}');
-    console.log(`fleet, ${NODES} simulated nodes, --parallel ${parallel}: ${run.ms.toFixed(0)} ms wall, ${report.summary.checked}/${report.summary.nodes} checked (${(run.ms / NODES).toFixed(0)} ms per node; ${(run.ms / singleMs).toFixed(1)}x one single-node doctor)`);
+    console.log(
+      `fleet, ${NODES} simulated nodes, --parallel ${parallel}: ${run.ms.toFixed(0)} ms wall, ${report.summary.checked}/${report.summary.nodes} checked (${(run.ms / NODES).toFixed(0)} ms per node; ${(run.ms / singleMs).toFixed(1)}x one single-node doctor)`,
+    );
   }
   await sim.stop();
   await api.stop();
   await etcd.stop();
 }
 const kubelet = path.join(repo, 'test-kubelet');
-console.log(existsSync(kubelet) ? 'fleet, 1 real node: see npm run test:kubelet (the real-kubelet suite logs its wall time)' : 'fleet, 1 real node: not measured (no kubelet harness, test-kubelet/, on this branch)');
+console.log(
+  existsSync(kubelet)
+    ? 'fleet, 1 real node: see npm run test:kubelet (the real-kubelet suite logs its wall time)'
+    : 'fleet, 1 real node: not measured (no kubelet harness, test-kubelet/, on this branch)',
+);
 await rm(dir, { recursive: true, force: true });
 process.exit(0);

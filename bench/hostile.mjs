@@ -27,7 +27,12 @@ function run(args) {
     child.on('close', (code) => {
       clearTimeout(killer);
       const rss = /maxrss-kb (\d+)/.exec(stderr);
-      resolve({ code, seconds: (performance.now() - started) / 1000, peakRssMb: rss ? Number(rss[1]) / 1024 : NaN, said: stderr.split('\n').find((l) => l.startsWith('prisma-audit:')) ?? '' });
+      resolve({
+        code,
+        seconds: (performance.now() - started) / 1000,
+        peakRssMb: rss ? Number(rss[1]) / 1024 : NaN,
+        said: stderr.split('\n').find((l) => l.startsWith('prisma-audit:')) ?? '',
+      });
     });
   });
 }
@@ -72,38 +77,80 @@ async function factsBundle(file, pattern, size) {
 }
 
 const cases = [
-  ['doctor: FIFO as the audit policy', async () => ['doctor', '--offline', '--json', '--root', nodeRoot('fifo', (r) => {
-    const p = path.join(r, 'etc/kubernetes/audit/audit-policy.yaml');
-    unlinkSync(p);
-    execFileSync('mkfifo', [p]);
-  })]],
-  ['doctor: 1 MiB of [ as the manifest', async () => ['doctor', '--offline', '--json', '--root', nodeRoot('brackets', (r) => writeFileSync(path.join(r, 'etc/kubernetes/manifests/kube-apiserver.yaml'), '['.repeat(MB)))]],
-  ['doctor: 100k files in the static-pod directory', async () => ['doctor', '--offline', '--json', '--root', nodeRoot('files', (r) => {
-    const dir = path.join(r, 'etc/kubernetes/manifests');
-    for (let i = 0; i < 100_000; i++) closeSync(openSync(path.join(dir, `junk-${i}.yaml`), 'w'));
-  })]],
-  ['bundle: 100k files in the static-pod directory', async () => ['bundle', '--root', path.join(tmp, 'files'), '--out', path.join(tmp, 'files.tar.gz')]],
-  ['--from-bundle: 255 MB facts.json of {},', async () => {
-    await factsBundle(path.join(tmp, 'huge.tar.gz'), '{},', 255 * MB);
-    return ['doctor', '--json', '--from-bundle', path.join(tmp, 'huge.tar.gz')];
-  }],
-  ['--from-bundle: 30 MB facts.json of {}, (under the size cap)', async () => {
-    await factsBundle(path.join(tmp, 'values.tar.gz'), '{},', 30 * MB);
-    return ['doctor', '--json', '--from-bundle', path.join(tmp, 'values.tar.gz')];
-  }],
-  ['--from-bundle: nesting 1,000,000 deep', async () => {
-    const pack = tar.pack();
-    pack.entry({ name: 'facts.json' }, '['.repeat(1_000_000) + ']'.repeat(1_000_000));
-    pack.finalize();
-    const chunks = [];
-    for await (const c of pack) chunks.push(c);
-    writeFileSync(path.join(tmp, 'deep.tar.gz'), gzipSync(Buffer.concat(chunks)));
-    return ['doctor', '--json', '--from-bundle', path.join(tmp, 'deep.tar.gz')];
-  }],
-  ['--from-bundle: 10 GB gzip bomb', async () => {
-    await bomb(path.join(tmp, 'bomb.tar.gz'), 25, 400 * MB);
-    return ['doctor', '--json', '--from-bundle', path.join(tmp, 'bomb.tar.gz')];
-  }],
+  [
+    'doctor: FIFO as the audit policy',
+    async () => [
+      'doctor',
+      '--offline',
+      '--json',
+      '--root',
+      nodeRoot('fifo', (r) => {
+        const p = path.join(r, 'etc/kubernetes/audit/audit-policy.yaml');
+        unlinkSync(p);
+        execFileSync('mkfifo', [p]);
+      }),
+    ],
+  ],
+  [
+    'doctor: 1 MiB of [ as the manifest',
+    async () => [
+      'doctor',
+      '--offline',
+      '--json',
+      '--root',
+      nodeRoot('brackets', (r) => writeFileSync(path.join(r, 'etc/kubernetes/manifests/kube-apiserver.yaml'), '['.repeat(MB))),
+    ],
+  ],
+  [
+    'doctor: 100k files in the static-pod directory',
+    async () => [
+      'doctor',
+      '--offline',
+      '--json',
+      '--root',
+      nodeRoot('files', (r) => {
+        const dir = path.join(r, 'etc/kubernetes/manifests');
+        for (let i = 0; i < 100_000; i++) closeSync(openSync(path.join(dir, `junk-${i}.yaml`), 'w'));
+      }),
+    ],
+  ],
+  [
+    'bundle: 100k files in the static-pod directory',
+    async () => ['bundle', '--root', path.join(tmp, 'files'), '--out', path.join(tmp, 'files.tar.gz')],
+  ],
+  [
+    '--from-bundle: 255 MB facts.json of {},',
+    async () => {
+      await factsBundle(path.join(tmp, 'huge.tar.gz'), '{},', 255 * MB);
+      return ['doctor', '--json', '--from-bundle', path.join(tmp, 'huge.tar.gz')];
+    },
+  ],
+  [
+    '--from-bundle: 30 MB facts.json of {}, (under the size cap)',
+    async () => {
+      await factsBundle(path.join(tmp, 'values.tar.gz'), '{},', 30 * MB);
+      return ['doctor', '--json', '--from-bundle', path.join(tmp, 'values.tar.gz')];
+    },
+  ],
+  [
+    '--from-bundle: nesting 1,000,000 deep',
+    async () => {
+      const pack = tar.pack();
+      pack.entry({ name: 'facts.json' }, '['.repeat(1_000_000) + ']'.repeat(1_000_000));
+      pack.finalize();
+      const chunks = [];
+      for await (const c of pack) chunks.push(c);
+      writeFileSync(path.join(tmp, 'deep.tar.gz'), gzipSync(Buffer.concat(chunks)));
+      return ['doctor', '--json', '--from-bundle', path.join(tmp, 'deep.tar.gz')];
+    },
+  ],
+  [
+    '--from-bundle: 10 GB gzip bomb',
+    async () => {
+      await bomb(path.join(tmp, 'bomb.tar.gz'), 25, 400 * MB);
+      return ['doctor', '--json', '--from-bundle', path.join(tmp, 'bomb.tar.gz')];
+    },
+  ],
 ];
 
 let failed = false;
@@ -112,7 +159,9 @@ try {
     const r = await run(await build());
     const ok = r.peakRssMb < 200 && r.code !== 1 && r.code !== null;
     failed ||= !ok;
-    console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}: exit ${r.code}, ${r.seconds.toFixed(1)} s, peak RSS ${r.peakRssMb.toFixed(0)} MB ${r.said ? `(${r.said.slice(0, 110)})` : ''}`);
+    console.log(
+      `${ok ? 'ok  ' : 'FAIL'} ${name}: exit ${r.code}, ${r.seconds.toFixed(1)} s, peak RSS ${r.peakRssMb.toFixed(0)} MB ${r.said ? `(${r.said.slice(0, 110)})` : ''}`,
+    );
   }
 } finally {
   rmSync(tmp, { recursive: true, force: true });

@@ -27,7 +27,8 @@ const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 function timed(cmd, args, env = {}) {
   const t = Date.now();
   const r = spawnSync(cmd, args, { cwd: repo, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}:\n${(r.stdout ?? '').slice(-3000)}${(r.stderr ?? '').slice(-3000)}`);
+  if (r.status !== 0)
+    throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}:\n${(r.stdout ?? '').slice(-3000)}${(r.stderr ?? '').slice(-3000)}`);
   return Date.now() - t;
 }
 
@@ -38,7 +39,9 @@ if (process.env.BENCH_KUBELET_COLD === '1') {
   symlinkSync(path.join(cache, 'bin/kube-apiserver'), path.join(cold, 'bin/kube-apiserver'));
   symlinkSync(path.join(cache, 'gopath'), path.join(cold, 'gopath'));
   symlinkSync(path.join(cache, 'src'), path.join(cold, 'src'));
-  console.log(`prepare cold (kubelet build with the apiserver's Go cache, images): ${seconds(timed('bash', ['scripts/prepare-kubelet.sh'], { PRISMA_AUDIT_CACHE: cold }))}`);
+  console.log(
+    `prepare cold (kubelet build with the apiserver's Go cache, images): ${seconds(timed('bash', ['scripts/prepare-kubelet.sh'], { PRISMA_AUDIT_CACHE: cold }))}`,
+  );
   rmSync(cold, { recursive: true, force: true });
 } else {
   console.log('prepare cold: set BENCH_KUBELET_COLD=1 to rebuild the kubelet in a throw-away cache');
@@ -46,14 +49,21 @@ if (process.env.BENCH_KUBELET_COLD === '1') {
 
 function suite(env) {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'prisma-audit-bench-')), 'timings.json');
-  const ms = timed(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '-c', 'vitest.kubelet.config.ts'], { ...env, PRISMA_AUDIT_KUBELET_TIMINGS: file });
+  const ms = timed(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '-c', 'vitest.kubelet.config.ts'], {
+    ...env,
+    PRISMA_AUDIT_KUBELET_TIMINGS: file,
+  });
   return { ms, ...JSON.parse(readFileSync(file, 'utf8')) };
 }
 
 const one = suite({ PRISMA_AUDIT_KUBELET_CASES: 'c01' });
-console.log(`one case (c01, healthy): up ${seconds(one.upMs)}, apiserver healthy after ${seconds(one.settleMs)}, stop ${seconds(one.stopMs)}; whole run ${seconds(one.ms)}`);
+console.log(
+  `one case (c01, healthy): up ${seconds(one.upMs)}, apiserver healthy after ${seconds(one.settleMs)}, stop ${seconds(one.stopMs)}; whole run ${seconds(one.ms)}`,
+);
 const all = suite({ PRISMA_AUDIT_KUBELET_KEEP_ROOT: '1' });
-console.log(`all ${all.cases} cases: up ${seconds(all.upMs)}, settled ${seconds(all.settleMs)}, stop ${seconds(all.stopMs)}; whole suite ${seconds(all.ms)}`);
+console.log(
+  `all ${all.cases} cases: up ${seconds(all.upMs)}, settled ${seconds(all.settleMs)}, stop ${seconds(all.stopMs)}; whole suite ${seconds(all.ms)}`,
+);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const doctor = (root, extra = []) => [path.join(repo, 'dist/cli.js'), 'doctor', '--offline', '--output', 'json', '--root', root, ...extra];
@@ -73,6 +83,8 @@ for (let i = 0; i < runs; i++) {
   onBig.push(time(big));
 }
 const ratio = median(onBig) / median(onBase);
-console.log(`doctor on the kubelet suite's root: median ${median(onBig).toFixed(0)} ms; on kubeadm-healthy: ${median(onBase).toFixed(0)} ms (${runs} runs, interleaved)`);
+console.log(
+  `doctor on the kubelet suite's root: median ${median(onBig).toFixed(0)} ms; on kubeadm-healthy: ${median(onBase).toFixed(0)} ms (${runs} runs, interleaved)`,
+);
 console.log(`ratio ${ratio.toFixed(2)}x   target: within 1.2x ${ratio <= 1.2 ? 'met' : 'MISSED'}`);
 rmSync(all.root, { recursive: true, force: true });

@@ -15,11 +15,26 @@ const TARGETS = { rssMB: 150, grepRatio: 3 };
 
 /** Lines taken from real apiserver failures, one per planted signature. */
 const PLANTED = [
-  ['webhook-x509-unknown-authority', `E1127 07:12:01.000001       1 metrics.go:110] Error in audit plugin 'webhook' affecting 12 audit events: Post "https://console.example:8083/api/v1/kubernetes/webhook/Rov4TLMx1UiaJuP99OyulwQVUT0=?timeout=30s": x509: certificate signed by unknown authority`],
-  ['webhook-connection-refused', `E1127 07:40:11.000001       1 metrics.go:110] Error in audit plugin 'webhook' affecting 3 audit events: Post "https://10.0.0.9:8083/api/v1/kubernetes/webhook/abc=?timeout=30s": dial tcp 10.0.0.9:8083: connect: connection refused`],
-  ['audit-buffer-blocked', `E1127 08:01:02.000001       1 metrics.go:110] Error in audit plugin 'buffered' affecting 1 audit events: audit buffer queue blocked`],
-  ['webhook-http-not-found', `E1127 08:30:00.000001       1 metrics.go:110] Error in audit plugin 'webhook' affecting 400 audit events: the server could not find the requested resource`],
-  ['policy-yaml-invalid', `E1127 09:00:00.000001       1 run.go:74] "command failed" err="loading audit policy file: failed decoding: yaml: line 8: did not find expected key: from file /etc/kubernetes/audit/policy.yaml"`],
+  [
+    'webhook-x509-unknown-authority',
+    `E1127 07:12:01.000001       1 metrics.go:110] Error in audit plugin 'webhook' affecting 12 audit events: Post "https://console.example:8083/api/v1/kubernetes/webhook/Rov4TLMx1UiaJuP99OyulwQVUT0=?timeout=30s": x509: certificate signed by unknown authority`,
+  ],
+  [
+    'webhook-connection-refused',
+    `E1127 07:40:11.000001       1 metrics.go:110] Error in audit plugin 'webhook' affecting 3 audit events: Post "https://10.0.0.9:8083/api/v1/kubernetes/webhook/abc=?timeout=30s": dial tcp 10.0.0.9:8083: connect: connection refused`,
+  ],
+  [
+    'audit-buffer-blocked',
+    `E1127 08:01:02.000001       1 metrics.go:110] Error in audit plugin 'buffered' affecting 1 audit events: audit buffer queue blocked`,
+  ],
+  [
+    'webhook-http-not-found',
+    `E1127 08:30:00.000001       1 metrics.go:110] Error in audit plugin 'webhook' affecting 400 audit events: the server could not find the requested resource`,
+  ],
+  [
+    'policy-yaml-invalid',
+    `E1127 09:00:00.000001       1 run.go:74] "command failed" err="loading audit policy file: failed decoding: yaml: line 8: did not find expected key: from file /etc/kubernetes/audit/policy.yaml"`,
+  ],
 ];
 
 function noiseBlock(seed) {
@@ -29,12 +44,29 @@ function noiseBlock(seed) {
     const t = `2026-11-27T06:${String(10 + (i % 50)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.${String(n).padStart(9, '0')}Z`;
     const k = `I1127 06:${String(10 + (i % 50)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.${String(n % 1e6).padStart(6, '0')}       1`;
     switch (i % 6) {
-      case 0: lines.push(`${t} stderr F ${k} httplog.go:89] "HTTP" verb="GET" URI="/api/v1/namespaces/kube-system/pods/coredns-${n}?timeout=32s" latency="${n % 900}µs" userAgent="kubelet/v1.20.2 (linux/amd64) kubernetes/faecb19" audit-ID="a1b2c3d4-${n}" srcIP="10.0.0.${i % 250}:${40000 + (i % 9999)}" resp=200`); break;
-      case 1: lines.push(`${t} stderr F ${k} trace.go:205] Trace[${n}]: "List etcd3" key:/pods/default,resourceVersion:,resourceVersionMatch:,limit:500,continue: (27-Nov-2026 06:55:35.${n}) (total time: ${n % 999}ms):`); break;
-      case 2: lines.push(`${t} stderr F ${k} trace.go:205] Trace[${n}]: ---"About to write a response" ${n % 500}ms (06:55:00.${n})`); break;
-      case 3: lines.push(`${t} stderr F ${k} controller.go:609] quota admission added evaluator for: leases.coordination.k8s.io`); break;
-      case 4: lines.push(`${t} stderr F ${k} httplog.go:89] "HTTP" verb="PATCH" URI="/apis/apps/v1/namespaces/monitoring/deployments/prometheus-${n}" latency="${n % 90}ms" resp=200 body="${'{"metadata":{"annotations":{"kubectl.kubernetes.io/last-applied-configuration":"'.repeat(1)}${'x'.repeat(1500 + (n % 2000))}"}}}"`); break;
-      default: lines.push(`${t} stderr F ${k} cacher.go:1238] Forcing watcher close due to unresponsiveness: *core.Endpoints`);
+      case 0:
+        lines.push(
+          `${t} stderr F ${k} httplog.go:89] "HTTP" verb="GET" URI="/api/v1/namespaces/kube-system/pods/coredns-${n}?timeout=32s" latency="${n % 900}µs" userAgent="kubelet/v1.20.2 (linux/amd64) kubernetes/faecb19" audit-ID="a1b2c3d4-${n}" srcIP="10.0.0.${i % 250}:${40000 + (i % 9999)}" resp=200`,
+        );
+        break;
+      case 1:
+        lines.push(
+          `${t} stderr F ${k} trace.go:205] Trace[${n}]: "List etcd3" key:/pods/default,resourceVersion:,resourceVersionMatch:,limit:500,continue: (27-Nov-2026 06:55:35.${n}) (total time: ${n % 999}ms):`,
+        );
+        break;
+      case 2:
+        lines.push(`${t} stderr F ${k} trace.go:205] Trace[${n}]: ---"About to write a response" ${n % 500}ms (06:55:00.${n})`);
+        break;
+      case 3:
+        lines.push(`${t} stderr F ${k} controller.go:609] quota admission added evaluator for: leases.coordination.k8s.io`);
+        break;
+      case 4:
+        lines.push(
+          `${t} stderr F ${k} httplog.go:89] "HTTP" verb="PATCH" URI="/apis/apps/v1/namespaces/monitoring/deployments/prometheus-${n}" latency="${n % 90}ms" resp=200 body="${'{"metadata":{"annotations":{"kubectl.kubernetes.io/last-applied-configuration":"'.repeat(1)}${'x'.repeat(1500 + (n % 2000))}"}}}"`,
+        );
+        break;
+      default:
+        lines.push(`${t} stderr F ${k} cacher.go:1238] Forcing watcher close due to unresponsiveness: *core.Endpoints`);
     }
   }
   return Buffer.from(lines.join('\n') + '\n');

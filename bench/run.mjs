@@ -6,9 +6,15 @@ import { fileURLToPath } from 'node:url';
 
 const dir = path.dirname(fileURLToPath(import.meta.url));
 const only = process.argv[2];
-const benches = readdirSync(dir).filter((f) => f.endsWith('.mjs') && f !== 'run.mjs' && (!only || f === `${only}.mjs`)).sort();
+const benches = readdirSync(dir)
+  .filter((f) => f.endsWith('.mjs') && f !== 'run.mjs' && (!only || f === `${only}.mjs`))
+  .sort();
 if (benches.length === 0) {
-  console.error(`no benchmark named ${only}; have: ${readdirSync(dir).filter((f) => f !== 'run.mjs').join(', ')}`);
+  console.error(
+    `no benchmark named ${only}; have: ${readdirSync(dir)
+      .filter((f) => f !== 'run.mjs')
+      .join(', ')}`,
+  );
   process.exit(2);
 }
 let failed = false;

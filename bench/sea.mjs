@@ -40,5 +40,7 @@ rmSync(tmp, { recursive: true, force: true });
 const m = Object.fromEntries(Object.entries(times).map(([k, xs]) => [k, median(xs)]));
 for (const k of Object.keys(cases)) console.log(`${k.padEnd(48)} median ${m[k].toFixed(0).padStart(5)} ms over ${runs} runs`);
 const ratio = m['single binary --version'] / m['node -e 0'];
-console.log(`single binary size: ${(statSync(bin).size / 1e6).toFixed(1)} MB (the node binary: ${(statSync(process.execPath).size / 1e6).toFixed(1)} MB)`);
+console.log(
+  `single binary size: ${(statSync(bin).size / 1e6).toFixed(1)} MB (the node binary: ${(statSync(process.execPath).size / 1e6).toFixed(1)} MB)`,
+);
 console.log(`single binary --version / node -e 0: ${ratio.toFixed(2)}x   goal < 1.5x: ${ratio < 1.5 ? 'met' : 'MISSED'}`);

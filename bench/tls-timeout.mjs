@@ -30,7 +30,12 @@ const collectors = {
   webhookConfig: {
     key: 'webhookConfig',
     deps: [],
-    collect: async () => ({ path: '/etc/kubernetes/audit-webhook.yaml', containerPath: '/etc/kubernetes/audit-webhook.yaml', value: kubeconfig, lines: {} }),
+    collect: async () => ({
+      path: '/etc/kubernetes/audit-webhook.yaml',
+      containerPath: '/etc/kubernetes/audit-webhook.yaml',
+      value: kubeconfig,
+      lines: {},
+    }),
   },
   webhookProbe: webhookProbeCollector,
 };

@@ -15,7 +15,10 @@ function measure(args, markers) {
   return new Promise((resolve) => {
     const cmd = `stty cols 80 rows 24; exec ${q(process.execPath)} ${args.map(q).join(' ')}`;
     const t0 = performance.now();
-    const child = spawn('script', ['-qefc', cmd, '/dev/null'], { env: { ...process.env, TERM: 'xterm-256color', CI: undefined, CONTINUOUS_INTEGRATION: undefined }, stdio: ['pipe', 'pipe', 'ignore'] });
+    const child = spawn('script', ['-qefc', cmd, '/dev/null'], {
+      env: { ...process.env, TERM: 'xterm-256color', CI: undefined, CONTINUOUS_INTEGRATION: undefined },
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
     child.stdin.on('error', () => {});
     let out = '';
     const at = {};
@@ -41,9 +44,15 @@ for (let i = 0; i < runs; i++) {
   ink.push(at.ink);
 }
 const m = median(first);
-console.log(`doctor --demo, first frame: median ${m.toFixed(0)} ms after spawn over ${runs} runs (min ${Math.min(...first).toFixed(0)}, max ${Math.max(...first).toFixed(0)})`);
-console.log(`bare node printing one line through the same pty: median ${median(bare).toFixed(0)} ms; so the CLI's own share is ${(m - median(bare)).toFixed(0)} ms`);
+console.log(
+  `doctor --demo, first frame: median ${m.toFixed(0)} ms after spawn over ${runs} runs (min ${Math.min(...first).toFixed(0)}, max ${Math.max(...first).toFixed(0)})`,
+);
+console.log(
+  `bare node printing one line through the same pty: median ${median(bare).toFixed(0)} ms; so the CLI's own share is ${(m - median(bare)).toFixed(0)} ms`,
+);
 console.log(`ink UI up (animating or done): median ${median(ink).toFixed(0)} ms`);
 const ok = m - median(bare) < 150;
-console.log(ok ? 'OK: the first frame arrives within 150 ms of node being up' : 'SLOW: the first frame took more than 150 ms beyond node start-up');
+console.log(
+  ok ? 'OK: the first frame arrives within 150 ms of node being up' : 'SLOW: the first frame took more than 150 ms beyond node start-up',
+);
 process.exit(ok ? 0 : 1);

@@ -18,7 +18,8 @@ export const IMAGE = path.join(root, 'dist/prisma-audit-image.tar');
 export const IMAGE_REF = `docker.io/library/prisma-audit:${pkg.version}`;
 const EPOCH = new Date(Number(process.env.SOURCE_DATE_EPOCH ?? 0) * 1000);
 
-if (!existsSync(bin)) throw new Error(`build:image: ${path.relative(root, bin)} is missing: run npm run build:sea first (npm run build:image does)`);
+if (!existsSync(bin))
+  throw new Error(`build:image: ${path.relative(root, bin)} is missing: run npm run build:sea first (npm run build:image does)`);
 
 /** Absolute paths of the libraries the binary loads (and the loader itself), as ldd prints them. */
 function libraries() {
@@ -82,7 +83,11 @@ const config = JSON.stringify({
     Cmd: ['doctor', '--root', '/host'],
     Env: ['PATH=/usr/local/bin', 'TMPDIR=/tmp'],
     WorkingDir: '/tmp',
-    Labels: { 'org.opencontainers.image.title': pkg.name, 'org.opencontainers.image.version': pkg.version, 'org.opencontainers.image.licenses': pkg.license },
+    Labels: {
+      'org.opencontainers.image.title': pkg.name,
+      'org.opencontainers.image.version': pkg.version,
+      'org.opencontainers.image.licenses': pkg.license,
+    },
   },
   rootfs: { type: 'layers', diff_ids: [`sha256:${layer.digest}`] },
   history: [{ created: EPOCH.toISOString(), created_by: 'scripts/build-image.mjs' }],
@@ -92,7 +97,13 @@ const outer = tar.pack();
 const done = pipeline(outer, createWriteStream(IMAGE));
 addText(outer, `${configDigest}.json`, config);
 await addFile(outer, `${layer.digest}/layer.tar`, layerFile, 0o644);
-addText(outer, 'manifest.json', JSON.stringify([{ Config: `${configDigest}.json`, RepoTags: [IMAGE_REF.replace('docker.io/library/', '')], Layers: [`${layer.digest}/layer.tar`] }]));
+addText(
+  outer,
+  'manifest.json',
+  JSON.stringify([
+    { Config: `${configDigest}.json`, RepoTags: [IMAGE_REF.replace('docker.io/library/', '')], Layers: [`${layer.digest}/layer.tar`] },
+  ]),
+);
 outer.finalize();
 await done;
 rmSync(layerFile);

@@ -31,12 +31,14 @@ const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 function patch(file, text, edits) {
   for (const [from, to] of edits) {
     const count = text.split(from).length - 1;
-    if (count !== 1) throw new Error(`build:sea: ${path.relative(root, file)} changed upstream (${count} matches for ${JSON.stringify(from.slice(0, 60))}); review the patch in scripts/build-sea.mjs`);
+    if (count !== 1)
+      throw new Error(
+        `build:sea: ${path.relative(root, file)} changed upstream (${count} matches for ${JSON.stringify(from.slice(0, 60))}); review the patch in scripts/build-sea.mjs`,
+      );
     text = text.replace(from, () => to);
   }
   return text;
 }
-
 
 const yogaSync = {
   name: 'yoga-sync',
@@ -56,14 +58,18 @@ loadYoga(module);
 if (!module.calledRun) throw new Error('yoga-layout did not initialise synchronously');
 const Yoga = wrapAssembly(module);`,
         ],
-        ["import loadYoga from '../binaries/yoga-wasm-base64-esm.js';", "import loadYoga, { wasmBase64 } from '../binaries/yoga-wasm-base64-esm.js';"],
+        [
+          "import loadYoga from '../binaries/yoga-wasm-base64-esm.js';",
+          "import loadYoga, { wasmBase64 } from '../binaries/yoga-wasm-base64-esm.js';",
+        ],
       ]),
       loader: 'js',
     }));
     b.onLoad({ filter: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, ({ path: file }) => {
       const text = readFileSync(file, 'utf8');
       const wasm = /H="data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)"/.exec(text);
-      if (!wasm || !text.includes('if(h.instantiateWasm)try{return h.instantiateWasm(d,')) throw new Error(`build:sea: ${file} changed upstream: no embedded wasm or instantiateWasm hook`);
+      if (!wasm || !text.includes('if(h.instantiateWasm)try{return h.instantiateWasm(d,'))
+        throw new Error(`build:sea: ${file} changed upstream: no embedded wasm or instantiateWasm hook`);
       // The wasm moves to an export the loader above reads; the glue never fetches its data: URL.
       const contents = patch(file, text, [
         [wasm[0], 'H="data:application/octet-stream;base64,"'],
@@ -80,7 +86,10 @@ const inkDevOnly = {
     b.onLoad({ filter: /ink[\\/]build[\\/]reconciler\.js$/ }, ({ path: file }) => ({
       contents: patch(file, readFileSync(file, 'utf8'), [
         // DEV=true then prints ink's own "react-devtools-core is not installed" advice.
-        ["await import('./devtools.js');", "throw Object.assign(new Error('React devtools are not in the single binary'), { code: 'ERR_MODULE_NOT_FOUND' });"],
+        [
+          "await import('./devtools.js');",
+          "throw Object.assign(new Error('React devtools are not in the single binary'), { code: 'ERR_MODULE_NOT_FOUND' });",
+        ],
         ['? await loadPackageJson()', '? { name: undefined, version: undefined }'],
         ["const content = fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8');", "const content = '{}';"],
       ]),
@@ -148,6 +157,19 @@ rmSync(SEA_BINARY, { force: true });
 copyFileSync(process.execPath, SEA_BINARY);
 chmodSync(SEA_BINARY, 0o755);
 // postject's ELF library warns about section names of node's binary on every run: shown on failure only.
-const inject = spawnSync(process.execPath, [require.resolve('postject/dist/cli.js'), SEA_BINARY, 'NODE_SEA_BLOB', path.join(work, 'sea-prep.blob'), '--sentinel-fuse', 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2'], { encoding: 'utf8' });
+const inject = spawnSync(
+  process.execPath,
+  [
+    require.resolve('postject/dist/cli.js'),
+    SEA_BINARY,
+    'NODE_SEA_BLOB',
+    path.join(work, 'sea-prep.blob'),
+    '--sentinel-fuse',
+    'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2',
+  ],
+  { encoding: 'utf8' },
+);
 if (inject.status !== 0) throw new Error(`build:sea: postject failed:\n${inject.stdout}${inject.stderr}`);
-console.log(`build:sea: ${path.relative(root, SEA_BINARY)} (${(statSync(SEA_BINARY).size / 1e6).toFixed(1)} MB, bundle ${(statSync(main).size / 1e6).toFixed(1)} MB)`);
+console.log(
+  `build:sea: ${path.relative(root, SEA_BINARY)} (${(statSync(SEA_BINARY).size / 1e6).toFixed(1)} MB, bundle ${(statSync(main).size / 1e6).toFixed(1)} MB)`,
+);

@@ -29,13 +29,27 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write((await import('./cli/completion.js')).completionScript(command.shell));
       return EXIT.ok;
     case 'doctor':
-      return (await import('./cli/doctor.js')).doctor(command.options, { stdout: process.stdout, stderr: process.stderr, env: process.env });
+      return (await import('./cli/doctor.js')).doctor(command.options, {
+        stdout: process.stdout,
+        stderr: process.stderr,
+        env: process.env,
+      });
     case 'fix':
-      return (await import('./cli/fix.js')).fix(command.options, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env });
+      return (await import('./cli/fix.js')).fix(command.options, {
+        stdout: process.stdout,
+        stderr: process.stderr,
+        stdin: process.stdin,
+        cwd: process.cwd(),
+        env: process.env,
+      });
     case 'fleet':
       return (await import('./cli/fleet.js')).fleet(command.options, { stdout: process.stdout, stderr: process.stderr, env: process.env });
     case 'bundle':
-      return (await import('./cli/bundle.js')).bundle(command.options, { stdout: process.stdout, stderr: process.stderr, env: process.env });
+      return (await import('./cli/bundle.js')).bundle(command.options, {
+        stdout: process.stdout,
+        stderr: process.stderr,
+        env: process.env,
+      });
   }
 }
 
@@ -49,7 +63,9 @@ main(process.argv.slice(2)).then(
       process.exitCode = EXIT.usage;
       return;
     }
-    process.stderr.write(`prisma-audit: internal error: ${err instanceof Error ? err.message : String(err)}\nPlease report this with the command you ran.\n`);
+    process.stderr.write(
+      `prisma-audit: internal error: ${err instanceof Error ? err.message : String(err)}\nPlease report this with the command you ran.\n`,
+    );
     process.exitCode = EXIT.internal;
   },
 );

@@ -45,10 +45,15 @@ export async function startEtcd(): Promise<Etcd> {
     `--initial-advertise-peer-urls=http://127.0.0.1:${peer}`,
     `--initial-cluster=default=http://127.0.0.1:${peer}`,
   ]);
-  await waitUntil(proc, 'etcd health', async () => {
-    const res = await request(`${url}/health`).catch(() => null);
-    return res !== null && (await res.body.text()).includes('true');
-  }, 30_000);
+  await waitUntil(
+    proc,
+    'etcd health',
+    async () => {
+      const res = await request(`${url}/health`).catch(() => null);
+      return res !== null && (await res.body.text()).includes('true');
+    },
+    30_000,
+  );
   return {
     url,
     async stop() {
@@ -92,7 +97,11 @@ export interface LaunchedApiserver {
 /** Spawns kube-apiserver with `webhookKubeconfig` as --audit-webhook-config-file (none when null)
  * and returns at once. Retries are made fast (initial backoff 100 ms, 5 steps) so a failing webhook
  * is logged within about a second. */
-export async function launchApiserver(etcd: Etcd, webhookKubeconfig: string | null, opts: ApiserverOptions = {}): Promise<LaunchedApiserver> {
+export async function launchApiserver(
+  etcd: Etcd,
+  webhookKubeconfig: string | null,
+  opts: ApiserverOptions = {},
+): Promise<LaunchedApiserver> {
   const dir = await mkdtemp(join(tmpdir(), 'prisma-audit-apiserver-'));
   const serving = makeChain({ name: 'Apiserver' });
   const sa = newKeyPair();
@@ -109,10 +118,19 @@ export async function launchApiserver(etcd: Etcd, webhookKubeconfig: string | nu
     writeFile(files.cert, serving.leaf.cert + serving.intermediate.cert),
     writeFile(files.key, serving.leaf.key.privateKeyPem),
     writeFile(files.sa, sa.privateKeyPem),
-    writeFile(files.tokens, [`${TOKEN},admin,1,"system:masters"`, ...Object.entries(opts.users ?? {}).map(([user, token], i) => `${token},${user},${i + 2}`), ''].join('\n')),
+    writeFile(
+      files.tokens,
+      [
+        `${TOKEN},admin,1,"system:masters"`,
+        ...Object.entries(opts.users ?? {}).map(([user, token], i) => `${token},${user},${i + 2}`),
+        '',
+      ].join('\n'),
+    ),
     ...(policy === null ? [] : [writeFile(files.policy, policy)]),
     ...(webhookKubeconfig === null ? [] : [writeFile(files.webhook, webhookKubeconfig)]),
-    ...Object.entries(opts.files ?? {}).map(([name, content]) => (name.endsWith('/') ? mkdir(join(dir, name)) : writeFile(join(dir, name), content))),
+    ...Object.entries(opts.files ?? {}).map(([name, content]) =>
+      name.endsWith('/') ? mkdir(join(dir, name)) : writeFile(join(dir, name), content),
+    ),
   ]);
   const port = await freePort();
   const proc = start('kube-apiserver', APISERVER_BIN, [
@@ -155,12 +173,17 @@ export async function startApiserver(etcd: Etcd, webhookKubeconfig: string, opts
   const base = `https://127.0.0.1:${port}`;
   const headers = { authorization: `Bearer ${TOKEN}` };
   // readyz turns 200 before the bootstrap controller has created the default namespace.
-  await waitUntil(proc, 'namespace default', async () => {
-    const res = await request(`${base}/api/v1/namespaces/default`, { dispatcher: insecure, headers }).catch(() => null);
-    if (!res) return false;
-    await res.body.dump();
-    return res.statusCode === 200;
-  }, 90_000);
+  await waitUntil(
+    proc,
+    'namespace default',
+    async () => {
+      const res = await request(`${base}/api/v1/namespaces/default`, { dispatcher: insecure, headers }).catch(() => null);
+      if (!res) return false;
+      await res.body.dump();
+      return res.statusCode === 200;
+    },
+    90_000,
+  );
   return {
     port,
     proc,

@@ -46,8 +46,13 @@ describe.skipIf(!present)('fix artifacts on a real kube-apiserver 1.20.2', () =>
     const url = `https://127.0.0.1:${receiver.port}/api/v1/kubernetes/webhook/Rov4TLMx1UiaJuP99OyulwQVUT0=`;
     // Exit 0: every fix applied; node-logs still holds the old startup failure, which only the
     // restart clears, and fix says so instead of failing on it.
-    const fixed = await run(process.execPath, [CLI, 'fix', '--root', root, '--apply', '--yes', '--webhook-url', url, ...args, '--json'], { cwd: dir });
-    const result = JSON.parse(fixed.stdout) as { fixes: { id: string; state: string; artifacts: { description: string }[] }[]; awaitingRestart: { checks: { id: string }[] } | null };
+    const fixed = await run(process.execPath, [CLI, 'fix', '--root', root, '--apply', '--yes', '--webhook-url', url, ...args, '--json'], {
+      cwd: dir,
+    });
+    const result = JSON.parse(fixed.stdout) as {
+      fixes: { id: string; state: string; artifacts: { description: string }[] }[];
+      awaitingRestart: { checks: { id: string }[] } | null;
+    };
     expect(result.awaitingRestart?.checks.map((c) => c.id)).toEqual(['node-logs']);
     const applied = result.fixes.filter((f) => f.state === 'applied').map((f) => f.id);
     expect(applied.sort()).toEqual(['audit-policy', 'manifest-patch', 'webhook-kubeconfig']);
@@ -57,9 +62,14 @@ describe.skipIf(!present)('fix artifacts on a real kube-apiserver 1.20.2', () =>
     const { flags } = readApiserverContainer(manifest.value, manifest.lines);
     const policyPath = lastFlag(flags, 'audit-policy-file')!.value!;
     const webhookPath = lastFlag(flags, 'audit-webhook-config-file')!.value!;
-    const auditFlags = flags.filter((f) => /^audit-webhook-(mode|batch|truncate|version|initial)/.test(f.name)).map((f) => `--${f.name}${f.value === null ? '' : `=${f.value}`}`);
+    const auditFlags = flags
+      .filter((f) => /^audit-webhook-(mode|batch|truncate|version|initial)/.test(f.name))
+      .map((f) => `--${f.name}${f.value === null ? '' : `=${f.value}`}`);
     await apiserver?.stop();
-    apiserver = await startApiserver(etcd, await readFile(join(root, webhookPath), 'utf8'), { policy: await readFile(join(root, policyPath), 'utf8'), flags: auditFlags });
+    apiserver = await startApiserver(etcd, await readFile(join(root, webhookPath), 'utf8'), {
+      policy: await readFile(join(root, policyPath), 'utf8'),
+      flags: auditFlags,
+    });
 
     // The Prisma policy audits writes in twistlock: the event is recorded even though the
     // namespace does not exist and the request is refused.

@@ -35,7 +35,10 @@ describe.skipIf(!present)('fix restores dropped audit flags on a real kube-apise
     await cp(join(REPO, 'fixtures/scenarios/kubeadm-flags-dropped/root'), root, { recursive: true });
     // The live file and the tool's own earlier backup of it (the fixture keeps one) name the same console:
     // two different candidates would rightly make fix ask which one to restore.
-    for (const rel of ['etc/kubernetes/audit/audit-webhook.yaml', 'var/backups/prisma-audit/20261101-101500/etc/kubernetes/audit/audit-webhook.yaml']) {
+    for (const rel of [
+      'etc/kubernetes/audit/audit-webhook.yaml',
+      'var/backups/prisma-audit/20261101-101500/etc/kubernetes/audit/audit-webhook.yaml',
+    ]) {
       const webhook = join(root, rel);
       const text = (await readFile(webhook, 'utf8'))
         .replace(/server: .*/, `server: https://127.0.0.1:${receiver.port}/api/v1/kubernetes/webhook/Rov4TLMx1UiaJuP99OyulwQVUT0=`)
@@ -55,7 +58,9 @@ describe.skipIf(!present)('fix restores dropped audit flags on a real kube-apise
     const fixed = await run(process.execPath, [CLI, 'fix', '--root', root, '--apply', '--yes', '--json'], { cwd: dir });
     const result = JSON.parse(fixed.stdout) as { fixes: { id: string; state: string; artifacts: { description: string }[] }[] };
     expect(result.fixes.map((f) => [f.id, f.state])).toEqual([['manifest-patch', 'applied']]);
-    expect(result.fixes[0]!.artifacts[0]!.description).toContain('restored --audit-webhook-config-file=/etc/kubernetes/audit/audit-webhook.yaml');
+    expect(result.fixes[0]!.artifacts[0]!.description).toContain(
+      'restored --audit-webhook-config-file=/etc/kubernetes/audit/audit-webhook.yaml',
+    );
 
     // The restored manifest names the files the upgrade left behind, mounted from the same host paths.
     const manifest = parseYaml(await readFile(join(root, 'etc/kubernetes/manifests/kube-apiserver.yaml'), 'utf8'));
@@ -63,7 +68,9 @@ describe.skipIf(!present)('fix restores dropped audit flags on a real kube-apise
     const policyPath = lastFlag(pod.flags, 'audit-policy-file')!.value!;
     const webhookPath = lastFlag(pod.flags, 'audit-webhook-config-file')!.value!;
     expect(pod.mounts.some((m) => m.mountPath === '/etc/kubernetes/audit')).toBe(true);
-    apiserver = await startApiserver(etcd, await readFile(join(root, webhookPath), 'utf8'), { policy: await readFile(join(root, policyPath), 'utf8') });
+    apiserver = await startApiserver(etcd, await readFile(join(root, webhookPath), 'utf8'), {
+      policy: await readFile(join(root, policyPath), 'utf8'),
+    });
 
     const canary = 'prisma-audit-canary-restored';
     await apiserver.auditedRequest(canary, 'twistlock');

@@ -16,13 +16,18 @@ import { APISERVER_BIN, TOKEN as ADMIN_TOKEN, binariesPresent, startApiserver, s
 
 const NODES = 200;
 /** The audit webhook is not what this suite is about: a valid kubeconfig whose endpoint nothing serves. */
-const WEBHOOK_NOWHERE = 'apiVersion: v1\nkind: Config\nclusters: [{name: w, cluster: {server: "https://127.0.0.1:1/w"}}]\ncontexts: [{name: w, context: {cluster: w}}]\ncurrent-context: w\n';
+const WEBHOOK_NOWHERE =
+  'apiVersion: v1\nkind: Config\nclusters: [{name: w, cluster: {server: "https://127.0.0.1:1/w"}}]\ncontexts: [{name: w, context: {cluster: w}}]\ncurrent-context: w\n';
 const DEADLINE_S = 20;
 const USERS = { fleet: 'fleet-token', nobody: 'nobody-token' };
 
 const present = binariesPresent();
-if (!present && process.env.CI) throw new Error(`kube-apiserver or etcd missing (${APISERVER_BIN}); CI is set, so this suite must run: bash scripts/prepare-apiserver.sh`);
-if (!present) console.warn(`skipping fleet mode against a real apiserver: ${APISERVER_BIN} or etcd is missing (bash scripts/prepare-apiserver.sh)`);
+if (!present && process.env.CI)
+  throw new Error(
+    `kube-apiserver or etcd missing (${APISERVER_BIN}); CI is set, so this suite must run: bash scripts/prepare-apiserver.sh`,
+  );
+if (!present)
+  console.warn(`skipping fleet mode against a real apiserver: ${APISERVER_BIN} or etcd is missing (bash scripts/prepare-apiserver.sh)`);
 
 const insecure = new Agent({ connect: { rejectUnauthorized: false }, connections: 32 });
 
@@ -77,7 +82,10 @@ describe.skipIf(!present)('fleet mode against kube-apiserver 1.20.2 without a ku
 
   async function kubeconfigFor(token: string): Promise<string> {
     const file = join(dir, `kubeconfig-${token}.yaml`);
-    await writeFile(file, `apiVersion: v1\nkind: Config\nclusters: [{name: real, cluster: {server: "${url()}", insecure-skip-tls-verify: true}}]\nusers: [{name: u, user: {token: "${token}"}}]\ncontexts: [{name: real, context: {cluster: real, user: u}}]\ncurrent-context: real\n`);
+    await writeFile(
+      file,
+      `apiVersion: v1\nkind: Config\nclusters: [{name: real, cluster: {server: "${url()}", insecure-skip-tls-verify: true}}]\nusers: [{name: u, user: {token: "${token}"}}]\ncontexts: [{name: real, context: {cluster: real, user: u}}]\ncurrent-context: real\n`,
+    );
     return file;
   }
 
@@ -88,18 +96,31 @@ describe.skipIf(!present)('fleet mode against kube-apiserver 1.20.2 without a ku
       authorizationMode: 'RBAC',
       users: USERS,
       // No controller-manager creates service accounts: pods would be refused without this.
-      flags: ['--disable-admission-plugins=ServiceAccount', '--max-requests-inflight=800', '--kubelet-preferred-address-types=InternalIP,Hostname'],
+      flags: [
+        '--disable-admission-plugins=ServiceAccount',
+        '--max-requests-inflight=800',
+        '--kubelet-preferred-address-types=InternalIP,Hostname',
+      ],
     });
     // The namespace exists (the fleet user may not create namespaces), and the fleet user gets
     // exactly the RBAC that --print-manifests prints, bound to it instead of the service account.
-    expect((await admin('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'prisma-audit' } })).status).toBe(201);
+    expect(
+      (await admin('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'prisma-audit' } })).status,
+    ).toBe(201);
     const rbac = parseAllDocuments(fleetManifests([], { namespace: 'prisma-audit', image: 'x', deadlineSeconds: 1, doctorArgs: [] }))
       .map((d) => d.toJS())
       .filter((d) => /Role/.test(d.kind));
     for (const doc of rbac) {
       if (doc.subjects) doc.subjects = [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'fleet' }];
       const ns = doc.metadata.namespace;
-      const plural = doc.kind === 'Role' ? 'roles' : doc.kind === 'RoleBinding' ? 'rolebindings' : doc.kind === 'ClusterRole' ? 'clusterroles' : 'clusterrolebindings';
+      const plural =
+        doc.kind === 'Role'
+          ? 'roles'
+          : doc.kind === 'RoleBinding'
+            ? 'rolebindings'
+            : doc.kind === 'ClusterRole'
+              ? 'clusterroles'
+              : 'clusterrolebindings';
       const path = `/apis/rbac.authorization.k8s.io/v1${ns ? `/namespaces/${ns}` : ''}/${plural}`;
       expect((await admin('POST', path, doc)).status).toBe(201);
     }
@@ -107,7 +128,12 @@ describe.skipIf(!present)('fleet mode against kube-apiserver 1.20.2 without a ku
       await Promise.all(
         Array.from({ length: 20 }, async (_, j) => {
           const name = `cp-${String(i + j).padStart(3, '0')}`;
-          const node = { apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'node-role.kubernetes.io/master': '' } }, spec: { taints: [{ key: 'node-role.kubernetes.io/master', effect: 'NoSchedule' }] } };
+          const node = {
+            apiVersion: 'v1',
+            kind: 'Node',
+            metadata: { name, labels: { 'node-role.kubernetes.io/master': '' } },
+            spec: { taints: [{ key: 'node-role.kubernetes.io/master', effect: 'NoSchedule' }] },
+          };
           expect((await admin('POST', '/api/v1/nodes', node)).status).toBe(201);
         }),
       );
@@ -122,7 +148,21 @@ describe.skipIf(!present)('fleet mode against kube-apiserver 1.20.2 without a ku
 
   it(`reports ${NODES} nodes with no kubelet as "pod never started" within one deadline + 20 %, deletes every pod, stays under 200 MB`, async () => {
     const kubeconfig = await kubeconfigFor(USERS.fleet);
-    const run = await runFleetCli(['fleet', '--kubeconfig', kubeconfig, '--deadline', String(DEADLINE_S), '--parallel', String(NODES), '--timeout', '15', '--output', 'json', '--image', 'prisma-audit:test']);
+    const run = await runFleetCli([
+      'fleet',
+      '--kubeconfig',
+      kubeconfig,
+      '--deadline',
+      String(DEADLINE_S),
+      '--parallel',
+      String(NODES),
+      '--timeout',
+      '15',
+      '--output',
+      'json',
+      '--image',
+      'prisma-audit:test',
+    ]);
     expect(run.stderr).toBe('');
     const report = JSON.parse(run.stdout);
     expect(report.nodes).toHaveLength(NODES);
@@ -133,7 +173,9 @@ describe.skipIf(!present)('fleet mode against kube-apiserver 1.20.2 without a ku
     // Each node is reported within its deadline + 20 %, measured from the moment its lane took it up
     // to its verdict; the whole process (start-up, 200 deletions) is logged beside it.
     const slowest = Math.max(...report.nodes.map((n: any) => n.durationMs));
-    console.log(`fleet, ${NODES} nodes without kubelet: ${Math.round(run.wallMs)} ms wall, slowest node ${slowest} ms (deadline ${DEADLINE_S} s), peak RSS ${Math.round(run.peakRssKb / 1024)} MB`);
+    console.log(
+      `fleet, ${NODES} nodes without kubelet: ${Math.round(run.wallMs)} ms wall, slowest node ${slowest} ms (deadline ${DEADLINE_S} s), peak RSS ${Math.round(run.peakRssKb / 1024)} MB`,
+    );
     expect(slowest).toBeLessThan(DEADLINE_S * 1000 * 1.2);
     expect(run.wallMs).toBeLessThan(DEADLINE_S * 1000 * 2);
     expect(run.peakRssKb).toBeLessThan(200 * 1024);
@@ -144,23 +186,69 @@ describe.skipIf(!present)('fleet mode against kube-apiserver 1.20.2 without a ku
   it('says which permission is missing when RBAC forbids listing nodes', async () => {
     const run = await runFleetCli(['fleet', '--kubeconfig', await kubeconfigFor(USERS.nobody), '--output', 'text']);
     expect(run.stdout).toContain('RBAC forbids list nodes (403 Forbidden)');
-    expect(run.stdout).toContain('UNKNOWN fleet-nodes-checked      no node could be checked: real: RBAC forbids list nodes (403 Forbidden)');
+    expect(run.stdout).toContain(
+      'UNKNOWN fleet-nodes-checked      no node could be checked: real: RBAC forbids list nodes (403 Forbidden)',
+    );
   }, 60_000);
 
   it('refuses a namespace that enforces PodSecurity restricted, with the remedy, and makes no pod', async () => {
-    expect((await admin('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'locked', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } })).status).toBe(201);
-    const run = await runFleetCli(['fleet', '--kubeconfig', await kubeconfigFor(ADMIN_TOKEN), '--namespace', 'locked', '--output', 'text', '--deadline', '5']);
+    expect(
+      (
+        await admin('POST', '/api/v1/namespaces', {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name: 'locked', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },
+        })
+      ).status,
+    ).toBe(201);
+    const run = await runFleetCli([
+      'fleet',
+      '--kubeconfig',
+      await kubeconfigFor(ADMIN_TOKEN),
+      '--namespace',
+      'locked',
+      '--output',
+      'text',
+      '--deadline',
+      '5',
+    ]);
     expect(run.stdout).toContain('kubectl label namespace locked pod-security.kubernetes.io/enforce=privileged --overwrite');
     expect((await admin('GET', '/api/v1/namespaces/locked/pods')).body.items).toEqual([]);
   }, 60_000);
 
   it('reads every report through pods/log when the kubelets answer, and tells a refusing kubelet from a down one', async () => {
-    const doctor = await runCli(['doctor', '--root', scenarioRoot('kubeadm-healthy'), '--offline', '--output', 'json-framed', '--fleet-pod']);
+    const doctor = await runCli([
+      'doctor',
+      '--root',
+      scenarioRoot('kubeadm-healthy'),
+      '--offline',
+      '--output',
+      'json-framed',
+      '--fleet-pod',
+    ]);
     const direct = await runCli(['doctor', '--root', scenarioRoot('kubeadm-healthy'), '--offline', '--output', 'json', '--fleet-pod']);
     const names = Array.from({ length: NODES }, (_, i) => `cp-${String(i).padStart(3, '0')}`);
-    const sim = await startSimKubelets(url(), ADMIN_TOKEN, names.map((name, i) => ({ name, behaviour: i === 0 ? 'refuse' : i === 1 ? 'down' : 'ok' })), doctor.stdout);
+    const sim = await startSimKubelets(
+      url(),
+      ADMIN_TOKEN,
+      names.map((name, i) => ({ name, behaviour: i === 0 ? 'refuse' : i === 1 ? 'down' : 'ok' })),
+      doctor.stdout,
+    );
     try {
-      const run = await runFleetCli(['fleet', '--kubeconfig', await kubeconfigFor(USERS.fleet), '--deadline', String(DEADLINE_S), '--parallel', '50', '--timeout', '15', '--output', 'json', '--offline']);
+      const run = await runFleetCli([
+        'fleet',
+        '--kubeconfig',
+        await kubeconfigFor(USERS.fleet),
+        '--deadline',
+        String(DEADLINE_S),
+        '--parallel',
+        '50',
+        '--timeout',
+        '15',
+        '--output',
+        'json',
+        '--offline',
+      ]);
       const report = JSON.parse(run.stdout);
       console.log(`fleet, ${NODES} simulated kubelets: ${Math.round(run.wallMs)} ms wall, peak RSS ${Math.round(run.peakRssKb / 1024)} MB`);
       expect(report.nodes[0].reason).toContain("the API server relayed the kubelet's refusal (401 Unauthorized)");

@@ -39,7 +39,8 @@ export function start(name: string, bin: string, args: string[]): Running {
 export async function waitUntil(proc: Running, what: string, ready: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited (${proc.child.exitCode}) before ${what}:\n${proc.output().slice(-3000)}`);
+    if (proc.child.exitCode !== null)
+      throw new Error(`${proc.name} exited (${proc.child.exitCode}) before ${what}:\n${proc.output().slice(-3000)}`);
     if (await ready()) return;
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -20,10 +20,20 @@ export interface SimKubelets {
   stop(): Promise<void>;
 }
 
-export async function startSimKubelets(apiUrl: string, token: string, nodes: { name: string; behaviour: SimBehaviour }[], log: string): Promise<SimKubelets> {
+export async function startSimKubelets(
+  apiUrl: string,
+  token: string,
+  nodes: { name: string; behaviour: SimBehaviour }[],
+  log: string,
+): Promise<SimKubelets> {
   const headers = { authorization: `Bearer ${token}` };
   const api = async (method: 'GET' | 'PATCH', path: string, body?: unknown) => {
-    const res = await request(`${apiUrl}${path}`, { method, dispatcher: insecure, headers: { ...headers, 'content-type': 'application/merge-patch+json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await request(`${apiUrl}${path}`, {
+      method,
+      dispatcher: insecure,
+      headers: { ...headers, 'content-type': 'application/merge-patch+json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await res.body.text();
     if (res.statusCode >= 300) throw new Error(`${method} ${path}: ${res.statusCode} ${text.slice(0, 300)}`);
     return JSON.parse(text);
@@ -54,9 +64,20 @@ export async function startSimKubelets(apiUrl: string, token: string, nodes: { n
       nodes.slice(i, i + 20).map((n) =>
         api('PATCH', `/api/v1/nodes/${n.name}/status`, {
           status: {
-            addresses: [{ type: 'InternalIP', address: '127.0.0.1' }, { type: 'Hostname', address: n.name }],
+            addresses: [
+              { type: 'InternalIP', address: '127.0.0.1' },
+              { type: 'Hostname', address: n.name },
+            ],
             daemonEndpoints: { kubeletEndpoint: { Port: n.behaviour === 'down' ? closed : port } },
-            conditions: [{ type: 'Ready', status: n.behaviour === 'down' ? 'Unknown' : 'True', reason: 'Simulated', lastHeartbeatTime: new Date().toISOString(), lastTransitionTime: new Date().toISOString() }],
+            conditions: [
+              {
+                type: 'Ready',
+                status: n.behaviour === 'down' ? 'Unknown' : 'True',
+                reason: 'Simulated',
+                lastHeartbeatTime: new Date().toISOString(),
+                lastTransitionTime: new Date().toISOString(),
+              },
+            ],
           },
         }),
       ),
@@ -66,7 +87,9 @@ export async function startSimKubelets(apiUrl: string, token: string, nodes: { n
   let running = true;
   const loop = (async () => {
     while (running) {
-      const list = await api('GET', '/api/v1/pods?labelSelector=app.kubernetes.io%2Fmanaged-by%3Dprisma-audit').catch(() => ({ items: [] }));
+      const list = await api('GET', '/api/v1/pods?labelSelector=app.kubernetes.io%2Fmanaged-by%3Dprisma-audit').catch(() => ({
+        items: [],
+      }));
       // A "down" kubelet finished its pod before it went down: its log cannot be fetched.
       const pending = (list.items as any[]).filter((p) => p.status?.phase === 'Pending' && behaviour.has(p.spec.nodeName));
       await Promise.all(
@@ -74,8 +97,23 @@ export async function startSimKubelets(apiUrl: string, token: string, nodes: { n
           podNodes.set(p.metadata.name, p.spec.nodeName);
           const now = new Date().toISOString();
           await api('PATCH', `/api/v1/namespaces/${p.metadata.namespace}/pods/${p.metadata.name}/status`, {
-            status: { phase: 'Succeeded', containerStatuses: [{ name: 'doctor', image: p.spec.containers[0].image, imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: now, finishedAt: now } } }] },
-          }).then(() => sim.finished++, () => undefined);
+            status: {
+              phase: 'Succeeded',
+              containerStatuses: [
+                {
+                  name: 'doctor',
+                  image: p.spec.containers[0].image,
+                  imageID: '',
+                  ready: false,
+                  restartCount: 0,
+                  state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: now, finishedAt: now } },
+                },
+              ],
+            },
+          }).then(
+            () => sim.finished++,
+            () => undefined,
+          );
         }),
       );
       await new Promise((r) => setTimeout(r, 200));

@@ -30,19 +30,24 @@ describe.skipIf(!present)(`version rules on a real kube-apiserver ${ORACLE}`, ()
     await etcd?.stop();
   });
 
-  it.each(rows)('%s', async (_id, r) => {
-    const example = r.example!;
-    const start = () => startApiserver(etcd, WEBHOOK, { ...(example.policy ? { policy: example.policy } : {}), flags: example.flags ?? [] });
-    if (versionAtLeast(ORACLE, r.since)) {
-      await expect(start()).rejects.toThrow(example.output);
-      return;
-    }
-    // Not in force yet: the same setting starts, and says nothing of the later change.
-    const apiserver = await start();
-    try {
-      expect(apiserver.proc.output()).not.toContain(example.output);
-    } finally {
-      await apiserver.stop();
-    }
-  }, 120_000);
+  it.each(rows)(
+    '%s',
+    async (_id, r) => {
+      const example = r.example!;
+      const start = () =>
+        startApiserver(etcd, WEBHOOK, { ...(example.policy ? { policy: example.policy } : {}), flags: example.flags ?? [] });
+      if (versionAtLeast(ORACLE, r.since)) {
+        await expect(start()).rejects.toThrow(example.output);
+        return;
+      }
+      // Not in force yet: the same setting starts, and says nothing of the later change.
+      const apiserver = await start();
+      try {
+        expect(apiserver.proc.output()).not.toContain(example.output);
+      } finally {
+        await apiserver.stop();
+      }
+    },
+    120_000,
+  );
 });

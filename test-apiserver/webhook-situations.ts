@@ -36,16 +36,27 @@ export function makeSituationChains(): void {
 export const situationChain = (): Chain => chain;
 export const path = '/api/v1/kubernetes/webhook/Rov4TLMx1UiaJuP99OyulwQVUT0=';
 export const url = (scheme: string, port: number) => `${scheme}://127.0.0.1:${port}${path}`;
-export const served = (certs: () => string[], key: () => string, status = 200) => async (ca: () => string, extra: Partial<WebhookKubeconfig> = {}) => {
-  const receiver = await httpsReceiver(certs(), key(), { status });
-  return { receiver, kubeconfig: { server: url('https', receiver.port), caPem: ca(), ...extra } };
-};
-const fullChain = served(() => [chain.leaf.cert, chain.intermediate.cert], () => chain.leaf.key.privateKeyPem);
-const leafOnly = served(() => [chain.leaf.cert], () => chain.leaf.key.privateKeyPem);
+export const served =
+  (certs: () => string[], key: () => string, status = 200) =>
+  async (ca: () => string, extra: Partial<WebhookKubeconfig> = {}) => {
+    const receiver = await httpsReceiver(certs(), key(), { status });
+    return { receiver, kubeconfig: { server: url('https', receiver.port), caPem: ca(), ...extra } };
+  };
+const fullChain = served(
+  () => [chain.leaf.cert, chain.intermediate.cert],
+  () => chain.leaf.key.privateKeyPem,
+);
+const leafOnly = served(
+  () => [chain.leaf.cert],
+  () => chain.leaf.key.privateKeyPem,
+);
 function odd(leafOpts: Parameters<typeof issue>[0]) {
   return async (extra: Partial<WebhookKubeconfig> = {}) => {
     const leaf = issue(leafOpts, chain.intermediate);
-    return served(() => [leaf.cert, chain.intermediate.cert], () => leaf.key.privateKeyPem)(() => chain.root.cert, extra);
+    return served(
+      () => [leaf.cert, chain.intermediate.cert],
+      () => leaf.key.privateKeyPem,
+    )(() => chain.root.cert, extra);
   };
 }
 
@@ -53,7 +64,11 @@ export const SITUATIONS: Situation[] = [
   { name: 'CA data = root, full chain', setup: () => fullChain(() => chain.root.cert) },
   { name: 'CA data = intermediate, full chain', setup: () => fullChain(() => chain.intermediate.cert) },
   { name: 'CA data = the leaf itself', setup: () => fullChain(() => chain.leaf.cert) },
-  { name: 'CA data = unrelated root', setup: () => fullChain(() => other.root.cert), goError: 'x509: certificate signed by unknown authority' },
+  {
+    name: 'CA data = unrelated root',
+    setup: () => fullChain(() => other.root.cert),
+    goError: 'x509: certificate signed by unknown authority',
+  },
   {
     name: 'CA data = a root with the same name but another key',
     setup: () => fullChain(() => lookalike.root.cert),
@@ -72,11 +87,18 @@ export const SITUATIONS: Situation[] = [
     name: 'expired intermediate',
     setup: async () => {
       const expired = makeChain({ name: 'Lapsed', intermediate: { notBefore: daysFromNow(-60), notAfter: daysFromNow(-1) } });
-      return served(() => [expired.leaf.cert, expired.intermediate.cert], () => expired.leaf.key.privateKeyPem)(() => expired.root.cert);
+      return served(
+        () => [expired.leaf.cert, expired.intermediate.cert],
+        () => expired.leaf.key.privateKeyPem,
+      )(() => expired.root.cert);
     },
     goError: 'x509: certificate has expired or is not yet valid: current time',
   },
-  { name: 'leaf only, CA data = root (incomplete chain)', setup: () => leafOnly(() => chain.root.cert), goError: 'x509: certificate signed by unknown authority' },
+  {
+    name: 'leaf only, CA data = root (incomplete chain)',
+    setup: () => leafOnly(() => chain.root.cert),
+    goError: 'x509: certificate signed by unknown authority',
+  },
   { name: 'leaf only, CA data = intermediate', setup: () => leafOnly(() => chain.intermediate.cert) },
   {
     name: 'tls-server-name not in the SANs',
@@ -98,11 +120,17 @@ export const SITUATIONS: Situation[] = [
     setup: odd({ commonName: 'old', ips: ['127.0.0.1'], notBefore: daysFromNow(-60), notAfter: daysFromNow(-1) }),
     goError: 'x509: certificate has expired or is not yet valid: current time',
   },
-  { name: 'leaf expiring in 10 days (warn, still delivers)', setup: odd({ commonName: 'soon', ips: ['127.0.0.1'], notAfter: daysFromNow(10) }) },
+  {
+    name: 'leaf expiring in 10 days (warn, still delivers)',
+    setup: odd({ commonName: 'soon', ips: ['127.0.0.1'], notAfter: daysFromNow(10) }),
+  },
   {
     name: 'SHA-1 signed leaf (Go 1.19 refuses it)',
     setup: async () => {
-      const leaf = issue({ commonName: 'sha1', ips: ['127.0.0.1'], extKeyUsage: ['serverAuth'], signatureHash: 'sha1' }, chain.intermediate);
+      const leaf = issue(
+        { commonName: 'sha1', ips: ['127.0.0.1'], extKeyUsage: ['serverAuth'], signatureHash: 'sha1' },
+        chain.intermediate,
+      );
       const receiver = await httpsReceiver([leaf.cert, chain.intermediate.cert], leaf.key.privateKeyPem, { weakSignatures: true });
       return { receiver, kubeconfig: { server: url('https', receiver.port), caPem: chain.root.cert } };
     },
@@ -114,7 +142,10 @@ export const SITUATIONS: Situation[] = [
     // signature, so the SHA-1 signature on it does not matter.
     name: 'SHA-1 signed leaf, CA data = that leaf itself (delivers)',
     setup: async () => {
-      const leaf = issue({ commonName: 'sha1', ips: ['127.0.0.1'], extKeyUsage: ['serverAuth'], signatureHash: 'sha1' }, chain.intermediate);
+      const leaf = issue(
+        { commonName: 'sha1', ips: ['127.0.0.1'], extKeyUsage: ['serverAuth'], signatureHash: 'sha1' },
+        chain.intermediate,
+      );
       const receiver = await httpsReceiver([leaf.cert, chain.intermediate.cert], leaf.key.privateKeyPem, { weakSignatures: true });
       return { receiver, kubeconfig: { server: url('https', receiver.port), caPem: leaf.cert } };
     },
@@ -147,23 +178,32 @@ export const SITUATIONS: Situation[] = [
   },
   {
     name: 'webhook answers 404',
-    setup: () => served(() => [chain.leaf.cert, chain.intermediate.cert], () => chain.leaf.key.privateKeyPem, 404)(() => chain.root.cert),
+    setup: () =>
+      served(
+        () => [chain.leaf.cert, chain.intermediate.cert],
+        () => chain.leaf.key.privateKeyPem,
+        404,
+      )(() => chain.root.cert),
     goError: 'the server could not find the requested resource',
   },
 ];
-
 
 /** What the doctor says about a webhook kubeconfig: the collector and both network checks, called
  * directly until the CLI is in this branch (then: write the kubeconfig under a fake --root with a
  * manifest naming it, run `node dist/cli.js doctor --root R --only webhook-tls-chain,webhook-reachable
  * --json`, and read the two checks and the POST URL from the report). root '/': the apiserver
  * runs on this host, so its system roots are this host's. */
-export async function doctor(kubeconfig: WebhookKubeconfig, kubernetesVersion = '1.20.2'): Promise<{ probe: WebhookProbe; findings: Finding[] }> {
+export async function doctor(
+  kubeconfig: WebhookKubeconfig,
+  kubernetesVersion = '1.20.2',
+): Promise<{ probe: WebhookProbe; findings: Finding[] }> {
   const probe = await collectWebhookProbe(kubeconfig, { root: '/', kubernetesVersion });
-  const findings = [webhookTlsChain, webhookReachable].map((check) => evaluateSafely(check, { webhookProbe: { ok: true, value: probe } }, new Date()));
+  const findings = [webhookTlsChain, webhookReachable].map((check) =>
+    evaluateSafely(check, { webhookProbe: { ok: true, value: probe } }, new Date()),
+  );
   return { probe, findings };
 }
 
 /** The doctor's verdict: deliverable when neither network check fails or cannot look. */
-export const deliverable = (findings: Finding[]) => findings.every((f) => f.status === 'pass' || f.status === 'warn' || f.status === 'skip');
-
+export const deliverable = (findings: Finding[]) =>
+  findings.every((f) => f.status === 'pass' || f.status === 'warn' || f.status === 'skip');

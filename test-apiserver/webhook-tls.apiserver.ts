@@ -13,10 +13,17 @@ const WEBHOOK_ERROR = "Error in audit plugin 'webhook'";
 
 /** Waits for the apiserver's own outcome: events for our configmap at the receiver (delivered) or
  * the webhook error in its log (failed). */
-async function apiserverOutcome(log: () => string, receiver: Receiver | null, marker: string, okStatus: boolean): Promise<{ delivered: boolean; error: string | null }> {
+async function apiserverOutcome(
+  log: () => string,
+  receiver: Receiver | null,
+  marker: string,
+  okStatus: boolean,
+): Promise<{ delivered: boolean; error: string | null }> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    const line = log().split('\n').find((l) => l.includes(WEBHOOK_ERROR));
+    const line = log()
+      .split('\n')
+      .find((l) => l.includes(WEBHOOK_ERROR));
     if (line) return { delivered: false, error: line };
     if (okStatus && receiver?.received.some((r) => r.body.includes(marker))) return { delivered: true, error: null };
     await new Promise((r) => setTimeout(r, 200));
@@ -26,9 +33,14 @@ async function apiserverOutcome(log: () => string, receiver: Receiver | null, ma
 
 const present = binariesPresent();
 if (!present && process.env.CI) {
-  throw new Error(`kube-apiserver or etcd missing (${APISERVER_BIN}); CI is set, so this suite must run: bash scripts/prepare-apiserver.sh`);
+  throw new Error(
+    `kube-apiserver or etcd missing (${APISERVER_BIN}); CI is set, so this suite must run: bash scripts/prepare-apiserver.sh`,
+  );
 }
-if (!present) console.warn(`SKIPPING the real kube-apiserver suite: ${APISERVER_BIN} or etcd is absent. Build them with: bash scripts/prepare-apiserver.sh`);
+if (!present)
+  console.warn(
+    `SKIPPING the real kube-apiserver suite: ${APISERVER_BIN} or etcd is absent. Build them with: bash scripts/prepare-apiserver.sh`,
+  );
 
 describe.skipIf(!present)('doctor verdict vs a real kube-apiserver 1.20 audit webhook', () => {
   let etcd: Etcd;
@@ -51,7 +63,9 @@ describe.skipIf(!present)('doctor verdict vs a real kube-apiserver 1.20 audit we
 
       const { probe, findings } = await doctor(kubeconfig, situation.doctorVersion);
       const verdicts = findings.map((f) => `${f.status}: ${f.summary}`).join('\n');
-      console.info(`${situation.name}\n  apiserver: ${real.delivered ? 'delivered' : real.error}\n  doctor:\n    ${verdicts.replace(/\n/g, '\n    ')}`);
+      console.info(
+        `${situation.name}\n  apiserver: ${real.delivered ? 'delivered' : real.error}\n  doctor:\n    ${verdicts.replace(/\n/g, '\n    ')}`,
+      );
 
       expect(deliverable(findings), verdicts).toBe(real.delivered);
       if (situation.goError) {

@@ -12,12 +12,16 @@ const REPO = path.resolve(import.meta.dirname, '..');
 const IMAGE = path.join(REPO, 'dist/prisma-audit-image.tar');
 const VERSION = (JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
 const REF = `docker.io/library/prisma-audit:${VERSION}`;
-const DEMO_EXPECTED = JSON.parse(readFileSync(path.join(REPO, 'fixtures/demo/expected.json'), 'utf8')) as { exitCode: number; checks: Record<string, string> };
+const DEMO_EXPECTED = JSON.parse(readFileSync(path.join(REPO, 'fixtures/demo/expected.json'), 'utf8')) as {
+  exitCode: number;
+  checks: Record<string, string>;
+};
 const run = promisify(execFile);
 
 let dir: string;
 let daemon: ChildProcess;
-const ctr = (...args: string[]) => run('ctr', ['--address', path.join(dir, 'containerd.sock'), '--namespace', 'prisma-audit-test', ...args], { maxBuffer: 64 << 20 });
+const ctr = (...args: string[]) =>
+  run('ctr', ['--address', path.join(dir, 'containerd.sock'), '--namespace', 'prisma-audit-test', ...args], { maxBuffer: 64 << 20 });
 
 beforeAll(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'prisma-audit-containerd-'));
@@ -48,7 +52,11 @@ describe('container image', () => {
     const layer = path.join(dir, 'layer.tar');
     await run('sh', ['-c', `tar -xOf "${IMAGE}" "${manifest[0]!.Layers[0]}" > "${layer}"`]);
     const files = (await run('tar', ['-tf', layer])).stdout.split('\n').filter((f) => f && !f.endsWith('/'));
-    expect(files.filter((f) => !/^(usr\/local\/bin\/prisma-audit|etc\/(passwd|group)|(usr\/)?lib(64|\/x86_64-linux-gnu)?\/[\w.+-]+\.so[.\d]*)$/.test(f))).toEqual([]);
+    expect(
+      files.filter(
+        (f) => !/^(usr\/local\/bin\/prisma-audit|etc\/(passwd|group)|(usr\/)?lib(64|\/x86_64-linux-gnu)?\/[\w.+-]+\.so[.\d]*)$/.test(f),
+      ),
+    ).toEqual([]);
     expect(files).toContain('usr/local/bin/prisma-audit');
   });
 
@@ -58,10 +66,23 @@ describe('container image', () => {
   });
 
   it('runs doctor --demo: the demo verdicts offline, and its own console judged live', async () => {
-    const offline = await ctr('run', '--rm', REF, 'demo-offline', '/usr/local/bin/prisma-audit', 'doctor', '--demo', '--offline', '--json').catch((e: { stdout: string; code: number }) => e);
-    const statuses = (out: string) => Object.fromEntries((JSON.parse(out) as { checks: { id: string; status: string }[] }).checks.map((c) => [c.id, c.status]));
+    const offline = await ctr(
+      'run',
+      '--rm',
+      REF,
+      'demo-offline',
+      '/usr/local/bin/prisma-audit',
+      'doctor',
+      '--demo',
+      '--offline',
+      '--json',
+    ).catch((e: { stdout: string; code: number }) => e);
+    const statuses = (out: string) =>
+      Object.fromEntries((JSON.parse(out) as { checks: { id: string; status: string }[] }).checks.map((c) => [c.id, c.status]));
     expect(statuses(offline.stdout)).toEqual(DEMO_EXPECTED.checks);
-    const live = await ctr('run', '--rm', REF, 'demo-live', '/usr/local/bin/prisma-audit', 'doctor', '--demo', '--json').catch((e: { stdout: string }) => e);
+    const live = await ctr('run', '--rm', REF, 'demo-live', '/usr/local/bin/prisma-audit', 'doctor', '--demo', '--json').catch(
+      (e: { stdout: string }) => e,
+    );
     expect(statuses(live.stdout)['webhook-reachable']).toBe('pass');
     expect(live.stdout).toMatch(/signed by unknown authority/);
   });

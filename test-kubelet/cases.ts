@@ -98,12 +98,22 @@ function auditSetup(id: string, over: Partial<Pick<Case, 'files' | 'flags' | 'vo
     },
     volumes: over.volumes ?? [
       { name: 'audit', hostPath: dir, type: 'Directory', mountPath: dir, readOnly: true },
-      { name: 'audit-log', hostPath: `/var/log/kubernetes/${id}/audit`, type: 'DirectoryOrCreate', mountPath: `/var/log/kubernetes/${id}/audit` },
+      {
+        name: 'audit-log',
+        hostPath: `/var/log/kubernetes/${id}/audit`,
+        type: 'DirectoryOrCreate',
+        mountPath: `/var/log/kubernetes/${id}/audit`,
+      },
     ],
   };
 }
 
-const logVolume = (id: string): Volume => ({ name: 'audit-log', hostPath: `/var/log/kubernetes/${id}/audit`, type: 'DirectoryOrCreate', mountPath: `/var/log/kubernetes/${id}/audit` });
+const logVolume = (id: string): Volume => ({
+  name: 'audit-log',
+  hostPath: `/var/log/kubernetes/${id}/audit`,
+  type: 'DirectoryOrCreate',
+  mountPath: `/var/log/kubernetes/${id}/audit`,
+});
 
 export const CASES: Case[] = [
   {
@@ -116,8 +126,15 @@ export const CASES: Case[] = [
   {
     id: 'c02',
     title: 'policy written next to the audit directory, outside every volumeMount',
-    ...auditSetup('c02', { files: { 'etc/kubernetes/c02/audit-policy.yaml': POLICY }, flags: { 'audit-policy-file': '/etc/kubernetes/c02/audit-policy.yaml' } }),
-    real: { outcome: 'crash-loop', podLog: /loading audit policy file: failed to read file path "\/etc\/kubernetes\/c02\/audit-policy.yaml": open \/etc\/kubernetes\/c02\/audit-policy.yaml: no such file or directory/ },
+    ...auditSetup('c02', {
+      files: { 'etc/kubernetes/c02/audit-policy.yaml': POLICY },
+      flags: { 'audit-policy-file': '/etc/kubernetes/c02/audit-policy.yaml' },
+    }),
+    real: {
+      outcome: 'crash-loop',
+      podLog:
+        /loading audit policy file: failed to read file path "\/etc\/kubernetes\/c02\/audit-policy.yaml": open \/etc\/kubernetes\/c02\/audit-policy.yaml: no such file or directory/,
+    },
     doctor: { fail: ['audit-files-mounted'], says: [/\/etc\/kubernetes\/c02\/audit-policy\.yaml/, /loading audit policy file/] },
   },
   {
@@ -125,7 +142,10 @@ export const CASES: Case[] = [
     title: 'webhook kubeconfig never copied to this node',
     ...auditSetup('c03'),
     files: { 'etc/kubernetes/c03/audit/policy.yaml': POLICY },
-    real: { outcome: 'crash-loop', podLog: /initializing audit webhook: stat \/etc\/kubernetes\/c03\/audit\/webhook.yaml: no such file or directory/ },
+    real: {
+      outcome: 'crash-loop',
+      podLog: /initializing audit webhook: stat \/etc\/kubernetes\/c03\/audit\/webhook.yaml: no such file or directory/,
+    },
     doctor: { fail: ['audit-files-readable'], says: [/initializing audit webhook: stat \/etc\/kubernetes\/c03\/audit\/webhook\.yaml/] },
   },
   {
@@ -134,8 +154,20 @@ export const CASES: Case[] = [
     ...auditSetup('c04', {
       files: { 'etc/kubernetes/c04/audit/webhook.yaml': webhookKubeconfig() },
       volumes: [
-        { name: 'audit-policy', hostPath: '/etc/kubernetes/c04/policy.yaml', type: 'File', mountPath: '/etc/kubernetes/c04/audit/policy.yaml', readOnly: true },
-        { name: 'audit-webhook', hostPath: '/etc/kubernetes/c04/audit/webhook.yaml', type: 'File', mountPath: '/etc/kubernetes/c04/audit/webhook.yaml', readOnly: true },
+        {
+          name: 'audit-policy',
+          hostPath: '/etc/kubernetes/c04/policy.yaml',
+          type: 'File',
+          mountPath: '/etc/kubernetes/c04/audit/policy.yaml',
+          readOnly: true,
+        },
+        {
+          name: 'audit-webhook',
+          hostPath: '/etc/kubernetes/c04/audit/webhook.yaml',
+          type: 'File',
+          mountPath: '/etc/kubernetes/c04/audit/webhook.yaml',
+          readOnly: true,
+        },
         logVolume('c04'),
       ],
     }),
@@ -154,28 +186,47 @@ export const CASES: Case[] = [
       ],
     }),
     real: { outcome: 'never-created', kubeletLog: /hostPath type check failed: \/etc\/kubernetes\/c05\/pki-extra is not a directory/ },
-    doctor: { fail: ['apiserver-volumes'], says: [/etc-pki/, /hostPath type check failed: \/etc\/kubernetes\/c05\/pki-extra is not a directory/] },
+    doctor: {
+      fail: ['apiserver-volumes'],
+      says: [/etc-pki/, /hostPath type check failed: \/etc\/kubernetes\/c05\/pki-extra is not a directory/],
+    },
   },
   {
     id: 'c06',
     title: 'a directory where the policy file should be (left by an untyped hostPath)',
     ...auditSetup('c06', { files: { 'etc/kubernetes/c06/audit/policy.yaml': { dir: true } } }),
-    real: { outcome: 'crash-loop', podLog: /loading audit policy file: failed to read file path "\/etc\/kubernetes\/c06\/audit\/policy.yaml": read \/etc\/kubernetes\/c06\/audit\/policy.yaml: is a directory/ },
+    real: {
+      outcome: 'crash-loop',
+      podLog:
+        /loading audit policy file: failed to read file path "\/etc\/kubernetes\/c06\/audit\/policy.yaml": read \/etc\/kubernetes\/c06\/audit\/policy.yaml: is a directory/,
+    },
     doctor: { fail: ['audit-files-readable'], says: [/is a directory/] },
   },
   {
     id: 'c07',
     title: 'policy is an absolute symlink to a file outside the mounted directory',
     ...auditSetup('c07', {
-      files: { 'etc/kubernetes/c07/audit/policy.yaml': { link: '/etc/kubernetes/c07/policies/v2.yaml' }, 'etc/kubernetes/c07/policies/v2.yaml': POLICY },
+      files: {
+        'etc/kubernetes/c07/audit/policy.yaml': { link: '/etc/kubernetes/c07/policies/v2.yaml' },
+        'etc/kubernetes/c07/policies/v2.yaml': POLICY,
+      },
     }),
-    real: { outcome: 'crash-loop', podLog: /loading audit policy file: failed to read file path "\/etc\/kubernetes\/c07\/audit\/policy.yaml": open \/etc\/kubernetes\/c07\/audit\/policy.yaml: no such file or directory/ },
-    doctor: { fail: ['audit-files-readable'], says: [/\/etc\/kubernetes\/c07\/audit\/policy\.yaml -> \/etc\/kubernetes\/c07\/policies\/v2\.yaml/, /no volumeMount/] },
+    real: {
+      outcome: 'crash-loop',
+      podLog:
+        /loading audit policy file: failed to read file path "\/etc\/kubernetes\/c07\/audit\/policy.yaml": open \/etc\/kubernetes\/c07\/audit\/policy.yaml: no such file or directory/,
+    },
+    doctor: {
+      fail: ['audit-files-readable'],
+      says: [/\/etc\/kubernetes\/c07\/audit\/policy\.yaml -> \/etc\/kubernetes\/c07\/policies\/v2\.yaml/, /no volumeMount/],
+    },
   },
   {
     id: 'c08',
     title: 'policy is a relative symlink to a versioned file inside the mounted directory',
-    ...auditSetup('c08', { files: { 'etc/kubernetes/c08/audit/policy.yaml': { link: 'versions/v2.yaml' }, 'etc/kubernetes/c08/audit/versions/v2.yaml': POLICY } }),
+    ...auditSetup('c08', {
+      files: { 'etc/kubernetes/c08/audit/policy.yaml': { link: 'versions/v2.yaml' }, 'etc/kubernetes/c08/audit/versions/v2.yaml': POLICY },
+    }),
     real: { outcome: 'healthy' },
     doctor: { fail: [] },
   },
@@ -188,14 +239,20 @@ export const CASES: Case[] = [
         'etc/kubernetes/c09/store/webhook-v1.yaml': webhookKubeconfig(),
         'etc/kubernetes/c09/store/webhook.yaml': { link: '/etc/kubernetes/c09/store/webhook-v1.yaml' },
       },
-      volumes: [{ name: 'audit', hostPath: '/etc/kubernetes/c09/store', type: 'Directory', mountPath: '/etc/kubernetes/c09/audit', readOnly: true }, logVolume('c09')],
+      volumes: [
+        { name: 'audit', hostPath: '/etc/kubernetes/c09/store', type: 'Directory', mountPath: '/etc/kubernetes/c09/audit', readOnly: true },
+        logVolume('c09'),
+      ],
     }),
     files: {
       'etc/kubernetes/c09/store/policy.yaml': POLICY,
       'etc/kubernetes/c09/store/webhook-v1.yaml': webhookKubeconfig(),
       'etc/kubernetes/c09/store/webhook.yaml': { link: '/etc/kubernetes/c09/store/webhook-v1.yaml' },
     },
-    real: { outcome: 'crash-loop', podLog: /initializing audit webhook: stat \/etc\/kubernetes\/c09\/audit\/webhook.yaml: no such file or directory/ },
+    real: {
+      outcome: 'crash-loop',
+      podLog: /initializing audit webhook: stat \/etc\/kubernetes\/c09\/audit\/webhook.yaml: no such file or directory/,
+    },
     doctor: { fail: ['audit-files-readable'], says: [/\/etc\/kubernetes\/c09\/store\/webhook-v1\.yaml/] },
   },
   {
@@ -203,7 +260,10 @@ export const CASES: Case[] = [
     title: 'one hostPath for /etc/kubernetes/c10 with subPath audit, mounted at /etc/audit',
     ...auditSetup('c10', {
       flags: { 'audit-policy-file': '/etc/audit/policy.yaml', 'audit-webhook-config-file': '/etc/audit/webhook.yaml' },
-      volumes: [{ name: 'audit', hostPath: '/etc/kubernetes/c10', type: 'Directory', subPath: 'audit', mountPath: '/etc/audit', readOnly: true }, logVolume('c10')],
+      volumes: [
+        { name: 'audit', hostPath: '/etc/kubernetes/c10', type: 'Directory', subPath: 'audit', mountPath: '/etc/audit', readOnly: true },
+        logVolume('c10'),
+      ],
     }),
     real: { outcome: 'healthy' },
     doctor: { fail: [] },
@@ -235,7 +295,12 @@ export const CASES: Case[] = [
   {
     id: 'c14',
     title: 'policy and its directory locked down to mode 000',
-    ...auditSetup('c14', { files: { 'etc/kubernetes/c14/audit/policy.yaml': { text: POLICY, mode: 0o000 }, 'etc/kubernetes/c14/audit': { dir: true, mode: 0o000 } } }),
+    ...auditSetup('c14', {
+      files: {
+        'etc/kubernetes/c14/audit/policy.yaml': { text: POLICY, mode: 0o000 },
+        'etc/kubernetes/c14/audit': { dir: true, mode: 0o000 },
+      },
+    }),
     real: { outcome: 'healthy' },
     doctor: { fail: [] },
   },
@@ -255,7 +320,10 @@ export const CASES: Case[] = [
     id: 'c16',
     title: 'webhook kubeconfig names a CA file in a directory that is not mounted',
     ...auditSetup('c16', {
-      files: { 'etc/kubernetes/c16/ca/prisma-ca.pem': issue({ commonName: 'Prisma Cloud CA', isCA: true }, null).cert, 'etc/kubernetes/c16/audit/webhook.yaml': webhookKubeconfig({ 'certificate-authority': '/etc/kubernetes/c16/ca/prisma-ca.pem' }) },
+      files: {
+        'etc/kubernetes/c16/ca/prisma-ca.pem': issue({ commonName: 'Prisma Cloud CA', isCA: true }, null).cert,
+        'etc/kubernetes/c16/audit/webhook.yaml': webhookKubeconfig({ 'certificate-authority': '/etc/kubernetes/c16/ca/prisma-ca.pem' }),
+      },
     }),
     real: { outcome: 'crash-loop', podLog: /\/etc\/kubernetes\/c16\/ca\/prisma-ca.pem/ },
     doctor: { fail: ['audit-files-mounted'], says: [/\/etc\/kubernetes\/c16\/ca\/prisma-ca\.pem/] },
@@ -264,7 +332,17 @@ export const CASES: Case[] = [
     id: 'c17',
     title: 'subPath that climbs out of its volume',
     ...auditSetup('c17', {
-      volumes: [{ name: 'audit', hostPath: '/etc/kubernetes/c17/audit', type: 'Directory', subPath: '../c17-other', mountPath: '/etc/kubernetes/c17/audit', readOnly: true }, logVolume('c17')],
+      volumes: [
+        {
+          name: 'audit',
+          hostPath: '/etc/kubernetes/c17/audit',
+          type: 'Directory',
+          subPath: '../c17-other',
+          mountPath: '/etc/kubernetes/c17/audit',
+          readOnly: true,
+        },
+        logVolume('c17'),
+      ],
     }),
     real: { outcome: 'never-created' },
     doctor: { fail: ['apiserver-volumes'], says: [/subPath/] },

@@ -21,12 +21,37 @@ export const APISERVER_IMAGE = 'local/kube-apiserver:v1.20.2';
 export const NODE_NAME = 'cp1';
 
 export const prepared = (): boolean =>
-  [KUBELET_BIN, join(CACHE, 'bin/kube-apiserver'), join(IMAGES, 'pause.tar'), join(IMAGES, 'kube-apiserver.tar'), '/usr/bin/etcd'].every(existsSync) &&
-  ['containerd', 'ctr', 'runc', 'unshare', 'nsenter'].every((tool) => ['/usr/bin', '/usr/sbin', '/bin', '/sbin'].some((d) => existsSync(join(d, tool))));
+  [KUBELET_BIN, join(CACHE, 'bin/kube-apiserver'), join(IMAGES, 'pause.tar'), join(IMAGES, 'kube-apiserver.tar'), '/usr/bin/etcd'].every(
+    existsSync,
+  ) &&
+  ['containerd', 'ctr', 'runc', 'unshare', 'nsenter'].every((tool) =>
+    ['/usr/bin', '/usr/sbin', '/bin', '/sbin'].some((d) => existsSync(join(d, tool))),
+  );
 
 /** The sysctls kubelet 1.20 sets at start (pkg/kubelet/cm/container_manager_linux.go setupKernelTunables). */
-const SYSCTLS = ['vm/overcommit_memory', 'vm/panic_on_oom', 'kernel/panic', 'kernel/panic_on_oops', 'kernel/keys/root_maxkeys', 'kernel/keys/root_maxbytes'];
-const CGROUP_V1 = ['blkio', 'cpu', 'cpuacct', 'cpuset', 'devices', 'freezer', 'memory', 'pids', 'systemd', 'hugetlb', 'perf_event', 'net_cls', 'net_prio'];
+const SYSCTLS = [
+  'vm/overcommit_memory',
+  'vm/panic_on_oom',
+  'kernel/panic',
+  'kernel/panic_on_oops',
+  'kernel/keys/root_maxkeys',
+  'kernel/keys/root_maxbytes',
+];
+const CGROUP_V1 = [
+  'blkio',
+  'cpu',
+  'cpuacct',
+  'cpuset',
+  'devices',
+  'freezer',
+  'memory',
+  'pids',
+  'systemd',
+  'hugetlb',
+  'perf_event',
+  'net_cls',
+  'net_prio',
+];
 
 export interface Node {
   root: string;
@@ -52,7 +77,13 @@ export async function startNode(root: string, state: string, populate: (etcdUrl:
   }
 }
 
-async function boot(root: string, state: string, populate: (etcdUrl: string) => Promise<void>, stoppers: (() => Promise<void>)[], stopAll: () => Promise<void>): Promise<Node> {
+async function boot(
+  root: string,
+  state: string,
+  populate: (etcdUrl: string) => Promise<void>,
+  stoppers: (() => Promise<void>)[],
+  stopAll: () => Promise<void>,
+): Promise<Node> {
   await mkdir(state, { recursive: true });
   const saved = new Map(SYSCTLS.filter((s) => existsSync(`/proc/sys/${s}`)).map((s) => [s, readFileSync(`/proc/sys/${s}`, 'utf8').trim()]));
   stoppers.push(async () => {
@@ -78,7 +109,8 @@ async function boot(root: string, state: string, populate: (etcdUrl: string) => 
   const holder = start('namespace', 'unshare', ['--mount', '--propagation', 'private', 'sh', '-c', setup]);
   stoppers.push(() => holder.stop());
   await waitUntil(holder, 'mount namespace', () => holder.output().includes('namespace-ready'), 10_000);
-  const inNs = (name: string, bin: string, args: string[]): Running => start(name, 'nsenter', [`--target=${holder.child.pid}`, '--mount', '--', bin, ...args]);
+  const inNs = (name: string, bin: string, args: string[]): Running =>
+    start(name, 'nsenter', [`--target=${holder.child.pid}`, '--mount', '--', bin, ...args]);
 
   const cgroup = `prisma-audit-kubelet-${process.pid}`;
   const made: string[] = [];
@@ -97,7 +129,12 @@ async function boot(root: string, state: string, populate: (etcdUrl: string) => 
   await writeFile(join(state, 'containerd.toml'), containerdConfig(state, sock));
   const containerd = inNs('containerd', 'containerd', ['--config', join(state, 'containerd.toml')]);
   stoppers.push(() => stopContainerd(containerd, sock));
-  await waitUntil(containerd, 'containerd socket', () => existsSync(sock) && containerd.output().includes('containerd successfully booted'), 30_000);
+  await waitUntil(
+    containerd,
+    'containerd socket',
+    () => existsSync(sock) && containerd.output().includes('containerd successfully booted'),
+    30_000,
+  );
   for (const tar of ['pause.tar', 'kube-apiserver.tar']) {
     await run('ctr', ['--address', sock, '-n', 'k8s.io', 'images', 'import', join(IMAGES, tar)], { timeout: 60_000 });
   }
@@ -133,11 +170,16 @@ async function boot(root: string, state: string, populate: (etcdUrl: string) => 
     '--v=2',
   ]);
   stoppers.push(() => kubelet.stop());
-  await waitUntil(kubelet, 'kubelet healthz', async () => {
-    const res = await request(`http://127.0.0.1:${healthz}/healthz`).catch(() => null);
-    if (!res) return false;
-    return (await res.body.text()) === 'ok';
-  }, 60_000);
+  await waitUntil(
+    kubelet,
+    'kubelet healthz',
+    async () => {
+      const res = await request(`http://127.0.0.1:${healthz}/healthz`).catch(() => null);
+      if (!res) return false;
+      return (await res.body.text()) === 'ok';
+    },
+    60_000,
+  );
   return {
     root,
     etcd,

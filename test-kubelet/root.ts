@@ -32,7 +32,10 @@ export function renderCase(c: Case, port: number, etcd: string): RenderedCase {
       'enable-priority-and-fairness': 'false',
       ...(o.flags ?? c.flags),
     };
-    const volumes = [{ name: 'k8s-certs', hostPath: '/etc/kubernetes/pki', type: 'DirectoryOrCreate', mountPath: '/etc/kubernetes/pki', readOnly: true }, ...c.volumes];
+    const volumes = [
+      { name: 'k8s-certs', hostPath: '/etc/kubernetes/pki', type: 'DirectoryOrCreate', mountPath: '/etc/kubernetes/pki', readOnly: true },
+      ...c.volumes,
+    ];
     return stringify({
       apiVersion: 'v1',
       kind: 'Pod',
@@ -46,7 +49,12 @@ export function renderCase(c: Case, port: number, etcd: string): RenderedCase {
             image: APISERVER_IMAGE,
             imagePullPolicy: 'Never',
             command: ['kube-apiserver', ...Object.entries(flags).map(([k, v]) => `--${k}=${v}`)],
-            volumeMounts: volumes.map((v) => ({ name: v.name, mountPath: v.mountPath, ...(v.readOnly ? { readOnly: true } : {}), ...(v.subPath ? { subPath: v.subPath } : {}) })),
+            volumeMounts: volumes.map((v) => ({
+              name: v.name,
+              mountPath: v.mountPath,
+              ...(v.readOnly ? { readOnly: true } : {}),
+              ...(v.subPath ? { subPath: v.subPath } : {}),
+            })),
           },
         ],
         volumes: volumes.map((v) => ({ name: v.name, hostPath: { path: v.hostPath, ...(v.type ? { type: v.type } : {}) } })),
@@ -102,7 +110,9 @@ export interface Observation {
 }
 
 async function healthz(port: number): Promise<boolean> {
-  const res = await request(`https://127.0.0.1:${port}/healthz`, { dispatcher: insecure, headersTimeout: 2000, bodyTimeout: 2000 }).catch(() => null);
+  const res = await request(`https://127.0.0.1:${port}/healthz`, { dispatcher: insecure, headersTimeout: 2000, bodyTimeout: 2000 }).catch(
+    () => null,
+  );
   if (!res) return false;
   await res.body.dump();
   // 401 counts: with --authorization-mode=AlwaysAllow the apiserver turns anonymous auth off, so an
@@ -122,7 +132,12 @@ function podLogs(root: string, podName: string): { restarts: number; text: strin
 
 /** What the kubelet did with one case, so far. Pod names are `<metadata.name>-<node>`. */
 export async function observe(r: RenderedCase, root: string, kubeletLog: string, altPort: number | null): Promise<Observation> {
-  const names = [r.podName, ...Object.keys(r.c.extraManifests?.(r) ?? {}).filter((f) => !f.includes('.yaml.')).map((f) => `kube-apiserver-${f.replace(/^apiserver-/, '').replace(/\.yaml$/, '')}-${NODE_NAME}`)];
+  const names = [
+    r.podName,
+    ...Object.keys(r.c.extraManifests?.(r) ?? {})
+      .filter((f) => !f.includes('.yaml.'))
+      .map((f) => `kube-apiserver-${f.replace(/^apiserver-/, '').replace(/\.yaml$/, '')}-${NODE_NAME}`),
+  ];
   const pods: Record<string, number> = {};
   let podLog = '';
   for (const name of names) {
@@ -133,7 +148,9 @@ export async function observe(r: RenderedCase, root: string, kubeletLog: string,
     }
   }
   // The pod name ends at _ " ( or a space, or at \" where the kubelet quotes an error inside an error.
-  const mine = new RegExp(`(${names.map((n) => n.replace(/[-.]/g, '\\$&')).join('|')})[_"\\\\\\s(]|${r.manifestName.replace(/[-.]/g, '\\$&')}`);
+  const mine = new RegExp(
+    `(${names.map((n) => n.replace(/[-.]/g, '\\$&')).join('|')})[_"\\\\\\s(]|${r.manifestName.replace(/[-.]/g, '\\$&')}`,
+  );
   const kubeletLines = kubeletLog.split('\n').filter((l) => mine.test(l));
   const healthy = await healthz(r.port);
   const altHealthy = altPort !== null && (await healthz(altPort));
@@ -143,6 +160,10 @@ export async function observe(r: RenderedCase, root: string, kubeletLog: string,
   else if (altHealthy && !healthy) outcome = 'other-file-runs';
   else if (healthy && names.length === 1) outcome = 'healthy';
   else if (!healthy && restarted) outcome = 'crash-loop';
-  else if (Object.keys(pods).length === 0 && kubeletLines.some((l) => /MountVolume\.SetUp failed|couldn't parse as pod|invalid pod/.test(l))) outcome = 'never-created';
+  else if (
+    Object.keys(pods).length === 0 &&
+    kubeletLines.some((l) => /MountVolume\.SetUp failed|couldn't parse as pod|invalid pod/.test(l))
+  )
+    outcome = 'never-created';
   return { outcome, healthy, pods, podLog, kubeletLines };
 }

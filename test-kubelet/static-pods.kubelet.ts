@@ -73,12 +73,16 @@ describe.skipIf(!prepared())('a real kubelet 1.20.2 runs each case; the doctor a
     while (Date.now() - started < SETTLE_MS) {
       const log = node.kubeletOutput();
       for (const r of rendered) seen.set(r.c.id, await observe(r, root, log, altPorts.get(r.c.id) ?? null));
-      const settled = [...seen.values()].every((o) => o.outcome !== 'undecided' && (o.outcome !== 'never-created' || Date.now() - started > REFUSAL_GRACE_MS));
+      const settled = [...seen.values()].every(
+        (o) => o.outcome !== 'undecided' && (o.outcome !== 'never-created' || Date.now() - started > REFUSAL_GRACE_MS),
+      );
       if (settled) break;
       await new Promise((res) => setTimeout(res, 2000));
     }
     timings.settleMs = Date.now() - started;
-    console.log(`settled in ${Math.round((Date.now() - started) / 1000)} s:\n${rendered.map((r) => `  ${r.c.id} ${seen.get(r.c.id)?.outcome} (${r.c.title})`).join('\n')}`);
+    console.log(
+      `settled in ${Math.round((Date.now() - started) / 1000)} s:\n${rendered.map((r) => `  ${r.c.id} ${seen.get(r.c.id)?.outcome} (${r.c.title})`).join('\n')}`,
+    );
   }, SETTLE_MS + 120_000);
 
   afterAll(async () => {
@@ -99,10 +103,18 @@ describe.skipIf(!prepared())('a real kubelet 1.20.2 runs each case; the doctor a
     const res = await runCli(['doctor', '--root', root, '--manifest', manifestPath(r.c.id), '--offline', '--json']);
     const report = JSON.parse(res.stdout) as { checks: CheckResult[] };
     const failing = report.checks.filter((x) => BLOCKING.has(x.id) && x.status === 'fail');
-    const shown = JSON.stringify(report.checks.filter((x) => x.status !== 'pass' && x.status !== 'skip'), null, 1).slice(0, 6000);
+    const shown = JSON.stringify(
+      report.checks.filter((x) => x.status !== 'pass' && x.status !== 'skip'),
+      null,
+      1,
+    ).slice(0, 6000);
     // The verdict: the apiserver as written runs exactly when the kubelet ran it healthy.
     expect(failing.length === 0, `${context}\ndoctor:\n${shown}`).toBe(o.outcome === 'healthy');
-    for (const want of c.doctor.fail) expect(failing.map((x) => x.id), shown).toContain(want);
+    for (const want of c.doctor.fail)
+      expect(
+        failing.map((x) => x.id),
+        shown,
+      ).toContain(want);
     for (const want of c.doctor.warn ?? []) expect(report.checks.find((x) => x.id === want)?.status, shown).toBe('warn');
     const named = report.checks.filter((x) => [...c.doctor.fail, ...(c.doctor.warn ?? [])].includes(x.id));
     for (const text of c.doctor.says ?? []) expect(JSON.stringify(named), shown).toMatch(text);
@@ -122,6 +134,7 @@ describe.skipIf(!prepared())('a real kubelet 1.20.2 runs each case; the doctor a
 
 function readSysctls(): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const s of ['vm/overcommit_memory', 'vm/panic_on_oom', 'kernel/panic', 'kernel/panic_on_oops']) out[s] = readFileSync(`/proc/sys/${s}`, 'utf8').trim();
+  for (const s of ['vm/overcommit_memory', 'vm/panic_on_oom', 'kernel/panic', 'kernel/panic_on_oops'])
+    out[s] = readFileSync(`/proc/sys/${s}`, 'utf8').trim();
   return out;
 }

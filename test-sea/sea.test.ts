@@ -11,8 +11,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const REPO = path.resolve(import.meta.dirname, '..');
 const BIN = path.join(REPO, `dist/prisma-audit-${process.platform}-${process.arch}`);
 const VERSION = (JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
-const DEMO_EXPECTED = JSON.parse(readFileSync(path.join(REPO, 'fixtures/demo/expected.json'), 'utf8')) as { exitCode: number; checks: Record<string, string> };
-const DEMO_DIR = `prisma-audit-${process.getuid!()}-${createHash('sha256').update(readFileSync(path.join(REPO, 'dist/sea/demo-root.json'))).digest('hex').slice(0, 16)}`;
+const DEMO_EXPECTED = JSON.parse(readFileSync(path.join(REPO, 'fixtures/demo/expected.json'), 'utf8')) as {
+  exitCode: number;
+  checks: Record<string, string>;
+};
+const DEMO_DIR = `prisma-audit-${process.getuid!()}-${createHash('sha256')
+  .update(readFileSync(path.join(REPO, 'dist/sea/demo-root.json')))
+  .digest('hex')
+  .slice(0, 16)}`;
 
 let work: string;
 let cwd: string;
@@ -23,7 +29,10 @@ beforeAll(async () => {
   [cwd, tmp, fakeBin] = [path.join(work, 'cwd'), path.join(work, 'tmp'), path.join(work, 'bin')];
   for (const d of [cwd, tmp, fakeBin]) await fs.mkdir(d);
   // A cluster whose API is a closed port: cluster checks become unknown, and say why.
-  await fs.writeFile(path.join(work, 'kubeconfig'), 'apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:9\ncontexts:\n- name: c\n  context:\n    cluster: c\n    user: u\ncurrent-context: c\nusers:\n- name: u\n  user:\n    token: t\n');
+  await fs.writeFile(
+    path.join(work, 'kubeconfig'),
+    'apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:9\ncontexts:\n- name: c\n  context:\n    cluster: c\n    user: u\ncurrent-context: c\nusers:\n- name: u\n  user:\n    token: t\n',
+  );
   await fs.writeFile(path.join(fakeBin, 'node'), `#!/bin/sh\necho "$@" >> ${work}/node-was-run\nexit 99\n`, { mode: 0o755 });
 });
 afterAll(async () => {
@@ -46,7 +55,8 @@ function sea(args: string[], env: Record<string, string> = {}, dir = cwd): Promi
   });
 }
 
-const statuses = (r: Run) => Object.fromEntries((JSON.parse(r.stdout) as { checks: { id: string; status: string }[] }).checks.map((c) => [c.id, c.status]));
+const statuses = (r: Run) =>
+  Object.fromEntries((JSON.parse(r.stdout) as { checks: { id: string; status: string }[] }).checks.map((c) => [c.id, c.status]));
 async function copyRoot(name: string): Promise<string> {
   const dir = await fs.mkdtemp(path.join(work, 'root-'));
   await fs.cp(path.join(REPO, 'fixtures/scenarios', name, 'root'), dir, { recursive: true });
@@ -62,7 +72,9 @@ describe('single binary', () => {
   it('--version, --help, checks, explain', async () => {
     expect(await sea(['--version'])).toEqual({ code: 0, stdout: `prisma-audit ${VERSION}\n`, stderr: '' });
     expect((await sea(['--help'])).stdout).toMatch(/doctor/);
-    expect(JSON.parse((await sea(['checks', '--json'])).stdout)).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'webhook-url' })]));
+    expect(JSON.parse((await sea(['checks', '--json'])).stdout)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: 'webhook-url' })]),
+    );
     expect((await sea(['explain', 'webhook-tls-chain'])).stdout).toMatch(/x509/);
     // No command but the demo writes anything: an unwritable TMPDIR changes nothing.
     expect((await sea(['--version'], { TMPDIR: '/nonexistent' })).code).toBe(0);
@@ -125,16 +137,22 @@ describe('single binary', () => {
     const plain = await sea(args, { HOME: home });
     expect(statuses(plain)['control-plane-apiservers']).toBe('skip');
     const plugin = await new Promise<Run>((resolve) =>
-      execFile(path.join(plugins, 'kubectl-prisma_audit'), args, { cwd, env: { PATH: fakeBin, TMPDIR: tmp, HOME: home } }, (err, stdout, stderr) =>
-        resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
+      execFile(
+        path.join(plugins, 'kubectl-prisma_audit'),
+        args,
+        { cwd, env: { PATH: fakeBin, TMPDIR: tmp, HOME: home } },
+        (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
       ),
     );
     expect(statuses(plugin)['control-plane-apiservers']).toBe('unknown');
     if (!existsSync('/usr/bin/kubectl')) return;
     // kubectl passes --kubeconfig and --context after the plugin name; a context that is not there is named.
     const viaKubectl = await new Promise<Run>((resolve) =>
-      execFile('/usr/bin/kubectl', ['prisma-audit', 'doctor', '--json', '--kubeconfig', kubeconfig, '--context', 'nope', '--timeout', '2'], { cwd, env: { PATH: `${plugins}:${fakeBin}`, TMPDIR: tmp, HOME: home } }, (err, stdout, stderr) =>
-        resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
+      execFile(
+        '/usr/bin/kubectl',
+        ['prisma-audit', 'doctor', '--json', '--kubeconfig', kubeconfig, '--context', 'nope', '--timeout', '2'],
+        { cwd, env: { PATH: `${plugins}:${fakeBin}`, TMPDIR: tmp, HOME: home } },
+        (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
       ),
     );
     expect(`${viaKubectl.stdout}${viaKubectl.stderr}`).toMatch(/nope/);
@@ -145,7 +163,10 @@ describe('single binary', () => {
     const plan = await sea(['fix', '--root', root, '--offline']);
     expect(plan.stdout).toMatch(/Wrote the plan to/);
     expect((await fs.readdir(cwd)).some((e) => e.startsWith('prisma-audit-fix-'))).toBe(true);
-    const applied = JSON.parse((await sea(['fix', '--root', root, '--offline', '--apply', '--yes', '--json'])).stdout) as { out: string; rollback: string[] };
+    const applied = JSON.parse((await sea(['fix', '--root', root, '--offline', '--apply', '--yes', '--json'])).stdout) as {
+      out: string;
+      rollback: string[];
+    };
     expect(applied.out.startsWith(path.join(root, 'var/backups/prisma-audit/'))).toBe(true);
     // One quoted command per file, never a `cp -a` of the whole backup onto the root (issue 14).
     expect(applied.rollback.length).toBeGreaterThan(0);

@@ -74,6 +74,9 @@ export function sameError(doctor: string | null, oracle: string | null): boolean
   if (doctor === null || oracle === null) return doctor === oracle;
   // The doctor masks the webhook URL suffix (the console's shared secret) in everything it prints.
   const unmasked = doctor.endsWith(' …') ? doctor.slice(0, -2) : doctor;
-  const pattern = unmasked.split('****').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^"/\\s]+');
+  const pattern = unmasked
+    .split('****')
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('[^"/\\s]+');
   return new RegExp(`^${pattern}${doctor.endsWith(' …') ? '' : '$'}`).test(oracle);
 }

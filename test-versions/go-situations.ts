@@ -6,7 +6,9 @@ import { issue, makeChain } from '../test/helpers/pki.js';
 import { situationChain, url, type Situation } from '../test-apiserver/webhook-situations.js';
 
 /** Serves leaf + intermediate of a chain built for the situation, CA data = its root. */
-function servedChain(build: () => { leaf: { cert: string; key: { privateKeyPem: string } }; intermediate: { cert: string }; root: { cert: string } }) {
+function servedChain(
+  build: () => { leaf: { cert: string; key: { privateKeyPem: string } }; intermediate: { cert: string }; root: { cert: string } },
+) {
   return async () => {
     const c = build();
     const receiver = await httpsReceiver([c.leaf.cert, c.intermediate.cert], c.leaf.key.privateKeyPem, { weakSignatures: true });

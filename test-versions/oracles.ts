@@ -104,7 +104,8 @@ export async function startup120(etcd: Etcd, files: AuditFiles): Promise<Startup
     const deadline = Date.now() + 90_000;
     const { child } = launched.proc;
     while (child.exitCode === null && child.signalCode === null && !SERVING.test(launched.proc.output())) {
-      if (Date.now() > deadline) throw new Error(`kube-apiserver neither exited nor served within 90 s:\n${launched.proc.output().slice(-3000)}`);
+      if (Date.now() > deadline)
+        throw new Error(`kube-apiserver neither exited nor served within 90 s:\n${launched.proc.output().slice(-3000)}`);
       await new Promise((r) => setTimeout(r, 100));
     }
     const output = rewrite(launched.proc.output(), launched.dir);

@@ -9,13 +9,15 @@ import { captureLines, PROBE_BIN, probePresent, startup120, startup136, type Sta
 import { STARTUP_CASES } from './startup-cases.js';
 import { V120, V136 } from './versions.js';
 
-
 const present120 = binariesPresent();
 const present136 = probePresent();
 if (!(present120 && present136) && process.env.CI) {
-  throw new Error(`${APISERVER_BIN}, etcd or ${PROBE_BIN} missing; CI is set, so this suite must run: bash scripts/prepare-apiserver.sh && bash scripts/prepare-modern-audit.sh`);
+  throw new Error(
+    `${APISERVER_BIN}, etcd or ${PROBE_BIN} missing; CI is set, so this suite must run: bash scripts/prepare-apiserver.sh && bash scripts/prepare-modern-audit.sh`,
+  );
 }
-if (!present120) console.warn(`SKIPPING the 1.20.2 side of the version suite: ${APISERVER_BIN} or etcd is absent (scripts/prepare-apiserver.sh)`);
+if (!present120)
+  console.warn(`SKIPPING the 1.20.2 side of the version suite: ${APISERVER_BIN} or etcd is absent (scripts/prepare-apiserver.sh)`);
 if (!present136) console.warn(`SKIPPING the 1.36 side of the version suite: ${PROBE_BIN} is absent (scripts/prepare-modern-audit.sh)`);
 
 const show = (o: StartupOutcome) => (o.exited ? `exits: ${o.error}` : 'starts');
@@ -47,7 +49,10 @@ describe.skipIf(!present120 && !present136)('start-up verdicts: doctor vs kube-a
         // An exit the oracle cannot explain is a broken case, not a verdict.
         if (real.exited) expect(real.error, real.output.slice(-2000)).not.toBeNull();
         if (c.knownDisagreement) {
-          expect(doc.exits === real.exited && sameError(doc.error, real.error), `now agrees: remove knownDisagreement (${c.knownDisagreement})`).toBe(false);
+          expect(
+            doc.exits === real.exited && sameError(doc.error, real.error),
+            `now agrees: remove knownDisagreement (${c.knownDisagreement})`,
+          ).toBe(false);
           return;
         }
         expect.soft(doc.exits, `${version} ${show(real)}\ndoctor:\n${doc.verdicts}`).toBe(real.exited);

@@ -20,7 +20,10 @@ const WEBHOOK_ERROR = "Error in audit plugin 'webhook'";
 
 /** The Go error of a delivery failure: what follows `Post "<url>": ` (or the whole message). */
 export function deliveryError(line: string): { url: string | null; error: string } {
-  const message = line.slice(line.indexOf('audit events: ') + 'audit events: '.length).split('\\n')[0]!.split('\n')[0]!;
+  const message = line
+    .slice(line.indexOf('audit events: ') + 'audit events: '.length)
+    .split('\\n')[0]!
+    .split('\n')[0]!;
   const post = /^Post "([^"]+)": (.*)$/.exec(message);
   return post ? { url: post[1]!, error: post[2]! } : { url: null, error: message };
 }
@@ -38,7 +41,11 @@ export async function deliver136(kubeconfig: WebhookKubeconfig): Promise<Deliver
   try {
     await writeFile(join(dir, 'policy.yaml'), POLICY);
     await writeFile(join(dir, 'audit-webhook.yaml'), stringify(kubeconfigValue(kubeconfig)));
-    const res = await runProbe(['deliver', `--audit-policy-file=${join(dir, 'policy.yaml')}`, `--audit-webhook-config-file=${join(dir, 'audit-webhook.yaml')}`]);
+    const res = await runProbe([
+      'deliver',
+      `--audit-policy-file=${join(dir, 'policy.yaml')}`,
+      `--audit-webhook-config-file=${join(dir, 'audit-webhook.yaml')}`,
+    ]);
     const output = res.stderr + res.stdout;
     if (res.code !== 0 && res.code !== 3) throw new Error(`audit-oracle deliver ended with ${res.code}:\n${output}`);
     return { delivered: res.code === 0, line: output.split('\n').find((l) => l.includes(WEBHOOK_ERROR)) ?? null, output };
@@ -55,7 +62,10 @@ async function deliver120(etcd: Etcd, kubeconfig: WebhookKubeconfig, received: (
     if ((await apiserver.auditedRequest(marker)) !== 201) throw new Error('the audited request failed');
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
-      const line = apiserver.proc.output().split('\n').find((l) => l.includes(WEBHOOK_ERROR));
+      const line = apiserver.proc
+        .output()
+        .split('\n')
+        .find((l) => l.includes(WEBHOOK_ERROR));
       if (line) return { delivered: false, line, output: apiserver.proc.output() };
       if (received().some((b) => b.includes(marker))) return { delivered: true, line: null, output: '' };
       await new Promise((r) => setTimeout(r, 200));
@@ -66,7 +76,12 @@ async function deliver120(etcd: Etcd, kubeconfig: WebhookKubeconfig, received: (
   }
 }
 
-async function compare(s: Situation, version: string, run: (k: WebhookKubeconfig, received: () => string[]) => Promise<Delivery>, expect: import('vitest').ExpectStatic) {
+async function compare(
+  s: Situation,
+  version: string,
+  run: (k: WebhookKubeconfig, received: () => string[]) => Promise<Delivery>,
+  expect: import('vitest').ExpectStatic,
+) {
   const { receiver, kubeconfig } = await s.setup();
   try {
     const real = await run(kubeconfig, () => receiver?.received.map((r) => r.body) ?? []);
@@ -74,7 +89,9 @@ async function compare(s: Situation, version: string, run: (k: WebhookKubeconfig
     const verdicts = findings.map((f) => `${f.status}: ${f.summary}`).join('\n');
     const got = real.line ? deliveryError(real.line) : null;
     if (real.line) await captureLines(version === V136 ? V136 : '1.20.2', s.name, real.line);
-    console.info(`${s.name} [${version}]\n  oracle: ${real.delivered ? 'delivered' : got?.error}\n  doctor:\n    ${verdicts.replace(/\n/g, '\n    ')}`);
+    console.info(
+      `${s.name} [${version}]\n  oracle: ${real.delivered ? 'delivered' : got?.error}\n  doctor:\n    ${verdicts.replace(/\n/g, '\n    ')}`,
+    );
     expect.soft(deliverable(findings), `${version}: ${real.delivered ? 'delivered' : real.line}\n${verdicts}`).toBe(real.delivered);
     if (got) {
       // "current time …" is each side's own clock.
@@ -89,7 +106,8 @@ async function compare(s: Situation, version: string, run: (k: WebhookKubeconfig
 
 const present120 = binariesPresent();
 const present136 = probePresent();
-if (process.env.CI && !(present120 && present136)) throw new Error('the version suite needs scripts/prepare-apiserver.sh and scripts/prepare-modern-audit.sh');
+if (process.env.CI && !(present120 && present136))
+  throw new Error('the version suite needs scripts/prepare-apiserver.sh and scripts/prepare-modern-audit.sh');
 
 describe.skipIf(!present136)('webhook delivery: doctor vs Kubernetes 1.36 (Go 1.27 crypto)', () => {
   beforeAll(() => makeSituationChains());

@@ -12,7 +12,10 @@ const SRC = path.resolve(import.meta.dirname, '../src');
 
 /** What each folder of src/ may import besides itself (src/cli.ts counts as cli): the same table
  * ESLint's no-restricted-imports reads. */
-const ALLOWED: Record<string, string[]> = Object.fromEntries(Object.entries(layers).filter(([k]) => !k.startsWith('$'))) as Record<string, string[]>;
+const ALLOWED: Record<string, string[]> = Object.fromEntries(Object.entries(layers).filter(([k]) => !k.startsWith('$'))) as Record<
+  string,
+  string[]
+>;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -97,7 +100,9 @@ describe('the import layering of src/', () => {
     const unknown = [...new Set([...graph.keys()].map(folderOf))].filter((f) => !(f in ALLOWED));
     expect(unknown, 'a new folder needs its row in ALLOWED (and in the README)').toEqual([]);
     const forbidden = [...graph].flatMap(([file, targets]) =>
-      targets.filter((t) => folderOf(t) !== folderOf(file) && !ALLOWED[folderOf(file)]!.includes(folderOf(t))).map((t) => `${file} -> ${t}`),
+      targets
+        .filter((t) => folderOf(t) !== folderOf(file) && !ALLOWED[folderOf(file)]!.includes(folderOf(t)))
+        .map((t) => `${file} -> ${t}`),
     );
     expect(forbidden).toEqual([]);
   });

@@ -3,13 +3,16 @@ import { text as readAll } from 'node:stream/consumers';
 import { describe, expect, it } from 'vitest';
 import { MASK, Redactor, type RedactionCounts } from '../src/redact/redactor.js';
 
-const pemKey = (kind: string) => `-----BEGIN ${kind}PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nAmQwggJgAgEAAoGBAL\n-----END ${kind}PRIVATE KEY-----`;
+const pemKey = (kind: string) =>
+  `-----BEGIN ${kind}PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nAmQwggJgAgEAAoGBAL\n-----END ${kind}PRIVATE KEY-----`;
 const CERT_B64 = Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n').toString('base64');
 
 describe('Redactor.text', () => {
   it.each(['', 'RSA ', 'EC ', 'ENCRYPTED ', 'OPENSSH '])('masks a PEM %sPRIVATE KEY', (kind) => {
     const counts: RedactionCounts = {};
-    expect(new Redactor().text(`key:\n${pemKey(kind)}\n`, counts)).toBe(`key:\n-----BEGIN ${kind}PRIVATE KEY-----${MASK}-----END ${kind}PRIVATE KEY-----\n`);
+    expect(new Redactor().text(`key:\n${pemKey(kind)}\n`, counts)).toBe(
+      `key:\n-----BEGIN ${kind}PRIVATE KEY-----${MASK}-----END ${kind}PRIVATE KEY-----\n`,
+    );
     expect(counts).toEqual({ 'private-key': 1 });
   });
 
@@ -59,16 +62,28 @@ describe('Redactor.text', () => {
 
 describe('Redactor.value', () => {
   it('masks a PEM key split over the items of a string array (log lines in a fact)', () => {
-    const lines = ['start', '-----BEGIN PRIVATE KEY-----', 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC', '-----END PRIVATE KEY-----', 'after litsecret'];
-    expect(new Redactor(['litsecret']).value({ lines })).toEqual({ lines: ['start', `-----BEGIN PRIVATE KEY-----${MASK}-----END PRIVATE KEY-----`, MASK, MASK, `after ${MASK}`] });
+    const lines = [
+      'start',
+      '-----BEGIN PRIVATE KEY-----',
+      'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC',
+      '-----END PRIVATE KEY-----',
+      'after litsecret',
+    ];
+    expect(new Redactor(['litsecret']).value({ lines })).toEqual({
+      lines: ['start', `-----BEGIN PRIVATE KEY-----${MASK}-----END PRIVATE KEY-----`, MASK, MASK, `after ${MASK}`],
+    });
   });
 });
 
 describe('Redactor.lines', () => {
-  const run = async (input: string[], r = new Redactor(['litsecret']), keep?: (l: string) => boolean) => readAll(Readable.from(input.map((s) => Buffer.from(s))).pipe(r.lines({}, keep)));
+  const run = async (input: string[], r = new Redactor(['litsecret']), keep?: (l: string) => boolean) =>
+    readAll(Readable.from(input.map((s) => Buffer.from(s))).pipe(r.lines({}, keep)));
 
   it('masks a PEM key whose lines arrive in separate chunks', async () => {
-    const out = await run(['ts F -----BEGIN RSA PRIVATE KEY-----\nts F MIIEvQIBAD', 'ANBgkqhkiG9w0BAQEFAASC\nts F -----END RSA PRIVATE KEY-----\nts F after litsecret\n']);
+    const out = await run([
+      'ts F -----BEGIN RSA PRIVATE KEY-----\nts F MIIEvQIBAD',
+      'ANBgkqhkiG9w0BAQEFAASC\nts F -----END RSA PRIVATE KEY-----\nts F after litsecret\n',
+    ]);
     expect(out).toBe(`ts F -----BEGIN RSA PRIVATE KEY-----${MASK}-----END RSA PRIVATE KEY-----\n${MASK}\n${MASK}\nts F after ${MASK}\n`);
   });
 

@@ -7,7 +7,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, scenarioRoot } from './helpers/cli.js';
 import { mutate, prng } from './helpers/mutate.js';
 
-const FILES = ['etc/kubernetes/manifests/kube-apiserver.yaml', 'etc/kubernetes/audit/audit-policy.yaml', 'etc/kubernetes/audit/audit-webhook.yaml'];
+const FILES = [
+  'etc/kubernetes/manifests/kube-apiserver.yaml',
+  'etc/kubernetes/audit/audit-policy.yaml',
+  'etc/kubernetes/audit/audit-webhook.yaml',
+];
 const RUNS = 340; // three files mutated per run: 1,020 mutations
 const PARALLEL = 4;
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'pa-fuzz-'));
@@ -34,12 +38,14 @@ describe('robustness', () => {
         const label = `seed ${0xc0ffee + run} (${applied.join(', ')})`;
         // 5: the mutated manifest left nothing checkable (issue 15's exit contract).
         if (![0, 3, 4, 5].includes(r.code ?? -1)) failures.push(`${label}: exit ${r.code}: ${r.stderr.slice(0, 300)}`);
-        else if (/\n\s+at .+:\d+:\d+/.test(r.stderr) || r.stderr.includes('internal error')) failures.push(`${label}: stack trace: ${r.stderr.slice(0, 300)}`);
+        else if (/\n\s+at .+:\d+:\d+/.test(r.stderr) || r.stderr.includes('internal error'))
+          failures.push(`${label}: stack trace: ${r.stderr.slice(0, 300)}`);
         else {
           try {
             const report = JSON.parse(r.stdout);
             const counted = Object.values(report.summary as Record<string, number>).reduce((a, b) => a + b, 0);
-            if (report.schemaVersion !== 1 || report.checks.length === 0 || counted !== report.checks.length) failures.push(`${label}: unexpected report shape`);
+            if (report.schemaVersion !== 1 || report.checks.length === 0 || counted !== report.checks.length)
+              failures.push(`${label}: unexpected report shape`);
           } catch {
             failures.push(`${label}: stdout is not JSON: ${r.stdout.slice(0, 200)}`);
           }

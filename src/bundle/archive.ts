@@ -44,7 +44,10 @@ export async function writeArchive(out: string, entries: ArchiveEntry[], mtime: 
   try {
     for (const entry of sorted) {
       await new Promise<void>((resolve, reject) => {
-        const sink = pack.entry({ name: entry.name, size: entry.size, mode: 0o644, mtime, uid: 0, gid: 0, uname: '', gname: '', type: 'file' }, (err) => (err ? reject(err) : resolve()));
+        const sink = pack.entry(
+          { name: entry.name, size: entry.size, mode: 0o644, mtime, uid: 0, gid: 0, uname: '', gname: '', type: 'file' },
+          (err) => (err ? reject(err) : resolve()),
+        );
         pipeline(entry.open(), sink, { signal }).catch(reject);
       });
     }
@@ -76,7 +79,8 @@ export interface ReadLimits {
  * `..` segments and backslashes are unsafe: an extracting user could be made to write anywhere. */
 function safeName(raw: string): string {
   const name = raw.replace(/^(\.\/)+/, '');
-  if (name.startsWith('/') || name.split('/').includes('..') || name.includes('\\') || name.includes('\0')) throw new ArchiveError(`unsafe entry name ${JSON.stringify(raw)}: refused`);
+  if (name.startsWith('/') || name.split('/').includes('..') || name.includes('\\') || name.includes('\0'))
+    throw new ArchiveError(`unsafe entry name ${JSON.stringify(raw)}: refused`);
   return name;
 }
 
@@ -149,11 +153,13 @@ function verifyIndex(raw: Buffer, hashes: Map<string, string>): void {
   }
   const listed = new Set<string>();
   for (const f of files) {
-    if (typeof f.name !== 'string' || typeof f.sha256 !== 'string') throw new ArchiveError('index.json lists an entry without name and sha256');
+    if (typeof f.name !== 'string' || typeof f.sha256 !== 'string')
+      throw new ArchiveError('index.json lists an entry without name and sha256');
     listed.add(f.name);
     const actual = hashes.get(f.name);
     if (actual === undefined) throw new ArchiveError(`index.json lists ${f.name}, which the archive does not hold`);
-    if (actual !== f.sha256) throw new ArchiveError(`${f.name} does not match its sha256 in index.json: the bundle was altered or corrupted`);
+    if (actual !== f.sha256)
+      throw new ArchiveError(`${f.name} does not match its sha256 in index.json: the bundle was altered or corrupted`);
   }
   const extra = [...hashes.keys()].filter((n) => n !== 'index.json' && !listed.has(n));
   if (extra.length > 0) throw new ArchiveError(`the archive holds entries index.json does not list: ${extra.slice(0, 3).join(', ')}`);

@@ -83,15 +83,32 @@ interface Planned {
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-function planned(name: string, contents: Buffer, source: string, collectedAt: string, redactions?: RedactionCounts, trimmed?: IndexEntry['trimmed']): Planned {
-  return { entry: bufferEntry(name, contents), index: { name, size: contents.length, sha256: sha256(contents), source, collectedAt, ...(trimmed ? { trimmed } : {}) }, redactions };
+function planned(
+  name: string,
+  contents: Buffer,
+  source: string,
+  collectedAt: string,
+  redactions?: RedactionCounts,
+  trimmed?: IndexEntry['trimmed'],
+): Planned {
+  return {
+    entry: bufferEntry(name, contents),
+    index: { name, size: contents.length, sha256: sha256(contents), source, collectedAt, ...(trimmed ? { trimmed } : {}) },
+    redactions,
+  };
 }
 
 const json = (value: unknown) => Buffer.from(JSON.stringify(value, null, 2) + '\n');
 const hostEntryName = (hostPath: string) => path.posix.join('files', path.posix.normalize('/' + hostPath));
 
 /** The report, the facts, versions and certificates: never trimmed (the bundle is useless without). */
-async function essentials(req: BundleRequest, facts: Partial<Facts>, report: Report, redactor: Redactor, stamp: () => string): Promise<Planned[]> {
+async function essentials(
+  req: BundleRequest,
+  facts: Partial<Facts>,
+  report: Report,
+  redactor: Redactor,
+  stamp: () => string,
+): Promise<Planned[]> {
   const reportCounts: RedactionCounts = {};
   const factCounts: RedactionCounts = {};
   const recording: Recording = {
@@ -102,13 +119,25 @@ async function essentials(req: BundleRequest, facts: Partial<Facts>, report: Rep
     facts: redactor.value(facts, factCounts),
   };
   const out = [
-    planned('results.json', Buffer.from(renderJson(redactor.value(report, reportCounts))), 'prisma-audit doctor: every check, run on the facts in facts.json', stamp(), reportCounts),
+    planned(
+      'results.json',
+      Buffer.from(renderJson(redactor.value(report, reportCounts))),
+      'prisma-audit doctor: every check, run on the facts in facts.json',
+      stamp(),
+      reportCounts,
+    ),
     planned(FACTS_ENTRY, json(recording), 'every fact prisma-audit gathers', stamp(), factCounts),
-    planned('versions.json', json(await collectVersions(req.root, req.tool, facts.apiserver)), 'the running tool and Node, /etc/os-release, the apiserver fact', stamp()),
+    planned(
+      'versions.json',
+      json(await collectVersions(req.root, req.tool, facts.apiserver)),
+      'the running tool and Node, /etc/os-release, the apiserver fact',
+      stamp(),
+    ),
   ];
   for (const [key, fact] of Object.entries(recording.facts)) {
     const certs = certificatesIn(fact);
-    if (certs.length > 0) out.push(planned(`certs/${key}.pem`, Buffer.from(certs.join('\n') + '\n'), `fact ${key} (public certificates only)`, stamp()));
+    if (certs.length > 0)
+      out.push(planned(`certs/${key}.pem`, Buffer.from(certs.join('\n') + '\n'), `fact ${key} (public certificates only)`, stamp()));
   }
   return out;
 }
@@ -144,7 +173,16 @@ async function configFiles(facts: Partial<Facts>, redactor: Redactor, secrets: S
 }
 
 /** Log excerpts of at most keepBytes each, spooled under tmp; unreadable logs are skipped sources. */
-async function logExcerpts(req: BundleRequest, logs: string[], keepBytes: number, redactor: Redactor, secrets: SecretFiles, tmp: string, skipped: SkippedSource[], stamp: () => string): Promise<Planned[]> {
+async function logExcerpts(
+  req: BundleRequest,
+  logs: string[],
+  keepBytes: number,
+  redactor: Redactor,
+  secrets: SecretFiles,
+  tmp: string,
+  skipped: SkippedSource[],
+  stamp: () => string,
+): Promise<Planned[]> {
   const out: Planned[] = [];
   for (const [i, hostPath] of logs.entries()) {
     const flag = await secrets.flagFor(hostPath);
@@ -157,11 +195,21 @@ async function logExcerpts(req: BundleRequest, logs: string[], keepBytes: number
       continue;
     }
     try {
-      const excerpt = await spoolExcerpt(req.root, hostPath, path.join(tmp, `${i}.log`), { keepBytes, sinceMs: req.sinceMs, now: req.collectedAt, redactor, signal: req.signal });
+      const excerpt = await spoolExcerpt(req.root, hostPath, path.join(tmp, `${i}.log`), {
+        keepBytes,
+        sinceMs: req.sinceMs,
+        now: req.collectedAt,
+        redactor,
+        signal: req.signal,
+      });
       const name = hostEntryName(hostPath);
       const keptBytes = excerpt.end - excerpt.start;
       const trimmed = excerpt.trimmed ? { trimmed: { reason: 'max-size' as const, originalBytes: excerpt.originalBytes, keptBytes } } : {};
-      out.push({ entry: fileRangeEntry(name, excerpt.spool, excerpt.start, excerpt.end), index: { name, size: keptBytes, sha256: excerpt.sha256, source: hostPath, collectedAt: stamp(), ...trimmed }, redactions: excerpt.redactions });
+      out.push({
+        entry: fileRangeEntry(name, excerpt.spool, excerpt.start, excerpt.end),
+        index: { name, size: keptBytes, sha256: excerpt.sha256, source: hostPath, collectedAt: stamp(), ...trimmed },
+        redactions: excerpt.redactions,
+      });
     } catch (err) {
       if (req.signal?.aborted) throw err;
       skipped.push({ source: hostPath, reason: readFailureReason(err) });
@@ -173,14 +221,23 @@ async function logExcerpts(req: BundleRequest, logs: string[], keepBytes: number
 function withoutTimings<T>(value: T): T {
   if (Array.isArray(value)) return value.map(withoutTimings) as T;
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === 'durationMs' && typeof v === 'number' ? 0 : withoutTimings(v)])) as T;
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, k === 'durationMs' && typeof v === 'number' ? 0 : withoutTimings(v)]),
+    ) as T;
   }
   return value;
 }
 
 export async function buildBundle(req: BundleRequest): Promise<BundleSummary> {
   const stamp = () => (req.reproducible ? req.collectedAt : new Date()).toISOString();
-  const source = gatherNode({ root: req.root, manifest: req.manifest, timeoutMs: req.timeoutMs, offline: req.offline ?? false, now: req.collectedAt, since: req.since });
+  const source = gatherNode({
+    root: req.root,
+    manifest: req.manifest,
+    timeoutMs: req.timeoutMs,
+    offline: req.offline ?? false,
+    now: req.collectedAt,
+    since: req.since,
+  });
   const gathered = await gatherAll(source);
   const redactor = secretRedactor(gathered, req.env, { includeSuffix: req.includeSuffix });
   const offline = req.offline ?? false;
@@ -198,9 +255,15 @@ export async function buildBundle(req: BundleRequest): Promise<BundleSummary> {
   const logs = [...new Set((await Promise.all(LOG_SOURCES.map((s) => s.find(req.root)))).flat())].sort();
 
   const entryCount = entries.length + configs.length + logs.length + 2;
-  let budget = Math.floor(req.maxBytes * GZIP_MARGIN) - TAR_END_BYTES - METADATA_BYTES_PER_ENTRY * entryCount - entries.reduce((n, p) => n + tarEntryBytes(p.entry.size), 0);
+  let budget =
+    Math.floor(req.maxBytes * GZIP_MARGIN) -
+    TAR_END_BYTES -
+    METADATA_BYTES_PER_ENTRY * entryCount -
+    entries.reduce((n, p) => n + tarEntryBytes(p.entry.size), 0);
   if (budget < 0) {
-    throw new BundleTooLarge(`--max-size ${req.maxBytes} bytes is too small: the report and facts alone need about ${req.maxBytes - budget} bytes`);
+    throw new BundleTooLarge(
+      `--max-size ${req.maxBytes} bytes is too small: the report and facts alone need about ${req.maxBytes - budget} bytes`,
+    );
   }
   // Configuration files before logs: they are small and say more. A trimmed file keeps its head.
   for (const c of configs) {
@@ -214,11 +277,26 @@ export async function buildBundle(req: BundleRequest): Promise<BundleSummary> {
     // Logs share what is left equally; a trimmed log keeps its newest lines.
     const perLog = logs.length > 0 ? Math.floor(budget / logs.length) - 512 : 0;
     entries.push(...(await logExcerpts(req, logs, perLog, redactor, secrets, tmp, skipped, stamp)));
-    const redactions = Object.fromEntries(entries.filter((p) => p.redactions).map((p) => [p.index.name, p.redactions!] as const).sort(([a], [b]) => (a < b ? -1 : 1)));
-    entries.push(planned('redactions.json', json(redactions), 'what the redactor masked in each file: rule names and counts, never the values', stamp()));
+    const redactions = Object.fromEntries(
+      entries
+        .filter((p) => p.redactions)
+        .map((p) => [p.index.name, p.redactions!] as const)
+        .sort(([a], [b]) => (a < b ? -1 : 1)),
+    );
+    entries.push(
+      planned(
+        'redactions.json',
+        json(redactions),
+        'what the redactor masked in each file: rule names and counts, never the values',
+        stamp(),
+      ),
+    );
     // index.json lists every other entry; it cannot hold its own checksum.
     const files = entries.map((p) => p.index).sort((a, b) => (a.name < b.name ? -1 : 1));
-    const index = bufferEntry('index.json', json({ collectedAt: req.collectedAt.toISOString(), maxSizeBytes: req.maxBytes, sinceMs: req.sinceMs, files, skipped }));
+    const index = bufferEntry(
+      'index.json',
+      json({ collectedAt: req.collectedAt.toISOString(), maxSizeBytes: req.maxBytes, sinceMs: req.sinceMs, files, skipped }),
+    );
     await writeArchive(req.out, [...entries.map((p) => p.entry), index], req.collectedAt, req.signal);
     return { out: req.out, archiveBytes: (await fs.stat(req.out)).size, report: redactor.value(report), files, skipped };
   } finally {
@@ -229,6 +307,12 @@ export async function buildBundle(req: BundleRequest): Promise<BundleSummary> {
 function readFailureReason(err: unknown): string {
   if (err instanceof ReadFailure) return `not read: ${err.message}`;
   const e = err as NodeJS.ErrnoException;
-  const plain: Record<string, string> = { ENOENT: 'no such file or directory (a dangling link?)', EACCES: 'permission denied', EPERM: 'operation not permitted', EINVAL: 'not a regular file', ELOOP: 'too many levels of symbolic links' };
+  const plain: Record<string, string> = {
+    ENOENT: 'no such file or directory (a dangling link?)',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EINVAL: 'not a regular file',
+    ELOOP: 'too many levels of symbolic links',
+  };
   return `cannot read: ${(e.code && plain[e.code]) || e.message || String(err)}`;
 }

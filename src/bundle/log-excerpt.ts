@@ -88,12 +88,22 @@ export async function spoolExcerpt(root: string, hostPath: string, spool: string
     // The look-back (which starts with a partial line) only feeds the redactor's key state.
     const skipBytes = excerptFrom - readFrom;
     const input = size === 0 ? [] : handle.createReadStream({ start: readFrom, end: size - 1, autoClose: false });
-    await pipeline(input, opts.redactor.lines(redactions, lineFilter(skipBytes, opts.sinceMs, opts.now)), createWriteStream(spool), { signal: opts.signal });
+    await pipeline(input, opts.redactor.lines(redactions, lineFilter(skipBytes, opts.sinceMs, opts.now)), createWriteStream(spool), {
+      signal: opts.signal,
+    });
   } finally {
     await handle.close();
   }
   // Masks can be longer than what they hide: cut the spool's head if redaction grew it past the cap.
   const spooled = (await fs.stat(spool)).size;
   const start = Math.max(0, spooled - opts.keepBytes);
-  return { spool, start, end: spooled, sha256: await hashRange(spool, start, spooled), originalBytes: size, trimmed: excerptFrom > 0 || start > 0, redactions };
+  return {
+    spool,
+    start,
+    end: spooled,
+    sha256: await hashRange(spool, start, spooled),
+    originalBytes: size,
+    trimmed: excerptFrom > 0 || start > 0,
+    redactions,
+  };
 }

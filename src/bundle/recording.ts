@@ -26,7 +26,19 @@ const PARSED_FILE: Record<string, Kind> = { path: 'string', containerPath: 'stri
 /** The fields each fact's checks rely on. A fact without a row (added later) is checked only for
  * its ok/value/error envelope; a check that then trips on its value reports `unknown`, not a crash. */
 const FACT_SHAPES: Partial<Record<FactKey, Kind | Record<string, Kind>>> = {
-  apiserver: { file: 'string', text: 'string', mode: 'string', distribution: 'string', flags: 'array', mounts: 'array', volumes: 'array', env: 'array', tried: 'array', others: 'array', notes: 'array' },
+  apiserver: {
+    file: 'string',
+    text: 'string',
+    mode: 'string',
+    distribution: 'string',
+    flags: 'array',
+    mounts: 'array',
+    volumes: 'array',
+    env: 'array',
+    tried: 'array',
+    others: 'array',
+    notes: 'array',
+  },
   manifestsDir: { dir: 'string', entries: 'array' },
   policy: PARSED_FILE,
   webhookConfig: PARSED_FILE,
@@ -34,16 +46,29 @@ const FACT_SHAPES: Partial<Record<FactKey, Kind | Record<string, Kind>>> = {
   volumeHosts: 'array',
 };
 
-const REASONS: FactErrorReason[] = ['not-applicable', 'not-found', 'permission', 'parse', 'too-large', 'timeout', 'offline', 'io', 'unsupported', 'interrupted'];
+const REASONS: FactErrorReason[] = [
+  'not-applicable',
+  'not-found',
+  'permission',
+  'parse',
+  'too-large',
+  'timeout',
+  'offline',
+  'io',
+  'unsupported',
+  'interrupted',
+];
 
-const kindOf = (v: unknown): Kind | 'other' => (typeof v === 'string' ? 'string' : Array.isArray(v) ? 'array' : v !== null && typeof v === 'object' ? 'object' : 'other');
+const kindOf = (v: unknown): Kind | 'other' =>
+  typeof v === 'string' ? 'string' : Array.isArray(v) ? 'array' : v !== null && typeof v === 'object' ? 'object' : 'other';
 
 function checkFact(key: string, fact: unknown): void {
   const where = `facts.${key}`;
   if (!isObj(fact) || typeof fact.ok !== 'boolean') throw new RecordingError(`${where} is not a fact ({ok, value} or {ok, error})`);
   if (!fact.ok) {
     const e = fact.error;
-    if (!isObj(e) || typeof e.message !== 'string' || !REASONS.includes(e.reason as FactErrorReason)) throw new RecordingError(`${where}.error needs a known reason and a message`);
+    if (!isObj(e) || typeof e.message !== 'string' || !REASONS.includes(e.reason as FactErrorReason))
+      throw new RecordingError(`${where}.error needs a known reason and a message`);
     return;
   }
   if (!('value' in fact)) throw new RecordingError(`${where} has ok: true but no value`);
@@ -63,11 +88,17 @@ function checkFact(key: string, fact: unknown): void {
 /** Validates parsed facts.json; facts this version does not know are dropped (a newer tool's). */
 export function toRecording(json: unknown): Recording {
   if (!isObj(json)) throw new RecordingError('facts.json is not an object');
-  if (json.schemaVersion !== RECORDING_SCHEMA) throw new RecordingError(`facts.json has schemaVersion ${JSON.stringify(json.schemaVersion)}; this prisma-audit reads ${RECORDING_SCHEMA}`);
-  if (typeof json.collectedAt !== 'string' || Number.isNaN(Date.parse(json.collectedAt))) throw new RecordingError('facts.json has no valid collectedAt time');
+  if (json.schemaVersion !== RECORDING_SCHEMA)
+    throw new RecordingError(
+      `facts.json has schemaVersion ${JSON.stringify(json.schemaVersion)}; this prisma-audit reads ${RECORDING_SCHEMA}`,
+    );
+  if (typeof json.collectedAt !== 'string' || Number.isNaN(Date.parse(json.collectedAt)))
+    throw new RecordingError('facts.json has no valid collectedAt time');
   const { tool, target, facts } = json;
-  if (!isObj(tool) || typeof tool.name !== 'string' || typeof tool.version !== 'string') throw new RecordingError('facts.json has no tool name and version');
-  if (!isObj(target) || typeof target.root !== 'string' || typeof target.demo !== 'boolean' || typeof target.offline !== 'boolean') throw new RecordingError('facts.json has no valid target (root, demo, offline)');
+  if (!isObj(tool) || typeof tool.name !== 'string' || typeof tool.version !== 'string')
+    throw new RecordingError('facts.json has no tool name and version');
+  if (!isObj(target) || typeof target.root !== 'string' || typeof target.demo !== 'boolean' || typeof target.offline !== 'boolean')
+    throw new RecordingError('facts.json has no valid target (root, demo, offline)');
   if (!isObj(facts)) throw new RecordingError('facts.json has no facts object');
   const known: Partial<Facts> = {};
   for (const key of Object.keys(COLLECTORS) as FactKey[]) {

@@ -10,8 +10,9 @@ export const apiserverLogs: Check = {
   needs: ['apiserverPodLogs'],
   network: true,
   explain: {
-    why: 'A broken audit setup shows in the apiserver\'s own words: a fatal startup error (the container restarts, its previous log holds the reason) or "Error in audit plugin \'webhook\'" when batches cannot be delivered.',
-    detect: 'Reads the last 5000 lines (at most 4 MiB) of the current and the previous kube-apiserver container of each pod through GET pods/log, and matches them against the log signature catalogue.',
+    why: "A broken audit setup shows in the apiserver's own words: a fatal startup error (the container restarts, its previous log holds the reason) or \"Error in audit plugin 'webhook'\" when batches cannot be delivered.",
+    detect:
+      'Reads the last 5000 lines (at most 4 MiB) of the current and the previous kube-apiserver container of each pod through GET pods/log, and matches them against the log signature catalogue.',
     fix: 'Follow the fix of each signature, and the check it names, on the node it was seen on.',
   },
   evaluate(facts): Finding {
@@ -27,7 +28,9 @@ export const apiserverLogs: Check = {
           continue;
         }
         readCount++;
-        evidence.push({ message: `${pod.node}: ${read.attempt} log, ${read.bytes} bytes${read.truncated ? ' (cut at the byte limit)' : ''}, ${read.hits.length} known signature(s)` });
+        evidence.push({
+          message: `${pod.node}: ${read.attempt} log, ${read.bytes} bytes${read.truncated ? ' (cut at the byte limit)' : ''}, ${read.hits.length} known signature(s)`,
+        });
         for (const hit of read.hits) {
           const text = `${pod.node} (${read.attempt} log): ${hit.meaning} (${hit.count}x; see ${hit.implicates})`;
           evidence.push({ message: `${text}: ${hit.sample}` });
@@ -36,7 +39,13 @@ export const apiserverLogs: Check = {
         }
       }
     }
-    if (readCount === 0) return { status: 'unknown', summary: 'no apiserver log could be read', evidence, remediation: { text: 'Allow "get pods/log in kube-system", or read the logs on each node (crictl logs, /var/log/pods).' } };
+    if (readCount === 0)
+      return {
+        status: 'unknown',
+        summary: 'no apiserver log could be read',
+        evidence,
+        remediation: { text: 'Allow "get pods/log in kube-system", or read the logs on each node (crictl logs, /var/log/pods).' },
+      };
     const worst = fatal ?? error;
     if (worst) return { status: 'fail', summary: worst.text, evidence, remediation: { text: worst.fix } };
     const warned = logs.flatMap((p) => p.reads.flatMap((r) => r.hits.map((h) => ({ node: p.node, hit: h }))));

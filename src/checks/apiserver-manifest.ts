@@ -48,17 +48,25 @@ export const apiserverManifest: Check = {
         evidence,
         remediation: {
           text: OPENSHIFT_TEXT,
-          commands: ['oc get apiserver cluster -o jsonpath={.spec.audit}', 'oc patch apiserver cluster --type=merge -p \'{"spec":{"audit":{"profile":"WriteRequestBodies"}}}\''],
+          commands: [
+            'oc get apiserver cluster -o jsonpath={.spec.audit}',
+            'oc patch apiserver cluster --type=merge -p \'{"spec":{"audit":{"profile":"WriteRequestBodies"}}}\'',
+          ],
         },
       };
     }
-    const how = api.mode === 'host-process' ? `${api.distribution} (kube-apiserver runs on the host, no static pod)` : `${api.distribution} static pod, container ${api.containerName ?? '?'}`;
+    const how =
+      api.mode === 'host-process'
+        ? `${api.distribution} (kube-apiserver runs on the host, no static pod)`
+        : `${api.distribution} static pod, container ${api.containerName ?? '?'}`;
     if (api.others.length > 0) {
       return {
         status: 'warn',
         summary: `several apiserver configurations on this node; judging ${api.file} (${how})`,
         evidence,
-        remediation: { text: `Pass --manifest to choose another one. Leftover configurations of another distribution may be stale: ${api.others.join(', ')}.` },
+        remediation: {
+          text: `Pass --manifest to choose another one. Leftover configurations of another distribution may be stale: ${api.others.join(', ')}.`,
+        },
       };
     }
     return { status: 'pass', summary: `${api.file}: ${how}`, evidence };

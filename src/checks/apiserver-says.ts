@@ -21,7 +21,8 @@ export function failureOf(kind: ContainerResolution['kind']): Failure | null {
 /** The apiserver's last log line for this file, or null when the role's wording was not measured. */
 export function apiserverSays(role: AuditPathRole, containerPath: string, failure: Failure): string | null {
   const { op, reason } = GO_ERROR[failure];
-  if (role === 'policy') return `Error: loading audit policy file: failed to read file path "${containerPath}": ${op} ${containerPath}: ${reason}`;
+  if (role === 'policy')
+    return `Error: loading audit policy file: failed to read file path "${containerPath}": ${op} ${containerPath}: ${reason}`;
   // client-go stats an explicit kubeconfig path before it reads it.
   if (role === 'webhook-config' && failure !== 'directory') return `Error: initializing audit webhook: stat ${containerPath}: ${reason}`;
   // The CA file's wording (webhook-ca) has not been measured yet: say what is wrong, quote nothing.

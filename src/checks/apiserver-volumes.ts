@@ -25,7 +25,11 @@ interface Refusal {
   at: Evidence;
 }
 
-const at = (api: ApiserverConfig, line: number | null, message: string): Evidence => ({ message, file: api.file, ...(line ? { line } : {}) });
+const at = (api: ApiserverConfig, line: number | null, message: string): Evidence => ({
+  message,
+  file: api.file,
+  ...(line ? { line } : {}),
+});
 
 /** Pod validation (the kubelet validates static pods like the API server): the manifest is skipped. */
 function invalid(api: ApiserverConfig): Refusal[] {
@@ -34,18 +38,33 @@ function invalid(api: ApiserverConfig): Refusal[] {
   api.mounts.forEach((m, i) => {
     const field = `spec.containers[0].volumeMounts[${i}]`;
     if (!names.has(m.name)) {
-      out.push({ says: `${field}.name: Not found: "${m.name}"`, how: 'invalid', fix: `Add a volume named "${m.name}" to spec.volumes, or fix the name of the volumeMount.`, at: at(api, m.line, `volumeMount "${m.name}" at ${m.mountPath}`) });
+      out.push({
+        says: `${field}.name: Not found: "${m.name}"`,
+        how: 'invalid',
+        fix: `Add a volume named "${m.name}" to spec.volumes, or fix the name of the volumeMount.`,
+        at: at(api, m.line, `volumeMount "${m.name}" at ${m.mountPath}`),
+      });
     }
     const sub = m.subPath;
     if (sub && (sub.startsWith('/') || sub.split('/').includes('..'))) {
       const why = sub.startsWith('/') ? 'must be a relative path' : "must not contain '..'";
-      out.push({ says: `${field}.subPath: Invalid value: "${sub}": ${why}`, how: 'invalid', fix: `Give subPath as a path inside volume "${m.name}" (no leading /, no ..), or mount the other directory as its own hostPath volume.`, at: at(api, m.line, `volumeMount "${m.name}" subPath ${sub}`) });
+      out.push({
+        says: `${field}.subPath: Invalid value: "${sub}": ${why}`,
+        how: 'invalid',
+        fix: `Give subPath as a path inside volume "${m.name}" (no leading /, no ..), or mount the other directory as its own hostPath volume.`,
+        at: at(api, m.line, `volumeMount "${m.name}" subPath ${sub}`),
+      });
     }
   });
   api.volumes.forEach((v, i) => {
     if (v.hostPath !== null && !TYPES.includes(v.hostPathType)) {
       const supported = TYPES.map((t) => `"${t}"`).join(', ');
-      out.push({ says: `spec.volumes[${i}].hostPath.type: Unsupported value: "${v.hostPathType}": supported values: ${supported}`, how: 'invalid', fix: `Use one of the hostPath types (Directory, File, DirectoryOrCreate, FileOrCreate ...); they are case-sensitive.`, at: at(api, v.line, `volume "${v.name}" hostPath ${v.hostPath} type ${v.hostPathType}`) });
+      out.push({
+        says: `spec.volumes[${i}].hostPath.type: Unsupported value: "${v.hostPathType}": supported values: ${supported}`,
+        how: 'invalid',
+        fix: `Use one of the hostPath types (Directory, File, DirectoryOrCreate, FileOrCreate ...); they are case-sensitive.`,
+        at: at(api, v.line, `volume "${v.name}" hostPath ${v.hostPath} type ${v.hostPathType}`),
+      });
     }
   });
   return out;
@@ -55,12 +74,21 @@ function invalid(api: ApiserverConfig): Refusal[] {
 function typeCheck(api: ApiserverConfig, v: Volume, host: VolumeHost): Refusal | null {
   const type = v.hostPathType;
   const kind = host.stat.kind;
-  const ev = at(api, v.line, `volume "${v.name}": hostPath ${v.hostPath}${type ? ` type ${type}` : ''} -> ${kind}${host.stat.resolved ? ` (links to ${host.stat.resolved})` : ''}`);
+  const ev = at(
+    api,
+    v.line,
+    `volume "${v.name}": hostPath ${v.hostPath}${type ? ` type ${type}` : ''} -> ${kind}${host.stat.resolved ? ` (links to ${host.stat.resolved})` : ''}`,
+  );
   if (type === '' || !TYPES.includes(type)) return null;
   if (type === 'DirectoryOrCreate' && kind === 'missing') return null; // created, mode 0755
   if (type === 'FileOrCreate' && kind === 'missing') {
     if (host.parent.kind === 'directory') return null; // created empty, mode 0644
-    return { says: `open ${v.hostPath}: no such file or directory`, how: 'mount', fix: `FileOrCreate does not create directories: create ${parentOf(v.hostPath!)} on the node, or put the file there.`, at: ev };
+    return {
+      says: `open ${v.hostPath}: no such file or directory`,
+      how: 'mount',
+      fix: `FileOrCreate does not create directories: create ${parentOf(v.hostPath!)} on the node, or put the file there.`,
+      at: ev,
+    };
   }
   const wantDir = type === 'Directory' || type === 'DirectoryOrCreate';
   const wantFile = type === 'File' || type === 'FileOrCreate';
@@ -82,12 +110,14 @@ export const apiserverVolumes: Check = {
   needs: ['apiserver', 'volumeHosts'],
   explain: {
     why: 'Before it creates the apiserver pod, the kubelet validates the manifest (volume names, hostPath types, subPaths) and checks each hostPath against its type. One refused volume, audit or not, keeps the whole apiserver down: no container is created, no pod log is written, and the kubelet only logs "MountVolume.SetUp failed ... hostPath type check failed: <path> is not a file" and, two minutes later, "Unable to attach or mount volumes".',
-    detect: 'Validates every volumeMount and volume as the kubelet does, then applies the hostPath type check (File, Directory, FileOrCreate, DirectoryOrCreate, Socket, CharDevice, BlockDevice) to what the node has at each mounted hostPath, following host links inside --root.',
+    detect:
+      'Validates every volumeMount and volume as the kubelet does, then applies the hostPath type check (File, Directory, FileOrCreate, DirectoryOrCreate, Socket, CharDevice, BlockDevice) to what the node has at each mounted hostPath, following host links inside --root.',
     fix: 'Create what the type demands on every control-plane node (mkdir -p for directories, copy files), or change the type: DirectoryOrCreate for directories the apiserver may create, File only for files that are always there.',
   },
   evaluate(facts): Finding {
     const api = facts.get('apiserver');
-    if (api.mode !== 'static-pod') return { status: 'skip', summary: `${api.distribution} runs kube-apiserver on the host: no pod volumes` };
+    if (api.mode !== 'static-pod')
+      return { status: 'skip', summary: `${api.distribution} runs kube-apiserver on the host: no pod volumes` };
     const hosts = facts.get('volumeHosts');
     const refusals = invalid(api);
     const evidence: Evidence[] = [];
@@ -95,9 +125,17 @@ export const apiserverVolumes: Check = {
       const v = api.volumes.find((x) => x.name === h.name)!;
       const r = typeCheck(api, v, h);
       if (r) refusals.push(r);
-      else evidence.push(at(api, v.line, `volume "${v.name}": hostPath ${v.hostPath}${v.hostPathType ? ` type ${v.hostPathType}` : ''} -> ${h.stat.kind} on the node`));
+      else
+        evidence.push(
+          at(
+            api,
+            v.line,
+            `volume "${v.name}": hostPath ${v.hostPath}${v.hostPathType ? ` type ${v.hostPathType}` : ''} -> ${h.stat.kind} on the node`,
+          ),
+        );
     }
-    if (refusals.length === 0) return { status: 'pass', summary: `the kubelet accepts all ${hosts.length} hostPath volume(s) of the apiserver pod`, evidence };
+    if (refusals.length === 0)
+      return { status: 'pass', summary: `the kubelet accepts all ${hosts.length} hostPath volume(s) of the apiserver pod`, evidence };
     const first = refusals[0]!;
     const summary =
       first.how === 'invalid'

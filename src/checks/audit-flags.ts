@@ -29,11 +29,17 @@ function flagCheck(spec: FlagSpec): Check {
       const api = configurableApiserver(facts);
       const flag = lastFlag(api.flags, spec.flag);
       if (flag && flag.value) {
-        return { status: 'pass', summary: `--${spec.flag}=${flag.value} (${flagLocation(api, flag)})`, evidence: [flagEvidence(api, flag)] };
+        return {
+          status: 'pass',
+          summary: `--${spec.flag}=${flag.value} (${flagLocation(api, flag)})`,
+          evidence: [flagEvidence(api, flag)],
+        };
       }
       return {
         status: 'fail',
-        summary: flag ? `--${spec.flag} is set to an empty value in ${flagLocation(api, flag)}: ${spec.missing}` : `--${spec.flag} is not set in ${api.file}: ${spec.missing}`,
+        summary: flag
+          ? `--${spec.flag} is set to an empty value in ${flagLocation(api, flag)}: ${spec.missing}`
+          : `--${spec.flag} is not set in ${api.file}: ${spec.missing}`,
         evidence: flag ? [flagEvidence(api, flag)] : [{ message: `no --${spec.flag} among ${api.flags.length} flags`, file: api.file }],
         remediation: { text: setFlagHowTo(api, spec.flag, spec.defaultPath), fix: 'manifest-patch' },
       };
@@ -46,7 +52,8 @@ export const auditPolicyFlag = flagCheck({
   title: 'audit policy flag set',
   flag: POLICY_FLAG,
   defaultPath: '/etc/kubernetes/audit/audit-policy.yaml',
-  missing: 'without a policy kube-apiserver records no events, builds no webhook backend and never even reads the webhook config (it only logs this at -v=2)',
+  missing:
+    'without a policy kube-apiserver records no events, builds no webhook backend and never even reads the webhook config (it only logs this at -v=2)',
   why: 'kube-apiserver sends events to a backend only when a policy exists. Without --audit-policy-file the webhook backend is silently skipped, with no error at any normal log level.',
 });
 

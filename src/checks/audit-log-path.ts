@@ -28,8 +28,14 @@ export const auditLogPath: Check = {
       };
     }
     const evidence: Evidence[] = [flagEvidence(api, flag)];
-    if (flag.value === '-') return { status: 'pass', summary: '--audit-log-path=- writes audit events to the apiserver\'s stdout (its container log)', evidence };
-    if (api.mode !== 'static-pod') return { status: 'pass', summary: `--audit-log-path=${flag.value} (host path; ${api.distribution} runs kube-apiserver on the host)`, evidence };
+    if (flag.value === '-')
+      return { status: 'pass', summary: "--audit-log-path=- writes audit events to the apiserver's stdout (its container log)", evidence };
+    if (api.mode !== 'static-pod')
+      return {
+        status: 'pass',
+        summary: `--audit-log-path=${flag.value} (host path; ${api.distribution} runs kube-apiserver on the host)`,
+        evidence,
+      };
     const log = facts.get('auditPaths').find((p) => p.role === 'log');
     if (!log || !log.mapping) {
       return {
@@ -39,13 +45,20 @@ export const auditLogPath: Check = {
         remediation: { text: `Mount a host directory at ${dirOf(flag.value)} (hostPath, type DirectoryOrCreate).`, fix: 'manifest-patch' },
       };
     }
-    evidence.push({ message: `covered by volumeMount "${log.mapping.mountName}" at ${log.mapping.mountPath} -> host ${log.hostPath ?? '(not a hostPath volume)'}`, file: api.file, ...(log.mapping.mountLine ? { line: log.mapping.mountLine } : {}) });
+    evidence.push({
+      message: `covered by volumeMount "${log.mapping.mountName}" at ${log.mapping.mountPath} -> host ${log.hostPath ?? '(not a hostPath volume)'}`,
+      file: api.file,
+      ...(log.mapping.mountLine ? { line: log.mapping.mountLine } : {}),
+    });
     if (log.mapping.readOnly) {
       return {
         status: 'warn',
         summary: `the audit log ${flag.value} is on the read-only mount "${log.mapping.mountName}": kube-apiserver cannot write it`,
         evidence,
-        remediation: { text: `Remove readOnly: true from volumeMount "${log.mapping.mountName}", or mount a separate writable directory for the log.`, fix: 'manifest-patch' },
+        remediation: {
+          text: `Remove readOnly: true from volumeMount "${log.mapping.mountName}", or mount a separate writable directory for the log.`,
+          fix: 'manifest-patch',
+        },
       };
     }
     const backups = lastFlag(api.flags, 'audit-log-maxbackup');
@@ -57,7 +70,11 @@ export const auditLogPath: Check = {
         remediation: { text: `Mount the directory ${dirOf(flag.value)} instead of the file itself.`, fix: 'manifest-patch' },
       };
     }
-    return { status: 'pass', summary: `--audit-log-path=${flag.value} is on volumeMount "${log.mapping.mountName}" (host ${log.hostPath ?? '?'})`, evidence };
+    return {
+      status: 'pass',
+      summary: `--audit-log-path=${flag.value} is on volumeMount "${log.mapping.mountName}" (host ${log.hostPath ?? '?'})`,
+      evidence,
+    };
   },
 };
 

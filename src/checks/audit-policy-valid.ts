@@ -10,7 +10,8 @@ export const auditPolicyValid: Check = {
   needs: ['apiserver', 'policy', ...EXIT_FACTS],
   explain: {
     why: 'kube-apiserver reads the policy once at startup and exits when it does not load ("Error: loading audit policy file: ..."). audit.k8s.io/v1beta1 and v1alpha1 policies from old guides are refused from Kubernetes 1.24 on.',
-    detect: 'Parses the file as YAML and applies the apiserver\'s decoding and validation: apiVersion and kind, at least one rule, levels None/Metadata/Request/RequestResponse (case-sensitive), stages, non-resource URLs, resourceNames, list types.',
+    detect:
+      "Parses the file as YAML and applies the apiserver's decoding and validation: apiVersion and kind, at least one rule, levels None/Metadata/Request/RequestResponse (case-sensitive), stages, non-resource URLs, resourceNames, list types.",
     fix: 'Start from the Prisma Cloud recommended policy (`prisma-audit fix --only audit-policy`), or correct the lines reported. After any change restart kube-apiserver: it never re-reads the file.',
   },
   evaluate(facts) {
@@ -21,7 +22,10 @@ export const auditPolicyValid: Check = {
       return {
         status: 'fail',
         summary: `${where}: not valid YAML (${file.error.message}); kube-apiserver exits with "${prefix}failed decoding: yaml: ..."`,
-        evidence: [{ message: file.error.message, file: file.path, ...(file.error.line ? { line: file.error.line } : {}) }, ...exitEvidence(facts, 'audit-policy-valid')],
+        evidence: [
+          { message: file.error.message, file: file.path, ...(file.error.line ? { line: file.error.line } : {}) },
+          ...exitEvidence(facts, 'audit-policy-valid'),
+        ],
         remediation: { text: `Fix the YAML at ${where} (indentation is the usual cause), or regenerate the policy.`, fix: 'audit-policy' },
       };
     }
@@ -33,7 +37,10 @@ export const auditPolicyValid: Check = {
         status: 'fail',
         summary: `${file.path}${first.line ? `:${first.line}` : ''}: kube-apiserver refuses the policy: ${fatal[0]!.message}${fatal.length > 1 ? ` (and ${fatal.length - 1} more)` : ''}`,
         evidence: [...evidence, ...exitEvidence(facts, 'audit-policy-valid')],
-        remediation: { text: 'Correct each reported line; levels and stages are case-sensitive. Then restart kube-apiserver.', fix: 'audit-policy' },
+        remediation: {
+          text: 'Correct each reported line; levels and stages are case-sensitive. Then restart kube-apiserver.',
+          fix: 'audit-policy',
+        },
       };
     }
     const warnings = problems.filter((p) => p.severity === 'warn');

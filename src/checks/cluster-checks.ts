@@ -9,4 +9,13 @@ import { auditDelivery } from './audit-delivery.js';
 import { auditCapacity } from './audit-capacity.js';
 import { prismaWebhookUrl } from './prisma-webhook-url.js';
 
-export const CLUSTER_CHECKS: Check[] = [managedControlPlane, controlPlaneApiservers, controlPlaneConsistent, kubeadmConfigDurable, apiserverLogs, auditDelivery, auditCapacity, prismaWebhookUrl];
+export const CLUSTER_CHECKS: Check[] = [
+  managedControlPlane,
+  controlPlaneApiservers,
+  controlPlaneConsistent,
+  kubeadmConfigDurable,
+  apiserverLogs,
+  auditDelivery,
+  auditCapacity,
+  prismaWebhookUrl,
+];

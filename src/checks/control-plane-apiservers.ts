@@ -13,7 +13,14 @@ import { auditFilesMounted } from './audit-files.js';
 
 /** The checks that need only flags and mounts. audit-files-readable is left out: it stats host
  * files, which the API cannot show. */
-export const POD_SPEC_CHECKS: Check[] = [auditPolicyFlag, auditWebhookFlag, auditLogPath, dynamicAuditLeftovers, auditWebhookMode, auditFilesMounted];
+export const POD_SPEC_CHECKS: Check[] = [
+  auditPolicyFlag,
+  auditWebhookFlag,
+  auditLogPath,
+  dynamicAuditLeftovers,
+  auditWebhookMode,
+  auditFilesMounted,
+];
 
 const SEVERITY: Record<Status, number> = { fail: 4, warn: 3, unknown: 2, pass: 1, skip: 0 };
 
@@ -25,7 +32,13 @@ export interface PodCheckResult {
 
 export function judgePod(pod: ApiserverPod, now: Date): PodCheckResult[] {
   if (!pod.config) {
-    return [{ node: pod.node, check: 'pod-spec', finding: { status: 'unknown', summary: `${pod.pod}: ${pod.error ?? 'no apiserver container'}` } }];
+    return [
+      {
+        node: pod.node,
+        check: 'pod-spec',
+        finding: { status: 'unknown', summary: `${pod.pod}: ${pod.error ?? 'no apiserver container'}` },
+      },
+    ];
   }
   const facts = { apiserver: { ok: true as const, value: pod.config }, auditPaths: { ok: true as const, value: pod.auditPaths } };
   return POD_SPEC_CHECKS.map((check) => ({ node: pod.node, check: check.id, finding: evaluateSafely(check, facts, now) }));
@@ -45,17 +58,26 @@ export const controlPlaneApiservers: Check = {
   evaluate(facts) {
     const { pods, selector } = facts.get('clusterApiservers');
     if (pods.length === 0) {
-      return { status: 'skip', summary: `no kube-apiserver pod found (${selector}): managed control plane, k3s or an apiserver outside the cluster (see managed-control-plane)` };
+      return {
+        status: 'skip',
+        summary: `no kube-apiserver pod found (${selector}): managed control plane, k3s or an apiserver outside the cluster (see managed-control-plane)`,
+      };
     }
     const results = pods.flatMap((p) => judgePod(p, facts.now));
     const evidence: Evidence[] = [
-      ...pods.map((p) => ({ message: `${p.node}: pod ${p.pod} ${p.phase ?? 'phase unknown'}${p.restartCount ? `, ${p.restartCount} restart(s)` : ''}${p.lastTermination ? `, last attempt ended ${p.lastTermination} (see apiserver-logs)` : ''}` })),
+      ...pods.map((p) => ({
+        message: `${p.node}: pod ${p.pod} ${p.phase ?? 'phase unknown'}${p.restartCount ? `, ${p.restartCount} restart(s)` : ''}${p.lastTermination ? `, last attempt ended ${p.lastTermination} (see apiserver-logs)` : ''}`,
+      })),
       ...results.map((r) => ({ message: `${r.node}: ${r.check} ${r.finding.status}: ${r.finding.summary}` })),
     ];
     const worst = results.reduce((a, b) => (SEVERITY[b.finding.status] > SEVERITY[a.finding.status] ? b : a));
     const nodes = pods.map((p) => p.node).join(', ');
     if (SEVERITY[worst.finding.status] <= SEVERITY.pass) {
-      return { status: 'pass', summary: `${pods.length} apiserver pod(s) (${nodes}) pass ${POD_SPEC_CHECKS.length} manifest checks`, evidence };
+      return {
+        status: 'pass',
+        summary: `${pods.length} apiserver pod(s) (${nodes}) pass ${POD_SPEC_CHECKS.length} manifest checks`,
+        evidence,
+      };
     }
     const bad = results.filter((r) => r.finding.status === worst.finding.status);
     return {

@@ -4,17 +4,27 @@ import { configurableApiserver, flagEvidence } from './common.js';
 import { inForce } from './version-rules.js';
 
 /** Each leftover of dynamic audit (AuditSink), with what a >= 1.19 kube-apiserver prints for it. */
-export function dynamicLeftovers(flags: { name: string; value: string | null }[]): { flag: string; item: string; apiserverError: string }[] {
+export function dynamicLeftovers(
+  flags: { name: string; value: string | null }[],
+): { flag: string; item: string; apiserverError: string }[] {
   const found: { flag: string; item: string; apiserverError: string }[] = [];
   for (const f of flags) {
     if (f.name === 'audit-dynamic-configuration') {
-      found.push({ flag: f.name, item: `--${f.name}${f.value === null ? '' : `=${f.value}`}`, apiserverError: 'Error: unknown flag: --audit-dynamic-configuration' });
+      found.push({
+        flag: f.name,
+        item: `--${f.name}${f.value === null ? '' : `=${f.value}`}`,
+        apiserverError: 'Error: unknown flag: --audit-dynamic-configuration',
+      });
     }
     // pflag calls Set for every occurrence, so each one is parsed (not only the last).
     if (f.name === 'feature-gates' && f.value) {
       for (const gate of f.value.split(',')) {
         if (gate.split('=')[0]!.trim() === 'DynamicAuditing') {
-          found.push({ flag: f.name, item: gate.trim(), apiserverError: `Error: invalid argument "${f.value}" for "--feature-gates" flag: unrecognized feature gate: DynamicAuditing` });
+          found.push({
+            flag: f.name,
+            item: gate.trim(),
+            apiserverError: `Error: invalid argument "${f.value}" for "--feature-gates" flag: unrecognized feature gate: DynamicAuditing`,
+          });
         }
       }
     }
@@ -36,15 +46,19 @@ export const dynamicAuditLeftovers: Check = {
   needs: ['apiserver'],
   explain: {
     why: 'Dynamic audit (AuditSink) was removed in Kubernetes 1.19 without a deprecation period, and Prisma Cloud Compute 21.08 stopped using it. Each of its three settings stops a 1.19+ kube-apiserver at startup.',
-    detect: 'Looks for --audit-dynamic-configuration (any value), DynamicAuditing in any --feature-gates occurrence, and auditregistration.k8s.io in any --runtime-config occurrence.',
+    detect:
+      'Looks for --audit-dynamic-configuration (any value), DynamicAuditing in any --feature-gates occurrence, and auditregistration.k8s.io in any --runtime-config occurrence.',
     fix: 'Remove --audit-dynamic-configuration; remove only the DynamicAuditing=... item from --feature-gates and only the auditregistration.k8s.io/... item from --runtime-config (drop the flag when nothing else is left). Delete any AuditSink objects from old setups. `prisma-audit fix --only manifest-patch` edits the values for you.',
   },
   evaluate(facts) {
     const api = configurableApiserver(facts);
     const found = dynamicLeftovers(api.flags);
-    if (found.length === 0) return { status: 'pass', summary: 'no --audit-dynamic-configuration, DynamicAuditing gate or auditregistration.k8s.io API group' };
+    if (found.length === 0)
+      return { status: 'pass', summary: 'no --audit-dynamic-configuration, DynamicAuditing gate or auditregistration.k8s.io API group' };
     const evidence: Evidence[] = found.map((x) => {
-      const flag = api.flags.find((f) => f.name === x.flag && (f.name === 'audit-dynamic-configuration' || (f.value ?? '').includes(x.item)))!;
+      const flag = api.flags.find(
+        (f) => f.name === x.flag && (f.name === 'audit-dynamic-configuration' || (f.value ?? '').includes(x.item)),
+      )!;
       return { ...flagEvidence(api, flag), message: `${x.item}: kube-apiserver >= 1.19 exits with: ${x.apiserverError}` };
     });
     const fatal = inForce('dynamic-audit-removed', api.kubernetesVersion) !== false;

@@ -5,7 +5,14 @@ import type { Evidence } from '../model/report.js';
 import type { ApiserverPod, KubeadmAuditArgs } from '../model/cluster.js';
 import { covers } from '../parse/mounts.js';
 
-const KUBEADM_MOUNTS = ['/etc/kubernetes/pki', '/etc/ssl/certs', '/etc/pki', '/usr/share/ca-certificates', '/usr/local/share/ca-certificates', '/etc/ca-certificates'];
+const KUBEADM_MOUNTS = [
+  '/etc/kubernetes/pki',
+  '/etc/ssl/certs',
+  '/etc/pki',
+  '/usr/share/ca-certificates',
+  '/usr/local/share/ca-certificates',
+  '/etc/ca-certificates',
+];
 const samePath = (a: string, b: string) => a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
 
 /** What a pod has for auditing that kubeadm-config does not carry. */
@@ -38,7 +45,8 @@ export const kubeadmConfigDurable: Check = {
   network: true,
   explain: {
     why: 'kubeadm upgrade (and kubeadm join --control-plane) writes kube-apiserver.yaml from ClusterConfiguration. Audit flags and volumes edited into the manifest by hand are dropped there (kubernetes/kubeadm#2157), and events stop after the upgrade.',
-    detect: 'Compares every --audit-* flag and the volume behind every audit file of each apiserver pod with apiServer.extraArgs (a map up to v1beta3, a list of {name, value} in v1beta4) and apiServer.extraVolumes.',
+    detect:
+      'Compares every --audit-* flag and the volume behind every audit file of each apiserver pod with apiServer.extraArgs (a map up to v1beta3, a list of {name, value} in v1beta4) and apiServer.extraVolumes.',
     fix: 'kubectl -n kube-system edit configmap kubeadm-config and add the flags under apiServer.extraArgs and the volumes under apiServer.extraVolumes (name, hostPath, mountPath, readOnly, pathType).',
   },
   evaluate(facts) {
@@ -46,12 +54,17 @@ export const kubeadmConfigDurable: Check = {
     if (parseError) return { status: 'unknown', summary: `kube-system/kubeadm-config: ${parseError}` };
     if (!config) return { status: 'skip', summary: 'no kube-system/kubeadm-config ConfigMap: not a kubeadm cluster' };
     const { pods } = facts.get('clusterApiservers');
-    const evidence: Evidence[] = [{ message: `ClusterConfiguration ${config.apiVersion ?? '(no apiVersion)'}: ${Object.keys(config.extraArgs).filter((k) => k.startsWith('audit-')).length} audit extraArgs, ${config.extraVolumes.length} extraVolumes` }];
+    const evidence: Evidence[] = [
+      {
+        message: `ClusterConfiguration ${config.apiVersion ?? '(no apiVersion)'}: ${Object.keys(config.extraArgs).filter((k) => k.startsWith('audit-')).length} audit extraArgs, ${config.extraVolumes.length} extraVolumes`,
+      },
+    ];
     const missing = [...new Set(pods.flatMap((p) => missingFromKubeadm(p, config)))];
     if (pods.every((p) => !p.config?.flags.some((f) => f.name.startsWith('audit-')))) {
       return { status: 'skip', summary: 'no apiserver pod has audit flags yet: nothing to keep across upgrades', evidence };
     }
-    if (missing.length === 0) return { status: 'pass', summary: 'every audit flag and audit volume of the apiservers is in kubeadm-config', evidence };
+    if (missing.length === 0)
+      return { status: 'pass', summary: 'every audit flag and audit volume of the apiservers is in kubeadm-config', evidence };
     for (const m of missing) evidence.push({ message: `not in kubeadm-config: ${m}` });
     const list = config.apiVersion === 'kubeadm.k8s.io/v1beta4' ? 'a list of {name, value}' : 'a map';
     return {

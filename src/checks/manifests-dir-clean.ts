@@ -3,8 +3,10 @@ import type { Check, FactReader } from './check.js';
 import type { Evidence, Finding } from '../model/report.js';
 import type { ManifestsDir, ManifestsDirEntry } from '../model/node.js';
 
-const KNOWN_PODS = /^(etcd|kube-apiserver|kube-controller-manager|kube-scheduler|kube-proxy|haproxy|keepalived|kube-vip|kube-addon-manager|etcd-events|etcd-manager-main|etcd-manager-events|kube-apiserver-healthcheck)\.(ya?ml|json|manifest)$/;
-const BACKUP = /(\.(bak|backup|orig|old|save|swp|tmp|dpkg-old|dpkg-dist|rpmsave|rpmnew)\d*$|~$|\.(ya?ml|manifest)[._-]\w+$|[._-](bak|backup|orig|old|copy)\d*(\.(ya?ml|manifest))?$)/i;
+const KNOWN_PODS =
+  /^(etcd|kube-apiserver|kube-controller-manager|kube-scheduler|kube-proxy|haproxy|keepalived|kube-vip|kube-addon-manager|etcd-events|etcd-manager-main|etcd-manager-events|kube-apiserver-healthcheck)\.(ya?ml|json|manifest)$/;
+const BACKUP =
+  /(\.(bak|backup|orig|old|save|swp|tmp|dpkg-old|dpkg-dist|rpmsave|rpmnew)\d*$|~$|\.(ya?ml|manifest)[._-]\w+$|[._-](bak|backup|orig|old|copy)\d*(\.(ya?ml|manifest))?$)/i;
 const AUDIT_FILE = /(audit|policy|webhook)/i;
 
 /** Files in the static-pod directory the kubelet should not see: backups of pod manifests, and
@@ -23,7 +25,8 @@ export const manifestsDirClean: Check = {
   needs: ['apiserver', 'manifestsDir'],
   explain: {
     why: 'The kubelet loads every file in the static-pod directory whose name does not start with a dot. A backup such as kube-apiserver.yaml.bak becomes a second apiserver pod; an audit policy or webhook kubeconfig dropped there makes the kubelet log "couldn\'t parse as pod" on every sync.',
-    detect: 'Lists the directory of the apiserver manifest and flags backups of pod manifests and audit files by name. Dot-files and directories are ignored by the kubelet and here.',
+    detect:
+      'Lists the directory of the apiserver manifest and flags backups of pod manifests and audit files by name. Dot-files and directories are ignored by the kubelet and here.',
     fix: 'Move backups and audit files out of the directory (for example to /var/backups/prisma-audit/ and /etc/kubernetes/audit/), or rename them with a leading dot.',
   },
   evaluate(facts) {
@@ -49,19 +52,32 @@ function asTheKubeletReads(facts: FactReader, dir: ManifestsDir): Finding {
     const winner = winners.get(myKey)!;
     if (winner !== me) {
       if (winner.identical) {
-        warns.push({ file: winner.name, text: `${winner.name} is a byte-identical copy of ${manifestName} (same pod ${myKey}) and sorts after it: the kubelet runs ${winner.name}. Harmless today, but your next edit to ${manifestName} is replaced by it within 20 s` });
+        warns.push({
+          file: winner.name,
+          text: `${winner.name} is a byte-identical copy of ${manifestName} (same pod ${myKey}) and sorts after it: the kubelet runs ${winner.name}. Harmless today, but your next edit to ${manifestName} is replaced by it within 20 s`,
+        });
       } else {
-        fails.push({ file: winner.name, text: `${winner.name} sorts after ${manifestName} and has the same pod name (${myKey}): the kubelet runs ${winner.name}, not ${manifestName}; your edits are replaced within 20 s` });
+        fails.push({
+          file: winner.name,
+          text: `${winner.name} sorts after ${manifestName} and has the same pod name (${myKey}): the kubelet runs ${winner.name}, not ${manifestName}; your edits are replaced within 20 s`,
+        });
       }
     }
     for (const e of files) {
-      if (e.pod?.key === myKey && e !== winner && e !== me) warns.push({ file: e.name, text: `${e.name} has the same pod name as ${manifestName} (${myKey}) and is overridden by ${winner.name}: it runs again if that file is removed` });
+      if (e.pod?.key === myKey && e !== winner && e !== me)
+        warns.push({
+          file: e.name,
+          text: `${e.name} has the same pod name as ${manifestName} (${myKey}) and is overridden by ${winner.name}: it runs again if that file is removed`,
+        });
     }
     const myPort = me.pod!.apiserverPort;
     for (const [key, e] of winners) {
       if (key === myKey || e.pod!.apiserverPort === null) continue;
       if (e.pod!.apiserverPort === myPort) {
-        fails.push({ file: e.name, text: `${e.name} is a second kube-apiserver pod (${key}) on the same port ${myPort}: one of the two crash-loops with "bind: address already in use"` });
+        fails.push({
+          file: e.name,
+          text: `${e.name} is a second kube-apiserver pod (${key}) on the same port ${myPort}: one of the two crash-loops with "bind: address already in use"`,
+        });
       } else {
         warns.push({ file: e.name, text: `${e.name} runs another kube-apiserver (${key}) on port ${e.pod!.apiserverPort}` });
       }
@@ -69,19 +85,40 @@ function asTheKubeletReads(facts: FactReader, dir: ManifestsDir): Finding {
   }
   for (const e of files) {
     if (e.pod === null) warns.push({ file: e.name, text: `${e.name} cannot be read: the kubelet skips it` });
-    else if (e.pod?.parseError) warns.push({ file: e.name, text: `${e.name} is not a pod: the kubelet logs "couldn't parse as pod(${e.pod.parseError}), please check config file" on every sync` });
+    else if (e.pod?.parseError)
+      warns.push({
+        file: e.name,
+        text: `${e.name} is not a pod: the kubelet logs "couldn't parse as pod(${e.pod.parseError}), please check config file" on every sync`,
+      });
   }
   for (const [key, e] of winners) {
     const shadowed = files.filter((x) => x.pod?.key === key && x !== e);
-    if (key !== myKey && shadowed.length > 0) warns.push({ file: e.name, text: `${shadowed.map((x) => x.name).join(', ')} and ${e.name} define the same pod ${key}: the kubelet runs ${e.name} only` });
+    if (key !== myKey && shadowed.length > 0)
+      warns.push({
+        file: e.name,
+        text: `${shadowed.map((x) => x.name).join(', ')} and ${e.name} define the same pod ${key}: the kubelet runs ${e.name} only`,
+      });
   }
-  const evidence: Evidence[] = [{ message: `${dir.dir}, in the order the kubelet reads it: ${files.map((e) => e.name).join(', ') || '(no files)'}` }];
+  const evidence: Evidence[] = [
+    { message: `${dir.dir}, in the order the kubelet reads it: ${files.map((e) => e.name).join(', ') || '(no files)'}` },
+  ];
   for (const f of [...fails, ...warns]) evidence.push({ message: f.text, file: path.posix.join(dir.dir, f.file) });
-  const moves = [...new Set([...fails, ...warns].map((f) => f.file).filter((f) => f !== manifestName))].map((f) => `mv ${path.posix.join(dir.dir, f)} /var/backups/prisma-audit/`);
-  const remediation = { text: 'Keep only the pods the node should run in the static-pod directory; keep backups and audit files elsewhere (or rename them with a leading dot, which the kubelet ignores).', commands: ['mkdir -p /var/backups/prisma-audit', ...moves], fix: 'manifests-dir-cleanup' };
+  const moves = [...new Set([...fails, ...warns].map((f) => f.file).filter((f) => f !== manifestName))].map(
+    (f) => `mv ${path.posix.join(dir.dir, f)} /var/backups/prisma-audit/`,
+  );
+  const remediation = {
+    text: 'Keep only the pods the node should run in the static-pod directory; keep backups and audit files elsewhere (or rename them with a leading dot, which the kubelet ignores).',
+    commands: ['mkdir -p /var/backups/prisma-audit', ...moves],
+    fix: 'manifests-dir-cleanup',
+  };
   if (fails.length > 0) return { status: 'fail', summary: fails[0]!.text, evidence, remediation };
-  if (warns.length > 0) return { status: 'warn', summary: warns[0]!.text + (warns.length > 1 ? ` (and ${warns.length - 1} more)` : ''), evidence, remediation };
-  return { status: 'pass', summary: `the kubelet runs ${manifestName} as ${myKey ?? 'a pod'}; nothing else in ${dir.dir} competes with it (${files.length} files)`, evidence };
+  if (warns.length > 0)
+    return { status: 'warn', summary: warns[0]!.text + (warns.length > 1 ? ` (and ${warns.length - 1} more)` : ''), evidence, remediation };
+  return {
+    status: 'pass',
+    summary: `the kubelet runs ${manifestName} as ${myKey ?? 'a pod'}; nothing else in ${dir.dir} competes with it (${files.length} files)`,
+    evidence,
+  };
 }
 
 /** Recordings made before files were decoded: judged by their names. */
@@ -90,8 +127,13 @@ function byNames(facts: FactReader, dir: ManifestsDir): Finding {
   const manifestName = path.posix.basename(api.file);
   const { files, backups, audit } = strayFiles(manifestName, dir.entries);
   const evidence: Evidence[] = [{ message: `${dir.dir}: ${files.map((e) => e.name).join(', ') || '(no files)'}` }];
-  for (const e of backups) evidence.push({ message: `backup copy the kubelet loads as a pod: ${e.name}`, file: path.posix.join(dir.dir, e.name) });
-  for (const e of audit) evidence.push({ message: `not a pod manifest; the kubelet logs "couldn't parse as pod" for it: ${e.name}`, file: path.posix.join(dir.dir, e.name) });
+  for (const e of backups)
+    evidence.push({ message: `backup copy the kubelet loads as a pod: ${e.name}`, file: path.posix.join(dir.dir, e.name) });
+  for (const e of audit)
+    evidence.push({
+      message: `not a pod manifest; the kubelet logs "couldn't parse as pod" for it: ${e.name}`,
+      file: path.posix.join(dir.dir, e.name),
+    });
   const moves = [...backups, ...audit].map((e) => `mv ${path.posix.join(dir.dir, e.name)} /var/backups/prisma-audit/`);
   if (backups.length > 0) {
     const apiserverCopy = backups.some((e) => e.name.startsWith(manifestName.replace(/\.[^.]+$/, '')));
@@ -99,7 +141,11 @@ function byNames(facts: FactReader, dir: ManifestsDir): Finding {
       status: apiserverCopy ? 'fail' : 'warn',
       summary: `${backups.map((e) => e.name).join(', ')} in ${dir.dir}: the kubelet runs ${apiserverCopy ? 'it as a second kube-apiserver pod' : 'every file there as a pod'}`,
       evidence,
-      remediation: { text: 'Move the files out of the static-pod directory; keep backups elsewhere.', commands: ['mkdir -p /var/backups/prisma-audit', ...moves], fix: 'manifests-dir-cleanup' },
+      remediation: {
+        text: 'Move the files out of the static-pod directory; keep backups elsewhere.',
+        commands: ['mkdir -p /var/backups/prisma-audit', ...moves],
+        fix: 'manifests-dir-cleanup',
+      },
     };
   }
   if (audit.length > 0) {
@@ -107,7 +153,11 @@ function byNames(facts: FactReader, dir: ManifestsDir): Finding {
       status: 'warn',
       summary: `${audit.map((e) => e.name).join(', ')} in ${dir.dir}: the kubelet tries to run it as a pod and logs an error on every sync`,
       evidence,
-      remediation: { text: 'Move audit files to their own directory (e.g. /etc/kubernetes/audit) and point the flags and mounts there.', commands: ['mkdir -p /var/backups/prisma-audit', ...moves], fix: 'manifests-dir-cleanup' },
+      remediation: {
+        text: 'Move audit files to their own directory (e.g. /etc/kubernetes/audit) and point the flags and mounts there.',
+        commands: ['mkdir -p /var/backups/prisma-audit', ...moves],
+        fix: 'manifests-dir-cleanup',
+      },
     };
   }
   return { status: 'pass', summary: `${dir.dir} holds only pod manifests (${files.length} files)`, evidence };

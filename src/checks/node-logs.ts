@@ -38,8 +38,9 @@ export const nodeLogsCheck: Check = {
   needs: ['nodeLogs'],
   fromLogs: true,
   explain: {
-    why: 'The apiserver reads the audit files once at startup and exits on any error in them, and drops audit batches the webhook refuses. Its logs and the kubelet\'s say exactly which, even when the files now look right.',
-    detect: 'Scans the kubelet journal (--since, default 24h), the current and previous kube-apiserver containers (crictl), their log files and any --log-file for known failure lines, and compares their times with the apiserver\'s latest start.',
+    why: "The apiserver reads the audit files once at startup and exits on any error in them, and drops audit batches the webhook refuses. Its logs and the kubelet's say exactly which, even when the files now look right.",
+    detect:
+      "Scans the kubelet journal (--since, default 24h), the current and previous kube-apiserver containers (crictl), their log files and any --log-file for known failure lines, and compares their times with the apiserver's latest start.",
     fix: 'Each finding names the check that locates the cause and the fix that corrects it (`prisma-audit fix --only <fix>`); fix that, then restart the apiserver: the logs change only with its next start.',
   },
   evaluate(facts): Finding {
@@ -78,7 +79,11 @@ function noSource(logs: NodeLogs): Finding {
     evidence: logs.sources.map(sourceEvidence),
     remediation: {
       text: 'Run prisma-audit as root on the control-plane node (journalctl and crictl need it), or save the logs elsewhere and pass them with --log-file PATH (repeatable).',
-      commands: ['sudo prisma-audit doctor', 'journalctl -u kubelet --since -24h -o short-iso > kubelet.log', 'prisma-audit doctor --log-file kubelet.log'],
+      commands: [
+        'sudo prisma-audit doctor',
+        'journalctl -u kubelet --since -24h -o short-iso > kubelet.log',
+        'prisma-audit doctor --log-file kubelet.log',
+      ],
     },
   };
 }
@@ -101,10 +106,17 @@ function groupBySignature(logs: NodeLogs): Seen[] {
 function hitEvidence(seen: Seen, logs: NodeLogs): Evidence {
   const [first] = seen.hits;
   const where = seen.hits.map((h) => `${h.count}× in ${h.source}`).join(', ');
-  const times = seen.hits.flatMap((h) => [h.firstSeen, h.lastSeen]).filter((t): t is string => t !== null).sort();
+  const times = seen.hits
+    .flatMap((h) => [h.firstSeen, h.lastSeen])
+    .filter((t): t is string => t !== null)
+    .sort();
   const [earliest, latest] = [times[0], times[times.length - 1]];
   const span = !earliest ? ', no time on the lines' : earliest === latest ? `, at ${earliest}` : `, ${earliest} to ${latest}`;
-  const when = seen.current ? (logs.latestStart ? 'current' : 'current (no apiserver start found to compare with)') : 'before the latest apiserver start';
+  const when = seen.current
+    ? logs.latestStart
+      ? 'current'
+      : 'current (no apiserver start found to compare with)'
+    : 'before the latest apiserver start';
   return {
     message: `${seen.signature}: ${first!.meaning}; ${where}${span}; ${when}; see check ${first!.implicates}`,
     file: first!.source,
@@ -120,7 +132,8 @@ function containerEvidence(logs: NodeLogs): Evidence[] {
 }
 
 function sourceEvidence(source: NodeLogs['sources'][number]): Evidence {
-  const state = source.state === 'used' ? `read ${source.bytes} bytes${source.format ? ` (${source.format})` : ''}` : source.state.replace('-', ' ');
+  const state =
+    source.state === 'used' ? `read ${source.bytes} bytes${source.format ? ` (${source.format})` : ''}` : source.state.replace('-', ' ');
   return { message: `${source.name}: ${state}${source.reason ? `: ${source.reason}` : ''}` };
 }
 
@@ -128,7 +141,10 @@ function remediation(seen: Seen[]): Finding['remediation'] {
   const checks = [...new Set(seen.map((s) => s.hits[0]!.implicates))];
   const fixes = seen.map((s) => `${s.signature} -> ${s.hits[0]!.implicates}: ${s.hits[0]!.fix}`);
   // A fatal line (the apiserver did not start) outranks a delivery error when naming the one fix.
-  const fix = [...seen].sort((a, b) => Number(b.severity === 'fatal') - Number(a.severity === 'fatal')).map((s) => FIX_OF_CAUSE[s.hits[0]!.implicates]).find(Boolean);
+  const fix = [...seen]
+    .sort((a, b) => Number(b.severity === 'fatal') - Number(a.severity === 'fatal'))
+    .map((s) => FIX_OF_CAUSE[s.hits[0]!.implicates])
+    .find(Boolean);
   return {
     text: `Look at ${checks.map((c) => `\`${c}\``).join(', ')}. ${fixes.join(' ')} The logs describe the apiserver's last start: after fixing, restart it and run doctor again.`,
     commands: checks.map((c) => `prisma-audit explain ${c}`),

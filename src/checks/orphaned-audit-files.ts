@@ -14,11 +14,18 @@ export const ORPHAN_ROLES: { role: OrphanRole; flag: string; what: string }[] = 
 ];
 
 /** For every audit flag that is not set: the files that could be restored behind it. */
-export function restorable(api: ApiserverConfig, orphans: AuditOrphans): { role: OrphanRole; flag: string; what: string; candidates: AuditOrphan[] }[] {
-  return ORPHAN_ROLES.filter((r) => !lastFlag(api.flags, r.flag)?.value).map((r) => ({ ...r, candidates: orphans.candidates.filter((c) => c.role === r.role && !c.referenced) }));
+export function restorable(
+  api: ApiserverConfig,
+  orphans: AuditOrphans,
+): { role: OrphanRole; flag: string; what: string; candidates: AuditOrphan[] }[] {
+  return ORPHAN_ROLES.filter((r) => !lastFlag(api.flags, r.flag)?.value).map((r) => ({
+    ...r,
+    candidates: orphans.candidates.filter((c) => c.role === r.role && !c.referenced),
+  }));
 }
 
-export const describeOrphan = (c: AuditOrphan) => `${c.hostPath}: ${c.detail}; ${c.foundBy}${c.copies.length > 0 ? ` (same bytes at ${c.copies.join(', ')})` : ''}`;
+export const describeOrphan = (c: AuditOrphan) =>
+  `${c.hostPath}: ${c.detail}; ${c.foundBy}${c.copies.length > 0 ? ` (same bytes at ${c.copies.join(', ')})` : ''}`;
 
 export const orphanedAuditFiles: Check = {
   id: 'orphaned-audit-files',
@@ -27,7 +34,8 @@ export const orphanedAuditFiles: Check = {
   needs: ['apiserver', 'auditOrphans'],
   explain: {
     why: 'kubeadm upgrade regenerates kube-apiserver.yaml from kube-system/kubeadm-config, and RKE2 from config.yaml: audit flags added by hand disappear while the policy and the webhook kubeconfig stay on disk. Events stop without any error.',
-    detect: 'Reads the files in /etc/kubernetes, /etc/kubernetes/audit*, /etc/rancher/{rke2,k3s} (and their audit* folders), the files named by RKE2/k3s config.yaml, by kubeadm configuration files and (cluster mode) by kubeadm-config, and the backups of prisma-audit fix. A file is an audit policy when it is kind Policy of audit.k8s.io, a webhook kubeconfig when its current context posts to /api/v1/kubernetes/webhook/. Files with the same bytes count once.',
+    detect:
+      'Reads the files in /etc/kubernetes, /etc/kubernetes/audit*, /etc/rancher/{rke2,k3s} (and their audit* folders), the files named by RKE2/k3s config.yaml, by kubeadm configuration files and (cluster mode) by kubeadm-config, and the backups of prisma-audit fix. A file is an audit policy when it is kind Policy of audit.k8s.io, a webhook kubeconfig when its current context posts to /api/v1/kubernetes/webhook/. Files with the same bytes count once.',
     fix: '`prisma-audit fix --apply` restores --audit-policy-file and --audit-webhook-config-file and the mount pointing at those files (no --webhook-url needed); with several candidates it asks, or takes --use FILE. It also writes the durable form (kubeadm ClusterConfiguration, RKE2 config.yaml) so the next upgrade keeps them.',
   },
   evaluate(facts) {
@@ -38,16 +46,29 @@ export const orphanedAuditFiles: Check = {
     if (missing.length === 0) {
       const spare = orphans.candidates.filter((c) => !c.referenced);
       for (const c of spare) evidence.push({ message: `not in use: ${describeOrphan(c)}`, file: c.hostPath });
-      return { status: 'pass', summary: `--${POLICY_FLAG} and --${WEBHOOK_FLAG} are set${spare.length ? `; ${spare.length} other audit file(s) are not in use` : ''}`, evidence };
+      return {
+        status: 'pass',
+        summary: `--${POLICY_FLAG} and --${WEBHOOK_FLAG} are set${spare.length ? `; ${spare.length} other audit file(s) are not in use` : ''}`,
+        evidence,
+      };
     }
     const found = missing.filter((m) => m.candidates.length > 0);
     if (found.length === 0) {
-      return { status: 'pass', summary: `no audit policy or Prisma webhook kubeconfig is left on the node without its flag: nothing to restore`, evidence };
+      return {
+        status: 'pass',
+        summary: `no audit policy or Prisma webhook kubeconfig is left on the node without its flag: nothing to restore`,
+        evidence,
+      };
     }
-    for (const m of found) for (const c of m.candidates) evidence.push({ message: `--${m.flag} is not set; candidate ${m.what}: ${describeOrphan(c)}`, file: c.hostPath });
+    for (const m of found)
+      for (const c of m.candidates)
+        evidence.push({ message: `--${m.flag} is not set; candidate ${m.what}: ${describeOrphan(c)}`, file: c.hostPath });
     const several = found.filter((m) => m.candidates.length > 1);
     const gone = missing.map((m) => `--${m.flag}`).join(' and ');
-    const choose = several.length > 0 ? ` ${several.map((m) => `${m.candidates.length} ${m.what}s`).join(' and ')} were found: fix asks which one on a terminal, or pass --use FILE.` : '';
+    const choose =
+      several.length > 0
+        ? ` ${several.map((m) => `${m.candidates.length} ${m.what}s`).join(' and ')} were found: fix asks which one on a terminal, or pass --use FILE.`
+        : '';
     return {
       status: 'fail',
       summary: `the audit flags are gone but the files are here: an upgrade or reconcile probably dropped them (${gone} not set; ${found.map((m) => `${m.what} ${m.candidates[0]!.hostPath}${m.candidates.length > 1 ? ` and ${m.candidates.length - 1} more` : ''}`).join(', ')})`,

@@ -11,7 +11,6 @@ const interrupted = (): FactError => ({ reason: 'interrupted', message: 'interru
 const whenAborted = (signal: AbortSignal | undefined) =>
   new Promise<void>((resolve) => (signal?.aborted ? resolve() : signal?.addEventListener('abort', () => resolve(), { once: true })));
 
-
 export interface RunOptions {
   offline: boolean;
   now: Date;

@@ -58,7 +58,8 @@ export function policyExit(file: ParsedFile, problems: PolicyProblem[], version:
   const fatal = problems.filter((p) => p.severity === 'fatal');
   const decoding = fatal.find((p) => p.message.startsWith('failed decoding'));
   // Before about 1.24 json-iterator words type errors its own way (a field path, then context).
-  if (decoding?.message.startsWith('failed decoding: json: ') && versionAtLeast(version, '1.24') === false) return `${POLICY}failed decoding: …`;
+  if (decoding?.message.startsWith('failed decoding: json: ') && versionAtLeast(version, '1.24') === false)
+    return `${POLICY}failed decoding: …`;
   if (decoding) return `${POLICY}${decoding.message}${from}`;
   const invalid = fatal.filter((p) => p.message !== 'loaded illegal policy with 0 rules');
   if (invalid.length > 0) return `${POLICY}${aggregate(invalid.map((p) => p.message))}${from}`;
@@ -78,7 +79,8 @@ function decodeError(value: unknown): string | null {
   }
   for (const [key, item] of Object.entries(LISTS)) {
     const v = cfg[key];
-    if (v !== undefined && v !== null && !Array.isArray(v)) return `json: cannot unmarshal ${jsonKind(v)} into Go struct field Config.${key} of type []v1.${item}`;
+    if (v !== undefined && v !== null && !Array.isArray(v))
+      return `json: cannot unmarshal ${jsonKind(v)} into Go struct field Config.${key} of type []v1.${item}`;
   }
   return null;
 }
@@ -99,7 +101,10 @@ function webhookExit(file: ParsedFile, version: string | null, caFile: AuditPath
   if (validation) return { owner: 'webhook-config-valid', text: `${WEBHOOK}${validation.apiserverError}` };
   if (kc.caFile && caFile?.host?.kind === 'missing') {
     const cp = caFile.containerPath;
-    return { owner: 'audit-files-readable', text: `${WEBHOOK}invalid configuration: unable to read certificate-authority ${cp} for ${kc.clusterName} due to open ${cp}: no such file or directory` };
+    return {
+      owner: 'audit-files-readable',
+      text: `${WEBHOOK}invalid configuration: unable to read certificate-authority ${cp} for ${kc.clusterName} due to open ${cp}: no such file or directory`,
+    };
   }
   if (fatal.length > 0) return { owner: 'webhook-config-valid', text: `${WEBHOOK}${fatal[0]!.apiserverError}` };
   if (kc.server && !kc.server.includes('://') && kc.server.includes('/')) {
@@ -132,8 +137,11 @@ export function startupExit(facts: FactReader): StartupExit | null {
   }
   const policy = fact(facts, 'policy');
   if (!policy) return null;
-  const { problems } = policy.error ? { problems: [] } : readPolicy(policy.value, api.kubernetesVersion, versionAtLeast(api.kubernetesVersion, '1.24'));
-  if (policy.error || problems.some((p) => p.severity === 'fatal')) return { owner: 'audit-policy-valid', text: policyExit(policy, problems, api.kubernetesVersion) };
+  const { problems } = policy.error
+    ? { problems: [] }
+    : readPolicy(policy.value, api.kubernetesVersion, versionAtLeast(api.kubernetesVersion, '1.24'));
+  if (policy.error || problems.some((p) => p.severity === 'fatal'))
+    return { owner: 'audit-policy-valid', text: policyExit(policy, problems, api.kubernetesVersion) };
 
   const webhookFlag = lastFlag(api.flags, 'audit-webhook-config-file');
   if (!webhookFlag?.value) return null;
@@ -145,7 +153,13 @@ export function startupExit(facts: FactReader): StartupExit | null {
       return { owner: 'audit-files-readable', text: `${WEBHOOK}error loading config file "${wp}": read ${wp}: is a directory` };
   }
   const webhook = fact(facts, 'webhookConfig');
-  return webhook ? webhookExit(webhook, api.kubernetesVersion, paths.find((p) => p.role === 'webhook-ca')) : null;
+  return webhook
+    ? webhookExit(
+        webhook,
+        api.kubernetesVersion,
+        paths.find((p) => p.role === 'webhook-ca'),
+      )
+    : null;
 }
 
 /** The exit line for `owner`'s report, or nothing when another check (or none) owns the exit. */

@@ -30,7 +30,8 @@ export const VERSION_RULES: VersionRule[] = [
     since: '1.19',
     component: 'kube-apiserver',
     source: 'https://github.com/kubernetes/kubernetes/pull/91502',
-    change: 'dynamic audit removed: --audit-dynamic-configuration, the DynamicAuditing gate and auditregistration.k8s.io stop kube-apiserver at startup',
+    change:
+      'dynamic audit removed: --audit-dynamic-configuration, the DynamicAuditing gate and auditregistration.k8s.io stop kube-apiserver at startup',
     fatal: true,
     example: { flags: ['--audit-dynamic-configuration'], output: 'unknown flag: --audit-dynamic-configuration' },
   },
@@ -50,16 +51,23 @@ export const VERSION_RULES: VersionRule[] = [
     source: 'https://github.com/kubernetes/kubernetes/pull/108092',
     change: '--audit-log-version and --audit-webhook-version accept only audit.k8s.io/v1',
     fatal: true,
-    example: { flags: ['--audit-webhook-version=audit.k8s.io/v1beta1'], output: 'invalid group version, allowed versions are [audit.k8s.io/v1]' },
+    example: {
+      flags: ['--audit-webhook-version=audit.k8s.io/v1beta1'],
+      output: 'invalid group version, allowed versions are [audit.k8s.io/v1]',
+    },
   },
   {
     id: 'strict-policy-decoding',
     since: '1.26',
     component: 'kube-apiserver',
     source: 'https://github.com/kubernetes/kubernetes/pull/113535',
-    change: 'unknown policy fields are logged ("Audit policy contains errors, falling back to lenient decoding: strict decoding error: unknown field ...") and still dropped',
+    change:
+      'unknown policy fields are logged ("Audit policy contains errors, falling back to lenient decoding: strict decoding error: unknown field ...") and still dropped',
     fatal: false,
-    example: { policy: 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Metadata\n  verb: ["create"]\n', output: 'falling back to lenient decoding' },
+    example: {
+      policy: 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Metadata\n  verb: ["create"]\n',
+      output: 'falling back to lenient decoding',
+    },
     note: 'the version is the PR milestone, not yet confirmed on a binary',
   },
   {

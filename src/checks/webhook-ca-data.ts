@@ -26,7 +26,8 @@ export const webhookCaData: Check = {
   needs: ['webhookConfig', ...EXIT_FACTS],
   explain: {
     why: 'certificate-authority-data must be the base64 of PEM certificates on one line. Raw PEM or base64 wrapped at 76 columns (GNU base64 without -w0) stops kube-apiserver at startup; double base64 or DER is silently ignored by 1.20/1.21 (every batch then fails with "x509: certificate signed by unknown authority") and fatal from 1.22. When set, these certificates are the only trust anchors: system roots are no longer used.',
-    detect: 'Decodes the value with Go\'s base64 rules, reads the PEM CERTIFICATE blocks, parses each certificate and checks validity dates; recognises raw PEM, wrapped lines, double encoding, DER and private keys.',
+    detect:
+      "Decodes the value with Go's base64 rules, reads the PEM CERTIFICATE blocks, parses each certificate and checks validity dates; recognises raw PEM, wrapped lines, double encoding, DER and private keys.",
     fix: 'Rebuild it from the console CA: `base64 -w0 console-ca.pem` (or `openssl base64 -A -in console-ca.pem`). For a SaaS console leave it out: its certificate is publicly trusted.',
   },
   evaluate(facts): Finding {
@@ -35,15 +36,25 @@ export const webhookCaData: Check = {
     const url = kc.server ? parseWebhookUrl(kc.server) : null;
     const host = url && !('error' in url) ? url.host : null;
     if (kc.caData === null) {
-      if (kc.caFile) return { status: 'skip', summary: `certificate-authority: ${kc.caFile} is used instead of CA data (see audit-files-readable and webhook-tls-chain)` };
+      if (kc.caFile)
+        return {
+          status: 'skip',
+          summary: `certificate-authority: ${kc.caFile} is used instead of CA data (see audit-files-readable and webhook-tls-chain)`,
+        };
       const saas = host !== null && isSaasHost(host);
       return {
         status: saas || kc.insecureSkipTLSVerify ? 'pass' : 'warn',
         summary: saas
-          ? 'no CA data: the system roots verify the SaaS console\'s public certificate, as they should'
+          ? "no CA data: the system roots verify the SaaS console's public certificate, as they should"
           : 'no CA data: the host\'s system roots must trust the console certificate; a self-hosted console uses a self-signed certificate by default, and then every batch fails with "x509: certificate signed by unknown authority"',
-        evidence: [fieldEvidence(file, field, 'certificate-authority-data is empty or absent (the guide\'s heredoc with $cacerts unset)')],
-        remediation: saas ? undefined : { text: 'Put the console CA in certificate-authority-data (base64 -w0), unless the console certificate chains to a public CA (webhook-tls-chain tells).', commands: REBUILD, fix: 'webhook-kubeconfig' },
+        evidence: [fieldEvidence(file, field, "certificate-authority-data is empty or absent (the guide's heredoc with $cacerts unset)")],
+        remediation: saas
+          ? undefined
+          : {
+              text: 'Put the console CA in certificate-authority-data (base64 -w0), unless the console certificate chains to a public CA (webhook-tls-chain tells).',
+              commands: REBUILD,
+              fix: 'webhook-kubeconfig',
+            },
       };
     }
     const ev: Evidence[] = [];
@@ -53,11 +64,18 @@ export const webhookCaData: Check = {
       status: 'fail',
       summary: `${loc}: ${summary}`,
       evidence: [...ev, ...(detail ? [{ ...where, message: detail }] : []), ...exitEvidence(facts, 'webhook-ca-data')],
-      remediation: { text: 'Rebuild certificate-authority-data as one line of base64 of the PEM CA certificate.', commands: REBUILD, fix: 'webhook-kubeconfig' },
+      remediation: {
+        text: 'Rebuild certificate-authority-data as one line of base64 of the PEM CA certificate.',
+        commands: REBUILD,
+        fix: 'webhook-kubeconfig',
+      },
     });
     const data = kc.caData;
     if (data.trimStart().startsWith('-----BEGIN')) {
-      return fail('certificate-authority-data holds raw PEM, not base64: kube-apiserver exits with "illegal base64 data at input byte 0"', 'the value starts with -----BEGIN');
+      return fail(
+        'certificate-authority-data holds raw PEM, not base64: kube-apiserver exits with "illegal base64 data at input byte 0"',
+        'the value starts with -----BEGIN',
+      );
     }
     const decoded = decodeGoBase64(data);
     if (!decoded.ok) {
@@ -67,14 +85,28 @@ export const webhookCaData: Check = {
         `character ${decoded.offset}: ${JSON.stringify(data.slice(Math.max(0, decoded.offset - 5), decoded.offset + 5))}`,
       );
     }
-    if (/\n/.test(data.trim())) ev.push({ ...where, message: 'the value spans several lines: client-go accepts it (newlines are skipped) but one line from `base64 -w0` is the safe form' });
+    if (/\n/.test(data.trim()))
+      ev.push({
+        ...where,
+        message:
+          'the value spans several lines: client-go accepts it (newlines are skipped) but one line from `base64 -w0` is the safe form',
+      });
     const pem = readPemBlocks(decoded.bytes);
     if (pem.otherBlocks.some((b) => b.includes('PRIVATE KEY'))) {
-      return fail(`certificate-authority-data contains a ${pem.otherBlocks.find((b) => b.includes('PRIVATE KEY'))}: a private key does not belong here, rotate it`);
+      return fail(
+        `certificate-authority-data contains a ${pem.otherBlocks.find((b) => b.includes('PRIVATE KEY'))}: a private key does not belong here, rotate it`,
+      );
     }
     if (pem.certs.length === 0) {
       const kind = guessNonPem(decoded.bytes);
-      const what = kind === 'double-base64' ? 'base64 of base64 (encoded twice)' : kind === 'der' ? 'a DER certificate, not PEM' : kind === 'empty' ? 'empty' : 'not a PEM certificate';
+      const what =
+        kind === 'double-base64'
+          ? 'base64 of base64 (encoded twice)'
+          : kind === 'der'
+            ? 'a DER certificate, not PEM'
+            : kind === 'empty'
+              ? 'empty'
+              : 'not a PEM certificate';
       return fail(
         `certificate-authority-data decodes to ${what}: Kubernetes 1.20/1.21 ignore it and every batch fails with "x509: certificate signed by unknown authority"; 1.22+ exits with "unable to load root certificates: unable to parse bytes as PEM block"`,
         pem.broken[0] ? `certificate parse error: ${pem.broken[0]}` : undefined,
@@ -85,7 +117,9 @@ export const webhookCaData: Check = {
     const expired = pem.certs.filter((c) => c.validTo.getTime() < now || c.validFrom.getTime() > now);
     if (pem.broken.length > 0) return fail(`a CERTIFICATE block in certificate-authority-data does not parse (${pem.broken[0]})`);
     if (expired.length === pem.certs.length) {
-      return fail(`every certificate in certificate-authority-data is outside its validity period (${expired.map((c) => `${c.subject} until ${c.validTo.toISOString()}`).join('; ')})`);
+      return fail(
+        `every certificate in certificate-authority-data is outside its validity period (${expired.map((c) => `${c.subject} until ${c.validTo.toISOString()}`).join('; ')})`,
+      );
     }
     if (host && isSaasHost(host)) {
       return {
@@ -102,9 +136,13 @@ export const webhookCaData: Check = {
         status: 'warn',
         summary: `${loc}: CA certificate ${c.subject} ${c.validTo.getTime() < now ? 'has expired' : `expires ${c.validTo.toISOString().slice(0, 10)}`}`,
         evidence: ev,
-        remediation: { text: 'Replace it with the console\'s current CA before it expires.', commands: REBUILD, fix: 'webhook-kubeconfig' },
+        remediation: { text: "Replace it with the console's current CA before it expires.", commands: REBUILD, fix: 'webhook-kubeconfig' },
       };
     }
-    return { status: 'pass', summary: `certificate-authority-data holds ${pem.certs.length} valid PEM certificate(s) on one base64 line`, evidence: ev };
+    return {
+      status: 'pass',
+      summary: `certificate-authority-data holds ${pem.certs.length} valid PEM certificate(s) on one base64 line`,
+      evidence: ev,
+    };
   },
 };

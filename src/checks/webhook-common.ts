@@ -5,7 +5,10 @@ import { resolveKubeconfig } from '../parse/kubeconfig.js';
 export function loadWebhook(facts: FactReader) {
   const file = facts.get('webhookConfig');
   if (file.error) {
-    throw new FactUnavailable('webhookConfig', { reason: 'not-applicable', message: `${file.path} does not parse (see webhook-config-valid)` });
+    throw new FactUnavailable('webhookConfig', {
+      reason: 'not-applicable',
+      message: `${file.path} does not parse (see webhook-config-valid)`,
+    });
   }
   return { file, kc: resolveKubeconfig(file.value) };
 }

@@ -15,7 +15,13 @@ import { chainRemediation, rebuildPin, trustField } from './webhook-tls-remedies
 function trustEvidence(probe: WebhookProbe): Evidence[] {
   const { trust } = probe;
   if (trust.source === 'system') {
-    return [fieldEvidence(probe, 'certificate-authority-data', `not set, so the anchors are the ${trust.anchors.length} system roots from ${trust.origin}`)];
+    return [
+      fieldEvidence(
+        probe,
+        'certificate-authority-data',
+        `not set, so the anchors are the ${trust.anchors.length} system roots from ${trust.origin}`,
+      ),
+    ];
   }
   const where = trust.source === 'ca-file' ? `file ${trust.origin}` : 'the kubeconfig';
   return [
@@ -25,19 +31,33 @@ function trustEvidence(probe: WebhookProbe): Evidence[] {
 }
 
 function chainEvidence(presented: string[]): Evidence[] {
-  return parseCertList(presented).map((c, i) => ({ message: describeCert(`presented #${i + 1}${i === 0 ? ' (leaf)' : ''}`, summarize(c)) }));
+  return parseCertList(presented).map((c, i) => ({
+    message: describeCert(`presented #${i + 1}${i === 0 ? ' (leaf)' : ''}`, summarize(c)),
+  }));
 }
 
 function judge(probe: WebhookProbe, presented: string[], now: Date): Finding {
   const go = goRules(probe.kubernetesVersion);
-  const verdict = verifyChain({ presented, anchors: probe.trust.anchors, serverName: probe.serverName, now, refuseSha1: go.refuseSha1, go });
+  const verdict = verifyChain({
+    presented,
+    anchors: probe.trust.anchors,
+    serverName: probe.serverName,
+    now,
+    refuseSha1: go.refuseSha1,
+    go,
+  });
   const evidence = [...chainEvidence(presented), ...trustEvidence(probe), { message: `judged with the rules of Go ${go.go}: ${go.why}` }];
   if (parseCertList(presented).some((c) => weakSignature(c)?.sha1)) {
-    evidence.push({ message: `a presented certificate is SHA-1 signed; Go ${go.go} ${go.refuseSha1 ? 'refuses' : 'still accepts'} SHA-1 signatures` });
+    evidence.push({
+      message: `a presented certificate is SHA-1 signed; Go ${go.go} ${go.refuseSha1 ? 'refuses' : 'still accepts'} SHA-1 signatures`,
+    });
   }
   if (!verdict.ok) {
-    if (verdict.incompleteChain) evidence.unshift({ message: `the leaf's issuer ${verdict.missingIssuer} is neither sent by the server nor in the CA data` });
-    evidence.unshift({ message: `kube-apiserver logs: Error in audit plugin 'webhook' affecting N audit events: Post "${probe.url}": ${verdict.error}` });
+    if (verdict.incompleteChain)
+      evidence.unshift({ message: `the leaf's issuer ${verdict.missingIssuer} is neither sent by the server nor in the CA data` });
+    evidence.unshift({
+      message: `kube-apiserver logs: Error in audit plugin 'webhook' affecting N audit events: Post "${probe.url}": ${verdict.error}`,
+    });
     return {
       status: 'fail',
       summary: `kube-apiserver will reject the certificate of ${hostPort(probe)} (${probe.clusterField}.server in ${probe.kubeconfigFile}): ${verdict.error}`,
@@ -45,7 +65,10 @@ function judge(probe: WebhookProbe, presented: string[], now: Date): Finding {
       remediation: chainRemediation(probe, verdict, presented),
     };
   }
-  evidence.unshift({ message: describeCert('path ends at anchor', verdict.anchor!), actual: `${verdict.path.length} certificate(s) on the verified path` });
+  evidence.unshift({
+    message: describeCert('path ends at anchor', verdict.anchor!),
+    actual: `${verdict.path.length} certificate(s) on the verified path`,
+  });
   const warnings: string[] = verdict.expiringSoon.map((e) => `${e.cert.subject} expires in ${e.daysLeft} day(s) (${e.cert.notAfter})`);
   if (probe.trust.source !== 'system' && isSaasHost(probe.host)) {
     warnings.push(
@@ -53,15 +76,17 @@ function judge(probe: WebhookProbe, presented: string[], now: Date): Finding {
     );
   }
   if (probe.trust.problem) warnings.push(probe.trust.problem);
-  if (warnings.length === 0) return { status: 'pass', summary: `the chain from ${hostPort(probe)} verifies as kube-apiserver verifies it`, evidence };
+  if (warnings.length === 0)
+    return { status: 'pass', summary: `the chain from ${hostPort(probe)} verifies as kube-apiserver verifies it`, evidence };
   return {
     status: 'warn',
     summary: `the chain verifies today, but ${warnings.join('; ')}`,
     evidence,
     remediation: {
-      text: isSaasHost(probe.host) && probe.trust.source !== 'system'
-        ? `Remove ${trustField(probe)} from ${probe.clusterField} in ${probe.kubeconfigFile} so the system roots are used, then restart kube-apiserver.`
-        : 'Renew the expiring certificate before it lapses; if it is the pinned CA, update the pin at the same time and restart kube-apiserver.',
+      text:
+        isSaasHost(probe.host) && probe.trust.source !== 'system'
+          ? `Remove ${trustField(probe)} from ${probe.clusterField} in ${probe.kubeconfigFile} so the system roots are used, then restart kube-apiserver.`
+          : 'Renew the expiring certificate before it lapses; if it is the pinned CA, update the pin at the same time and restart kube-apiserver.',
     },
   };
 }
@@ -74,7 +99,8 @@ export const webhookTlsChain: Check = {
   network: true,
   explain: {
     why: 'kube-apiserver verifies the webhook with Go crypto/x509, which trusts only the configured anchors (any certificate in certificate-authority-data, even an intermediate or the leaf), never fetches missing intermediates and ignores the Common Name. A chain that works in a browser or curl can still fail every audit batch.',
-    detect: 'Connects to the endpoint, records the presented chain, and verifies it with a port of Go\'s Verify: anchors, intermediates from the server only, hostname from the URL or tls-server-name, validity and serverAuth usage.',
+    detect:
+      "Connects to the endpoint, records the presented chain, and verifies it with a port of Go's Verify: anchors, intermediates from the server only, hostname from the URL or tls-server-name, validity and serverAuth usage.",
     fix: 'Rebuild certificate-authority-data from the anchor the live chain needs (openssl s_client -showcerts, base64 -w0), make the server send its full chain, or reissue the certificate with the right SANs.',
   },
   evaluate(facts: FactReader): Finding {
@@ -98,7 +124,10 @@ export const webhookTlsChain: Check = {
         status: 'warn',
         summary: 'insecure-skip-tls-verify: true: kube-apiserver accepts any certificate from the webhook endpoint',
         evidence: [fieldEvidence(probe, 'insecure-skip-tls-verify', 'true')],
-        remediation: { text: `Remove insecure-skip-tls-verify and set ${probe.clusterField}.certificate-authority-data to the console's CA (or nothing, for a publicly trusted console).`, commands: [showcertsCommand(probe)] },
+        remediation: {
+          text: `Remove insecure-skip-tls-verify and set ${probe.clusterField}.certificate-authority-data to the console's CA (or nothing, for a publicly trusted console).`,
+          commands: [showcertsCommand(probe)],
+        },
       };
     }
     const presented = probe.probe.presented;
@@ -108,7 +137,9 @@ export const webhookTlsChain: Check = {
         status: 'unknown',
         summary: `could not get the certificate chain from ${hostPort(probe)}: ${stopped ? `${stopped.name} failed: ${stopped.detail}` : 'no certificate was presented'}`,
         evidence: [fieldEvidence(probe, 'server', probe.server)],
-        remediation: { text: 'See webhook-reachable for why the endpoint could not be reached; the chain is judged once a TLS handshake succeeds.' },
+        remediation: {
+          text: 'See webhook-reachable for why the endpoint could not be reached; the chain is judged once a TLS handshake succeeds.',
+        },
       };
     }
     if (probe.trust.anchors.length === 0) {

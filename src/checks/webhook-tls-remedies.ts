@@ -30,7 +30,11 @@ export function rebuildPin(probe: WebhookProbe, presented: string[]): Remediatio
     text:
       `${action}: ${summarize(top).subject}, SHA-256 ${top.fingerprint256}, the top of the chain the server presents. ${which}` +
       'Check the fingerprint against the console before trusting it, then restart kube-apiserver (the file is read once at startup).',
-    commands: [showcertsCommand(probe), `openssl x509 -in ${pem} -noout -subject -fingerprint -sha256`, ...(inFile ? [] : [`base64 -w0 ${pem}`])],
+    commands: [
+      showcertsCommand(probe),
+      `openssl x509 -in ${pem} -noout -subject -fingerprint -sha256`,
+      ...(inFile ? [] : [`base64 -w0 ${pem}`]),
+    ],
     // The fix takes the same anchor from the live chain and writes it as CA data.
     fix: 'webhook-kubeconfig',
   };
@@ -44,7 +48,10 @@ export function chainRemediation(probe: WebhookProbe, verdict: ChainVerdict, pre
       if (verdict.error?.includes('insecure algorithm')) {
         return {
           text: 'A certificate on the chain is signed with an algorithm Go refuses (SHA-1 since Go 1.18 / Kubernetes 1.24; MD5 always). Reissue it with a SHA-256 signature. Pinning a CA does not help; only pinning the server certificate itself does (Go then takes it as the whole chain and checks no signature), and that pin breaks when the certificate is renewed.',
-          commands: [showcertsCommand(probe), 'for f in cert*.pem; do openssl x509 -in "$f" -noout -subject -text | grep -m1 "Signature Algorithm"; done'],
+          commands: [
+            showcertsCommand(probe),
+            'for f in cert*.pem; do openssl x509 -in "$f" -noout -subject -text | grep -m1 "Signature Algorithm"; done',
+          ],
         };
       }
       if (verdict.incompleteChain) {
@@ -55,7 +62,10 @@ export function chainRemediation(probe: WebhookProbe, verdict: ChainVerdict, pre
             'and the server does not send it; Go never fetches missing certificates. Put that CA (the root, or the intermediate: Go ' +
             'accepts either as an anchor) in certificate-authority-data, which is also the fix when the console was reinstalled or ' +
             'its certificate re-issued; if it is an intermediate, configuring the console to send its full chain works too.',
-          commands: [showcertsCommand(probe), 'base64 -w0 console-ca.pem  # the console CA, from Manage > Authentication > System certificates'],
+          commands: [
+            showcertsCommand(probe),
+            'base64 -w0 console-ca.pem  # the console CA, from Manage > Authentication > System certificates',
+          ],
           // The chain holds no CA to pin: the fix pins the console certificate itself (saying the pin
           // breaks at renewal), or the CA given with --ca-file.
           fix: 'webhook-kubeconfig',
@@ -81,8 +91,14 @@ export function chainRemediation(probe: WebhookProbe, verdict: ChainVerdict, pre
         commands: [showcertsCommand(probe), 'for f in cert*.pem; do openssl x509 -in "$f" -noout -subject -dates; done', 'date -u'],
       };
     case 'incompatible-usage':
-      return { text: 'A certificate on the path restricts its extended key usage and does not allow serverAuth. Reissue the server certificate (and any restricted CA) with serverAuth.', commands: [showcertsCommand(probe)] };
+      return {
+        text: 'A certificate on the path restricts its extended key usage and does not allow serverAuth. Reissue the server certificate (and any restricted CA) with serverAuth.',
+        commands: [showcertsCommand(probe)],
+      };
     default:
-      return { text: 'A presented intermediate is not a CA (basicConstraints CA:FALSE) and cannot sign the certificate below it. Serve the right intermediate.', commands: [showcertsCommand(probe)] };
+      return {
+        text: 'A presented intermediate is not a CA (basicConstraints CA:FALSE) and cannot sign the certificate below it. Serve the right intermediate.',
+        commands: [showcertsCommand(probe)],
+      };
   }
 }

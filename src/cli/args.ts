@@ -7,7 +7,6 @@ import { parseFleet, type FleetOptions } from './fleet-args.js';
 import { UsageError, parse, timeoutMs } from './usage.js';
 import { didYouMean } from './suggest.js';
 
-
 export type OutputMode = 'pretty' | 'text' | 'json' | 'json-framed' | 'junit';
 
 export interface DoctorOptions {
@@ -82,7 +81,13 @@ export const DOCTOR_OPTIONS = {
   ...CLUSTER_ARG_OPTIONS,
 } as const;
 
-const list = (s: string | undefined) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : null);
+const list = (s: string | undefined) =>
+  s
+    ? s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean)
+    : null;
 
 export function parseCommand(argv: string[]): Command {
   const [first, ...rest] = argv;
@@ -93,7 +98,9 @@ export function parseCommand(argv: string[]): Command {
     if (values.help) return { name: 'help', topic: 'completion' };
     const shell = positionals[0];
     if (positionals.length !== 1 || !SHELLS.includes(shell as Shell)) {
-      throw new UsageError(`completion takes one shell: ${SHELLS.join(', ')}${shell ? `, not "${shell}"${didYouMean(shell, SHELLS)}` : ''}`);
+      throw new UsageError(
+        `completion takes one shell: ${SHELLS.join(', ')}${shell ? `, not "${shell}"${didYouMean(shell, SHELLS)}` : ''}`,
+      );
     }
     return { name: 'completion', shell: shell as Shell };
   }
@@ -105,7 +112,8 @@ export function parseCommand(argv: string[]): Command {
   if (first === 'explain') {
     const { values, positionals } = parse(rest, { help: { type: 'boolean', short: 'h' } });
     if (values.help) return { name: 'help', topic: 'explain' };
-    if (positionals.length !== 1) throw new UsageError('explain takes one check id, e.g. prisma-audit explain audit-files-mounted (see prisma-audit checks)');
+    if (positionals.length !== 1)
+      throw new UsageError('explain takes one check id, e.g. prisma-audit explain audit-files-mounted (see prisma-audit checks)');
     return { name: 'explain', id: positionals[0]! };
   }
   if (first === 'fix') return parseFix(rest);
@@ -113,27 +121,34 @@ export function parseCommand(argv: string[]): Command {
   if (first === 'fleet') return parseFleet(rest);
   if (first !== 'doctor') {
     const hint = first.startsWith('-') ? ` (options come after the command: prisma-audit doctor ${first})` : didYouMean(first, COMMANDS);
-    throw new UsageError(`unknown command "${first}"${hint} (commands: ${COMMANDS.join(", ")})`);
+    throw new UsageError(`unknown command "${first}"${hint} (commands: ${COMMANDS.join(', ')})`);
   }
   // doctor --all-nodes is fleet mode: the doctor on every control-plane node, through the API.
   if (rest.includes('--all-nodes')) return parseFleet(rest.filter((a) => a !== '--all-nodes'));
   const { values, positionals } = parse(optionalCanaryValue(rest), DOCTOR_OPTIONS);
   if (values.help) return { name: 'help', topic: 'doctor' };
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  if (values.json && values.output !== undefined && values.output !== 'json') throw new UsageError(`--json and --output ${values.output} ask for two outputs; give one`);
+  if (values.json && values.output !== undefined && values.output !== 'json')
+    throw new UsageError(`--json and --output ${values.output} ask for two outputs; give one`);
   const output = values.json ? 'json' : (values.output ?? null);
   const outputs = ['pretty', 'text', 'json', 'json-framed', 'junit'];
-  if (output !== null && !outputs.includes(output)) throw new UsageError(`--output must be pretty, text, json, json-framed or junit, not "${output}"${didYouMean(output, outputs)}`);
-  if (values.demo && (values.root || values.manifest)) throw new UsageError('--demo checks the bundled demo node; it cannot be combined with --root or --manifest');
+  if (output !== null && !outputs.includes(output))
+    throw new UsageError(`--output must be pretty, text, json, json-framed or junit, not "${output}"${didYouMean(output, outputs)}`);
+  if (values.demo && (values.root || values.manifest))
+    throw new UsageError('--demo checks the bundled demo node; it cannot be combined with --root or --manifest');
   if (values.root === '') throw new UsageError('--root needs a directory');
-  if (values.since !== undefined && journalSince(values.since) === null) throw new UsageError(`--since takes a duration like 24h, 30m, 2d or a date YYYY-MM-DD[ HH:MM], not "${values.since}"`);
-  if (values['from-bundle'] !== undefined && (values.demo || values.root || values.manifest)) throw new UsageError('--from-bundle re-checks recorded facts; it cannot be combined with --root, --manifest or --demo');
+  if (values.since !== undefined && journalSince(values.since) === null)
+    throw new UsageError(`--since takes a duration like 24h, 30m, 2d or a date YYYY-MM-DD[ HH:MM], not "${values.since}"`);
+  if (values['from-bundle'] !== undefined && (values.demo || values.root || values.manifest))
+    throw new UsageError('--from-bundle re-checks recorded facts; it cannot be combined with --root, --manifest or --demo');
   if (values.compare === '') throw new UsageError('--compare needs a file: a report saved with doctor --json, or a support bundle');
   if (values.force && values.compare === undefined) throw new UsageError('--force only applies to --compare');
   const upgradeTo = values['upgrade-to'] ?? null;
-  if (upgradeTo !== null && !/^v?\d+\.\d+(\.\d+)?$/.test(upgradeTo)) throw new UsageError(`--upgrade-to takes a version like 1.31 or v1.31.2, not "${upgradeTo}"`);
+  if (upgradeTo !== null && !/^v?\d+\.\d+(\.\d+)?$/.test(upgradeTo))
+    throw new UsageError(`--upgrade-to takes a version like 1.31 or v1.31.2, not "${upgradeTo}"`);
   const version = values['kubernetes-version'] ?? null;
-  if (version !== null && !/^v?\d+\.\d+(\.\d+)?$/.test(version)) throw new UsageError(`--kubernetes-version takes a version like 1.28 or v1.28.3, not "${version}"`);
+  if (version !== null && !/^v?\d+\.\d+(\.\d+)?$/.test(version))
+    throw new UsageError(`--kubernetes-version takes a version like 1.28 or v1.28.3, not "${version}"`);
   return {
     name: 'doctor',
     options: {

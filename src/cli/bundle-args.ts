@@ -44,11 +44,13 @@ export function parseBundleCommand(rest: string[]): { name: 'bundle'; options: B
   if (values.root === '') throw new UsageError('--root needs a directory');
   if (values.out === '') throw new UsageError('--out needs a file name');
   const sinceMs = values.since === undefined ? null : parseDuration(values.since);
-  if (sinceMs === null && values.since !== undefined) throw new UsageError(`--since takes a duration like 30m, 24h or 7d, not "${values.since}"`);
+  if (sinceMs === null && values.since !== undefined)
+    throw new UsageError(`--since takes a duration like 30m, 24h or 7d, not "${values.since}"`);
   const maxBytes = values['max-size'] === undefined ? DEFAULT_MAX_BYTES : parseSize(values['max-size']);
   if (maxBytes === null || maxBytes <= 0) throw new UsageError(`--max-size takes a size like 500K or 5M, not "${values['max-size']}"`);
   const collectedAt = values['collected-at'] === undefined ? null : new Date(values['collected-at']);
-  if (collectedAt && Number.isNaN(collectedAt.getTime())) throw new UsageError(`--collected-at takes an ISO 8601 time, not "${values['collected-at']}"`);
+  if (collectedAt && Number.isNaN(collectedAt.getTime()))
+    throw new UsageError(`--collected-at takes an ISO 8601 time, not "${values['collected-at']}"`);
   return {
     name: 'bundle',
     options: {

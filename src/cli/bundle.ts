@@ -12,7 +12,12 @@ import { TOOL } from './tool.js';
 
 /** prisma-audit-bundle-20261127-085444.tar.gz (UTC, so the name does not depend on the machine). */
 export function defaultBundleName(at: Date): string {
-  const stamp = at.toISOString().replace(/\.\d+Z$/, '').replace(/-/g, '').replace('T', '-').replace(/:/g, '');
+  const stamp = at
+    .toISOString()
+    .replace(/\.\d+Z$/, '')
+    .replace(/-/g, '')
+    .replace('T', '-')
+    .replace(/:/g, '');
   return `prisma-audit-bundle-${stamp}.tar.gz`;
 }
 
@@ -37,14 +42,26 @@ export async function writeBundleFile(opts: BundleOptions, env: NodeJS.ProcessEn
       EROFS: 'read-only file system',
       ENOSPC: 'no space left on the device',
     };
-    if (e.syscall === 'open' || e.syscall === 'write' || e.code === 'ENOSPC' || e.code === 'EROFS') throw new UsageError(`cannot write ${out}: ${(e.code && why[e.code]) ?? e.message}`);
+    if (e.syscall === 'open' || e.syscall === 'write' || e.code === 'ENOSPC' || e.code === 'EROFS')
+      throw new UsageError(`cannot write ${out}: ${(e.code && why[e.code]) ?? e.message}`);
     throw err;
   }
 }
 
 /** The bundle of a node with default options and the doctor's --timeout (the doctor UI's `b` key). */
 export function defaultBundleOptions(root: string, manifest: string | null, timeoutMs: number, offline = false): BundleOptions {
-  return { root, manifest, out: null, since: null, sinceMs: null, timeoutMs, offline, maxBytes: DEFAULT_MAX_BYTES, includeSuffix: false, collectedAt: null };
+  return {
+    root,
+    manifest,
+    out: null,
+    since: null,
+    sinceMs: null,
+    timeoutMs,
+    offline,
+    maxBytes: DEFAULT_MAX_BYTES,
+    includeSuffix: false,
+    collectedAt: null,
+  };
 }
 
 export async function bundle(opts: BundleOptions, io: Io): Promise<number> {

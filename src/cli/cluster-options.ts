@@ -48,9 +48,11 @@ interface ClusterValues {
 
 export function clusterOptions(values: ClusterValues): ClusterOptions {
   if (values.kubeconfig === '') throw new UsageError('--kubeconfig needs a file');
-  if (values.console !== undefined && !/^https?:\/\/[^/]/.test(values.console)) throw new UsageError(`--console takes the console URL (https://host:8083 or the SaaS "Path to Console"), not "${values.console}"`);
+  if (values.console !== undefined && !/^https?:\/\/[^/]/.test(values.console))
+    throw new UsageError(`--console takes the console URL (https://host:8083 or the SaaS "Path to Console"), not "${values.console}"`);
   const sample = values.sample === undefined ? undefined : Number(values.sample);
-  if (sample !== undefined && !(Number.isFinite(sample) && sample >= 2 && sample <= 600)) throw new UsageError(`--sample takes a window in seconds between 2 and 600, not "${values.sample}"`);
+  if (sample !== undefined && !(Number.isFinite(sample) && sample >= 2 && sample <= 600))
+    throw new UsageError(`--sample takes a window in seconds between 2 and 600, not "${values.sample}"`);
   return {
     ...(sample !== undefined ? { sampleSeconds: sample } : {}),
     kubeconfig: values.kubeconfig ?? null,

@@ -21,10 +21,15 @@ export async function loadBefore(file: string): Promise<Report> {
   try {
     json = JSON.parse(bytes.toString('utf8'));
   } catch {
-    throw new UsageError(`--compare ${file}: neither a support bundle (.tar.gz) nor JSON (save one with: prisma-audit doctor --json > before.json)`);
+    throw new UsageError(
+      `--compare ${file}: neither a support bundle (.tar.gz) nor JSON (save one with: prisma-audit doctor --json > before.json)`,
+    );
   }
   const checks = isObj(json) && Array.isArray(json.checks) ? json.checks : null;
   const valid = checks?.every((c) => isObj(c) && typeof c.id === 'string' && STATUSES.includes(c.status as never));
-  if (!isObj(json) || json.schemaVersion !== 1 || !valid) throw new UsageError(`--compare ${file}: not a prisma-audit doctor report (schemaVersion 1 with checks[]); save one with: prisma-audit doctor --json > before.json`);
+  if (!isObj(json) || json.schemaVersion !== 1 || !valid)
+    throw new UsageError(
+      `--compare ${file}: not a prisma-audit doctor report (schemaVersion 1 with checks[]); save one with: prisma-audit doctor --json > before.json`,
+    );
   return json as unknown as Report;
 }

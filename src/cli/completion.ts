@@ -13,7 +13,17 @@ const flags = (o: Options) => Object.keys(o).map((k) => `--${k}`);
 const CHECK_IDS = CHECKS.map((c) => c.id);
 const OUTPUTS = ['pretty', 'text', 'json', 'junit'];
 /** Options whose value is a path (the shell completes file names). */
-const PATH_OPTIONS = ['--root', '--manifest', '--out', '--kubeconfig', '--token-file', '--console-ca', '--ca-file', '--log-file', '--from-bundle'];
+const PATH_OPTIONS = [
+  '--root',
+  '--manifest',
+  '--out',
+  '--kubeconfig',
+  '--token-file',
+  '--console-ca',
+  '--ca-file',
+  '--log-file',
+  '--from-bundle',
+];
 const PER_COMMAND: Record<string, string[]> = {
   doctor: flags(DOCTOR_OPTIONS),
   fix: flags(FIX_OPTIONS),

@@ -45,9 +45,20 @@ async function resolveRoot(opts: DoctorOptions, env: NodeJS.ProcessEnv): Promise
   const root = opts.demo ? await demoRoot(packageRoot) : path.resolve(opts.root);
   await requirePath('--root', root, 'directory', opts.root);
   // --manifest is a host path, read under --root.
-  if (opts.manifest) await requirePath('--manifest', path.join(root, opts.manifest), 'file', root === '/' ? opts.manifest : `${opts.manifest} (under --root ${opts.root})`);
+  if (opts.manifest)
+    await requirePath(
+      '--manifest',
+      path.join(root, opts.manifest),
+      'file',
+      root === '/' ? opts.manifest : `${opts.manifest} (under --root ${opts.root})`,
+    );
   const c = opts.cluster;
-  await requireFiles([['--kubeconfig', c.kubeconfig], ['--token-file', c.tokenFile], ['--console-ca', c.consoleCa], ...opts.logFiles.map((f): [string, string] => ['--log-file', f])]);
+  await requireFiles([
+    ['--kubeconfig', c.kubeconfig],
+    ['--token-file', c.tokenFile],
+    ['--console-ca', c.consoleCa],
+    ...opts.logFiles.map((f): [string, string] => ['--log-file', f]),
+  ]);
   if (c.canary !== undefined && c.kubeconfig === null && c.context === null && !env.KUBECONFIG && !c.cluster) {
     throw new UsageError('--canary needs a cluster: pass --kubeconfig PATH (and --context NAME), set KUBECONFIG, or --cluster');
   }
@@ -105,11 +116,13 @@ async function comparing(opts: DoctorOptions, run: DoctorRun): Promise<Comparing
   if (!opts.compare) return null;
   const before = await loadBefore(opts.compare);
   const forced = differentTarget(before.fingerprint, await fingerprintOf(run.source, run.runOpts.now));
-  if (forced && !opts.force) throw new UsageError(`--compare ${opts.compare}: not the same target (${forced}); pass --force to compare anyway`);
+  if (forced && !opts.force)
+    throw new UsageError(`--compare ${opts.compare}: not the same target (${forced}); pass --force to compare anyway`);
   return { before, against: opts.compare, forced };
 }
 
-const compared = (report: Report, c: Comparing | null): Report => (c ? { ...report, comparison: compareReports(c.before, report, c.against, c.forced) } : report);
+const compared = (report: Report, c: Comparing | null): Report =>
+  c ? { ...report, comparison: compareReports(c.before, report, c.against, c.forced) } : report;
 
 /** q, Esc or Ctrl-C cancel the run: the first SIGINT aborts every collector, a second one always
  * kills. Terminal keys arrive as keys in the UI's raw mode, signals otherwise. */
@@ -144,9 +157,14 @@ async function doctorCommand(opts: DoctorOptions, io: Io): Promise<number> {
   const mode = chooseMode(opts, io);
   const stop = interrupts();
   try {
-    const { run, prismaConsole } = opts.fromBundle ? { run: await bundleRun(opts.fromBundle), prismaConsole: null } : await nodeRun(opts, io, stop.signal);
+    const { run, prismaConsole } = opts.fromBundle
+      ? { run: await bundleRun(opts.fromBundle), prismaConsole: null }
+      : await nodeRun(opts, io, stop.signal);
     const compare = await comparing(opts, run);
-    const code = mode === 'pretty' ? await runUi(opts, io, checks, run, prismaConsole, stop, compare) : await runPlain(opts, io, mode, checks, run, stop, compare);
+    const code =
+      mode === 'pretty'
+        ? await runUi(opts, io, checks, run, prismaConsole, stop, compare)
+        : await runPlain(opts, io, mode, checks, run, stop, compare);
     // After a cancel nothing may keep the process: a collector that ignored the signal is cut off.
     if (stop.signal.aborted) setTimeout(() => process.exit(code), 50).unref();
     return code;
@@ -155,22 +173,43 @@ async function doctorCommand(opts: DoctorOptions, io: Io): Promise<number> {
   }
 }
 
-async function runPlain(opts: DoctorOptions, io: Io, mode: OutputMode, checks: Check[], run: DoctorRun, stop: Stop, compare: Comparing | null): Promise<number> {
+async function runPlain(
+  opts: DoctorOptions,
+  io: Io,
+  mode: OutputMode,
+  checks: Check[],
+  run: DoctorRun,
+  stop: Stop,
+  compare: Comparing | null,
+): Promise<number> {
   const report = compared(await runDoctor(checks, run, io.env, opts.showSecrets, undefined, stop.signal), compare);
   const code = stop.how === 'interrupt' ? EXIT.interrupted : exitCodeFor(report, opts.strict);
   if (mode === 'json') io.stdout.write(renderJson(report, code));
   else if (mode === 'json-framed') io.stdout.write(frameDocument(renderJson(report, code)));
   else if (mode === 'junit') io.stdout.write(renderJunit(report, code));
-  else io.stdout.write(renderText(report, makeStyle(opts.color ?? wantsColor(io.env, Boolean(io.stdout.isTTY), false)), opts.verbose, code));
+  else
+    io.stdout.write(renderText(report, makeStyle(opts.color ?? wantsColor(io.env, Boolean(io.stdout.isTTY), false)), opts.verbose, code));
   if (report.interrupted) io.stderr.write('prisma-audit: interrupted; checks that had not finished are reported as unknown\n');
   return code;
 }
 
-async function runUi(opts: DoctorOptions, io: Io, checks: Check[], run: DoctorRun, prismaConsole: ConsoleTarget | null, stop: Stop, compare: Comparing | null): Promise<number> {
+async function runUi(
+  opts: DoctorOptions,
+  io: Io,
+  checks: Check[],
+  run: DoctorRun,
+  prismaConsole: ConsoleTarget | null,
+  stop: Stop,
+  compare: Comparing | null,
+): Promise<number> {
   // The frame's colours are ours (ui/layout.ts styles the lines); ink paints them as they are.
   const style = makeStyle(opts.color ?? wantsColor(io.env, true, false));
   const { runOpts, root } = run;
-  const model = initialModel(runOpts.tool, runOpts.target, checks.map((c) => ({ id: c.id, title: c.title, needs: c.needs })));
+  const model = initialModel(
+    runOpts.tool,
+    runOpts.target,
+    checks.map((c) => ({ id: c.id, title: c.title, needs: c.needs })),
+  );
   // The first frame goes out before ink loads; the run starts at once and its events wait until
   // ink is up.
   const painted = paintFirstFrame(io.stdout, model, style);
@@ -185,7 +224,22 @@ async function runUi(opts: DoctorOptions, io: Io, checks: Check[], run: DoctorRu
   }
   // Fix (f/F) and bundle (b) keys act on the live node, so a recorded run has neither; the fix
   // planner loads only when a fix key is pressed.
-  const onFix = root === null ? undefined : async (fix: string | null) => (await import('./fix-preview.js')).previewFix({ root, manifest: opts.manifest, fix, now: new Date(), offline: opts.offline, timeoutMs: opts.timeoutMs, console: prismaConsole }, process.cwd());
+  const onFix =
+    root === null
+      ? undefined
+      : async (fix: string | null) =>
+          (await import('./fix-preview.js')).previewFix(
+            {
+              root,
+              manifest: opts.manifest,
+              fix,
+              now: new Date(),
+              offline: opts.offline,
+              timeoutMs: opts.timeoutMs,
+              console: prismaConsole,
+            },
+            process.cwd(),
+          );
   const writeBundle =
     root === null
       ? undefined

@@ -55,16 +55,27 @@ export function parseFix(args: string[]): { name: 'fix'; options: FixCommandOpti
   const { values, positionals } = parse(args, FIX_OPTIONS);
   if (values.help) return { name: 'help', topic: 'fix' };
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  const only = values.only === undefined ? null : values.only.split(',').map((x) => x.trim()).filter(Boolean);
+  const only =
+    values.only === undefined
+      ? null
+      : values.only
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean);
   const unknown = (only ?? []).filter((id) => !isFixId(id));
   if (unknown.length > 0 || only?.length === 0) {
     const hint = unknown[0] ? didYouMean(unknown[0], FIX_IDS) : '';
-    throw new UsageError(`--only takes fix ids (${FIX_IDS.join(', ')}), not ${unknown.map((u) => `"${u}"`).join(', ') || 'an empty list'}${hint}`);
+    throw new UsageError(
+      `--only takes fix ids (${FIX_IDS.join(', ')}), not ${unknown.map((u) => `"${u}"`).join(', ') || 'an empty list'}${hint}`,
+    );
   }
-  for (const key of ['root', 'out', 'webhook-url', 'ca-file', 'manifest'] as const) if (values[key] === '') throw new UsageError(`--${key} needs a value`);
-  if (values['upgrade-to'] !== undefined && !/^v?\d+\.\d+(\.\d+)?$/.test(values['upgrade-to'])) throw new UsageError(`--upgrade-to takes a version like 1.31, not "${values['upgrade-to']}"`);
+  for (const key of ['root', 'out', 'webhook-url', 'ca-file', 'manifest'] as const)
+    if (values[key] === '') throw new UsageError(`--${key} needs a value`);
+  if (values['upgrade-to'] !== undefined && !/^v?\d+\.\d+(\.\d+)?$/.test(values['upgrade-to']))
+    throw new UsageError(`--upgrade-to takes a version like 1.31, not "${values['upgrade-to']}"`);
   if (values.yes && !values.apply) throw new UsageError('--yes only confirms --apply');
-  if (values.console !== undefined && values.offline) throw new UsageError('--console reads the webhook URL from the console over the network; it cannot be combined with --offline');
+  if (values.console !== undefined && values.offline)
+    throw new UsageError('--console reads the webhook URL from the console over the network; it cannot be combined with --offline');
   return {
     name: 'fix',
     options: {

@@ -21,9 +21,21 @@ export interface PreviewRequest {
 
 export async function previewFix(req: PreviewRequest, cwd: string): Promise<FixPreview> {
   const only = req.fix && isFixId(req.fix) ? [req.fix] : null;
-  const planned = await planOnNode({ root: req.root, manifest: req.manifest, only, webhookUrl: null, caPem: null, now: req.now, offline: req.offline, timeoutMs: req.timeoutMs, console: req.console, tool: TOOL });
+  const planned = await planOnNode({
+    root: req.root,
+    manifest: req.manifest,
+    only,
+    webhookUrl: null,
+    caPem: null,
+    now: req.now,
+    offline: req.offline,
+    timeoutMs: req.timeoutMs,
+    console: req.console,
+    tool: TOOL,
+  });
   const summary = { ...planned, apply: false };
-  if (planned.pending.length === 0 && planned.durable.length === 0) return { lines: renderFixText(summary, { nothing: true }).trimEnd().split('\n'), diff: [] };
+  if (planned.pending.length === 0 && planned.durable.length === 0)
+    return { lines: renderFixText(summary, { nothing: true }).trimEnd().split('\n'), diff: [] };
   const out = await writePlanFolder(planned, cwd, null, false);
   return { lines: renderFixText(summary, { out }).trimEnd().split('\n'), diff: pendingDiffs(planned) };
 }
@@ -31,6 +43,10 @@ export async function previewFix(req: PreviewRequest, cwd: string): Promise<FixP
 /** A unified diff (or a move line) for every change the plan would make on the node. */
 export function pendingDiffs(planned: Pick<Awaited<ReturnType<typeof planOnNode>>, 'pending' | 'read'>): string[] {
   return planned.pending.flatMap((a) =>
-    a.kind === 'move' ? [`move ${a.from} -> ${a.hostPath}`] : unifiedDiff(a.hostPath, planned.read.get(a.hostPath)?.bytes?.toString('utf8') ?? null, a.contents).trimEnd().split('\n'),
+    a.kind === 'move'
+      ? [`move ${a.from} -> ${a.hostPath}`]
+      : unifiedDiff(a.hostPath, planned.read.get(a.hostPath)?.bytes?.toString('utf8') ?? null, a.contents)
+          .trimEnd()
+          .split('\n'),
   );
 }

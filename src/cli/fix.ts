@@ -31,9 +31,18 @@ export interface FixIo {
 
 /** Asks on a terminal, after showing the plan and every diff; without one, --apply needs --yes.
  * Returns why it may not go on (and the exit code), or null. */
-async function refuseWithoutConsent(opts: FixCommandOptions, io: FixIo, planned: Planned, root: string): Promise<{ why: string; code: number } | null> {
+async function refuseWithoutConsent(
+  opts: FixCommandOptions,
+  io: FixIo,
+  planned: Planned,
+  root: string,
+): Promise<{ why: string; code: number } | null> {
   if (opts.yes) return null;
-  if (!io.stdin.isTTY) return { why: '--apply changes files on the node; confirm with --yes when stdin is not a terminal (nothing was changed)', code: EXIT.usage };
+  if (!io.stdin.isTTY)
+    return {
+      why: '--apply changes files on the node; confirm with --yes when stdin is not a terminal (nothing was changed)',
+      code: EXIT.usage,
+    };
   io.stderr.write(`${renderFixText({ ...planned, apply: false }, {}).trimEnd()}\n\n${pendingDiffs(planned).join('\n')}\n\n`);
   const rl = createInterface({ input: io.stdin, output: io.stderr });
   // Ctrl-C at the prompt: nothing is written, exit 130.
@@ -73,14 +82,39 @@ export async function fix(opts: FixCommandOptions, io: FixIo): Promise<number> {
   const root = path.resolve(io.cwd, opts.root);
   await requirePath('--root', root, 'directory', opts.root);
   if (opts.manifest) await requirePath('--manifest', path.join(root, opts.manifest), 'file', opts.manifest);
-  await requireFiles([['--ca-file', opts.caFile], ['--token-file', opts.cluster.tokenFile], ['--console-ca', opts.cluster.consoleCa]]);
+  await requireFiles([
+    ['--ca-file', opts.caFile],
+    ['--token-file', opts.cluster.tokenFile],
+    ['--console-ca', opts.cluster.consoleCa],
+  ]);
   const outProblem = opts.out === null ? null : await outFolderProblem(path.resolve(io.cwd, opts.out));
   if (outProblem) throw new UsageError(outProblem);
-  const caPem = opts.caFile ? await fs.readFile(path.resolve(io.cwd, opts.caFile), 'latin1').catch((e: Error) => { throw new UsageError(`--ca-file ${opts.caFile}: ${e.message}`); }) : null;
+  const caPem = opts.caFile
+    ? await fs.readFile(path.resolve(io.cwd, opts.caFile), 'latin1').catch((e: Error) => {
+        throw new UsageError(`--ca-file ${opts.caFile}: ${e.message}`);
+      })
+    : null;
   const prismaConsole = await consoleTarget(opts.cluster, io.env, opts.timeoutMs);
   const now = new Date();
-  const node = { root, manifest: opts.manifest, now, offline: opts.offline, timeoutMs: opts.timeoutMs, console: prismaConsole, upgradeTo: opts.upgradeTo };
-  const planned = await planOnNode({ ...node, only: opts.only, webhookUrl: opts.webhookUrl, caPem, tool: TOOL, use: opts.use, choose: terminalChooser(io), replaceWebhook: opts.replaceWebhook }).catch((err: unknown) => {
+  const node = {
+    root,
+    manifest: opts.manifest,
+    now,
+    offline: opts.offline,
+    timeoutMs: opts.timeoutMs,
+    console: prismaConsole,
+    upgradeTo: opts.upgradeTo,
+  };
+  const planned = await planOnNode({
+    ...node,
+    only: opts.only,
+    webhookUrl: opts.webhookUrl,
+    caPem,
+    tool: TOOL,
+    use: opts.use,
+    choose: terminalChooser(io),
+    replaceWebhook: opts.replaceWebhook,
+  }).catch((err: unknown) => {
     throw err instanceof RestoreInputError ? new UsageError(err.message) : err;
   });
   const { plan, pending, read, durable, backupDir, runOpts } = planned;
@@ -89,7 +123,9 @@ export async function fix(opts: FixCommandOptions, io: FixIo): Promise<number> {
   // failing check has no fix at all and verification did not see it pass with the plan (a
   // webhook that answered 404 for a stale suffix answers 200 with the console's URL).
   const passesAfter = (id: string) => ['pass', 'warn'].includes(plan.verified?.checks.find((c) => c.id === id)?.status ?? '');
-  const unfixed = plan.outcomes.some((o) => o.refusal || o.withheld || o.remaining.length > 0) || planned.before.checks.some((c) => c.status === 'fail' && !c.remediation?.fix && !passesAfter(c.id));
+  const unfixed =
+    plan.outcomes.some((o) => o.refusal || o.withheld || o.remaining.length > 0) ||
+    planned.before.checks.some((c) => c.status === 'fail' && !c.remediation?.fix && !passesAfter(c.id));
   const exit = unfixed ? EXIT.fail : EXIT.ok;
   const done = (code: number, extra: FixResultExtra = {}) => {
     io.stdout.write(opts.json ? renderFixJson(summary, extra) : renderFixText(summary, extra));
@@ -128,7 +164,11 @@ export async function fix(opts: FixCommandOptions, io: FixIo): Promise<number> {
     process.off('SIGINT', onSigint);
   }
   const affected = new Set(plan.outcomes.flatMap((o) => o.checks.map((c) => c.id)));
-  const after = await runChecks(CHECKS.filter((c) => affected.has(c.id)), gatherNode(node), runOpts);
+  const after = await runChecks(
+    CHECKS.filter((c) => affected.has(c.id)),
+    gatherNode(node),
+    runOpts,
+  );
   // Every apply leaves its record (README, diffs, durable snippets) next to its backups.
   return done(exit, { applied, after, rollback: rollbackCommands(root, applied), out: await writePlan() });
 }

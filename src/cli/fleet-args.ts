@@ -58,7 +58,13 @@ const FLEET_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const list = (s: string | undefined) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : null);
+const list = (s: string | undefined) =>
+  s
+    ? s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean)
+    : null;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 function positive(flag: string, value: string | undefined, fallback: number, max: number): number {
@@ -73,12 +79,16 @@ export function parseFleet(argv: string[]): { name: 'fleet'; options: FleetOptio
   if (values.help) return { name: 'help', topic: 'fleet' };
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   const output = values.json ? 'json' : (values.output ?? null);
-  if (output !== null && !['pretty', 'text', 'json', 'junit'].includes(output)) throw new UsageError(`--output must be pretty, text, json or junit, not "${output}"`);
+  if (output !== null && !['pretty', 'text', 'json', 'junit'].includes(output))
+    throw new UsageError(`--output must be pretty, text, json or junit, not "${output}"`);
   const namespace = values.namespace ?? DEFAULT_NAMESPACE;
-  if (!DNS_LABEL.test(namespace)) throw new UsageError(`--namespace takes a namespace name (lowercase letters, digits, "-"), not "${namespace}"`);
+  if (!DNS_LABEL.test(namespace))
+    throw new UsageError(`--namespace takes a namespace name (lowercase letters, digits, "-"), not "${namespace}"`);
   if (values.context !== undefined && values.contexts !== undefined) throw new UsageError('--context and --contexts cannot be combined');
-  if (values['print-manifests'] && values.collect) throw new UsageError('--print-manifests and --collect are two steps: run one, apply, then the other');
-  if (values.since !== undefined && journalSince(values.since) === null) throw new UsageError(`--since takes a duration like 24h, 30m, 2d or a date YYYY-MM-DD[ HH:MM], not "${values.since}"`);
+  if (values['print-manifests'] && values.collect)
+    throw new UsageError('--print-manifests and --collect are two steps: run one, apply, then the other');
+  if (values.since !== undefined && journalSince(values.since) === null)
+    throw new UsageError(`--since takes a duration like 24h, 30m, 2d or a date YYYY-MM-DD[ HH:MM], not "${values.since}"`);
   const timeout = timeoutMs(values.timeout);
   const doctorArgs = [
     ...(values.only ? ['--only', values.only] : []),

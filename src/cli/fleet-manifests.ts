@@ -11,11 +11,14 @@ import { UsageError } from './usage.js';
 import { FactFailure } from '../facts/collector.js';
 
 export async function printManifests(opts: FleetOptions, io: Io): Promise<number> {
-  if (opts.contexts !== null) throw new UsageError('--print-manifests writes one cluster\'s manifests: use --context, not --contexts');
+  if (opts.contexts !== null) throw new UsageError("--print-manifests writes one cluster's manifests: use --context, not --contexts");
   let nodes: JobNode[];
   if (opts.nodes !== null) {
     // No API: the node's taints are unknown, so the Job tolerates every taint.
-    nodes = opts.nodes.map((name) => ({ node: { name, why: ['named with --nodes'], taints: [{ key: '', value: null, effect: '' }], ready: null, hasNodeObject: true }, mounts: planMounts(null).mounts }));
+    nodes = opts.nodes.map((name) => ({
+      node: { name, why: ['named with --nodes'], taints: [{ key: '', value: null, effect: '' }], ready: null, hasNodeObject: true },
+      mounts: planMounts(null).mounts,
+    }));
   } else {
     const found: JobNode[] = [];
     let problem: string | null = null;
@@ -35,10 +38,18 @@ export async function printManifests(opts: FleetOptions, io: Io): Promise<number
       io.stderr.write(`prisma-audit fleet: ${problem}\n(or name the nodes with --nodes a,b,c)\n`);
       return EXIT.usage;
     }
-    if (found.length === 0) io.stderr.write('prisma-audit fleet: no control-plane node found: the manifests hold no Job (name nodes with --nodes a,b,c)\n');
+    if (found.length === 0)
+      io.stderr.write('prisma-audit fleet: no control-plane node found: the manifests hold no Job (name nodes with --nodes a,b,c)\n');
     nodes = found;
   }
-  io.stdout.write(fleetManifests(nodes, { namespace: opts.namespace, image: opts.image, deadlineSeconds: Math.ceil(opts.deadlineMs / 1000), doctorArgs: opts.doctorArgs }));
+  io.stdout.write(
+    fleetManifests(nodes, {
+      namespace: opts.namespace,
+      image: opts.image,
+      deadlineSeconds: Math.ceil(opts.deadlineMs / 1000),
+      doctorArgs: opts.doctorArgs,
+    }),
+  );
   return EXIT.ok;
 }
 

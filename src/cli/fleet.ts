@@ -39,11 +39,21 @@ export async function fleet(opts: FleetOptions, io: Io): Promise<number> {
     doctorArgs: opts.doctorArgs,
     pollMs: POLL_MS,
     signal: controller.signal,
-    onNode: progress ? (r, done, total) => io.stderr.write(`  [${done}/${total}] ${r.cluster ? `${r.cluster}/` : ''}${r.node}: ${r.outcome === 'checked' ? `checked (${r.report!.summary.fail} fail)` : r.reason}\n`) : undefined,
+    onNode: progress
+      ? (r, done, total) =>
+          io.stderr.write(
+            `  [${done}/${total}] ${r.cluster ? `${r.cluster}/` : ''}${r.node}: ${r.outcome === 'checked' ? `checked (${r.report!.summary.fail} fail)` : r.reason}\n`,
+          )
+      : undefined,
   };
   try {
     const outcomes = await clusters(opts, io, (client, context) => runFleetOn(client, context, runOpts));
-    const code = writeFleetReport(fleetReportOf(outcomes), opts, io, outcomes.flatMap((o) => o.run.leftovers));
+    const code = writeFleetReport(
+      fleetReportOf(outcomes),
+      opts,
+      io,
+      outcomes.flatMap((o) => o.run.leftovers),
+    );
     return controller.signal.aborted ? EXIT.interrupted : code;
   } finally {
     process.off('SIGINT', onSignal);

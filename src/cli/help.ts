@@ -185,7 +185,15 @@ there (the kubelet's reasons), list pods in kube-system (the apiserver's own hos
 Exit codes: as doctor (3 when any node fails a check, 4 with --strict), 130 when interrupted.
 `;
 
-const HELP: Record<string, string> = { doctor: DOCTOR_HELP, fix: FIX_HELP, bundle: BUNDLE_HELP, checks: CHECKS_HELP, explain: EXPLAIN_HELP, completion: COMPLETION_HELP, fleet: FLEET_HELP };
+const HELP: Record<string, string> = {
+  doctor: DOCTOR_HELP,
+  fix: FIX_HELP,
+  bundle: BUNDLE_HELP,
+  checks: CHECKS_HELP,
+  explain: EXPLAIN_HELP,
+  completion: COMPLETION_HELP,
+  fleet: FLEET_HELP,
+};
 
 /** `prisma-audit help TOPIC` and `<command> --help`. */
 export function helpFor(topic: string | null): string {

@@ -4,7 +4,13 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from './usage.js';
 
-const WHY: Record<string, string> = { ENOENT: 'does not exist', ENOTDIR: 'does not exist (a parent is not a directory)', EACCES: 'permission denied (run as root?)', EPERM: 'permission denied (run as root?)', ELOOP: 'is a symbolic link loop' };
+const WHY: Record<string, string> = {
+  ENOENT: 'does not exist',
+  ENOTDIR: 'does not exist (a parent is not a directory)',
+  EACCES: 'permission denied (run as root?)',
+  EPERM: 'permission denied (run as root?)',
+  ELOOP: 'is a symbolic link loop',
+};
 
 /** Throws a UsageError unless `file` (resolved from cwd) is a `kind` that can be read. */
 export async function requirePath(flag: string, file: string, kind: 'file' | 'directory', shownAs = file): Promise<void> {

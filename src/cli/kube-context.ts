@@ -24,7 +24,8 @@ export async function requireContext(context: string, kubeconfig: string | null,
       return;
     }
   }
-  if (read.length === 0) throw new UsageError(`--context ${context}: no kubeconfig to take it from (pass --kubeconfig PATH or set KUBECONFIG)`);
+  if (read.length === 0)
+    throw new UsageError(`--context ${context}: no kubeconfig to take it from (pass --kubeconfig PATH or set KUBECONFIG)`);
   if (names.includes(context)) return;
   const known = names.length > 0 ? `; its contexts: ${names.join(', ')}` : '; it defines no contexts';
   throw new UsageError(`--context ${context}: no such context in ${read.join(', ')}${didYouMean(context, names) || known}`);

@@ -14,7 +14,13 @@ export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: s
   } catch (err) {
     const message = (err as Error).message.replace(/\. To specify a positional argument.*$/, '');
     const unknown = /^Unknown option '(--?[^'=]+)'/.exec(message)?.[1];
-    if (unknown) throw new UsageError(`unknown option ${unknown}${didYouMean(unknown, Object.keys(options).map((k) => `--${k}`))}`);
+    if (unknown)
+      throw new UsageError(
+        `unknown option ${unknown}${didYouMean(
+          unknown,
+          Object.keys(options).map((k) => `--${k}`),
+        )}`,
+      );
     throw new UsageError(message);
   }
 }
@@ -22,6 +28,7 @@ export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: s
 /** --timeout SECONDS (default 5): the bound of each network step. */
 export function timeoutMs(value: string | undefined): number {
   const seconds = value === undefined ? 5 : Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 600) throw new UsageError(`--timeout takes seconds between 0 and 600, not "${value}"`);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 600)
+    throw new UsageError(`--timeout takes seconds between 0 and 600, not "${value}"`);
   return Math.round(seconds * 1000);
 }

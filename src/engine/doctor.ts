@@ -28,7 +28,12 @@ export interface LiveRequest extends GatherRequest {
 /** A run on the node the request describes. */
 export function liveRun(req: LiveRequest): DoctorRun {
   const source = gatherNode(req);
-  const runOpts: RunOptions = { offline: req.offline, now: req.now, tool: req.tool, target: { root: req.shownRoot, demo: req.demo, offline: req.offline } };
+  const runOpts: RunOptions = {
+    offline: req.offline,
+    now: req.now,
+    tool: req.tool,
+    target: { root: req.shownRoot, demo: req.demo, offline: req.offline },
+  };
   return { source, runOpts, root: req.root, credentials: req.console ? [req.console.token] : [] };
 }
 

@@ -4,7 +4,14 @@ import type { CheckResult, Status, Summary } from '../model/report.js';
 import { summarize } from '../checks/run.js';
 import { nodeKey, type FleetNodeResult, type FleetReport } from '../model/fleet.js';
 
-const finding = (id: string, title: string, status: Status, summary: string, evidence: string[], remediation: string | null): CheckResult => ({
+const finding = (
+  id: string,
+  title: string,
+  status: Status,
+  summary: string,
+  evidence: string[],
+  remediation: string | null,
+): CheckResult => ({
   id,
   title,
   status,
@@ -18,20 +25,35 @@ function coverage(nodes: FleetNodeResult[], clusters: FleetReport['clusters']): 
   const title = 'Every control-plane node was checked';
   const problems = clusters.filter((c) => c.problem !== null).map((c) => `${c.context ? `${c.context}: ` : ''}${c.problem}`);
   if (nodes.length === 0 && problems.length > 0) {
-    return finding('fleet-nodes-checked', title, 'unknown', `no node could be checked: ${problems[0]}`, problems.slice(1), 'Each line says what stopped the run and how to let it go ahead.');
+    return finding(
+      'fleet-nodes-checked',
+      title,
+      'unknown',
+      `no node could be checked: ${problems[0]}`,
+      problems.slice(1),
+      'Each line says what stopped the run and how to let it go ahead.',
+    );
   }
   if (nodes.length === 0) {
-    return finding('fleet-nodes-checked', title, 'unknown', 'no control-plane node found: no node runs a kube-apiserver pod or carries a control-plane label', [], 'Check that the kubeconfig points at the cluster, and that kube-apiserver pods are visible in kube-system (managed clusters have none).');
+    return finding(
+      'fleet-nodes-checked',
+      title,
+      'unknown',
+      'no control-plane node found: no node runs a kube-apiserver pod or carries a control-plane label',
+      [],
+      'Check that the kubeconfig points at the cluster, and that kube-apiserver pods are visible in kube-system (managed clusters have none).',
+    );
   }
   const missed = nodes.filter((n) => n.outcome !== 'checked');
-  if (missed.length === 0) return finding('fleet-nodes-checked', title, 'pass', `all ${nodes.length} control-plane node(s) checked`, [], null);
+  if (missed.length === 0)
+    return finding('fleet-nodes-checked', title, 'pass', `all ${nodes.length} control-plane node(s) checked`, [], null);
   return finding(
     'fleet-nodes-checked',
     title,
     'unknown',
     `${missed.length} of ${nodes.length} control-plane node(s) could not be checked: ${missed.map(nodeKey).join(', ')}`,
     [...problems, ...missed.map((n) => `${nodeKey(n)}: ${n.reason}`)],
-    'Each line says why that node\'s pod did not report; fix that and run fleet again, or run prisma-audit doctor on the node itself.',
+    "Each line says why that node's pod did not report; fix that and run fleet again, or run prisma-audit doctor on the node itself.",
   );
 }
 
@@ -40,7 +62,8 @@ function coverage(nodes: FleetNodeResult[], clusters: FleetReport['clusters']): 
 function agreement(nodes: FleetNodeResult[]): CheckResult {
   const title = 'Every control-plane node gives the same verdicts';
   const checked = nodes.filter((n) => n.report !== null);
-  if (checked.length < 2) return finding('fleet-consistent', title, 'skip', `${checked.length} node(s) checked: nothing to compare`, [], null);
+  if (checked.length < 2)
+    return finding('fleet-consistent', title, 'skip', `${checked.length} node(s) checked: nothing to compare`, [], null);
   const ids = [...new Set(checked.flatMap((n) => n.report!.checks.map((c) => c.id)))];
   const evidence: string[] = [];
   let failing = false;
@@ -55,7 +78,8 @@ function agreement(nodes: FleetNodeResult[]): CheckResult {
     failing ||= by.has('fail') && by.has('pass');
     evidence.push(`${id}: ${[...by.entries()].map(([s, ns]) => `${s} on ${ns.join(', ')}`).join('; ')}`);
   }
-  if (evidence.length === 0) return finding('fleet-consistent', title, 'pass', `all ${checked.length} checked nodes give the same verdict on every check`, [], null);
+  if (evidence.length === 0)
+    return finding('fleet-consistent', title, 'pass', `all ${checked.length} checked nodes give the same verdict on every check`, [], null);
   return finding(
     'fleet-consistent',
     title,

@@ -78,9 +78,19 @@ export interface KubeRequest {
 
 /** Cluster mode is on only when asked for: a kubeconfig, a context, KUBECONFIG, --cluster or --canary. */
 export function kubeAccess(opts: KubeRequest, env: NodeJS.ProcessEnv, timeoutMs: number): KubeAccess | null {
-  const asked = opts.kubeconfig !== null || opts.context !== null || Boolean(env.KUBECONFIG) || opts.cluster || opts.canary !== undefined || opts.sampleSeconds !== undefined;
+  const asked =
+    opts.kubeconfig !== null ||
+    opts.context !== null ||
+    Boolean(env.KUBECONFIG) ||
+    opts.cluster ||
+    opts.canary !== undefined ||
+    opts.sampleSeconds !== undefined;
   if (!asked) return null;
   const target = { kubeconfig: opts.kubeconfig, context: opts.context, timeoutMs };
   // client-node is large: load it only when cluster mode runs.
-  return memoKubeAccess(async () => (await import('../io/kube.js')).openKube(target, env), opts.canary, opts.sampleSeconds ? opts.sampleSeconds * 1000 : undefined);
+  return memoKubeAccess(
+    async () => (await import('../io/kube.js')).openKube(target, env),
+    opts.canary,
+    opts.sampleSeconds ? opts.sampleSeconds * 1000 : undefined,
+  );
 }

@@ -59,7 +59,8 @@ function userSecrets(value: unknown, out: string[], inExec = false): void {
     return;
   }
   if (!isObj(value)) return;
-  if (typeof value.name === 'string' && typeof value.value === 'string' && (inExec || isSecretName(value.name))) out.push(...withPieces(value.value));
+  if (typeof value.name === 'string' && typeof value.value === 'string' && (inExec || isSecretName(value.name)))
+    out.push(...withPieces(value.value));
   for (const [key, v] of Object.entries(value)) {
     if (typeof v === 'string' && isSecretName(key)) out.push(...withPieces(v));
     else userSecrets(v, out, inExec || key === 'exec');
@@ -94,7 +95,13 @@ export function secretLiterals(facts: Partial<Facts>, env: NodeJS.ProcessEnv, op
       const server = typeof cluster.server === 'string' ? cluster.server : null;
       // Taken from the text as written: a parsed URL's path is percent-encoded, the file is not.
       const at = server?.indexOf(WEBHOOK_PATH) ?? -1;
-      const segments = server && at >= 0 ? server.slice(at + WEBHOOK_PATH.length).split(/[?#]/)[0]!.split('/') : [];
+      const segments =
+        server && at >= 0
+          ? server
+              .slice(at + WEBHOOK_PATH.length)
+              .split(/[?#]/)[0]!
+              .split('/')
+          : [];
       // Whole suffix and each segment (Literals adds the percent-encoded and base64 spellings).
       out.push(...segments.filter(isSecretValue), segments.join('/'));
     }
@@ -104,12 +111,20 @@ export function secretLiterals(facts: Partial<Facts>, env: NodeJS.ProcessEnv, op
 
 /** The redactor for everything gathered from these facts. */
 export function secretRedactor(facts: Partial<Facts>, env: NodeJS.ProcessEnv, opts: SecretOptions = {}): Redactor {
-  return new Redactor(secretLiterals(facts, env, opts), true, { skipRules: opts.includeSuffix ? ['webhook-suffix'] : [], alwaysMask: opts.alwaysMask ?? [] });
+  return new Redactor(secretLiterals(facts, env, opts), true, {
+    skipRules: opts.includeSuffix ? ['webhook-suffix'] : [],
+    alwaysMask: opts.alwaysMask ?? [],
+  });
 }
 
 /** The doctor's redactor: gathers the facts that hold secrets first, so that even progress events
  * streamed to the terminal are masked. */
-export async function redactorFor(source: FactSource, env: NodeJS.ProcessEnv, enabled: boolean, alwaysMask: string[] = []): Promise<Redactor> {
+export async function redactorFor(
+  source: FactSource,
+  env: NodeJS.ProcessEnv,
+  enabled: boolean,
+  alwaysMask: string[] = [],
+): Promise<Redactor> {
   if (!enabled) return new Redactor([], false, { alwaysMask });
   const facts: Partial<Facts> = {};
   await Promise.all(SECRET_FACTS.map(async (key) => void (facts[key] = (await source.fact(key)) as never)));

@@ -27,7 +27,12 @@ export async function readCurrent(root: string, hostPath: string): Promise<Curre
   const none = { hostPath, bytes: null, mode: null, uid: null, gid: null };
   try {
     const st = await fs.stat(real);
-    if (!st.isFile()) return { ...none, sha256: `not-a-file:${st.mode}`, blocked: `${hostPath} exists but is not a regular file; remove it first (rmdir if it is an empty directory)` };
+    if (!st.isFile())
+      return {
+        ...none,
+        sha256: `not-a-file:${st.mode}`,
+        blocked: `${hostPath} exists but is not a regular file; remove it first (rmdir if it is an empty directory)`,
+      };
     // Opened without following a link swapped in, and never if it became a FIFO meanwhile.
     const { handle } = await openRegular(real, hostPath);
     const bytes = await handle.readFile().finally(() => handle.close());
@@ -35,7 +40,8 @@ export async function readCurrent(root: string, hostPath: string): Promise<Curre
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { ...none, sha256: null, blocked: null };
-    if (code === 'EACCES' || code === 'EPERM') return { ...none, sha256: `unreadable:${code}`, blocked: `cannot read ${hostPath} (permission denied): run prisma-audit as root` };
+    if (code === 'EACCES' || code === 'EPERM')
+      return { ...none, sha256: `unreadable:${code}`, blocked: `cannot read ${hostPath} (permission denied): run prisma-audit as root` };
     throw err;
   }
 }
@@ -139,7 +145,13 @@ interface Step {
  *    across when on the same file system, else the target is rewritten in place;
  * 4. any failure, or the signal, undoes every step already made, in reverse, and throws ApplyFailed.
  */
-export async function applyArtifacts(root: string, artifacts: Artifact[], read: Map<string, CurrentFile>, backupDir: string, options: ApplyOptions = {}): Promise<Applied> {
+export async function applyArtifacts(
+  root: string,
+  artifacts: Artifact[],
+  read: Map<string, CurrentFile>,
+  backupDir: string,
+  options: ApplyOptions = {},
+): Promise<Applied> {
   const ops = options.ops ?? REAL_OPS;
   const now = await Promise.all(artifacts.map((a) => readCurrent(root, readsFrom(a))));
   const changed = now.filter((c) => c.sha256 !== read.get(c.hostPath)?.sha256).map((c) => c.hostPath);
@@ -153,7 +165,11 @@ export async function applyArtifacts(root: string, artifacts: Artifact[], read: 
   const backupReal = await inside(backupDir);
   const targets = new Map<string, string>();
   for (const a of artifacts) targets.set(a.hostPath, await inside(a.hostPath));
-  const staticPodDirs = new Set(artifacts.flatMap((a) => (a.kind === 'move' ? [a.from] : a.fix === 'manifest-patch' ? [a.hostPath] : [])).map((p) => path.dirname(targets.get(p) ?? path.join(root, p))));
+  const staticPodDirs = new Set(
+    artifacts
+      .flatMap((a) => (a.kind === 'move' ? [a.from] : a.fix === 'manifest-patch' ? [a.hostPath] : []))
+      .map((p) => path.dirname(targets.get(p) ?? path.join(root, p))),
+  );
   await preflight(artifacts, now, targets, backupReal);
 
   const applied: Applied = { backupDir, written: [], created: [], moved: [], previous: {} };
@@ -169,14 +185,22 @@ export async function applyArtifacts(root: string, artifacts: Artifact[], read: 
       if (!c.bytes || !artifacts.some((a) => a.kind === 'write' && a.hostPath === c.hostPath)) continue;
       const backup = path.join(backupReal, c.hostPath);
       await ops.mkdir(path.dirname(backup), 0o700);
-      await step(`back up ${c.hostPath}`, () => ops.writeNew(backup, c.bytes!, c.mode ?? 0o600, c), async () => undefined);
+      await step(
+        `back up ${c.hostPath}`,
+        () => ops.writeNew(backup, c.bytes!, c.mode ?? 0o600, c),
+        async () => undefined,
+      );
     }
     for (const a of artifacts) {
       const target = targets.get(a.hostPath)!;
       if (a.kind === 'move') {
         const from = await resolveUnderRoot(root, a.from);
         await ops.mkdir(path.dirname(target), 0o700);
-        await step(`move ${a.from}`, () => ops.rename(from, target), () => ops.rename(target, from));
+        await step(
+          `move ${a.from}`,
+          () => ops.rename(from, target),
+          () => ops.rename(target, from),
+        );
         applied.moved.push({ from: a.from, to: a.hostPath });
         continue;
       }
@@ -195,7 +219,9 @@ export async function applyArtifacts(root: string, artifacts: Artifact[], read: 
     const rolledBack = await undoAll(steps);
     const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
     const what = ENVIRONMENT[code] ?? (err as Error).message;
-    const state = rolledBack ? 'every file written was restored; the node is as it was' : 'some files could not be restored: use the backups and the rollback commands';
+    const state = rolledBack
+      ? 'every file written was restored; the node is as it was'
+      : 'some files could not be restored: use the backups and the rollback commands';
     throw new ApplyFailed(err, rolledBack, code, `apply stopped (${what}); ${state}`);
   }
 }
@@ -207,7 +233,12 @@ async function preflight(artifacts: Artifact[], now: CurrentFile[], targets: Map
     let dir = path.dirname(file);
     while (!(await fs.stat(dir).catch(() => null)) && path.dirname(dir) !== dir) dir = path.dirname(dir);
     await fs.access(dir, fs.constants.W_OK).catch((err) => {
-      throw new ApplyFailed(err, true, (err as NodeJS.ErrnoException).code ?? 'EACCES', `cannot write in ${dir}: ${ENVIRONMENT[(err as NodeJS.ErrnoException).code ?? ''] ?? (err as Error).message}; nothing was changed`);
+      throw new ApplyFailed(
+        err,
+        true,
+        (err as NodeJS.ErrnoException).code ?? 'EACCES',
+        `cannot write in ${dir}: ${ENVIRONMENT[(err as NodeJS.ErrnoException).code ?? ''] ?? (err as Error).message}; nothing was changed`,
+      );
     });
     need.set(dir, (need.get(dir) ?? 0) + bytes + 64 * 1024);
   };
@@ -216,14 +247,26 @@ async function preflight(artifacts: Artifact[], now: CurrentFile[], targets: Map
   for (const [dir, bytes] of need) {
     const st = await fs.statfs(dir).catch(() => null);
     if (st && st.bavail * st.bsize < bytes) {
-      throw new ApplyFailed(null, true, 'ENOSPC', `not enough free space in ${dir} (${st.bavail * st.bsize} bytes free, ${bytes} needed); nothing was changed`);
+      throw new ApplyFailed(
+        null,
+        true,
+        'ENOSPC',
+        `not enough free space in ${dir} (${st.bavail * st.bsize} bytes free, ${bytes} needed); nothing was changed`,
+      );
     }
   }
 }
 
 /** Writes a temporary file in tmpDir, then renames it over target (fsyncing both directories). When
  * tmpDir is on another file system, the target is rewritten in place instead. */
-async function writeAtomic(ops: WriterOps, target: string, contents: Buffer | string, mode: number, owner: { uid: number | null; gid: number | null }, tmpDir: string): Promise<void> {
+async function writeAtomic(
+  ops: WriterOps,
+  target: string,
+  contents: Buffer | string,
+  mode: number,
+  owner: { uid: number | null; gid: number | null },
+  tmpDir: string,
+): Promise<void> {
   await ops.mkdir(path.dirname(target), 0o755);
   const sameFs = (await fs.stat(tmpDir).catch(() => null))?.dev === (await fs.stat(path.dirname(target))).dev;
   if (!sameFs) return replaceFile(ops, target, contents, { mode, ...owner }, null);
@@ -239,7 +282,13 @@ async function writeAtomic(ops: WriterOps, target: string, contents: Buffer | st
 }
 
 /** Restores a file's bytes: atomically via tmpDir when given, else in place. */
-async function replaceFile(ops: WriterOps, target: string, contents: Buffer | string, like: { mode: number | null; uid: number | null; gid: number | null }, tmpDir: string | null): Promise<void> {
+async function replaceFile(
+  ops: WriterOps,
+  target: string,
+  contents: Buffer | string,
+  like: { mode: number | null; uid: number | null; gid: number | null },
+  tmpDir: string | null,
+): Promise<void> {
   if (tmpDir !== null) return writeAtomic(ops, target, contents, like.mode ?? 0o600, like, tmpDir);
   const handle = await fs.open(target, fs.constants.O_WRONLY | fs.constants.O_TRUNC | fs.constants.O_NOFOLLOW);
   try {

@@ -2,5 +2,7 @@
 import { createTwoFilesPatch } from 'diff';
 
 export function unifiedDiff(hostPath: string, current: string | null, next: string): string {
-  return createTwoFilesPatch(current === null ? '/dev/null' : `a${hostPath}`, `b${hostPath}`, current ?? '', next, undefined, undefined, { context: 3 });
+  return createTwoFilesPatch(current === null ? '/dev/null' : `a${hostPath}`, `b${hostPath}`, current ?? '', next, undefined, undefined, {
+    context: 3,
+  });
 }

@@ -11,7 +11,12 @@ import { webhookPostUrl } from '../parse/webhook-post-url.js';
 import { sha1Policy } from '../tls/signature-algorithm.js';
 
 /** null when the URL is not https or no TLS handshake succeeded (then nothing live is known). */
-export async function liveChainFor(facts: GatheredFacts, webhookUrl: string | null, root: string, timeoutMs: number): Promise<LiveChain | null> {
+export async function liveChainFor(
+  facts: GatheredFacts,
+  webhookUrl: string | null,
+  root: string,
+  timeoutMs: number,
+): Promise<LiveChain | null> {
   const config = facts.webhookConfig?.ok && !facts.webhookConfig.value.error ? facts.webhookConfig.value : null;
   const kc = resolveKubeconfig(config?.value ?? null);
   const server = webhookUrl ?? kc.server;

@@ -36,7 +36,10 @@ export async function outFolderProblem(out: string): Promise<string | null> {
   // The folders are created as needed: the nearest one that exists must take them.
   let parent = out;
   while (!(await fs.stat(parent).catch(() => null)) && path.dirname(parent) !== parent) parent = path.dirname(parent);
-  const writable = await fs.access(parent, fsConstants.W_OK).then(() => true, () => false);
+  const writable = await fs.access(parent, fsConstants.W_OK).then(
+    () => true,
+    () => false,
+  );
   return writable ? null : `--out ${out}: cannot write in ${parent}`;
 }
 
@@ -52,7 +55,21 @@ export async function writeOutFolder(out: string, input: OutInput): Promise<void
   }
   const durable = input.plan.artifacts.filter((a): a is WriteArtifact => a.kind === 'write' && a.durable !== undefined);
   for (const d of durable) await put(path.join(out, d.durable!.fileName), d.contents);
-  const steps = input.pending.map((artifact) => ({ artifact, exists: artifact.kind === 'write' && input.read.get(artifact.hostPath)?.bytes != null }));
-  const readme = renderReadme({ stamp: input.stamp, root: input.root, manifest: api?.file ?? null, distribution: api?.distribution ?? null, outcomes: input.plan.outcomes, steps, durable, backupDir: input.backupDir, applied: input.applied, restart: restartCommand(input.pending, api) });
+  const steps = input.pending.map((artifact) => ({
+    artifact,
+    exists: artifact.kind === 'write' && input.read.get(artifact.hostPath)?.bytes != null,
+  }));
+  const readme = renderReadme({
+    stamp: input.stamp,
+    root: input.root,
+    manifest: api?.file ?? null,
+    distribution: api?.distribution ?? null,
+    outcomes: input.plan.outcomes,
+    steps,
+    durable,
+    backupDir: input.backupDir,
+    applied: input.applied,
+    restart: restartCommand(input.pending, api),
+  });
   await put(path.join(out, 'README.md'), readme, 0o644);
 }

@@ -57,18 +57,39 @@ export interface PlannedFix {
 /** Plans, verifies, and re-plans without the fixes verification withheld (a withheld fix can take
  * others with it: a policy moved by manifest-patch needs the patch). Withheld fixes stay in the
  * outcomes, without artifacts, so the user sees why. */
-async function settlePlan(facts: GatheredFacts, requested: FixId[], before: Report, opts: FixOptions, root: string, runOpts: RunOptions, timeoutMs: number): Promise<FixPlan> {
+async function settlePlan(
+  facts: GatheredFacts,
+  requested: FixId[],
+  before: Report,
+  opts: FixOptions,
+  root: string,
+  runOpts: RunOptions,
+  timeoutMs: number,
+): Promise<FixPlan> {
   const withheld: FixOutcome[] = [];
   let plan: FixPlan = planFixes(facts, requested, before, opts);
   let verified: Report | null = null;
   for (let round = 0; round < 3 && plan.artifacts.some((a) => a.kind === 'move' || !a.durable); round++) {
-    const after = await checkPlan(plan, { root, facts, kubernetesVersion: facts.apiserver?.ok ? (facts.apiserver.value.upgradeTo ?? null) : null, runOpts, timeoutMs, live: opts.liveChain !== null });
+    const after = await checkPlan(plan, {
+      root,
+      facts,
+      kubernetesVersion: facts.apiserver?.ok ? (facts.apiserver.value.upgradeTo ?? null) : null,
+      runOpts,
+      timeoutMs,
+      live: opts.liveChain !== null,
+    });
     const bad = after ? judgePlan(plan, before, after) : new Map<FixId, string>();
     verified = after;
     if (bad.size === 0) break;
     for (const o of plan.outcomes) if (bad.has(o.id)) withheld.push({ ...o, artifacts: [], withheld: bad.get(o.id)! });
     const excluded = new Set(withheld.map((o) => o.id));
-    plan = planFixes(facts, requested.filter((id) => !excluded.has(id)), before, opts, excluded);
+    plan = planFixes(
+      facts,
+      requested.filter((id) => !excluded.has(id)),
+      before,
+      opts,
+      excluded,
+    );
   }
   const outcomes = [...plan.outcomes, ...withheld].sort((a, b) => FIX_IDS.indexOf(a.id) - FIX_IDS.indexOf(b.id));
   return { ...plan, outcomes, verified };
@@ -104,7 +125,11 @@ async function pendingChanges(plan: FixPlan, root: string, facts: GatheredFacts)
     else if (moved) o.withheld = `${readsFrom(moved)} changed while the fix was being planned; run fix again`;
   }
   const blockedFixes = new Set(plan.outcomes.filter((o) => o.withheld).map((o) => o.id));
-  const pending = ordered.filter((a) => !blockedFixes.has(a.fix) && (a.kind === 'move' ? read.get(a.from)!.bytes !== null : read.get(a.hostPath)!.bytes?.toString('utf8') !== a.contents));
+  const pending = ordered.filter(
+    (a) =>
+      !blockedFixes.has(a.fix) &&
+      (a.kind === 'move' ? read.get(a.from)!.bytes !== null : read.get(a.hostPath)!.bytes?.toString('utf8') !== a.contents),
+  );
   return { read, pending };
 }
 
@@ -112,24 +137,44 @@ async function pendingChanges(plan: FixPlan, root: string, facts: GatheredFacts)
 function fromConsole(facts: GatheredFacts, asked: boolean): Pick<FixOptions, 'consoleWebhookUrl' | 'consoleProblem'> {
   if (!asked) return { consoleWebhookUrl: null, consoleProblem: null };
   const fact = facts.prismaSettings;
-  if (!fact?.ok) return { consoleWebhookUrl: null, consoleProblem: `the console could not be read: ${fact?.error.message ?? 'not gathered'}` };
+  if (!fact?.ok)
+    return { consoleWebhookUrl: null, consoleProblem: `the console could not be read: ${fact?.error.message ?? 'not gathered'}` };
   const { console, webhookUrlSuffix } = fact.value;
-  if (!webhookUrlSuffix) return { consoleWebhookUrl: null, consoleProblem: `the console ${console} has no webhook URL yet: Kubernetes auditing is not enabled in Defend > Access > Kubernetes` };
+  if (!webhookUrlSuffix)
+    return {
+      consoleWebhookUrl: null,
+      consoleProblem: `the console ${console} has no webhook URL yet: Kubernetes auditing is not enabled in Defend > Access > Kubernetes`,
+    };
   return { consoleWebhookUrl: expectedWebhookUrl(console, webhookUrlSuffix), consoleProblem: null };
 }
 
 export async function planOnNode(req: PlanRequest): Promise<PlannedFix> {
   const stamp = timestamp(req.now);
-  const runOpts: RunOptions = { offline: req.offline, now: req.now, tool: req.tool, target: { root: req.root, demo: false, offline: req.offline } };
+  const runOpts: RunOptions = {
+    offline: req.offline,
+    now: req.now,
+    tool: req.tool,
+    target: { root: req.root, demo: false, offline: req.offline },
+  };
   const source = gatherNode(req);
   const before = await runChecks(CHECKS, source, runOpts);
   const { restore, facts } = await adoptOrphans(await gatherAll(source), req.root, req.use ?? [], req.choose ?? null);
   const consoleSays = fromConsole(facts, req.console !== null);
-  const liveChain = req.offline ? null : await liveChainFor(facts, req.webhookUrl ?? consoleSays.consoleWebhookUrl, req.root, req.timeoutMs);
+  const liveChain = req.offline
+    ? null
+    : await liveChainFor(facts, req.webhookUrl ?? consoleSays.consoleWebhookUrl, req.root, req.timeoutMs);
   // A URL or CA given on the command line is a request to rewrite the webhook kubeconfig.
   const asked: FixId[] = req.webhookUrl || req.caPem ? ['webhook-kubeconfig'] : [];
   const requested = req.only ?? [...new Set([...fixTriggers(before).keys(), ...asked])];
-  const opts: FixOptions = { webhookUrl: req.webhookUrl, ...consoleSays, caPem: req.caPem, now: req.now, liveChain, restore, replaceWebhook: req.replaceWebhook ?? false };
+  const opts: FixOptions = {
+    webhookUrl: req.webhookUrl,
+    ...consoleSays,
+    caPem: req.caPem,
+    now: req.now,
+    liveChain,
+    restore,
+    replaceWebhook: req.replaceWebhook ?? false,
+  };
   const plan = await settlePlan(facts, requested, before, opts, req.root, runOpts, req.timeoutMs);
   const { read, pending } = await pendingChanges(plan, req.root, facts);
   const durable = plan.artifacts.filter((a) => a.kind === 'write' && a.durable);
@@ -146,6 +191,15 @@ export function defaultPlanFolder(p: Pick<PlannedFix, 'root' | 'stamp' | 'backup
 /** Writes the plan folder (--out, or the default above); returns its path. */
 export async function writePlanFolder(p: PlannedFix, cwd: string, out: string | null, applied: boolean): Promise<string> {
   const dir = out === null ? defaultPlanFolder(p, cwd, applied) : path.resolve(cwd, out);
-  await writeOutFolder(dir, { stamp: p.stamp, root: p.root, facts: p.facts, plan: p.plan, pending: p.pending, read: p.read, backupDir: p.backupDir, applied });
+  await writeOutFolder(dir, {
+    stamp: p.stamp,
+    root: p.root,
+    facts: p.facts,
+    plan: p.plan,
+    pending: p.pending,
+    read: p.read,
+    backupDir: p.backupDir,
+    applied,
+  });
   return dir;
 }

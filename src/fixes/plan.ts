@@ -44,7 +44,9 @@ const failingFromLogs = (report: Report) => report.checks.filter((c) => FROM_LOG
  * and its cause may already be corrected on disk (a restart is what is missing, not a file). */
 export function fixTriggers(report: Report): Map<FixId, { id: string; status: Status }[]> {
   const out = new Map<FixId, { id: string; status: Status }[]>();
-  const named = report.checks.filter((c) => (c.status === 'fail' || c.status === 'warn') && c.remediation?.fix && isFixId(c.remediation.fix));
+  const named = report.checks.filter(
+    (c) => (c.status === 'fail' || c.status === 'warn') && c.remediation?.fix && isFixId(c.remediation.fix),
+  );
   for (const c of [...named.filter((x) => !FROM_LOGS.has(x.id)), ...named.filter((x) => FROM_LOGS.has(x.id))]) {
     const fix = c.remediation!.fix as FixId;
     if (FROM_LOGS.has(c.id) && !out.has(fix)) continue;
@@ -54,16 +56,35 @@ export function fixTriggers(report: Report): Map<FixId, { id: string; status: St
 }
 
 /** @param excluded fixes verification withheld: not pulled in again as another fix's dependency. */
-export function planFixes(facts: GatheredFacts, requested: FixId[], report: Report, opts: FixOptions, excluded: ReadonlySet<FixId> = new Set()): FixPlan {
+export function planFixes(
+  facts: GatheredFacts,
+  requested: FixId[],
+  report: Report,
+  opts: FixOptions,
+  excluded: ReadonlySet<FixId> = new Set(),
+): FixPlan {
   const triggers = fixTriggers(report);
-  const why = new Map<FixId, string>(requested.map((id) => [id, triggers.has(id) ? `asked for by ${triggers.get(id)!.map((c) => `${c.id} (${c.status})`).join(', ')}` : 'requested on the command line']));
+  const why = new Map<FixId, string>(
+    requested.map((id) => [
+      id,
+      triggers.has(id)
+        ? `asked for by ${triggers
+            .get(id)!
+            .map((c) => `${c.id} (${c.status})`)
+            .join(', ')}`
+        : 'requested on the command line',
+    ]),
+  );
   const api = facts.apiserver?.ok ? facts.apiserver.value : null;
   const relocate = why.has('manifest-patch');
   const layout = api ? auditLayout(api, relocate, opts.restore) : null;
   // A file manifest-patch points a flag at must come from somewhere: a copy of the old file when it
   // was readable, otherwise a freshly generated one (never over a file this user cannot read).
   if (layout && relocate) {
-    for (const [fix, target, fact] of [['audit-policy', layout.policy, facts.policy], ['webhook-kubeconfig', layout.webhook, facts.webhookConfig]] as const) {
+    for (const [fix, target, fact] of [
+      ['audit-policy', layout.policy, facts.policy],
+      ['webhook-kubeconfig', layout.webhook, facts.webhookConfig],
+    ] as const) {
       const missing = fact && !fact.ok && (target.changeFlag || fact.error.reason === 'not-found');
       if (missing && !why.has(fix)) why.set(fix, `needed by manifest-patch: no readable file to put at ${target.hostPath}`);
     }
@@ -76,9 +97,23 @@ export function planFixes(facts: GatheredFacts, requested: FixId[], report: Repo
     const result = g.generate(facts, layout, opts, seen);
     const artifacts = isRefusal(result) ? [] : result.filter((a) => !seen.has(a.hostPath));
     for (const a of artifacts) seen.add(a.hostPath);
-    outcomes.push({ id: g.id, why: why.get(g.id)!, checks: triggers.get(g.id) ?? [], refusal: isRefusal(result) ? result : null, artifacts, withheld: null, deferred: [], remaining: [] });
+    outcomes.push({
+      id: g.id,
+      why: why.get(g.id)!,
+      checks: triggers.get(g.id) ?? [],
+      refusal: isRefusal(result) ? result : null,
+      artifacts,
+      withheld: null,
+      deferred: [],
+      remaining: [],
+    });
   }
   outcomes.sort((a, b) => FIX_IDS.indexOf(a.id) - FIX_IDS.indexOf(b.id));
-  const files = layout ? [{ hostPath: layout.policy.hostPath, fix: 'audit-policy' as const }, { hostPath: layout.webhook.hostPath, fix: 'webhook-kubeconfig' as const }] : [];
+  const files = layout
+    ? [
+        { hostPath: layout.policy.hostPath, fix: 'audit-policy' as const },
+        { hostPath: layout.webhook.hostPath, fix: 'webhook-kubeconfig' as const },
+      ]
+    : [];
   return { outcomes, artifacts: outcomes.flatMap((o) => o.artifacts), files, awaitingRestart: failingFromLogs(report), verified: null };
 }

@@ -22,11 +22,18 @@ const q = (p: string) => (/^[\w./@:+-]+$/.test(p) ? p : `'${p.replace(/'/g, `'\\
 function command(a: Artifact, exists: boolean): string {
   if (a.kind === 'move') return `mkdir -p ${q(a.hostPath.slice(0, a.hostPath.lastIndexOf('/')))} && mv ${q(a.from)} ${q(a.hostPath)}`;
   // cp onto an existing file keeps its mode and owner; new files are root-only (the webhook URL suffix is a secret).
-  return exists ? `cp node${q(a.hostPath)} ${q(a.hostPath)}` : `install -D -m ${(a.mode ?? 0o600).toString(8)} node${q(a.hostPath)} ${q(a.hostPath)}`;
+  return exists
+    ? `cp node${q(a.hostPath)} ${q(a.hostPath)}`
+    : `install -D -m ${(a.mode ?? 0o600).toString(8)} node${q(a.hostPath)} ${q(a.hostPath)}`;
 }
 
 export function renderReadme(r: ReadmeInput): string {
-  const lines: string[] = [`# prisma-audit fix, ${r.stamp}`, '', `Planned for ${r.distribution ?? 'unknown'} node root \`${r.root}\`${r.manifest ? `, apiserver configuration \`${r.manifest}\`` : ''}.`, ''];
+  const lines: string[] = [
+    `# prisma-audit fix, ${r.stamp}`,
+    '',
+    `Planned for ${r.distribution ?? 'unknown'} node root \`${r.root}\`${r.manifest ? `, apiserver configuration \`${r.manifest}\`` : ''}.`,
+    '',
+  ];
   lines.push(
     r.applied
       ? `\`prisma-audit fix --apply\` already made these changes on this node (backups in ${r.backupDir}); repeat them on the other control-plane nodes.`
@@ -39,13 +46,28 @@ export function renderReadme(r: ReadmeInput): string {
     lines.push('## Steps, on EVERY control-plane node (each runs its own kube-apiserver), from this folder', '');
     let n = 1;
     if (backups.length > 0) {
-      lines.push(`${n++}. Back up OUTSIDE /etc/kubernetes/manifests (the kubelet runs every file there as a pod):`, '', '   ```sh', `   mkdir -p ${r.backupDir} && cp -a --parents ${backups.map(q).join(' ')} ${r.backupDir}/`, '   ```', '');
+      lines.push(
+        `${n++}. Back up OUTSIDE /etc/kubernetes/manifests (the kubelet runs every file there as a pod):`,
+        '',
+        '   ```sh',
+        `   mkdir -p ${r.backupDir} && cp -a --parents ${backups.map(q).join(' ')} ${r.backupDir}/`,
+        '   ```',
+        '',
+      );
     }
-    lines.push(`${n++}. Copy the files in this order. The apiserver manifest comes LAST: the kubelet restarts kube-apiserver as soon as it changes, and the audit files and mounted directories must already exist.`, '', '   ```sh');
+    lines.push(
+      `${n++}. Copy the files in this order. The apiserver manifest comes LAST: the kubelet restarts kube-apiserver as soon as it changes, and the audit files and mounted directories must already exist.`,
+      '',
+      '   ```sh',
+    );
     for (const s of r.steps) lines.push(`   ${command(s.artifact, s.exists)}`);
     lines.push('   ```', '');
-    if (r.restart) lines.push(`${n++}. kube-apiserver reads these files only at startup, and nothing here restarts it: \`${r.restart}\``, '');
-    lines.push(`${n++}. Wait for kube-apiserver to come back (\`crictl ps --name kube-apiserver\`), then check: \`prisma-audit doctor\`.`, '');
+    if (r.restart)
+      lines.push(`${n++}. kube-apiserver reads these files only at startup, and nothing here restarts it: \`${r.restart}\``, '');
+    lines.push(
+      `${n++}. Wait for kube-apiserver to come back (\`crictl ps --name kube-apiserver\`), then check: \`prisma-audit doctor\`.`,
+      '',
+    );
     if (backups.length > 0) lines.push(`${n++}. To roll back: \`cp -a ${r.backupDir}/. /\``, '');
     lines.push('`prisma-audit fix --apply` does all of this on the node it runs on, with the same checks, atomically.', '');
   }

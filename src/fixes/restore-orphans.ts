@@ -23,13 +23,21 @@ async function readAuditFile(root: string, hostPath: string): Promise<{ text: st
 }
 
 /** @returns the restore plan and the facts with the restored files in place of the missing ones. */
-export async function adoptOrphans(facts: GatheredFacts, root: string, use: string[], choose: RestoreChooser | null): Promise<{ restore: Restore; facts: GatheredFacts }> {
+export async function adoptOrphans(
+  facts: GatheredFacts,
+  root: string,
+  use: string[],
+  choose: RestoreChooser | null,
+): Promise<{ restore: Restore; facts: GatheredFacts }> {
   const api = facts.apiserver?.ok ? facts.apiserver.value : null;
   if (!api || api.mode === 'operator-managed') return { restore: NO_RESTORE, facts };
   const used: { hostPath: string; role: OrphanRole }[] = [];
   for (const p of use) {
     const file = await readAuditFile(root, p);
-    if (!file) throw new RestoreInputError(`--use ${p}: not a readable audit policy or kubeconfig posting to a Prisma webhook path (give the path on the node)`);
+    if (!file)
+      throw new RestoreInputError(
+        `--use ${p}: not a readable audit policy or kubeconfig posting to a Prisma webhook path (give the path on the node)`,
+      );
     used.push({ hostPath: p, role: file.role });
   }
   const planned = planRestore(api, facts.auditOrphans?.ok ? facts.auditOrphans.value : null, used);
@@ -37,11 +45,20 @@ export async function adoptOrphans(facts: GatheredFacts, root: string, use: stri
   for (const q of planned.questions) restore = answer(restore, q, choose ? await choose(q) : null);
   const layout = auditLayout(api, true, restore);
   const adopted: GatheredFacts = { ...facts };
-  for (const [key, target] of [['policy', layout.policy], ['webhookConfig', layout.webhook]] as const) {
+  for (const [key, target] of [
+    ['policy', layout.policy],
+    ['webhookConfig', layout.webhook],
+  ] as const) {
     if (!target.restoredFrom || facts[key]?.ok) continue;
     const file = await readAuditFile(root, target.restoredFrom);
     if (!file) continue;
-    const value: ParsedFile = { path: target.restoredFrom, containerPath: target.containerPath, size: file.size, text: file.text, ...parseYaml(file.text) };
+    const value: ParsedFile = {
+      path: target.restoredFrom,
+      containerPath: target.containerPath,
+      size: file.size,
+      text: file.text,
+      ...parseYaml(file.text),
+    };
     adopted[key] = { ok: true, value };
   }
   return { restore, facts: adopted };

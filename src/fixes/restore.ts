@@ -15,7 +15,11 @@ const KEY: Record<OrphanRole, 'policy' | 'webhook'> = { policy: 'policy', 'webho
 
 /** @param used host paths given with --use, already judged as audit files of the given role.
  * Returns the restore plan and the questions that still need an answer (several candidates). */
-export function planRestore(api: ApiserverConfig, orphans: AuditOrphans | null, used: { hostPath: string; role: OrphanRole }[]): { restore: Restore; questions: RestoreQuestion[] } {
+export function planRestore(
+  api: ApiserverConfig,
+  orphans: AuditOrphans | null,
+  used: { hostPath: string; role: OrphanRole }[],
+): { restore: Restore; questions: RestoreQuestion[] } {
   const restore: Restore = { policy: null, webhook: null, ambiguous: [] };
   const questions: RestoreQuestion[] = [];
   const missing = orphans ? restorable(api, orphans) : [];

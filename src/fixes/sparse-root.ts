@@ -34,7 +34,14 @@ export async function buildSparseRoot(input: SparseRootInput): Promise<string> {
     done.add(hostPath);
     const st = await statHost(input.realRoot, hostPath, false);
     if (st.kind === 'directory') await fs.mkdir(path.join(dir, hostPath), { recursive: true });
-    else if (st.kind === 'file') await put(hostPath, await readHostText(input.realRoot, hostPath, MAX_CONFIG_BYTES).then((r) => r.text, () => ''));
+    else if (st.kind === 'file')
+      await put(
+        hostPath,
+        await readHostText(input.realRoot, hostPath, MAX_CONFIG_BYTES).then(
+          (r) => r.text,
+          () => '',
+        ),
+      );
   };
   for (const [hostPath, contents] of input.writes) await put(hostPath, contents);
   if (!done.has(input.api.file)) await put(input.api.file, input.api.text);
@@ -45,6 +52,10 @@ export async function buildSparseRoot(input: SparseRootInput): Promise<string> {
     if (e.kind === 'directory') await fs.mkdir(path.join(dir, p), { recursive: true });
     else if (e.kind === 'file') await put(p, '');
   }
-  for (const p of [...input.referenced, ...input.auditPaths.flatMap((a) => (a.hostPath ? [a.hostPath, path.posix.dirname(a.hostPath)] : []))]) await copy(p);
+  for (const p of [
+    ...input.referenced,
+    ...input.auditPaths.flatMap((a) => (a.hostPath ? [a.hostPath, path.posix.dirname(a.hostPath)] : [])),
+  ])
+    await copy(p);
   return dir;
 }

@@ -65,9 +65,20 @@ export async function checkPlan(plan: FixPlan, ctx: VerifyContext): Promise<Repo
     referenced: referencedPaths(api, writes.get(api.file) ?? api.text),
   });
   try {
-    const source = gatherNode({ root: dir, manifest: api.file, kubernetesVersion: ctx.kubernetesVersion, timeoutMs: ctx.timeoutMs, offline: true, now: ctx.runOpts.now });
+    const source = gatherNode({
+      root: dir,
+      manifest: api.file,
+      kubernetesVersion: ctx.kubernetesVersion,
+      timeoutMs: ctx.timeoutMs,
+      offline: true,
+      now: ctx.runOpts.now,
+    });
     // Logs on a copy say nothing about the fixed files; they are judged after the restart.
-    const files = await runChecks(CHECKS.filter((c) => !c.network && !c.fromLogs), source, { ...ctx.runOpts, offline: true });
+    const files = await runChecks(
+      CHECKS.filter((c) => !c.network && !c.fromLogs),
+      source,
+      { ...ctx.runOpts, offline: true },
+    );
     const webhookWritten = plan.artifacts.some((a) => a.fix === 'webhook-kubeconfig' && a.kind === 'write' && !a.durable);
     if (!ctx.live || !webhookWritten) return files;
     return { ...files, checks: [...files.checks, ...(await tryEndpoint(ctx, source)).checks] };
@@ -79,9 +90,27 @@ export async function checkPlan(plan: FixPlan, ctx: VerifyContext): Promise<Repo
 /** The endpoint checks with the fixed apiserver and webhook kubeconfig, read from the copy, and
  * everything else (CA file, system roots) from the real node, as kube-apiserver will see them. */
 async function tryEndpoint(ctx: VerifyContext, copy: FactSource): Promise<Report> {
-  const collectors = { ...COLLECTORS, apiserver: replayed('apiserver', await copy.fact('apiserver')), webhookConfig: replayed('webhookConfig', await copy.fact('webhookConfig')) };
-  const source = gatherNode({ root: ctx.root, manifest: null, kubernetesVersion: ctx.kubernetesVersion, timeoutMs: ctx.timeoutMs, offline: false, now: ctx.runOpts.now }, collectors);
-  return runChecks(CHECKS.filter((c) => c.network && c.needs.includes('webhookProbe')), source, { ...ctx.runOpts, offline: false });
+  const collectors = {
+    ...COLLECTORS,
+    apiserver: replayed('apiserver', await copy.fact('apiserver')),
+    webhookConfig: replayed('webhookConfig', await copy.fact('webhookConfig')),
+  };
+  const source = gatherNode(
+    {
+      root: ctx.root,
+      manifest: null,
+      kubernetesVersion: ctx.kubernetesVersion,
+      timeoutMs: ctx.timeoutMs,
+      offline: false,
+      now: ctx.runOpts.now,
+    },
+    collectors,
+  );
+  return runChecks(
+    CHECKS.filter((c) => c.network && c.needs.includes('webhookProbe')),
+    source,
+    { ...ctx.runOpts, offline: false },
+  );
 }
 
 const NETWORK = new Set(CHECKS.filter((c) => c.network).map((c) => c.id));
@@ -101,9 +130,11 @@ export function judgePlan(plan: FixPlan, before: Report, after: Report): Map<Fix
   const writes = (id: FixId) => plan.outcomes.some((o) => o.id === id && o.artifacts.length > 0);
   for (const o of offered) {
     // A warning may outlive the fix for reasons it cannot change (blocking mode by choice, no CA given).
-    for (const c of o.checks.map((x) => status.get(x.id)).filter((x) => x?.status === 'warn')) o.deferred.push(`${c!.id} stays warn: ${c!.summary}`);
+    for (const c of o.checks.map((x) => status.get(x.id)).filter((x) => x?.status === 'warn'))
+      o.deferred.push(`${c!.id} stays warn: ${c!.summary}`);
     for (const c of o.checks.map((x) => status.get(x.id)).filter((x) => x?.status === 'fail')) {
-      const needs = FLAG_NEEDS_FILE[c!.id] ?? plan.files.find((f) => c!.id.startsWith('audit-files-') && c!.summary.includes(f.hostPath))?.fix;
+      const needs =
+        FLAG_NEEDS_FILE[c!.id] ?? plan.files.find((f) => c!.id.startsWith('audit-files-') && c!.summary.includes(f.hostPath))?.fix;
       if (needs && !writes(needs)) o.deferred.push(`${c!.id} stays failing until ${needs} can write its file`);
       // Still failing, but no longer for anything this fix writes (the right CA, and now the
       // certificate's name is wrong): the fix did its part, the rest is the user's.
@@ -116,10 +147,13 @@ export function judgePlan(plan: FixPlan, before: Report, after: Report): Map<Fix
   const wasGood = (c: CheckResult) => (NETWORK.has(c.id) ? c.status === 'pass' || c.status === 'warn' : c.status !== 'fail');
   const regressed = before.checks.find((c) => wasGood(c) && status.get(c.id)?.status === 'fail');
   if (regressed) {
-    for (const o of offered) if (!withheld.has(o.id)) withheld.set(o.id, `the plan would make ${regressed.id} fail: ${status.get(regressed.id)!.summary}`);
+    for (const o of offered)
+      if (!withheld.has(o.id)) withheld.set(o.id, `the plan would make ${regressed.id} fail: ${status.get(regressed.id)!.summary}`);
   }
   const webhook = offered.find((o) => o.id === 'webhook-kubeconfig' && !withheld.has(o.id));
-  for (const c of before.checks.filter((x) => NETWORK.has(x.id) && !wasGood(x) && x.status !== 'fail' && status.get(x.id)?.status === 'fail')) {
+  for (const c of before.checks.filter(
+    (x) => NETWORK.has(x.id) && !wasGood(x) && x.status !== 'fail' && status.get(x.id)?.status === 'fail',
+  )) {
     webhook?.remaining.push(`${c.id} fails against the endpoint with the new file: ${status.get(c.id)!.summary}`);
   }
   return withheld;

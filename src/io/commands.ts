@@ -36,7 +36,12 @@ export async function streamCommand<T>(
   consume: (output: CommandOutput) => Promise<T>,
 ): Promise<CommandRun<T>> {
   // Its own process group, so the deadline also ends anything it started.
-  const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], shell: false, detached: true, env: { ...process.env, LC_ALL: 'C' } });
+  const child = spawn(file, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    shell: false,
+    detached: true,
+    env: { ...process.env, LC_ALL: 'C' },
+  });
   const ended = new Promise<{ code: number | null; error: NodeJS.ErrnoException | null }>((resolve) => {
     child.once('error', (error) => resolve({ code: null, error }));
     child.once('close', (code) => resolve({ code, error: null }));
@@ -87,7 +92,8 @@ export async function streamCommand<T>(
     const value = await consume({ stdout: capped(child.stdout), stderr: capped(child.stderr) });
     const { code, error } = await ended;
     if (error) return { status: spawnStatus(error), value: null, exitCode: null, truncated, message: `${file}: ${error.message}` };
-    if (timedOut) return { status: 'timeout', value, exitCode: code, truncated, message: `${file} did not finish within ${limits.timeoutMs} ms` };
+    if (timedOut)
+      return { status: 'timeout', value, exitCode: code, truncated, message: `${file} did not finish within ${limits.timeoutMs} ms` };
     return { status: 'ok', value, exitCode: code, truncated, message: null };
   } finally {
     clearTimeout(timer);

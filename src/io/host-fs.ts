@@ -23,7 +23,10 @@ const tooLong = (p: string) => Object.assign(new Error(`path too long: ${p.slice
 /** The real path of a host path under root, with every symlink resolved inside root. */
 export async function resolveUnderRoot(root: string, hostPath: string): Promise<string> {
   if (hostPath.length > MAX_PATH_CHARS) throw tooLong(hostPath);
-  const parts = path.posix.normalize('/' + hostPath).split('/').filter(Boolean);
+  const parts = path.posix
+    .normalize('/' + hostPath)
+    .split('/')
+    .filter(Boolean);
   let resolved: string[] = [];
   let hops = 0;
   while (parts.length > 0) {
@@ -47,7 +50,8 @@ export async function resolveUnderRoot(root: string, hostPath: string): Promise<
       resolved = candidate;
       continue;
     }
-    if (++hops > MAX_LINKS) throw Object.assign(new Error(`too many levels of symbolic links at /${candidate.join('/')}`), { code: 'ELOOP' });
+    if (++hops > MAX_LINKS)
+      throw Object.assign(new Error(`too many levels of symbolic links at /${candidate.join('/')}`), { code: 'ELOOP' });
     const targetParts = target.split('/').filter(Boolean);
     if (target.startsWith('/')) resolved = [];
     parts.unshift(...targetParts);
@@ -67,7 +71,10 @@ export function specialKind(st: Stats): string | null {
 export function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ReadFailure('ETIMEDOUT', `${what} did not answer within ${ms / 1000} s (a hung network or FUSE mount?)`)), ms);
+    timer = setTimeout(
+      () => reject(new ReadFailure('ETIMEDOUT', `${what} did not answer within ${ms / 1000} s (a hung network or FUSE mount?)`)),
+      ms,
+    );
     timer.unref();
   });
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
@@ -157,7 +164,13 @@ export async function statHost(root: string, hostPath: string, checkRead = true)
     st = await fs.stat(real);
   } catch (err) {
     const info = errInfo(err);
-    return { kind: info.code === 'ENOENT' || info.code === 'ENOTDIR' ? 'missing' : 'other', size: null, readable: null, resolved, error: info };
+    return {
+      kind: info.code === 'ENOENT' || info.code === 'ENOTDIR' ? 'missing' : 'other',
+      size: null,
+      readable: null,
+      resolved,
+      error: info,
+    };
   }
   const kind = st.isFile() ? 'file' : st.isDirectory() ? 'directory' : 'other';
   let readable: boolean | null = null;
@@ -215,10 +228,15 @@ export class ReadFailure extends Error {
 export async function readHostText(root: string, hostPath: string, maxBytes: number): Promise<{ text: string; size: number }> {
   const { handle, size } = await withDeadline(openHostFile(root, hostPath), READ_DEADLINE_MS, `opening ${displayPath(hostPath)}`);
   try {
-    if (size > maxBytes) throw new ReadFailure('EFBIG', `${displayPath(hostPath)} is ${size} bytes, more than the ${maxBytes}-byte limit for a configuration file`);
+    if (size > maxBytes)
+      throw new ReadFailure(
+        'EFBIG',
+        `${displayPath(hostPath)} is ${size} bytes, more than the ${maxBytes}-byte limit for a configuration file`,
+      );
     const buf = Buffer.alloc(Math.min(size, maxBytes) + 1);
     const { bytesRead } = await withDeadline(handle.read(buf, 0, buf.length, 0), READ_DEADLINE_MS, `reading ${displayPath(hostPath)}`);
-    if (bytesRead > maxBytes) throw new ReadFailure('EFBIG', `${displayPath(hostPath)} is larger than the ${maxBytes}-byte limit for a configuration file`);
+    if (bytesRead > maxBytes)
+      throw new ReadFailure('EFBIG', `${displayPath(hostPath)} is larger than the ${maxBytes}-byte limit for a configuration file`);
     return { text: buf.subarray(0, bytesRead).toString('utf8'), size: bytesRead };
   } catch (err) {
     if (err instanceof ReadFailure) throw err;
@@ -252,16 +270,23 @@ export async function listHostDir(root: string, hostPath: string): Promise<{ nam
         truncated = true;
         break;
       }
-      found.push({ name: entry.name, kind: entry.isSymbolicLink() ? 'link' : entry.isFile() ? 'file' : entry.isDirectory() ? 'directory' : 'other' });
+      found.push({
+        name: entry.name,
+        kind: entry.isSymbolicLink() ? 'link' : entry.isFile() ? 'file' : entry.isDirectory() ? 'directory' : 'other',
+      });
     }
   } finally {
     await dir.close().catch(() => undefined);
   }
   found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const out: { name: string; stat: HostStat }[] & { truncated?: boolean } = await mapBounded(found, STAT_CONCURRENCY, async ({ name, kind }, i) => {
-    const plain: HostStat = { kind: kind === 'link' ? 'other' : kind, size: null, readable: null, resolved: null, error: null };
-    return { name, stat: kind === 'link' || i < MAX_STATS ? await entryStat(root, real, hostPath, name) : plain };
-  });
+  const out: { name: string; stat: HostStat }[] & { truncated?: boolean } = await mapBounded(
+    found,
+    STAT_CONCURRENCY,
+    async ({ name, kind }, i) => {
+      const plain: HostStat = { kind: kind === 'link' ? 'other' : kind, size: null, readable: null, resolved: null, error: null };
+      return { name, stat: kind === 'link' || i < MAX_STATS ? await entryStat(root, real, hostPath, name) : plain };
+    },
+  );
   if (truncated) out.truncated = true;
   return out;
 }

@@ -48,7 +48,11 @@ export interface KubeAccess {
   sampleMs?: number;
 }
 
-export function memoKubeAccess(connect: () => Promise<KubeClient>, canaryNamespace: string | null | undefined, sampleMs?: number): KubeAccess {
+export function memoKubeAccess(
+  connect: () => Promise<KubeClient>,
+  canaryNamespace: string | null | undefined,
+  sampleMs?: number,
+): KubeAccess {
   let pending: Promise<KubeClient> | null = null;
   return {
     canaryNamespace,

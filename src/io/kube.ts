@@ -31,17 +31,27 @@ function load(target: KubeTarget, env: NodeJS.ProcessEnv): { kc: KubeConfig; sou
   if (isLocalhostFallback(kc)) throw new NoKubeconfig('no kubeconfig found (KUBECONFIG unset, no ~/.kube/config, not running in a pod)');
   if (target.context) {
     if (!kc.getContexts().some((c) => c.name === target.context)) {
-      throw new NoKubeconfig(`--context ${target.context}: no such context in ${source} (contexts: ${kc.getContexts().map((c) => c.name).join(', ') || 'none'})`);
+      throw new NoKubeconfig(
+        `--context ${target.context}: no such context in ${source} (contexts: ${
+          kc
+            .getContexts()
+            .map((c) => c.name)
+            .join(', ') || 'none'
+        })`,
+      );
     }
     kc.setCurrentContext(target.context);
   }
-  if (!kc.getCurrentCluster()?.server) throw new NoKubeconfig(`${source}: the current context "${kc.getCurrentContext()}" names no cluster with a server`);
+  if (!kc.getCurrentCluster()?.server)
+    throw new NoKubeconfig(`${source}: the current context "${kc.getCurrentContext()}" names no cluster with a server`);
   return { kc, source };
 }
 
 /** Every context name of the kubeconfig the target names (for fleet --contexts all). */
 export function kubeContexts(target: KubeTarget, env: NodeJS.ProcessEnv): string[] {
-  return load({ ...target, context: null }, env).kc.getContexts().map((c) => c.name);
+  return load({ ...target, context: null }, env)
+    .kc.getContexts()
+    .map((c) => c.name);
 }
 
 export function openKube(target: KubeTarget, env: NodeJS.ProcessEnv): KubeClient {
@@ -71,7 +81,10 @@ function send(url: URL, auth: https.RequestOptions, req: KubeRequest, timeoutMs:
     const signal = AbortSignal.timeout(timeoutMs);
     // The deadline covers the whole exchange: an abort while the body streams is a timeout too.
     const fail = (err: Error) => reject(signal.aborted ? new KubeTimeout(`no answer from ${url.host} within ${timeoutMs} ms`) : err);
-    const headers: http.OutgoingHttpHeaders = { ...(auth.headers as http.OutgoingHttpHeaders), accept: 'application/json, text/plain, */*' };
+    const headers: http.OutgoingHttpHeaders = {
+      ...(auth.headers as http.OutgoingHttpHeaders),
+      accept: 'application/json, text/plain, */*',
+    };
     if (body !== undefined) headers['content-type'] = 'application/json';
     const request = (url.protocol === 'https:' ? https : http).request(
       url,

@@ -40,8 +40,10 @@ export async function findPodLogs(root: string): Promise<FoundLogs> {
 export async function resolveLog(root: string, hostPath: string): Promise<string> {
   const real = await resolveUnderRoot(root, hostPath);
   const shown = nodePath(root, real);
-  if (!(await lstat(real).catch(() => null))) throw new ReadFailure('ENOENT', `no such file or directory (${hostPath} is a dangling link to ${shown}?)`);
-  if (!shown.startsWith('/var/log/')) throw new ReadFailure('ELINKOUT', `${hostPath} links to ${shown}, outside /var/log: not read as a log`);
+  if (!(await lstat(real).catch(() => null)))
+    throw new ReadFailure('ENOENT', `no such file or directory (${hostPath} is a dangling link to ${shown}?)`);
+  if (!shown.startsWith('/var/log/'))
+    throw new ReadFailure('ELINKOUT', `${hostPath} links to ${shown}, outside /var/log: not read as a log`);
   return real;
 }
 
@@ -75,9 +77,7 @@ async function list(root: string, shown: string): Promise<{ names: string[] } | 
   }
 }
 
-export type OpenedLog =
-  | { ok: true; stream: AsyncIterable<Buffer> }
-  | { ok: false; kind: 'missing' | 'denied'; message: string };
+export type OpenedLog = { ok: true; stream: AsyncIterable<Buffer> } | { ok: false; kind: 'missing' | 'denied'; message: string };
 
 /** Opens a log for streaming, only if it is a regular file (a FIFO is reported, never opened); a
  * directory, a special or a missing file is `missing`, EACCES is `denied`. */
@@ -88,7 +88,11 @@ export async function openLog(path: string, shown = path): Promise<OpenedLog> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const kind = code === 'EACCES' || code === 'EPERM' ? 'denied' : 'missing';
-    return { ok: false, kind, message: err instanceof ReadFailure && code !== 'ENOENT' ? err.message : `${code ?? 'error'} opening ${shown}` };
+    return {
+      ok: false,
+      kind,
+      message: err instanceof ReadFailure && code !== 'ENOENT' ? err.message : `${code ?? 'error'} opening ${shown}`,
+    };
   }
 }
 

@@ -20,7 +20,11 @@ export interface SourceOptions {
   signal?: AbortSignal;
 }
 
-const limits = (opts: SourceOptions, maxBytes: number) => ({ timeoutMs: Math.max(1, opts.deadline - Date.now()), maxBytes, ...(opts.signal ? { signal: opts.signal } : {}) });
+const limits = (opts: SourceOptions, maxBytes: number) => ({
+  timeoutMs: Math.max(1, opts.deadline - Date.now()),
+  maxBytes,
+  ...(opts.signal ? { signal: opts.signal } : {}),
+});
 
 /** Bytes read from one command's log output; older lines beyond it are the least useful anyway. */
 const LOG_OUTPUT_CAP = 256 * 1024 * 1024;
@@ -63,7 +67,12 @@ export async function readJournal(sinceArg: string, isRoot: boolean, opts: Sourc
   if (!entries && !isRoot) {
     // journalctl prints nothing (or only a hint on stderr) when the user may not read the system
     // journal: that is a permission problem, never a clean bill of health.
-    return unused(name, 'journal', 'not-permitted', 'no kubelet entries visible to a non-root user: run as root or in the systemd-journal group');
+    return unused(
+      name,
+      'journal',
+      'not-permitted',
+      'no kubelet entries visible to a non-root user: run as root or in the systemd-journal group',
+    );
   }
   const note = !entries ? `no kubelet entries since ${sinceArg}` : truncation(run);
   return { report: used(name, 'journal', scan, note), scan, starts: [] };
@@ -79,7 +88,10 @@ export async function readCrictl(opts: SourceOptions): Promise<CrictlRead> {
   const psName = `crictl ${psArgs.join(' ')}`;
   const ps = await runCommand('crictl', psArgs, limits(opts, SMALL_OUTPUT_CAP));
   if (ps.status === 'ok' && ps.exitCode !== 0 && /permission denied/i.test(ps.value!.stderr)) {
-    return { sources: [unused(psName, 'crictl', 'not-permitted', 'crictl may not open the container runtime socket: run as root')], container: null };
+    return {
+      sources: [unused(psName, 'crictl', 'not-permitted', 'crictl may not open the container runtime socket: run as root')],
+      container: null,
+    };
   }
   const failed = commandProblem(ps, psName, 'crictl');
   if (failed) return { sources: [failed], container: null };
@@ -89,7 +101,14 @@ export async function readCrictl(opts: SourceOptions): Promise<CrictlRead> {
   } catch {
     return { sources: [unused(psName, 'crictl', 'not-available', 'crictl printed output that is not JSON')], container: null };
   }
-  const psReport: LogSourceReport = { name: psName, kind: 'crictl', state: 'used', reason: containers.length ? null : 'no kube-apiserver container', format: null, bytes: ps.value!.stdout.length };
+  const psReport: LogSourceReport = {
+    name: psName,
+    kind: 'crictl',
+    state: 'used',
+    reason: containers.length ? null : 'no kube-apiserver container',
+    format: null,
+    bytes: ps.value!.stdout.length,
+  };
   const sources: SourceScan[] = [{ report: psReport, scan: null, starts: [] }];
   const newest = containers[0];
   if (!newest) return { sources, container: null };
@@ -109,7 +128,10 @@ async function readContainerLogs(container: ApiserverContainer, opts: SourceOpti
   const name = `crictl ${args.join(' ')}`;
   // The apiserver writes to stderr, which crictl logs passes through as its own stderr.
   const run = await streamCommand('crictl', args, limits(opts, LOG_OUTPUT_CAP), async ({ stdout, stderr }) => {
-    const [out, err] = await Promise.all([scanLog(stdout, { now: opts.now, format: 'cri' }), scanLog(stderr, { now: opts.now, format: 'cri' })]);
+    const [out, err] = await Promise.all([
+      scanLog(stdout, { now: opts.now, format: 'cri' }),
+      scanLog(stderr, { now: opts.now, format: 'cri' }),
+    ]);
     return mergeScans(out, err);
   });
   const failed = commandProblem(run, name, 'crictl');
@@ -151,7 +173,8 @@ export async function readNodeLogFiles(root: string, opts: SourceOptions): Promi
     [pods, PODS_GLOB, 'pod-log'],
     [containers, CONTAINERS_GLOB, 'container-log'],
   ] as const) {
-    if (found.problem) scans.push(unused(glob, kind, found.problem.kind === 'denied' ? 'not-permitted' : 'not-available', found.problem.message));
+    if (found.problem)
+      scans.push(unused(glob, kind, found.problem.kind === 'denied' ? 'not-permitted' : 'not-available', found.problem.message));
     else if (found.duplicates > 0 && found.files.length === 0) scans.push(linksOnly(glob, kind, found.duplicates));
     else if (found.files.length === 0) scans.push(unused(glob, kind, 'not-available', `no such files under ${root}`));
     for (const file of found.files) scans.push(await readLogFile(file, nodePath(root, file), kind, opts));
@@ -164,7 +187,11 @@ export async function readNodeLogFiles(root: string, opts: SourceOptions): Promi
 
 /** The links in /var/log/containers name the /var/log/pods files: read once, there. */
 function linksOnly(name: string, kind: LogSourceKind, links: number): SourceScan {
-  return { report: { name, kind, state: 'used', reason: `${links} link(s) to the /var/log/pods files read above`, format: null, bytes: 0 }, scan: null, starts: [] };
+  return {
+    report: { name, kind, state: 'used', reason: `${links} link(s) to the /var/log/pods files read above`, format: null, bytes: 0 },
+    scan: null,
+    starts: [],
+  };
 }
 
 /** One file, in any format (detected from its first line). A pods `N.log` starts with attempt N. */

@@ -22,7 +22,11 @@ const MAX_BODY = 1024 * 1024;
 export async function getAuditSettings(target: ConsoleTarget): Promise<ConsoleAnswer> {
   const ca = target.caFile ? await readFile(target.caFile, 'utf8') : undefined;
   const { Agent, request } = await import('undici');
-  const dispatcher = new Agent({ connect: { ca, timeout: target.timeoutMs }, headersTimeout: target.timeoutMs, bodyTimeout: target.timeoutMs });
+  const dispatcher = new Agent({
+    connect: { ca, timeout: target.timeoutMs },
+    headersTimeout: target.timeoutMs,
+    bodyTimeout: target.timeoutMs,
+  });
   try {
     const res = await request(settingsUrl(target.url), {
       method: 'GET',

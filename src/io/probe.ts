@@ -56,19 +56,34 @@ export async function probeWebhook(target: ProbeTarget): Promise<ProbeResult> {
   const { timeoutMs } = target;
   const result: ProbeResult = { addresses: [], address: null, port, rungs: [], presented: null, http: null, nodeVerification: null };
 
-  const addresses = await climb(result, 'dns', () => resolveHost(host, timeoutMs), (a) => (isIP(host) ? `${host} is an IP address` : `${host} resolved to ${a.join(', ')}`));
+  const addresses = await climb(
+    result,
+    'dns',
+    () => resolveHost(host, timeoutMs),
+    (a) => (isIP(host) ? `${host} is an IP address` : `${host} resolved to ${a.join(', ')}`),
+  );
   if (addresses === null) return result;
   result.addresses = addresses;
-  const connected = await climb(result, 'tcp', () => connectTcp(addresses, port, timeoutMs), (c) => `connected to ${c.address}:${port}`);
+  const connected = await climb(
+    result,
+    'tcp',
+    () => connectTcp(addresses, port, timeoutMs),
+    (c) => `connected to ${c.address}:${port}`,
+  );
   if (!connected) return result;
   const { socket, address } = connected;
   result.address = address;
 
   if (https) {
-    const tlsSocket = await climb(result, 'tls', () => handshake(socket, target.serverName, timeoutMs), (s) => {
-      const count = presentedChain(s).length;
-      return `${s.getProtocol() ?? 'TLS'} handshake done; the server presented ${count} certificate${count === 1 ? '' : 's'}`;
-    });
+    const tlsSocket = await climb(
+      result,
+      'tls',
+      () => handshake(socket, target.serverName, timeoutMs),
+      (s) => {
+        const count = presentedChain(s).length;
+        return `${s.getProtocol() ?? 'TLS'} handshake done; the server presented ${count} certificate${count === 1 ? '' : 's'}`;
+      },
+    );
     if (!tlsSocket) {
       socket.destroy();
       const rung = result.rungs[result.rungs.length - 1]!;
@@ -86,7 +101,12 @@ export async function probeWebhook(target: ProbeTarget): Promise<ProbeResult> {
   }
 
   const anchors = await target.anchors;
-  const posted = await climb(result, 'http', () => postEmptyEventList({ url: target.url, serverName: target.serverName, anchors, timeoutMs }), (o) => `HTTP ${o.status}`);
+  const posted = await climb(
+    result,
+    'http',
+    () => postEmptyEventList({ url: target.url, serverName: target.serverName, anchors, timeoutMs }),
+    (o) => `HTTP ${o.status}`,
+  );
   if (!posted) return result;
   result.http = { status: posted.status, bodyExcerpt: posted.bodyExcerpt };
   result.nodeVerification = posted.nodeVerification;

@@ -29,7 +29,11 @@ type WantedPath = Pick<AuditPath, 'role' | 'origin' | 'originLine' | 'originFile
 /** The paths the audit flags name (the log only when it is a file, not "-" for stdout). */
 export function flaggedAuditPaths(api: ApiserverConfig): WantedPath[] {
   const wanted: WantedPath[] = [];
-  for (const [role, flag] of [['policy', POLICY_FLAG], ['webhook-config', WEBHOOK_FLAG], ['log', LOG_FLAG]] as const) {
+  for (const [role, flag] of [
+    ['policy', POLICY_FLAG],
+    ['webhook-config', WEBHOOK_FLAG],
+    ['log', LOG_FLAG],
+  ] as const) {
     const f = lastFlag(api.flags, flag);
     if (!f || !f.value || (role === 'log' && f.value === '-')) continue;
     wanted.push({ role, origin: `--${flag}`, originLine: f.line, originFile: api.file, containerPath: f.value });

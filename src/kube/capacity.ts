@@ -82,9 +82,14 @@ export function judgeCapacity(samples: Sample[], s: WebhookSettings): CapacityJu
   if (capacity !== null && need > capacity) {
     // Raise the batch size first (fewer, larger POSTs), up to what one batch may hold in max-wait.
     const qps = Math.ceil(need / s.maxSize);
-    suggestion.push(`--audit-webhook-batch-throttle-qps=${qps} (with --audit-webhook-batch-max-size=${s.maxSize}: ${qps * s.maxSize} events/s)`);
+    suggestion.push(
+      `--audit-webhook-batch-throttle-qps=${qps} (with --audit-webhook-batch-max-size=${s.maxSize}: ${qps * s.maxSize} events/s)`,
+    );
     suggestion.push(`or --audit-webhook-batch-max-size=${Math.ceil(need / s.qps)} (with --audit-webhook-batch-throttle-qps=${s.qps})`);
-    if (s.bufferSize < need * (s.maxWaitMs / 1000)) suggestion.push(`--audit-webhook-batch-buffer-size=${Math.ceil(need * Math.max(30, s.maxWaitMs / 1000))} (30 s of events at ${Math.round(need)}/s)`);
+    if (s.bufferSize < need * (s.maxWaitMs / 1000))
+      suggestion.push(
+        `--audit-webhook-batch-buffer-size=${Math.ceil(need * Math.max(30, s.maxWaitMs / 1000))} (30 s of events at ${Math.round(need)}/s)`,
+      );
   }
   return {
     peakRate,

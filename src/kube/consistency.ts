@@ -21,7 +21,11 @@ export function auditSettings(pod: ApiserverPod): Map<string, string> {
 function mountOf(p: AuditPath): string {
   if (!p.mapping) return '(no volumeMount covers it)';
   const v = p.mapping.volume;
-  const source = !v ? 'undefined volume' : v.hostPath === null ? `${v.otherKind} volume` : `hostPath ${v.hostPath}${v.hostPathType ? ` (${v.hostPathType})` : ''}`;
+  const source = !v
+    ? 'undefined volume'
+    : v.hostPath === null
+      ? `${v.otherKind} volume`
+      : `hostPath ${v.hostPath}${v.hostPathType ? ` (${v.hostPathType})` : ''}`;
   return `${p.mapping.mountPath}${p.mapping.readOnly ? ' (ro)' : ''} from ${source}`;
 }
 

@@ -10,7 +10,9 @@ import { covers } from '../parse/mounts.js';
 /** Node paths (absolute, as on the node) in, facts about them out; the io side keeps every access
  * inside --root. */
 export interface HostSeam {
-  lstat(hostPath: string): Promise<{ kind: 'file' | 'directory' | 'symlink' | 'other' | 'missing'; size: number | null; error: string | null }>;
+  lstat(
+    hostPath: string,
+  ): Promise<{ kind: 'file' | 'directory' | 'symlink' | 'other' | 'missing'; size: number | null; error: string | null }>;
   readlink(hostPath: string): Promise<string>;
   /** The node path with every host symlink resolved inside the root (how runc resolves a bind source). */
   realpath(hostPath: string): Promise<{ path: string | null; error: string | null }>;
@@ -52,9 +54,15 @@ interface Source {
 /** What a mount point shows: the volume's hostPath (+ subPath), resolved on the host as runc does. */
 async function mountSource(mapping: MountMapping, seam: HostSeam): Promise<Source> {
   const v = mapping.volume;
-  if (!v) return { host: null, stat: null, kind: 'no-volume', problem: `volumeMount "${mapping.mountName}" names no volume in spec.volumes` };
+  if (!v)
+    return { host: null, stat: null, kind: 'no-volume', problem: `volumeMount "${mapping.mountName}" names no volume in spec.volumes` };
   if (v.hostPath === null || v.hostPath === '') {
-    return { host: null, stat: null, kind: 'not-hostpath', problem: `volume "${v.name}" is a ${v.otherKind ?? 'non-hostPath'} volume: its contents are not on the node's disk` };
+    return {
+      host: null,
+      stat: null,
+      kind: 'not-hostpath',
+      problem: `volume "${v.name}" is a ${v.otherKind ?? 'non-hostPath'} volume: its contents are not on the node's disk`,
+    };
   }
   const base = await seam.realpath(v.hostPath);
   if (base.path === null) return { host: null, stat: null, kind: 'error', problem: `hostPath ${v.hostPath}: ${base.error}` };
@@ -62,12 +70,22 @@ async function mountSource(mapping: MountMapping, seam: HostSeam): Promise<Sourc
   if (mapping.subPath) {
     const sub = mapping.subPath;
     if (path.posix.isAbsolute(sub) || split(sub).includes('..')) {
-      return { host: null, stat: null, kind: 'escape', problem: `subPath "${sub}" of volumeMount "${mapping.mountName}" leaves its volume: the kubelet rejects the pod` };
+      return {
+        host: null,
+        stat: null,
+        kind: 'escape',
+        problem: `subPath "${sub}" of volumeMount "${mapping.mountName}" leaves its volume: the kubelet rejects the pod`,
+      };
     }
     const resolved = await seam.realpath(path.posix.join(base.path, sub));
     if (resolved.path === null) return { host: null, stat: null, kind: 'error', problem: `subPath ${sub}: ${resolved.error}` };
     if (!covers(base.path, resolved.path)) {
-      return { host: null, stat: null, kind: 'escape', problem: `subPath "${sub}" resolves on the host to ${resolved.path}, outside volume "${v.name}" (${v.hostPath}): the kubelet refuses to start the container` };
+      return {
+        host: null,
+        stat: null,
+        kind: 'escape',
+        problem: `subPath "${sub}" resolves on the host to ${resolved.path}, outside volume "${v.name}" (${v.hostPath}): the kubelet refuses to start the container`,
+      };
     }
     host = resolved.path;
   }
@@ -76,15 +94,37 @@ async function mountSource(mapping: MountMapping, seam: HostSeam): Promise<Sourc
     // What the kubelet and containerd put there at start: untyped and DirectoryOrCreate become an empty
     // directory (the CRI creates a missing bind source), FileOrCreate an empty file; File/Directory refuse.
     const type = mapping.subPath ? 'DirectoryOrCreate' : v.hostPathType;
-    if (type === '' || type === 'DirectoryOrCreate') return { host, stat: { ...stat, kind: 'directory' }, kind: null, problem: `${host} does not exist: it is created as an empty directory when the pod starts` };
-    if (type === 'FileOrCreate') return { host, stat: { ...stat, kind: 'file', size: 0 }, kind: null, problem: `${host} does not exist: the kubelet creates it empty` };
-    return { host, stat, kind: 'refused', problem: `hostPath ${host} does not exist and its type is ${type}: the kubelet refuses the volume` };
+    if (type === '' || type === 'DirectoryOrCreate')
+      return {
+        host,
+        stat: { ...stat, kind: 'directory' },
+        kind: null,
+        problem: `${host} does not exist: it is created as an empty directory when the pod starts`,
+      };
+    if (type === 'FileOrCreate')
+      return {
+        host,
+        stat: { ...stat, kind: 'file', size: 0 },
+        kind: null,
+        problem: `${host} does not exist: the kubelet creates it empty`,
+      };
+    return {
+      host,
+      stat,
+      kind: 'refused',
+      problem: `hostPath ${host} does not exist and its type is ${type}: the kubelet refuses the volume`,
+    };
   }
   return { host, stat, kind: null, problem: null };
 }
 
 /** Walks `containerPath` inside the apiserver container. */
-export async function resolveInContainer(containerPath: string, mounts: VolumeMount[], volumes: Volume[], seam: HostSeam): Promise<ContainerResolution> {
+export async function resolveInContainer(
+  containerPath: string,
+  mounts: VolumeMount[],
+  volumes: Volume[],
+  seam: HostSeam,
+): Promise<ContainerResolution> {
   const chain: string[] = [];
   const sources = new Map<VolumeMount, Source>();
   const sourceOf = async (m: VolumeMount, mapping: MountMapping) => {
@@ -118,16 +158,44 @@ export async function resolveInContainer(containerPath: string, mounts: VolumeMo
       }
       const hint = await seam.lstat(cur);
       const onHost = hint.kind !== 'missing' ? ` (the node has ${cur}, but no volumeMount shows it to the container)` : '';
-      return result({ kind: 'unmounted', resolvedPath: join([...done, name, ...pending]), brokenAt: cur, mapping: null, hostPath: null, host: null, first, problem: `no volumeMount covers ${cur}${onHost}` });
+      return result({
+        kind: 'unmounted',
+        resolvedPath: join([...done, name, ...pending]),
+        brokenAt: cur,
+        mapping: null,
+        hostPath: null,
+        host: null,
+        first,
+        problem: `no volumeMount covers ${cur}${onHost}`,
+      });
     }
     const mapping = mappingOf(m, volumes);
     const src = await sourceOf(m, mapping);
-    if (src.kind) return result({ kind: src.kind, resolvedPath: join([...done, name, ...pending]), brokenAt: cur, mapping, hostPath: src.host, host: src.stat, first, problem: src.problem });
+    if (src.kind)
+      return result({
+        kind: src.kind,
+        resolvedPath: join([...done, name, ...pending]),
+        brokenAt: cur,
+        mapping,
+        hostPath: src.host,
+        host: src.stat,
+        first,
+        problem: src.problem,
+      });
     const host = path.posix.join(src.host!, path.posix.relative(clean(m.mountPath), cur));
     if (cur === clean(m.mountPath)) {
       // A mount point is what the bind source is (host links already resolved), never a link itself.
       if (rest && src.stat!.kind !== 'directory') {
-        return result({ kind: 'missing', resolvedPath: join([...done, name, ...pending]), brokenAt: cur, mapping, hostPath: host, host: src.stat, first, problem: `${cur} is a ${src.stat!.kind} (volume "${m.name}"), not a directory` });
+        return result({
+          kind: 'missing',
+          resolvedPath: join([...done, name, ...pending]),
+          brokenAt: cur,
+          mapping,
+          hostPath: host,
+          host: src.stat,
+          first,
+          problem: `${cur} is a ${src.stat!.kind} (volume "${m.name}"), not a directory`,
+        });
       }
       done.push(name);
       last = { mapping, host, stat: src.stat };
@@ -136,20 +204,49 @@ export async function resolveInContainer(containerPath: string, mounts: VolumeMo
     const st = await seam.lstat(host);
     if (st.kind === 'symlink') {
       if (++hops > MAX_LINKS) {
-        return result({ kind: 'loop', resolvedPath: cur, brokenAt: cur, mapping, hostPath: host, host: null, first, problem: `more than ${MAX_LINKS} symbolic links: too many levels of symbolic links` });
+        return result({
+          kind: 'loop',
+          resolvedPath: cur,
+          brokenAt: cur,
+          mapping,
+          hostPath: host,
+          host: null,
+          first,
+          problem: `more than ${MAX_LINKS} symbolic links: too many levels of symbolic links`,
+        });
       }
       const target = await seam.readlink(host);
       const absolute = target.startsWith('/');
-      chain.push(`${cur} -> ${target} (${absolute ? 'absolute: read as a path inside the container' : `relative to ${join(done)}`}; host ${host})`);
+      chain.push(
+        `${cur} -> ${target} (${absolute ? 'absolute: read as a path inside the container' : `relative to ${join(done)}`}; host ${host})`,
+      );
       if (absolute) done = [];
       pending = [...split(target), ...pending];
       continue;
     }
     if (st.kind === 'missing') {
-      return result({ kind: 'missing', resolvedPath: join([...done, name, ...pending]), brokenAt: cur, mapping, hostPath: host, host: null, first, problem: `${host} (volume "${m.name}") does not exist on the node` });
+      return result({
+        kind: 'missing',
+        resolvedPath: join([...done, name, ...pending]),
+        brokenAt: cur,
+        mapping,
+        hostPath: host,
+        host: null,
+        first,
+        problem: `${host} (volume "${m.name}") does not exist on the node`,
+      });
     }
     if (rest && st.kind !== 'directory') {
-      return result({ kind: 'missing', resolvedPath: join([...done, name, ...pending]), brokenAt: cur, mapping, hostPath: host, host: null, first, problem: `${cur} is a ${st.kind}, not a directory` });
+      return result({
+        kind: 'missing',
+        resolvedPath: join([...done, name, ...pending]),
+        brokenAt: cur,
+        mapping,
+        hostPath: host,
+        host: null,
+        first,
+        problem: `${cur} is a ${st.kind}, not a directory`,
+      });
     }
     done.push(name);
     last = { mapping, host, stat: null };
@@ -157,8 +254,26 @@ export async function resolveInContainer(containerPath: string, mounts: VolumeMo
   const finalPath = join(done);
   const stat = last.stat ?? (last.host ? await seam.stat(last.host) : null);
   if (!stat) {
-    return result({ kind: 'directory', resolvedPath: finalPath, brokenAt: null, mapping: last.mapping, hostPath: null, host: null, first, problem: null });
+    return result({
+      kind: 'directory',
+      resolvedPath: finalPath,
+      brokenAt: null,
+      mapping: last.mapping,
+      hostPath: null,
+      host: null,
+      first,
+      problem: null,
+    });
   }
   const kind = stat.kind === 'missing' ? 'missing' : stat.kind;
-  return result({ kind, resolvedPath: finalPath, brokenAt: kind === 'missing' ? finalPath : null, mapping: last.mapping, hostPath: last.host, host: stat, first, problem: null });
+  return result({
+    kind,
+    resolvedPath: finalPath,
+    brokenAt: kind === 'missing' ? finalPath : null,
+    mapping: last.mapping,
+    hostPath: last.host,
+    host: stat,
+    first,
+    problem: null,
+  });
 }

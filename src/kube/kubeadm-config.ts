@@ -5,7 +5,6 @@ import { flagsFromKeyValues } from '../parse/flags.js';
 import type { KubeadmAuditArgs } from '../model/cluster.js';
 import { isObj, scalarText, type Obj } from '../parse/json-value.js';
 
-
 function documents(text: string): unknown[] {
   const docs = parseAllDocuments(text, { version: '1.1', uniqueKeys: false });
   const list = Array.isArray(docs) ? docs : [];
@@ -44,7 +43,11 @@ export function kubeadmAuditArgs(cfg: Obj): KubeadmAuditArgs {
       ? Object.entries(raw).map(([k, v]) => `${k}=${scalarText(v) ?? ''}`)
       : [];
   const extraArgs: Record<string, string> = {};
-  for (const f of flagsFromKeyValues(items.map((text) => ({ text, line: null })), 'config')) extraArgs[f.name] = f.value ?? '';
+  for (const f of flagsFromKeyValues(
+    items.map((text) => ({ text, line: null })),
+    'config',
+  ))
+    extraArgs[f.name] = f.value ?? '';
   const extraVolumes = (Array.isArray(apiServer.extraVolumes) ? apiServer.extraVolumes : []).filter(isObj).map((v) => ({
     name: scalarText(v.name) ?? '',
     hostPath: scalarText(v.hostPath) ?? '',

@@ -9,7 +9,8 @@ export const PROVIDER_NAMES: Record<ManagedProvider, string> = {
   openshift: 'OpenShift',
 };
 
-const CONSOLE_STEPS = 'In Prisma Cloud Compute open Defend > Access > Kubernetes, set Kubernetes auditing to Enabled, choose Add settings, pick the provider and a credential from the credentials store. Events appear under Monitor > Events > Kubernetes Audits once a rule is enabled.';
+const CONSOLE_STEPS =
+  'In Prisma Cloud Compute open Defend > Access > Kubernetes, set Kubernetes auditing to Enabled, choose Add settings, pick the provider and a credential from the credentials store. Events appear under Monitor > Events > Kubernetes Audits once a rule is enabled.';
 
 export const MANAGED_GUIDANCE: Record<ManagedProvider, { how: string; enable: string; commands: string[] }> = {
   eks: {
@@ -25,11 +26,14 @@ export const MANAGED_GUIDANCE: Record<ManagedProvider, { how: string; enable: st
   aks: {
     how: 'Prisma Cloud reads AKS audit events from a Log Analytics workspace (polled every 10-15 minutes); no webhook flags can be set on AKS.',
     enable: `Export the AKS resource-log category "kube-audit" to a Log Analytics workspace (diagnostic setting). ${CONSOLE_STEPS}`,
-    commands: ['az monitor diagnostic-settings create --name prisma-audit --resource <aks-resource-id> --workspace <workspace-id> --logs \'[{"category":"kube-audit","enabled":true}]\''],
+    commands: [
+      'az monitor diagnostic-settings create --name prisma-audit --resource <aks-resource-id> --workspace <workspace-id> --logs \'[{"category":"kube-audit","enabled":true}]\'',
+    ],
   },
   openshift: {
     how: 'OpenShift 4 runs kube-apiserver through its operator and supports no audit webhook backend; the old Prisma unsupportedConfigOverrides patch is unsupported and reverted.',
-    enable: 'Set the audit profile on the APIServer resource (spec.audit.profile: Default, WriteRequestBodies or AllRequestBodies) and forward the audit logs; see `prisma-audit explain apiserver-manifest`.',
+    enable:
+      'Set the audit profile on the APIServer resource (spec.audit.profile: Default, WriteRequestBodies or AllRequestBodies) and forward the audit logs; see `prisma-audit explain apiserver-manifest`.',
     commands: ['oc get apiserver cluster -o jsonpath={.spec.audit}'],
   },
 };

@@ -38,12 +38,14 @@ export function detectManaged(s: ManagedSignals): ManagedControlPlane {
     // not a URL: no host signal
   }
   for (const [re, provider] of HOSTS) if (re.test(host)) found.push({ provider, signal: `API server host ${host}` });
-  for (const [re, provider] of VERSIONS) if (s.gitVersion && re.test(s.gitVersion)) found.push({ provider, signal: `server version ${s.gitVersion}` });
+  for (const [re, provider] of VERSIONS)
+    if (s.gitVersion && re.test(s.gitVersion)) found.push({ provider, signal: `server version ${s.gitVersion}` });
   for (const [label, provider] of LABELS) {
     const count = (s.nodeLabels ?? []).filter((l) => label in l).length;
     if (count > 0) found.push({ provider, signal: `${count} node(s) labelled ${label}` });
   }
-  if (s.apiGroups?.includes('config.openshift.io')) found.push({ provider: 'openshift', signal: 'API group config.openshift.io is served' });
+  if (s.apiGroups?.includes('config.openshift.io'))
+    found.push({ provider: 'openshift', signal: 'API group config.openshift.io is served' });
   const signals = found.map((f) => f.signal);
   if (s.apiserverPods === 0) signals.push('no kube-apiserver pod in kube-system');
   if (s.nodeLabels === null) signals.push('node labels not read (RBAC forbids list nodes)');

@@ -6,7 +6,6 @@ import { PodShapeError, readApiserverContainer, versionFromImage } from '../pars
 import type { ApiserverPod } from '../model/cluster.js';
 import { isObj, stringOnly, type Obj } from '../parse/json-value.js';
 
-
 /** Static-pod apiservers carry component=kube-apiserver (kubeadm, RKE2) or tier=control-plane
  * (older kubeadm, kops); mirror pods are named <container>-<node>. */
 export function isApiserverPod(pod: unknown): boolean {
@@ -34,7 +33,9 @@ function containerState(pod: Obj): Pick<ApiserverPod, 'phase' | 'restartCount' |
   return {
     phase: stringOnly(status.phase),
     restartCount: c && typeof c.restartCount === 'number' ? c.restartCount : null,
-    lastTermination: last ? `${stringOnly(last.reason) ?? 'terminated'}${typeof last.exitCode === 'number' ? ` (exit code ${last.exitCode})` : ''}` : null,
+    lastTermination: last
+      ? `${stringOnly(last.reason) ?? 'terminated'}${typeof last.exitCode === 'number' ? ` (exit code ${last.exitCode})` : ''}`
+      : null,
   };
 }
 

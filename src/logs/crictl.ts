@@ -31,7 +31,9 @@ export function withInspect(container: ApiserverContainer, json: string): Apiser
 
 /** `CONTAINER_EXITED` -> `Exited`, as `crictl ps` prints it. */
 function stateName(state: unknown): string {
-  const text = String(state ?? 'unknown').replace(/^CONTAINER_/, '').toLowerCase();
+  const text = String(state ?? 'unknown')
+    .replace(/^CONTAINER_/, '')
+    .toLowerCase();
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 

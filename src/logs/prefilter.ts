@@ -40,7 +40,7 @@ export class LiteralSearch {
   find(buf: Buffer, start: number, end: number): LiteralHit[] {
     const hits: LiteralHit[] = [];
     const { shift, window } = this;
-    for (let pos = start + window - 1; pos < end; ) {
+    for (let pos = start + window - 1; pos < end;) {
       const key = (buf[pos - 1]! << 8) | buf[pos]!;
       const skip = shift[key]!;
       if (skip !== 0) {

@@ -136,7 +136,7 @@ class LogScanner {
    * begin ...`), and finds the first line with a time among the first lines. */
   private readFirstLine(buf: Buffer, start: number, end: number): void {
     let looked = 0;
-    for (let ls = start; ls < end && looked < FIRST_LINES; ) {
+    for (let ls = start; ls < end && looked < FIRST_LINES;) {
       const le = lineEnd(buf, ls, end);
       const text = decode(buf, ls, le);
       ls = le + 1;
@@ -176,7 +176,7 @@ class LogScanner {
 
   /** The slow path, for CRI chunks with split lines: joins `P` fragments up to the `F` line. */
   private scanEveryLine(buf: Buffer, start: number, end: number): void {
-    for (let ls = start; ls <= end; ) {
+    for (let ls = start; ls <= end;) {
       const le = lineEnd(buf, ls, end);
       if (le > ls) this.joinCriLine(decode(buf, ls, le));
       ls = le + 1;
@@ -243,7 +243,17 @@ export function mergeScans(a: ScanResult, b: ScanResult): ScanResult {
   const counts = new Map(a.counts);
   for (const [id, seen] of b.counts) {
     const other = counts.get(id);
-    counts.set(id, other ? { count: other.count + seen.count, first: earliest(other.first, seen.first), last: latest(other.last, seen.last), sample: other.sample } : seen);
+    counts.set(
+      id,
+      other
+        ? {
+            count: other.count + seen.count,
+            first: earliest(other.first, seen.first),
+            last: latest(other.last, seen.last),
+            sample: other.sample,
+          }
+        : seen,
+    );
   }
   return {
     format: a.format,

@@ -187,7 +187,7 @@ export const SIGNATURES: readonly Signature[] = [
     id: 'webhook-no-server',
     anchors: WEBHOOK_INIT,
     pattern: ere('no server found for cluster'),
-    meaning: 'the webhook kubeconfig has an empty `server:` (the guide\'s $webhookurl was unset)',
+    meaning: "the webhook kubeconfig has an empty `server:` (the guide's $webhookurl was unset)",
     implicates: 'webhook-config-valid',
     fix: 'Set clusters[].cluster.server to https://<console>/api/v1/kubernetes/webhook/<suffix>.',
     severity: 'fatal',
@@ -309,7 +309,7 @@ export const SIGNATURES: readonly Signature[] = [
     pattern: ere('unknown flag: --audit-(policy-file|webhook)'),
     meaning: 'the audit flags were given to a process that is not kube-apiserver (for example the MicroK8s kubelite file)',
     implicates: 'apiserver-manifest',
-    fix: 'Put the audit flags in the apiserver\'s own arguments file or manifest.',
+    fix: "Put the audit flags in the apiserver's own arguments file or manifest.",
     severity: 'fatal',
   },
   // Runtime delivery: the apiserver runs but batches to Prisma fail (HandlePluginError).
@@ -326,9 +326,9 @@ export const SIGNATURES: readonly Signature[] = [
     id: 'webhook-x509-name-mismatch',
     anchors: DELIVERY,
     pattern: ere("audit plugin 'webhook'.*x509: certificate is valid for .*, not "),
-    meaning: 'the host in the webhook URL is not among the Console certificate\'s names',
+    meaning: "the host in the webhook URL is not among the Console certificate's names",
     implicates: 'webhook-tls-chain',
-    fix: 'Use a host the certificate names in the URL, or add it under the Console\'s Subject Alternative Names.',
+    fix: "Use a host the certificate names in the URL, or add it under the Console's Subject Alternative Names.",
     severity: 'error',
   },
   {
@@ -337,7 +337,7 @@ export const SIGNATURES: readonly Signature[] = [
     pattern: ere("audit plugin 'webhook'.*doesn't contain any IP SANs"),
     meaning: 'the webhook URL uses an IP address the Console certificate does not list',
     implicates: 'webhook-tls-chain',
-    fix: 'Use the Console\'s DNS name in the URL, or add the IP to its Subject Alternative Names.',
+    fix: "Use the Console's DNS name in the URL, or add the IP to its Subject Alternative Names.",
     severity: 'error',
   },
   {
@@ -382,7 +382,7 @@ export const SIGNATURES: readonly Signature[] = [
     pattern: ere("audit plugin 'webhook'.*server gave HTTP response to HTTPS client"),
     meaning: 'the webhook URL says https but the port speaks plain HTTP',
     implicates: 'webhook-url',
-    fix: 'Point the URL at the Console\'s HTTPS port (8083 for self-hosted).',
+    fix: "Point the URL at the Console's HTTPS port (8083 for self-hosted).",
     severity: 'error',
   },
   {
@@ -400,7 +400,7 @@ export const SIGNATURES: readonly Signature[] = [
     pattern: ere("audit plugin 'webhook'.*no such host"),
     meaning: 'the webhook host name does not resolve from the apiserver',
     implicates: 'webhook-reachable',
-    fix: 'Fix the host name in the URL or the node\'s DNS.',
+    fix: "Fix the host name in the URL or the node's DNS.",
     severity: 'error',
   },
   {
@@ -433,7 +433,9 @@ export const SIGNATURES: readonly Signature[] = [
   {
     id: 'webhook-http-unauthorized',
     anchors: DELIVERY,
-    pattern: ere("audit plugin 'webhook'.*(the server has asked for the client to provide credentials|the server does not allow access to the requested resource)"),
+    pattern: ere(
+      "audit plugin 'webhook'.*(the server has asked for the client to provide credentials|the server does not allow access to the requested resource)",
+    ),
     meaning: 'HTTP 401/403: the Console refused the batch (wrong suffix, or auditing disabled in the Console)',
     implicates: 'webhook-url',
     fix: 'Check the suffix against the Console and that Kubernetes auditing is enabled under Defend > Access > Kubernetes.',
@@ -442,10 +444,12 @@ export const SIGNATURES: readonly Signature[] = [
   {
     id: 'webhook-http-server-error',
     anchors: DELIVERY,
-    pattern: ere("audit plugin 'webhook'.*(an error on the server .* has prevented the request from succeeding|the server is currently unable to handle the request|unable to return a response in the time allotted)"),
+    pattern: ere(
+      "audit plugin 'webhook'.*(an error on the server .* has prevented the request from succeeding|the server is currently unable to handle the request|unable to return a response in the time allotted)",
+    ),
     meaning: 'HTTP 5xx: the Console (or a proxy in front of it) failed',
     implicates: 'webhook-reachable',
-    fix: 'Check the Console\'s health and any proxy or load balancer in front of it.',
+    fix: "Check the Console's health and any proxy or load balancer in front of it.",
     severity: 'error',
   },
   {
@@ -501,7 +505,7 @@ export const SIGNATURES: readonly Signature[] = [
     id: 'hostpath-type-mismatch',
     anchors: ['hostPath type check failed'],
     pattern: ere('hostPath type check failed'),
-    meaning: 'a hostPath volume\'s type (File, Directory) does not match what is on the host, so the pod cannot start',
+    meaning: "a hostPath volume's type (File, Directory) does not match what is on the host, so the pod cannot start",
     implicates: 'audit-files-mounted',
     fix: 'Create the file or directory on the host, or correct hostPath.type in the apiserver manifest.',
     severity: 'fatal',
@@ -509,10 +513,12 @@ export const SIGNATURES: readonly Signature[] = [
   {
     id: 'apiserver-crashloop',
     anchors: ['CrashLoopBackOff', 'restarting failed container'],
-    pattern: ere('(CrashLoopBackOff|restarting failed container).*kube-apiserver|kube-apiserver.*(CrashLoopBackOff|restarting failed container)'),
+    pattern: ere(
+      '(CrashLoopBackOff|restarting failed container).*kube-apiserver|kube-apiserver.*(CrashLoopBackOff|restarting failed container)',
+    ),
     meaning: 'kube-apiserver keeps exiting and the kubelet backs off restarting it',
     implicates: 'apiserver-manifest',
-    fix: 'Read the apiserver\'s own error: `crictl logs $(crictl ps -a --name kube-apiserver -q | head -1)`.',
+    fix: "Read the apiserver's own error: `crictl logs $(crictl ps -a --name kube-apiserver -q | head -1)`.",
     severity: 'fatal',
   },
 ];

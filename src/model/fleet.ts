@@ -36,9 +36,7 @@ export interface MountPlan {
 }
 
 /** What became of one node's pod. */
-export type NodeRun =
-  | { outcome: 'checked'; report: Report }
-  | { outcome: 'unknown'; reason: string; evidence: string[] };
+export type NodeRun = { outcome: 'checked'; report: Report } | { outcome: 'unknown'; reason: string; evidence: string[] };
 
 export interface FleetNodeResult {
   /** The kubeconfig context, with --contexts; null for a single cluster. */

@@ -2,17 +2,7 @@
 // POST), the network errors met on it, and what Node's own verifier said of the chain.
 
 export type NetErrorKind =
-  | 'no-such-host'
-  | 'dns'
-  | 'refused'
-  | 'unreachable'
-  | 'timeout'
-  | 'reset'
-  | 'tls'
-  | 'plain-http'
-  | 'http-status'
-  | 'protocol'
-  | 'other';
+  'no-such-host' | 'dns' | 'refused' | 'unreachable' | 'timeout' | 'reset' | 'tls' | 'plain-http' | 'http-status' | 'protocol' | 'other';
 
 export interface NetError {
   kind: NetErrorKind;

@@ -2,9 +2,7 @@
 // the YAML string, then PEM CERTIFICATE blocks). Pure.
 import { X509Certificate } from 'node:crypto';
 
-export type CaDecode =
-  | { ok: true; bytes: Buffer }
-  | { ok: false; apiserverError: string; offset: number };
+export type CaDecode = { ok: true; bytes: Buffer } | { ok: false; apiserverError: string; offset: number };
 
 /** base64.StdEncoding.DecodeString: \r and \n are skipped, anything else outside the alphabet or
  * wrong padding is "illegal base64 data at input byte N". */

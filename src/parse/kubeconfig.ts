@@ -34,7 +34,6 @@ export interface ResolvedKubeconfig {
 
 const NO_CONFIG = 'invalid configuration: no configuration has been provided, try setting KUBERNETES_MASTER environment variable';
 
-
 /** Finds a named entry in a kubeconfig list (clusters, contexts, users). client-go keeps the last
  * entry of a repeated name, as a map would. */
 function findNamed(list: unknown, name: string | null): { entry: Obj; index: number } | null {
@@ -113,7 +112,11 @@ export function resolveKubeconfig(value: unknown): ResolvedKubeconfig {
   out.tlsServerName = scalarText(cluster['tls-server-name']) || null;
   out.proxyUrl = scalarText(cluster['proxy-url']) || null;
   if (Object.keys(cluster).length === 0) {
-    problem({ apiserverError: `invalid configuration: no server found for cluster "${out.clusterName}"`, message: `cluster "${out.clusterName}" is empty`, field: base });
+    problem({
+      apiserverError: `invalid configuration: no server found for cluster "${out.clusterName}"`,
+      message: `cluster "${out.clusterName}" is empty`,
+      field: base,
+    });
     return out;
   }
   if (out.server === null) {
@@ -143,9 +146,18 @@ export function resolveKubeconfig(value: unknown): ResolvedKubeconfig {
     if (user) {
       out.userIndex = user.index;
       const u = isObj(user.entry.user) ? user.entry.user : {};
-      out.credentials = ['token', 'tokenFile', 'client-certificate', 'client-certificate-data', 'client-key', 'client-key-data', 'username', 'password', 'exec', 'auth-provider'].filter(
-        (k) => u[k] !== undefined && u[k] !== null && u[k] !== '',
-      );
+      out.credentials = [
+        'token',
+        'tokenFile',
+        'client-certificate',
+        'client-certificate-data',
+        'client-key',
+        'client-key-data',
+        'username',
+        'password',
+        'exec',
+        'auth-provider',
+      ].filter((k) => u[k] !== undefined && u[k] !== null && u[k] !== '');
     }
     // A user named but not defined is tolerated by client-go (the vendor template has no users: at all).
   }

@@ -36,10 +36,14 @@ export function readApiserverContainer(pod: unknown, lines: Record<string, numbe
   const spec = isObj(pod.spec) ? pod.spec : null;
   if (!spec) throw new PodShapeError('the manifest has no spec: mapping');
   const containers = asList(spec.containers);
-  const candidates = containers.map((c, index) => ({ c, index })).filter((x): x is { c: Obj; index: number } => isObj(x.c) && looksLikeApiserver(x.c));
+  const candidates = containers
+    .map((c, index) => ({ c, index }))
+    .filter((x): x is { c: Obj; index: number } => isObj(x.c) && looksLikeApiserver(x.c));
   if (candidates.length === 0) throw new PodShapeError('no container in spec.containers runs kube-apiserver');
   if (candidates.length > 1) {
-    throw new PodShapeError(`${candidates.length} containers look like kube-apiserver (indexes ${candidates.map((x) => x.index).join(', ')}); cannot tell which one is real`);
+    throw new PodShapeError(
+      `${candidates.length} containers look like kube-apiserver (indexes ${candidates.map((x) => x.index).join(', ')}); cannot tell which one is real`,
+    );
   }
   const { c, index } = candidates[0]!;
   const base = `spec.containers.${index}`;
@@ -49,16 +53,34 @@ export function readApiserverContainer(pod: unknown, lines: Record<string, numbe
   ]);
   const mounts: VolumeMount[] = asList(c.volumeMounts).flatMap((m, i) =>
     isObj(m) && scalarText(m.mountPath)
-      ? [{ name: scalarText(m.name) ?? '', mountPath: scalarText(m.mountPath)!, readOnly: m.readOnly === true, subPath: scalarText(m.subPath) || null, line: lines[`${base}.volumeMounts.${i}`] ?? null }]
+      ? [
+          {
+            name: scalarText(m.name) ?? '',
+            mountPath: scalarText(m.mountPath)!,
+            readOnly: m.readOnly === true,
+            subPath: scalarText(m.subPath) || null,
+            line: lines[`${base}.volumeMounts.${i}`] ?? null,
+          },
+        ]
       : [],
   );
   const volumes: Volume[] = asList(spec.volumes).flatMap((v, i) => {
     if (!isObj(v)) return [];
     const hp = isObj(v.hostPath) ? v.hostPath : null;
     const other = hp ? null : (Object.keys(v).find((k) => k !== 'name') ?? 'unknown');
-    return [{ name: scalarText(v.name) ?? '', hostPath: hp ? (scalarText(hp.path) ?? '') : null, hostPathType: hp ? (scalarText(hp.type) ?? '') : '', otherKind: other, line: lines[`spec.volumes.${i}`] ?? null }];
+    return [
+      {
+        name: scalarText(v.name) ?? '',
+        hostPath: hp ? (scalarText(hp.path) ?? '') : null,
+        hostPathType: hp ? (scalarText(hp.type) ?? '') : '',
+        otherKind: other,
+        line: lines[`spec.volumes.${i}`] ?? null,
+      },
+    ];
   });
-  const env: EnvVar[] = asList(c.env).flatMap((e) => (isObj(e) && scalarText(e.name) ? [{ name: scalarText(e.name)!, value: scalarText(e.value) }] : []));
+  const env: EnvVar[] = asList(c.env).flatMap((e) =>
+    isObj(e) && scalarText(e.name) ? [{ name: scalarText(e.name)!, value: scalarText(e.value) }] : [],
+  );
   return { index, name: scalarText(c.name), image: scalarText(c.image), flags, binaryFound, mounts, volumes, env };
 }
 

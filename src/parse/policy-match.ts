@@ -51,5 +51,13 @@ export function decide(policy: Policy, req: AuditRequest): Decision {
 
 /** A rule with no selector at all matches every request: anything after it is unreachable. */
 export function isCatchAll(rule: PolicyRule): boolean {
-  return rule.users.length + rule.userGroups.length + rule.verbs.length + rule.resources.length + rule.namespaces.length + rule.nonResourceURLs.length === 0;
+  return (
+    rule.users.length +
+      rule.userGroups.length +
+      rule.verbs.length +
+      rule.resources.length +
+      rule.namespaces.length +
+      rule.nonResourceURLs.length ===
+    0
+  );
 }

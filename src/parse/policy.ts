@@ -4,7 +4,17 @@ import { isObj } from './json-value.js';
 
 export const LEVELS = ['None', 'Metadata', 'Request', 'RequestResponse'] as const;
 export const STAGES = ['RequestReceived', 'ResponseStarted', 'ResponseComplete', 'Panic'] as const;
-export const RULE_FIELDS = ['level', 'users', 'userGroups', 'verbs', 'resources', 'namespaces', 'nonResourceURLs', 'omitStages', 'omitManagedFields'];
+export const RULE_FIELDS = [
+  'level',
+  'users',
+  'userGroups',
+  'verbs',
+  'resources',
+  'namespaces',
+  'nonResourceURLs',
+  'omitStages',
+  'omitManagedFields',
+];
 export const RESOURCE_FIELDS = ['group', 'resources', 'resourceNames'];
 const POLICY_FIELDS = ['apiVersion', 'kind', 'metadata', 'rules', 'omitStages', 'omitManagedFields'];
 const VERSIONS = ['audit.k8s.io/v1', 'audit.k8s.io/v1beta1', 'audit.k8s.io/v1alpha1'];
@@ -39,7 +49,6 @@ export interface Policy {
   rules: PolicyRule[];
 }
 
-
 /** Go's json decoding into []string: a list of strings, or null. Anything else is a decode error. */
 function stringList(v: unknown, field: string, problems: PolicyProblem[]): string[] {
   if (v === undefined || v === null) return [];
@@ -47,9 +56,17 @@ function stringList(v: unknown, field: string, problems: PolicyProblem[]): strin
     const got = Array.isArray(v) ? 'a list with a non-string item' : typeof v === 'string' ? 'a string' : typeof v;
     // encoding/json names the field by its Go struct and JSON path: PolicyRule.rules.verbs.
     const leafName = field.split('.').pop()!;
-    const struct = field.includes('.resources.') ? `GroupResources.rules.resources.${leafName}` : field.startsWith('rules.') ? `PolicyRule.rules.${leafName}` : `Policy.${leafName}`;
+    const struct = field.includes('.resources.')
+      ? `GroupResources.rules.resources.${leafName}`
+      : field.startsWith('rules.')
+        ? `PolicyRule.rules.${leafName}`
+        : `Policy.${leafName}`;
     const goType = got === 'a string' ? 'string' : got === 'a list with a non-string item' ? 'number' : got === 'object' ? 'object' : got;
-    problems.push({ message: `failed decoding: json: cannot unmarshal ${goType} into Go struct field ${struct} of type []string`, field, severity: 'fatal' });
+    problems.push({
+      message: `failed decoding: json: cannot unmarshal ${goType} into Go struct field ${struct} of type []string`,
+      field,
+      severity: 'fatal',
+    });
     return [];
   }
   return v as string[];
@@ -58,7 +75,8 @@ function stringList(v: unknown, field: string, problems: PolicyProblem[]): strin
 /** Where the Policy kinds are registered: apimachinery names the scheme by this source path. */
 const scheme = (atLeast124: boolean | null) => `in scheme "k8s.io/apiserver/pkg/audit/scheme.go:${atLeast124 === false ? 32 : 30}"`;
 /** field.Invalid prints a []string with %#v before about 1.24 (seen on 1.20.2), as JSON on 1.36. */
-const listValue = (v: string[], atLeast124: boolean | null) => (atLeast124 === false ? `[]string{${v.map((x) => JSON.stringify(x)).join(', ')}}` : JSON.stringify(v));
+const listValue = (v: string[], atLeast124: boolean | null) =>
+  atLeast124 === false ? `[]string{${v.map((x) => JSON.stringify(x)).join(', ')}}` : JSON.stringify(v);
 /** What the decoder says for a file that names no group version (empty, or no apiVersion). */
 const NO_GROUP_VERSION = 'unknown group version field audit.k8s.io/__internal, Kind=Policy in policy';
 const DNS_SUBDOMAIN_MESSAGE =
@@ -67,23 +85,39 @@ const DNS_SUBDOMAIN_MESSAGE =
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-export function readPolicy(value: unknown, kubernetesVersion: string | null, atLeast124: boolean | null): { policy: Policy | null; problems: PolicyProblem[] } {
+export function readPolicy(
+  value: unknown,
+  kubernetesVersion: string | null,
+  atLeast124: boolean | null,
+): { policy: Policy | null; problems: PolicyProblem[] } {
   const problems: PolicyProblem[] = [];
   if (!isObj(value)) {
-    problems.push({ message: value === null ? NO_GROUP_VERSION : 'failed decoding: the top level is not a YAML mapping', field: '', severity: 'fatal' });
+    problems.push({
+      message: value === null ? NO_GROUP_VERSION : 'failed decoding: the top level is not a YAML mapping',
+      field: '',
+      severity: 'fatal',
+    });
     return { policy: null, problems };
   }
   const apiVersion = typeof value.apiVersion === 'string' ? value.apiVersion : null;
   const kind = typeof value.kind === 'string' ? value.kind : 'Policy';
   if (apiVersion === null) problems.push({ message: NO_GROUP_VERSION, field: 'apiVersion', severity: 'fatal' });
   else if (!VERSIONS.includes(apiVersion) || kind !== 'Policy') {
-    problems.push({ message: `failed decoding: no kind "${kind}" is registered for version "${apiVersion}" ${scheme(atLeast124)}`, field: kind !== 'Policy' ? 'kind' : 'apiVersion', severity: 'fatal' });
+    problems.push({
+      message: `failed decoding: no kind "${kind}" is registered for version "${apiVersion}" ${scheme(atLeast124)}`,
+      field: kind !== 'Policy' ? 'kind' : 'apiVersion',
+      severity: 'fatal',
+    });
   } else if (apiVersion !== 'audit.k8s.io/v1') {
     if (atLeast124 === true) {
-      problems.push({ message: `failed decoding: no kind "Policy" is registered for version "${apiVersion}" ${scheme(atLeast124)}`, field: 'apiVersion', severity: 'fatal' });
+      problems.push({
+        message: `failed decoding: no kind "Policy" is registered for version "${apiVersion}" ${scheme(atLeast124)}`,
+        field: 'apiVersion',
+        severity: 'fatal',
+      });
     } else {
       problems.push({
-        message: `apiVersion ${apiVersion} is ${atLeast124 === false ? 'accepted' : 'accepted up to 1.23'} but refused from Kubernetes 1.24 on${kubernetesVersion ? '' : ' (this node\'s version is unknown)'}: use audit.k8s.io/v1`,
+        message: `apiVersion ${apiVersion} is ${atLeast124 === false ? 'accepted' : 'accepted up to 1.23'} but refused from Kubernetes 1.24 on${kubernetesVersion ? '' : " (this node's version is unknown)"}: use audit.k8s.io/v1`,
         field: 'apiVersion',
         severity: atLeast124 === null ? 'warn' : 'warn',
       });
@@ -94,16 +128,27 @@ export function readPolicy(value: unknown, kubernetesVersion: string | null, atL
     problems.push({ message: `failed decoding: kind is ${JSON.stringify(value.kind)}, not a string`, field: 'kind', severity: 'fatal' });
   }
   for (const key of Object.keys(value)) {
-    if (!POLICY_FIELDS.includes(key)) problems.push({ message: `unknown field "${key}" is silently dropped`, field: key, severity: 'warn' });
+    if (!POLICY_FIELDS.includes(key))
+      problems.push({ message: `unknown field "${key}" is silently dropped`, field: key, severity: 'warn' });
   }
   const omitStages = stringList(value.omitStages, 'omitStages', problems);
   omitStages.forEach((s, i) => {
-    if (!(STAGES as readonly string[]).includes(s)) problems.push({ message: `omitStages[${i}]: Invalid value: "${s}": allowed stages are ${STAGES.join(',')}`, field: `omitStages.${i}`, severity: 'fatal' });
+    if (!(STAGES as readonly string[]).includes(s))
+      problems.push({
+        message: `omitStages[${i}]: Invalid value: "${s}": allowed stages are ${STAGES.join(',')}`,
+        field: `omitStages.${i}`,
+        severity: 'fatal',
+      });
   });
   const rawRules = value.rules;
   if (rawRules !== undefined && rawRules !== null && !Array.isArray(rawRules)) {
-    const got = typeof rawRules === 'string' ? 'string' : typeof rawRules === 'object' ? 'object' : typeof rawRules === 'boolean' ? 'bool' : 'number';
-    problems.push({ message: `failed decoding: json: cannot unmarshal ${got} into Go struct field Policy.rules of type []v1.PolicyRule`, field: 'rules', severity: 'fatal' });
+    const got =
+      typeof rawRules === 'string' ? 'string' : typeof rawRules === 'object' ? 'object' : typeof rawRules === 'boolean' ? 'bool' : 'number';
+    problems.push({
+      message: `failed decoding: json: cannot unmarshal ${got} into Go struct field Policy.rules of type []v1.PolicyRule`,
+      field: 'rules',
+      severity: 'fatal',
+    });
   }
   const list = Array.isArray(rawRules) ? rawRules : [];
   if (list.length === 0 && !problems.some((p) => p.severity === 'fatal')) {
@@ -115,7 +160,18 @@ export function readPolicy(value: unknown, kubernetesVersion: string | null, atL
 
 function readRule(r: unknown, i: number, problems: PolicyProblem[], atLeast124: boolean | null): PolicyRule {
   const at = `rules.${i}`;
-  const rule: PolicyRule = { level: '', users: [], userGroups: [], verbs: [], resources: [], namespaces: [], nonResourceURLs: [], omitStages: [], unknownKeys: [], unknownResourceKeys: [] };
+  const rule: PolicyRule = {
+    level: '',
+    users: [],
+    userGroups: [],
+    verbs: [],
+    resources: [],
+    namespaces: [],
+    nonResourceURLs: [],
+    omitStages: [],
+    unknownKeys: [],
+    unknownResourceKeys: [],
+  };
   if (!isObj(r)) {
     problems.push({ message: `failed decoding: rules[${i}] is not a mapping`, field: at, severity: 'fatal' });
     return rule;
@@ -125,7 +181,11 @@ function readRule(r: unknown, i: number, problems: PolicyProblem[], atLeast124: 
   rule.level = level;
   if (level === '') problems.push({ message: `rules[${i}].level: Required value`, field: `${at}.level`, severity: 'fatal' });
   else if (!(LEVELS as readonly string[]).includes(level)) {
-    problems.push({ message: `rules[${i}].level: Unsupported value: "${level}": supported values: ${LEVELS.map((l) => `"${l}"`).join(', ')}`, field: `${at}.level`, severity: 'fatal' });
+    problems.push({
+      message: `rules[${i}].level: Unsupported value: "${level}": supported values: ${LEVELS.map((l) => `"${l}"`).join(', ')}`,
+      field: `${at}.level`,
+      severity: 'fatal',
+    });
   }
   rule.users = stringList(r.users, `${at}.users`, problems);
   rule.userGroups = stringList(r.userGroups, `${at}.userGroups`, problems);
@@ -134,10 +194,19 @@ function readRule(r: unknown, i: number, problems: PolicyProblem[], atLeast124: 
   rule.nonResourceURLs = stringList(r.nonResourceURLs, `${at}.nonResourceURLs`, problems);
   rule.omitStages = stringList(r.omitStages, `${at}.omitStages`, problems);
   rule.omitStages.forEach((s, j) => {
-    if (!(STAGES as readonly string[]).includes(s)) problems.push({ message: `rules[${i}].omitStages[${j}]: Invalid value: "${s}": allowed stages are ${STAGES.join(',')}`, field: `${at}.omitStages.${j}`, severity: 'fatal' });
+    if (!(STAGES as readonly string[]).includes(s))
+      problems.push({
+        message: `rules[${i}].omitStages[${j}]: Invalid value: "${s}": allowed stages are ${STAGES.join(',')}`,
+        field: `${at}.omitStages.${j}`,
+        severity: 'fatal',
+      });
   });
   if (r.resources !== undefined && r.resources !== null && !Array.isArray(r.resources)) {
-    problems.push({ message: `failed decoding: rules[${i}].resources must be a list of {group, resources, resourceNames}`, field: `${at}.resources`, severity: 'fatal' });
+    problems.push({
+      message: `failed decoding: rules[${i}].resources must be a list of {group, resources, resourceNames}`,
+      field: `${at}.resources`,
+      severity: 'fatal',
+    });
   }
   (Array.isArray(r.resources) ? r.resources : []).forEach((g, j) => {
     const gat = `${at}.resources.${j}`;
@@ -150,20 +219,41 @@ function readRule(r: unknown, i: number, problems: PolicyProblem[], atLeast124: 
     const resources = stringList(g.resources, `${gat}.resources`, problems);
     const resourceNames = stringList(g.resourceNames, `${gat}.resourceNames`, problems);
     if (group !== '' && !DNS_SUBDOMAIN.test(group)) {
-      problems.push({ message: `rules[${i}].resources.group: Invalid value: "${group}": ${DNS_SUBDOMAIN_MESSAGE}`, field: `${gat}.group`, severity: 'fatal' });
+      problems.push({
+        message: `rules[${i}].resources.group: Invalid value: "${group}": ${DNS_SUBDOMAIN_MESSAGE}`,
+        field: `${gat}.group`,
+        severity: 'fatal',
+      });
     }
     if (resourceNames.length > 0 && resources.length === 0) {
-      problems.push({ message: `rules[${i}].resources.resourceNames: Invalid value: ${listValue(resourceNames, atLeast124)}: using resourceNames requires at least one resource`, field: `${gat}.resourceNames`, severity: 'fatal' });
+      problems.push({
+        message: `rules[${i}].resources.resourceNames: Invalid value: ${listValue(resourceNames, atLeast124)}: using resourceNames requires at least one resource`,
+        field: `${gat}.resourceNames`,
+        severity: 'fatal',
+      });
     }
     rule.resources.push({ group, resources, resourceNames });
   });
   if ((rule.resources.length > 0 || rule.namespaces.length > 0) && rule.nonResourceURLs.length > 0) {
-    problems.push({ message: `rules[${i}].nonResourceURLs: Invalid value: ${listValue(rule.nonResourceURLs, atLeast124)}: rules cannot apply to both regular resources and non-resource URLs`, field: `${at}.nonResourceURLs`, severity: 'fatal' });
+    problems.push({
+      message: `rules[${i}].nonResourceURLs: Invalid value: ${listValue(rule.nonResourceURLs, atLeast124)}: rules cannot apply to both regular resources and non-resource URLs`,
+      field: `${at}.nonResourceURLs`,
+      severity: 'fatal',
+    });
   }
   rule.nonResourceURLs.forEach((u, j) => {
-    if (!u.startsWith('/')) problems.push({ message: `rules[${i}].nonResourceURLs[${j}]: Invalid value: "${u}": non-resource URL rules must begin with a '/' character`, field: `${at}.nonResourceURLs.${j}`, severity: 'fatal' });
+    if (!u.startsWith('/'))
+      problems.push({
+        message: `rules[${i}].nonResourceURLs[${j}]: Invalid value: "${u}": non-resource URL rules must begin with a '/' character`,
+        field: `${at}.nonResourceURLs.${j}`,
+        severity: 'fatal',
+      });
     else if (u.includes('*') && u.indexOf('*') !== u.length - 1) {
-      problems.push({ message: `rules[${i}].nonResourceURLs[${j}]: Invalid value: "${u}": non-resource URL wildcards '*' must be the final character of the rule`, field: `${at}.nonResourceURLs.${j}`, severity: 'fatal' });
+      problems.push({
+        message: `rules[${i}].nonResourceURLs[${j}]: Invalid value: "${u}": non-resource URL wildcards '*' must be the final character of the rule`,
+        field: `${at}.nonResourceURLs.${j}`,
+        severity: 'fatal',
+      });
     }
   });
   return rule;

@@ -52,7 +52,10 @@ export function proxyFor(url: URL, env: EnvVar[], kubeconfigProxyUrl: string | n
   if (host === 'localhost' || (isIP(host) && isLoopback(host))) return null;
   const port = url.port || (https ? '443' : '80');
   const noProxy = envAny(env, 'NO_PROXY', 'no_proxy')?.value ?? '';
-  const entries = noProxy.split(',').map((e) => e.trim().toLowerCase()).filter(Boolean);
+  const entries = noProxy
+    .split(',')
+    .map((e) => e.trim().toLowerCase())
+    .filter(Boolean);
   if (entries.some((entry) => noProxyEntryMatches(entry, host, port))) return null;
   return { proxy: chosen.value, source: chosen.name };
 }

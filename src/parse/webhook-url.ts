@@ -19,7 +19,9 @@ export function parseWebhookUrl(server: string): WebhookUrl | { error: string } 
   if (server !== server.trim()) return { error: 'the server value has leading or trailing whitespace' };
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(server);
   if (!scheme) {
-    return server.includes('/') ? { error: `host must be a URL or a host:port pair: "${server}"` } : { error: `"${server}" has no scheme: client-go assumes http:// when no CA is set` };
+    return server.includes('/')
+      ? { error: `host must be a URL or a host:port pair: "${server}"` }
+      : { error: `"${server}" has no scheme: client-go assumes http:// when no CA is set` };
   }
   let u: URL;
   try {
@@ -60,22 +62,42 @@ export interface UrlProblem {
 export function judgeWebhookUrl(server: string): { problem: UrlProblem } | { url: WebhookUrl } {
   const problem = (summary: string, text: string) => ({ problem: { summary, text } });
   const template = TEMPLATE.exec(server);
-  if (template) return problem(`the server URL still contains the template placeholder ${template[1]}`, 'Render the template (set the variable before running the heredoc/envsubst) or write the URL by hand.');
+  if (template)
+    return problem(
+      `the server URL still contains the template placeholder ${template[1]}`,
+      'Render the template (set the variable before running the heredoc/envsubst) or write the URL by hand.',
+    );
   const u = parseWebhookUrl(server);
   if ('error' in u) return problem(u.error, 'Write the full URL: https://<console>[:8083]/api/v1/kubernetes/webhook/<suffix>.');
-  if (u.scheme !== 'https') return problem(`the URL uses ${u.scheme}://; the Prisma console accepts events over https only`, 'Use https:// and the console\'s HTTPS port (8083 for self-hosted consoles).');
+  if (u.scheme !== 'https')
+    return problem(
+      `the URL uses ${u.scheme}://; the Prisma console accepts events over https only`,
+      "Use https:// and the console's HTTPS port (8083 for self-hosted consoles).",
+    );
   if (/\.svc(\.|$)|\.cluster\.local$/i.test(u.host)) {
-    return problem(`${u.host} is an in-cluster service name; kube-apiserver runs on the host network and does not use cluster DNS`, 'Use the console\'s external DNS name or IP (or a NodePort/LoadBalancer address reachable from the control-plane nodes).');
+    return problem(
+      `${u.host} is an in-cluster service name; kube-apiserver runs on the host network and does not use cluster DNS`,
+      "Use the console's external DNS name or IP (or a NodePort/LoadBalancer address reachable from the control-plane nodes).",
+    );
   }
-  if (u.suffix === null) return problem(`the path ${u.prefix || '/'} is not ${WEBHOOK_PATH}<suffix>`, 'Append /api/v1/kubernetes/webhook/<suffix> to the console URL (keep a SaaS tenant segment in front of /api).');
+  if (u.suffix === null)
+    return problem(
+      `the path ${u.prefix || '/'} is not ${WEBHOOK_PATH}<suffix>`,
+      'Append /api/v1/kubernetes/webhook/<suffix> to the console URL (keep a SaaS tenant segment in front of /api).',
+    );
   if (u.suffix === '' || u.suffix.includes('/')) {
     return problem(
-      u.suffix === '' ? 'the webhook suffix is empty (the Prisma "settings are empty" symptom: auditing was never enabled in the console, or $suffix was unset)' : 'the suffix contains a "/": it is not a single path segment',
+      u.suffix === ''
+        ? 'the webhook suffix is empty (the Prisma "settings are empty" symptom: auditing was never enabled in the console, or $suffix was unset)'
+        : 'the suffix contains a "/": it is not a single path segment',
       'In the console open Defend > Access > Kubernetes, enable Kubernetes auditing and copy the webhook URL (or read webhookUrlSuffix from GET /api/v1/settings/kubernetes-audit).',
     );
   }
   if (isSaasHost(u.host) && /cloud\.twistlock\.com$/i.test(u.host) && u.prefix === '') {
-    return problem('a SaaS console URL without the tenant path segment (https://<region>.cloud.twistlock.com/<tenant>/api/...)', 'Use "Path to Console" from Manage > System > Utilities, which includes the tenant segment, in front of /api/v1/kubernetes/webhook/<suffix>.');
+    return problem(
+      'a SaaS console URL without the tenant path segment (https://<region>.cloud.twistlock.com/<tenant>/api/...)',
+      'Use "Path to Console" from Manage > System > Utilities, which includes the tenant segment, in front of /api/v1/kubernetes/webhook/<suffix>.',
+    );
   }
   return { url: u };
 }

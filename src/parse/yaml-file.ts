@@ -35,7 +35,8 @@ export function parseYaml(text: string): ParsedYaml {
     return { value: value ?? null, error: null, documents: list.length, lines };
   } catch (err) {
     // Deep nesting or alias bombs end up here; report them as the parse error they are.
-    const message = err instanceof RangeError ? 'the document is nested too deeply to parse' : err instanceof Error ? err.message : String(err);
+    const message =
+      err instanceof RangeError ? 'the document is nested too deeply to parse' : err instanceof Error ? err.message : String(err);
     return { value: null, error: { message: firstLine(message), line: null, col: null }, documents: 0, lines: {} };
   }
 }

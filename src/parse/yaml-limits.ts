@@ -14,7 +14,11 @@ export function yamlLimitProblem(text: string): YamlProblem | null {
   let nodes = 0;
   let line = 1;
   let prev = '\n';
-  const at = (message: string): YamlProblem => ({ message: `${message} (prisma-audit's parse limit; the file was not parsed)`, line, col: null });
+  const at = (message: string): YamlProblem => ({
+    message: `${message} (prisma-audit's parse limit; the file was not parsed)`,
+    line,
+    col: null,
+  });
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     const boundary = prev === '\n' || prev === ' ' || prev === '\t' || prev === '[' || prev === '{' || prev === ',' || prev === ':';

@@ -101,7 +101,8 @@ export class LineRedactor {
     const cut = tail.length;
     // [from, to) in joined coordinates, masked on both sides of the break.
     const spans: [number, number, string][] = [];
-    for (const m of this.cross.literals ? joined.matchAll(this.cross.literals) : []) spans.push([m.index, m.index + m[0].length, 'literal']);
+    for (const m of this.cross.literals ? joined.matchAll(this.cross.literals) : [])
+      spans.push([m.index, m.index + m[0].length, 'literal']);
     if (this.cross.webhookSuffix && wrapsOn(prev, next, nStart)) {
       for (const m of joined.matchAll(WEBHOOK_PATH_RE)) spans.push([m.index + m[1]!.length, m.index + m[0].length, 'webhook-suffix']);
     }

@@ -24,7 +24,11 @@ export function base64Fragments(secret: string): string[] {
 export function literalForms(secret: string): string[] {
   const forms = [secret];
   const encoded = encodeURIComponent(secret);
-  if (encoded !== secret) forms.push(encoded, encoded.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
+  if (encoded !== secret)
+    forms.push(
+      encoded,
+      encoded.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
+    );
   return [...forms, ...base64Fragments(secret)];
 }
 

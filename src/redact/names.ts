@@ -4,7 +4,8 @@
 export const MASK = '****';
 
 /** Flag, env, YAML/JSON and query keys that carry a credential. */
-const SECRET_NAME = /token|passw(?:or)?d|pwd|secret|api[-_]?key|access[-_]?key|credential|private[-_]?key|key[-_]?data|webhookurlsuffix|authorization/i;
+const SECRET_NAME =
+  /token|passw(?:or)?d|pwd|secret|api[-_]?key|access[-_]?key|credential|private[-_]?key|key[-_]?data|webhookurlsuffix|authorization/i;
 /** Names that hold a secret's file, a switch or a setting about secrets, not the secret itself:
  * --token-auth-file, tokenFile, --authorization-mode, --service-account-max-token-expiration. */
 const NAMES_A_SETTING = /(file|path|dir|expiration|ttl|lookup|issuer|mode|type|audiences?|claim|prefix|url|auth)$/i;

@@ -49,7 +49,11 @@ export class Redactor {
   /** Masks secrets in a string (one line or many); counts what each rule replaced, never the values. */
   text(input: string, counts?: RedactionCounts): string {
     if (!input.includes('\n')) return this.line(input, counts);
-    const collapsed = this.enabled ? input.replace(KEY_BLOCK, (_m, kind: string) => this.counted(counts, 'private-key', `-----BEGIN ${kind}-----${MASK}-----END ${kind}-----`)) : input;
+    const collapsed = this.enabled
+      ? input.replace(KEY_BLOCK, (_m, kind: string) =>
+          this.counted(counts, 'private-key', `-----BEGIN ${kind}-----${MASK}-----END ${kind}-----`),
+        )
+      : input;
     return this.mapLines(collapsed.split('\n'), counts).join('\n');
   }
 
@@ -77,10 +81,23 @@ export class Redactor {
 
   private lineRedactor(counts?: RedactionCounts): LineRedactor {
     if (!this.enabled) {
-      return new LineRedactor((l) => this.line(l, counts), { literals: null, longest: 0, webhookSuffix: false, multiLine: false }, () => {});
+      return new LineRedactor(
+        (l) => this.line(l, counts),
+        { literals: null, longest: 0, webhookSuffix: false, multiLine: false },
+        () => {},
+      );
     }
-    const cross = { literals: this.literals.pattern, longest: this.literals.longest, webhookSuffix: !this.options.skipRules?.includes('webhook-suffix'), multiLine: true };
-    return new LineRedactor((l) => this.line(l, counts), cross, (rule) => this.counted(counts, rule, ''));
+    const cross = {
+      literals: this.literals.pattern,
+      longest: this.literals.longest,
+      webhookSuffix: !this.options.skipRules?.includes('webhook-suffix'),
+      multiLine: true,
+    };
+    return new LineRedactor(
+      (l) => this.line(l, counts),
+      cross,
+      (rule) => this.counted(counts, rule, ''),
+    );
   }
 
   private mapLines(lines: string[], counts?: RedactionCounts): string[] {
@@ -106,7 +123,12 @@ export class Redactor {
       return input.map((v) => this.value(v, counts, inExec)) as T;
     }
     if (!isObj(input)) return input;
-    const named = this.enabled && typeof input.name === 'string' && typeof input.value === 'string' && (inExec || isSecretName(input.name)) && isSecretValue(input.value);
+    const named =
+      this.enabled &&
+      typeof input.name === 'string' &&
+      typeof input.value === 'string' &&
+      (inExec || isSecretName(input.name)) &&
+      isSecretValue(input.value);
     return Object.fromEntries(
       Object.entries(input).map(([k, v]) => {
         const secret = this.enabled && typeof v === 'string' && ((named && k === 'value') || (isSecretName(k) && isSecretValue(v)));

@@ -34,7 +34,11 @@ export function holdsPrivateKey(run: string, depth = 0): boolean {
 
 export const WEBHOOK_PATH_RE = /(\/api\/v1\/kubernetes\/webhook\/)([^\s"'?#<>\\]*)/g;
 
-const maskSegments = (suffix: string) => suffix.split('/').map((seg) => (seg === '' || seg === MASK || PLACEHOLDER.test(seg) ? seg : MASK)).join('/');
+const maskSegments = (suffix: string) =>
+  suffix
+    .split('/')
+    .map((seg) => (seg === '' || seg === MASK || PLACEHOLDER.test(seg) ? seg : MASK))
+    .join('/');
 
 export const RULES: Rule[] = [
   {
@@ -72,7 +76,8 @@ export const RULES: Rule[] = [
   {
     name: 'credential-field',
     // `name: DB_PASSWORD, value: x` (env in flow YAML or JSON): the value belongs to the name.
-    pattern: /(\bname\\?["']?\s*:\s*\\?["']?([\w.-]+)\\?["']?\s*,\s*\\?["']?value\\?["']?\s*:\s*)("[^"\n]*"|'[^'\n]*'|\\"[^\\\n]*\\"|[^\s,}]+)/g,
+    pattern:
+      /(\bname\\?["']?\s*:\s*\\?["']?([\w.-]+)\\?["']?\s*,\s*\\?["']?value\\?["']?\s*:\s*)("[^"\n]*"|'[^'\n]*'|\\"[^\\\n]*\\"|[^\s,}]+)/g,
     replace: (m, p, name, value) => (isSecretName(name!) && isSecretValue(value!) ? `${p}${quoted(value!)}` : m),
   },
   {
@@ -81,7 +86,10 @@ export const RULES: Rule[] = [
     // credential. A quoted value is masked to its closing quote (a passphrase may hold spaces).
     pattern: /(?<![A-Za-z0-9_.-])(-{0,2}[A-Za-z][A-Za-z0-9_.-]*)(\\?["']?\s*[:=]\s*)("[^"\n]*"|'[^'\n]*'|\\"[^\\\n]*\\"|[^\s"',}&;\\]+)/g,
     // Authorization has its own rule, which keeps the scheme (Bearer, Basic).
-    replace: (m, key, sep, value) => (isSecretName(key!) && !/^authorization$/i.test(key!) && isSecretValue(value!) && !value!.includes(MASK) ? `${key}${sep}${quoted(value!)}` : m),
+    replace: (m, key, sep, value) =>
+      isSecretName(key!) && !/^authorization$/i.test(key!) && isSecretValue(value!) && !value!.includes(MASK)
+        ? `${key}${sep}${quoted(value!)}`
+        : m,
   },
   {
     name: 'credential-field',

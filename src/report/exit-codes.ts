@@ -28,9 +28,12 @@ export function verdictLine(report: Pick<Report, 'summary' | 'notChecked' | 'int
   const s = report.summary;
   const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
   if (report.interrupted) return `interrupted: ${s.pass + s.warn + s.fail} check(s) finished before the run was stopped (exit ${code})`;
-  if (code === EXIT.notChecked) return `nothing could be checked: ${report.notChecked} — run on a control-plane node, or pass --root DIR or --manifest PATH (exit ${code})`;
-  if (s.fail > 0) return `${s.fail === 1 ? '1 check fails' : `${s.fail} checks fail`} — \`prisma-audit fix\` writes corrected files (exit ${code})`;
-  if (code === EXIT.strict) return `no check fails, but --strict counts ${s.warn} warn and ${s.unknown} unknown — \`prisma-audit explain <id>\` says why (exit ${code})`;
+  if (code === EXIT.notChecked)
+    return `nothing could be checked: ${report.notChecked} — run on a control-plane node, or pass --root DIR or --manifest PATH (exit ${code})`;
+  if (s.fail > 0)
+    return `${s.fail === 1 ? '1 check fails' : `${s.fail} checks fail`} — \`prisma-audit fix\` writes corrected files (exit ${code})`;
+  if (code === EXIT.strict)
+    return `no check fails, but --strict counts ${s.warn} warn and ${s.unknown} unknown — \`prisma-audit explain <id>\` says why (exit ${code})`;
   if (s.unknown > 0) return `no check fails; ${plural(s.unknown, 'check')} could not look — see their hints (exit ${code})`;
   if (s.warn > 0) return `no check fails; ${plural(s.warn, 'warning')} — \`prisma-audit explain <id>\` says why (exit ${code})`;
   return `healthy: no check fails (exit ${code})`;

@@ -17,7 +17,15 @@ function suite(name: string, cases: CheckResult[], classname: string): string {
 export function renderFleetJunit(report: FleetReport): string {
   const suites = report.nodes.map((n) => {
     const cases: CheckResult[] = n.report?.checks ?? [
-      { id: 'node', title: `the doctor ran on ${nodeKey(n)}`, status: 'unknown', summary: n.reason ?? 'not checked', evidence: n.evidence.map((message) => ({ message })), remediation: null, durationMs: n.durationMs },
+      {
+        id: 'node',
+        title: `the doctor ran on ${nodeKey(n)}`,
+        status: 'unknown',
+        summary: n.reason ?? 'not checked',
+        evidence: n.evidence.map((message) => ({ message })),
+        remediation: null,
+        durationMs: n.durationMs,
+      },
     ];
     return suite(`prisma-audit node ${nodeKey(n)}`, cases, `prisma-audit.fleet.${nodeKey(n)}`);
   });
@@ -25,5 +33,11 @@ export function renderFleetJunit(report: FleetReport): string {
   const s = report.summary;
   const tests = report.nodes.reduce((a, n) => a + (n.report?.checks.length ?? 1), 0) + report.findings.length;
   const errors = s.unknown + report.nodes.filter((n) => !n.report).length;
-  return ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="prisma-audit fleet" tests="${tests}" failures="${s.fail}" errors="${errors}" skipped="${s.skip}">`, ...suites, '</testsuites>', ''].join('\n');
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="prisma-audit fleet" tests="${tests}" failures="${s.fail}" errors="${errors}" skipped="${s.skip}">`,
+    ...suites,
+    '</testsuites>',
+    '',
+  ].join('\n');
 }

@@ -30,24 +30,39 @@ export function matrixLines(report: FleetReport, style: Style): string[] {
 function nodeLines(n: FleetNodeResult, style: Style, verbose: boolean): string[] {
   const head = style.bold(`node ${nodeKey(n)}`);
   if (!n.report) {
-    return [`${head} · ${style.status('unknown', STATUS_LABEL.unknown)} ${n.reason}`, ...n.evidence.map((e) => `        ${style.dim('·')} ${e}`)];
+    return [
+      `${head} · ${style.status('unknown', STATUS_LABEL.unknown)} ${n.reason}`,
+      ...n.evidence.map((e) => `        ${style.dim('·')} ${e}`),
+    ];
   }
   const lines = [`${head} · ${targetLine(n.report.target)} · pod ${n.pod}`];
   for (const m of n.notMounted) lines.push(`        ${style.dim('·')} not mounted: ${m.hostPath}: ${m.reason}`);
-  for (const r of n.report.checks) if (verbose || (r.status !== 'pass' && r.status !== 'skip')) lines.push(...checkLines(r, style, verbose));
+  for (const r of n.report.checks)
+    if (verbose || (r.status !== 'pass' && r.status !== 'skip')) lines.push(...checkLines(r, style, verbose));
   lines.push(`        ${summaryLine(n.report.summary, n.report.checks.length)}`);
   return lines;
 }
 
 export function renderFleetText(report: FleetReport, style: Style, verbose: boolean): string {
-  const clusters = report.clusters.map((c) => `${c.context ?? 'current context'}${c.server ? ` (${c.server})` : ''}: ${c.problem ?? `${c.nodes} control-plane node(s)`}`);
-  const lines = [style.bold(`${report.tool.name} ${report.tool.version} fleet`) + ` · ${report.summary.checked} of ${report.summary.nodes} node(s) checked`, ...clusters.map((c) => `  ${c}`), ''];
+  const clusters = report.clusters.map(
+    (c) => `${c.context ?? 'current context'}${c.server ? ` (${c.server})` : ''}: ${c.problem ?? `${c.nodes} control-plane node(s)`}`,
+  );
+  const lines = [
+    style.bold(`${report.tool.name} ${report.tool.version} fleet`) +
+      ` · ${report.summary.checked} of ${report.summary.nodes} node(s) checked`,
+    ...clusters.map((c) => `  ${c}`),
+    '',
+  ];
   // Fleet findings have no `explain` entry: their evidence says it all.
   for (const f of report.findings) lines.push(...checkLines(f, style, verbose).filter((l) => !l.includes('more: prisma-audit explain')));
   const matrix = matrixLines(report, style);
   if (matrix.length > 0) lines.push('', ...matrix);
   for (const n of report.nodes) lines.push('', ...nodeLines(n, style, verbose));
   const s = report.summary;
-  lines.push('', `${s.nodes} node(s), ${s.checked} checked: ${s.pass} pass, ${s.warn} warn, ${s.fail} fail, ${s.skip} skip, ${s.unknown} unknown`, '');
+  lines.push(
+    '',
+    `${s.nodes} node(s), ${s.checked} checked: ${s.pass} pass, ${s.warn} warn, ${s.fail} fail, ${s.skip} skip, ${s.unknown} unknown`,
+    '',
+  );
   return lines.join('\n');
 }

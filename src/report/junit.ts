@@ -4,7 +4,9 @@ import type { CheckResult, Comparison, Report } from '../model/report.js';
 import { evidenceLine } from './text.js';
 
 export const esc = (s: string) =>
-  s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+  s
+    .replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!)
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 
 function details(r: CheckResult): string {
   const lines = r.evidence.map(evidenceLine);
@@ -27,7 +29,11 @@ export function testcase(r: CheckResult, classname = 'prisma-audit.doctor'): str
 
 /** `exitCode` and, when the node could not be checked, why, as suite properties CI tools show. */
 function properties(report: Report, exitCode: number): string[] {
-  const props = [['exitCode', String(exitCode)], ...(report.notChecked ? [['notChecked', report.notChecked]] : []), ...(report.interrupted ? [['interrupted', 'true']] : [])];
+  const props = [
+    ['exitCode', String(exitCode)],
+    ...(report.notChecked ? [['notChecked', report.notChecked]] : []),
+    ...(report.interrupted ? [['interrupted', 'true']] : []),
+  ];
   return ['    <properties>', ...props.map(([k, v]) => `      <property name="${k}" value="${esc(v!)}"/>`), '    </properties>'];
 }
 
@@ -35,13 +41,29 @@ function properties(report: Report, exitCode: number): string[] {
  * as passing testcases, so CI shows the same answer as the text report. */
 function comparisonSuite(c: Comparison): string[] {
   const cases = [
-    ...c.regressions.map((r) => `    <testcase classname="prisma-audit.compare" name="regression ${esc(r.id)}">\n      <failure message="${esc(`${r.before} -> ${r.now}: ${r.summary}`)}" type="regression"/>\n    </testcase>`),
-    ...c.fixes.map((r) => `    <testcase classname="prisma-audit.compare" name="fixed ${esc(r.id)}">\n      <system-out>${esc(`${r.before} -> ${r.now}`)}</system-out>\n    </testcase>`),
-    ...c.changed.map((r) => `    <testcase classname="prisma-audit.compare" name="changed ${esc(r.id)}">\n      <system-out>${esc(`${r.before} -> ${r.now}`)}</system-out>\n    </testcase>`),
-    ...c.config.map((x) => `    <testcase classname="prisma-audit.compare" name="configuration ${esc(x.name)}">\n      <system-out>${esc(`${x.before ?? '(absent)'} -> ${x.now ?? '(absent)'}`)}</system-out>\n    </testcase>`),
+    ...c.regressions.map(
+      (r) =>
+        `    <testcase classname="prisma-audit.compare" name="regression ${esc(r.id)}">\n      <failure message="${esc(`${r.before} -> ${r.now}: ${r.summary}`)}" type="regression"/>\n    </testcase>`,
+    ),
+    ...c.fixes.map(
+      (r) =>
+        `    <testcase classname="prisma-audit.compare" name="fixed ${esc(r.id)}">\n      <system-out>${esc(`${r.before} -> ${r.now}`)}</system-out>\n    </testcase>`,
+    ),
+    ...c.changed.map(
+      (r) =>
+        `    <testcase classname="prisma-audit.compare" name="changed ${esc(r.id)}">\n      <system-out>${esc(`${r.before} -> ${r.now}`)}</system-out>\n    </testcase>`,
+    ),
+    ...c.config.map(
+      (x) =>
+        `    <testcase classname="prisma-audit.compare" name="configuration ${esc(x.name)}">\n      <system-out>${esc(`${x.before ?? '(absent)'} -> ${x.now ?? '(absent)'}`)}</system-out>\n    </testcase>`,
+    ),
   ];
   const n = cases.length;
-  return [`  <testsuite name="prisma-audit compare ${esc(c.against)}" tests="${n}" failures="${c.regressions.length}" errors="0" skipped="0" time="0.000">`, ...cases, '  </testsuite>'];
+  return [
+    `  <testsuite name="prisma-audit compare ${esc(c.against)}" tests="${n}" failures="${c.regressions.length}" errors="0" skipped="0" time="0.000">`,
+    ...cases,
+    '  </testsuite>',
+  ];
 }
 
 export function renderJunit(report: Report, exitCode: number): string {

@@ -14,13 +14,23 @@ const WHOLE: TextLayout = { width: null };
 
 export function evidenceLine(e: Evidence): string {
   const where = e.file ? `${e.file}${e.line ? `:${e.line}` : ''}` : '';
-  const parts = [e.actual !== undefined ? `actual: ${e.actual}` : null, e.expected !== undefined ? `expected: ${e.expected}` : null].filter(Boolean);
+  const parts = [e.actual !== undefined ? `actual: ${e.actual}` : null, e.expected !== undefined ? `expected: ${e.expected}` : null].filter(
+    Boolean,
+  );
   const cmp = parts.length > 0 ? ` (${parts.join(', ')})` : '';
   return `${where ? `${where}: ` : ''}${e.message}${cmp}`;
 }
 
 export function targetLine(t: Target): string {
-  const parts = [t.distribution ?? 'no apiserver found', t.manifest, t.kubernetesVersion ? `Kubernetes ${t.kubernetesVersion}` : null, t.upgradeTo ? `judged as ${t.upgradeTo} (--upgrade-to)` : null, `root ${t.root}`, t.recordedAt ? `recorded ${t.recordedAt}` : null, t.offline ? 'offline' : null];
+  const parts = [
+    t.distribution ?? 'no apiserver found',
+    t.manifest,
+    t.kubernetesVersion ? `Kubernetes ${t.kubernetesVersion}` : null,
+    t.upgradeTo ? `judged as ${t.upgradeTo} (--upgrade-to)` : null,
+    `root ${t.root}`,
+    t.recordedAt ? `recorded ${t.recordedAt}` : null,
+    t.offline ? 'offline' : null,
+  ];
   return parts.filter(Boolean).join(' · ');
 }
 
@@ -47,7 +57,13 @@ export function checkLines(r: CheckResult, style: Style, verbose: boolean, layou
 
 export function headerLines(report: Pick<Report, 'tool' | 'target'>, style: Style): string[] {
   const lines = [style.bold(`${report.tool.name} ${report.tool.version} doctor`) + ` · ${targetLine(report.target)}`];
-  if (report.target.bundle) lines.push(style.status('warn', `RECORDED: re-checked from the support bundle ${report.target.bundle} (facts gathered ${report.target.recordedAt}); nothing on this machine was read.`));
+  if (report.target.bundle)
+    lines.push(
+      style.status(
+        'warn',
+        `RECORDED: re-checked from the support bundle ${report.target.bundle} (facts gathered ${report.target.recordedAt}); nothing on this machine was read.`,
+      ),
+    );
   if (report.target.demo) lines.push(style.status('warn', 'DEMO: checking the bundled demo node (fixtures/demo/root), not this machine.'));
   return lines;
 }
@@ -60,6 +76,11 @@ export function renderText(untrusted: Report, style: Style, verbose: boolean, ex
   if (report.comparison) lines.push(...comparisonLines(report.comparison, style), '');
   for (const r of report.checks) lines.push(...checkLines(r, style, verbose, layout));
   const verdict = verdictLine(report, exitCode);
-  lines.push('', summaryLine(report.summary, report.checks.length), ...hanging('', exitCode === 0 ? verdict : style.bold(verdict), layout.width), '');
+  lines.push(
+    '',
+    summaryLine(report.summary, report.checks.length),
+    ...hanging('', exitCode === 0 ? verdict : style.bold(verdict), layout.width),
+    '',
+  );
   return lines.join('\n');
 }

@@ -67,8 +67,9 @@ export function nameAttribute(name: string, attribute: string): string | null {
 export function goIpString(ip: string): string {
   if (isIP(ip) !== 6) return ip;
   // An embedded IPv4 tail (::ffff:1.2.3.4) is two 16-bit groups.
-  const hexOnly = ip.replace(/(\d+)\.(\d+)\.(\d+)\.(\d+)$/, (_m, a: string, b: string, c: string, d: string) =>
-    `${((+a << 8) | +b).toString(16)}:${((+c << 8) | +d).toString(16)}`,
+  const hexOnly = ip.replace(
+    /(\d+)\.(\d+)\.(\d+)\.(\d+)$/,
+    (_m, a: string, b: string, c: string, d: string) => `${((+a << 8) | +b).toString(16)}:${((+c << 8) | +d).toString(16)}`,
   );
   const [head, tail] = hexOnly.includes('::') ? hexOnly.split('::') : [hexOnly, undefined];
   const left = head ? head.split(':') : [];
@@ -79,7 +80,7 @@ export function goIpString(ip: string): string {
     return `${groups[6]! >> 8}.${groups[6]! & 255}.${groups[7]! >> 8}.${groups[7]! & 255}`;
   }
   let best = { start: -1, length: 0 };
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     let j = i;
     while (j < 8 && groups[j] === 0) j++;
     if (j - i > best.length) best = { start: i, length: j - i };

@@ -6,7 +6,7 @@ import { header } from './signature-algorithm.js';
 /** The children (tag, start, end of contents) of the constructed element whose contents span [start, end). */
 function children(der: Buffer, start: number, end: number): { tag: number; start: number; end: number }[] {
   const out = [];
-  for (let at = start; at < end; ) {
+  for (let at = start; at < end;) {
     const h = header(der, at);
     out.push(h);
     at = h.end;

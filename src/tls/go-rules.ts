@@ -7,8 +7,23 @@
 
 /** Kubernetes minor -> Go minor of its official .0 build. */
 const GO_OF: [number, number][] = [
-  [20, 15], [21, 16], [22, 16], [23, 17], [24, 18], [25, 19], [26, 19], [27, 20], [28, 20],
-  [29, 21], [30, 22], [31, 22], [32, 23], [33, 24], [34, 24], [35, 25], [36, 26],
+  [20, 15],
+  [21, 16],
+  [22, 16],
+  [23, 17],
+  [24, 18],
+  [25, 19],
+  [26, 19],
+  [27, 20],
+  [28, 20],
+  [29, 21],
+  [30, 22],
+  [31, 22],
+  [32, 23],
+  [33, 24],
+  [34, 24],
+  [35, 25],
+  [36, 26],
 ];
 const LATEST = GO_OF[GO_OF.length - 1]!;
 
@@ -28,7 +43,8 @@ export interface GoRules {
 export function goRules(kubernetesVersion: string | null): GoRules {
   const m = /^v?(\d+)\.(\d+)/.exec(kubernetesVersion ?? '');
   const minor = m && Number(m[1]) === 1 ? Number(m[2]) : null;
-  const known = minor === null ? null : (GO_OF.find(([k]) => k === minor) ?? (minor > LATEST[0] ? LATEST : minor < GO_OF[0]![0] ? GO_OF[0]! : null));
+  const known =
+    minor === null ? null : (GO_OF.find(([k]) => k === minor) ?? (minor > LATEST[0] ? LATEST : minor < GO_OF[0]![0] ? GO_OF[0]! : null));
   const go = known ? known[1] : LATEST[1];
   const why = known
     ? `kube-apiserver ${kubernetesVersion} is built with Go 1.${go}`

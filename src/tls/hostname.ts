@@ -47,8 +47,7 @@ export function verifyHostname(cert: X509Certificate, host: string): string | nu
   const candidate = toLowerAscii(host);
   const validCandidate = validHostname(candidate, false);
   for (const pattern of names.dnsNames) {
-    const matched =
-      validCandidate && validHostname(pattern, true) ? matchHostnames(pattern, candidate) : matchExactly(pattern, candidate);
+    const matched = validCandidate && validHostname(pattern, true) ? matchHostnames(pattern, candidate) : matchExactly(pattern, candidate);
     if (matched) return null;
   }
   return hostnameError(cert, host);

@@ -88,10 +88,7 @@ export function issue(opts: CertOptions, issuer: Issued | null, key: KeyPair): I
     { name: 'subjectKeyIdentifier' },
   ];
   if (opts.extKeyUsage) extensions.push({ name: 'extKeyUsage', ...Object.fromEntries(opts.extKeyUsage.map((u) => [u, true])) });
-  const altNames = [
-    ...(opts.dnsNames ?? []).map((value) => ({ type: 2, value })),
-    ...(opts.ips ?? []).map((ip) => ({ type: 7, ip })),
-  ];
+  const altNames = [...(opts.dnsNames ?? []).map((value) => ({ type: 2, value })), ...(opts.ips ?? []).map((ip) => ({ type: 7, ip }))];
   if (altNames.length > 0) extensions.push({ name: 'subjectAltName', altNames });
   if (opts.nameConstraints) extensions.push({ id: '2.5.29.30', critical: true, value: nameConstraintsDer(opts.nameConstraints) });
   cert.setExtensions(extensions);

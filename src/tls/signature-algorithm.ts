@@ -48,8 +48,14 @@ export function weakSignature(cert: X509Certificate): WeakSignature | null {
 export function sha1Policy(kubernetesVersion: string | null): { refuse: boolean; why: string } {
   const [major, minor] = (kubernetesVersion ?? '').replace(/^v/, '').split('.').map(Number);
   if (major === undefined || minor === undefined || Number.isNaN(major) || Number.isNaN(minor)) {
-    return { refuse: true, why: 'the kube-apiserver version is unknown, so it is judged as >= 1.24 (Go >= 1.18), which refuses SHA-1 signatures' };
+    return {
+      refuse: true,
+      why: 'the kube-apiserver version is unknown, so it is judged as >= 1.24 (Go >= 1.18), which refuses SHA-1 signatures',
+    };
   }
   const refuse = major > 1 || minor >= 24;
-  return { refuse, why: `kube-apiserver ${kubernetesVersion} is built with Go ${refuse ? '>= 1.18, which refuses' : '< 1.18, which still accepts'} SHA-1 signatures` };
+  return {
+    refuse,
+    why: `kube-apiserver ${kubernetesVersion} is built with Go ${refuse ? '>= 1.18, which refuses' : '< 1.18, which still accepts'} SHA-1 signatures`,
+  };
 }

@@ -4,7 +4,17 @@
 // the leaf itself. Ported from go/src/crypto/x509/verify.go (Verify, buildChains, isValid,
 // checkChainForKeyUsage) so the error texts are the ones the apiserver logs. Pure.
 import type { X509Certificate } from 'node:crypto';
-import { nameAttribute, notAfter, notBefore, oneLineName, parseCertList, sameCertificate, summarize, type CertInput, type CertSummary } from './certificate.js';
+import {
+  nameAttribute,
+  notAfter,
+  notBefore,
+  oneLineName,
+  parseCertList,
+  sameCertificate,
+  summarize,
+  type CertInput,
+  type CertSummary,
+} from './certificate.js';
 import { verifyHostname } from './hostname.js';
 import { cidr, dnsWithin, ipWithin, nameConstraints } from './der-fields.js';
 import type { GoRules } from './go-rules.js';
@@ -101,12 +111,14 @@ function nameConstraintFailure(ca: X509Certificate, chain: X509Certificate[]): F
     if (kind === 'DNS name') {
       const excluded = nc.excludedDns.find((c) => dnsWithin(name, c));
       if (excluded !== undefined) return fail(`DNS name ${JSON.stringify(name)} is excluded by constraint ${JSON.stringify(excluded)}`);
-      if (nc.permittedDns.length > 0 && !nc.permittedDns.some((c) => dnsWithin(name, c))) return fail(`DNS name ${JSON.stringify(name)} is not permitted by any constraint`);
+      if (nc.permittedDns.length > 0 && !nc.permittedDns.some((c) => dnsWithin(name, c)))
+        return fail(`DNS name ${JSON.stringify(name)} is not permitted by any constraint`);
     } else {
       const ip = ipBytes(name);
       const excluded = nc.excludedIps.find((c) => ipWithin(ip, c));
       if (excluded) return fail(`IP address ${JSON.stringify(name)} is excluded by constraint ${JSON.stringify(cidr(excluded))}`);
-      if (nc.permittedIps.length > 0 && !nc.permittedIps.some((c) => ipWithin(ip, c))) return fail(`IP address ${JSON.stringify(name)} is not permitted by any constraint`);
+      if (nc.permittedIps.length > 0 && !nc.permittedIps.some((c) => ipWithin(ip, c)))
+        return fail(`IP address ${JSON.stringify(name)} is not permitted by any constraint`);
     }
   }
   return null;
@@ -154,10 +166,7 @@ const potentialParents = (pool: X509Certificate[], child: X509Certificate) => po
 /** Go's alreadyInChain: same subject, same key and same SANs. */
 function alreadyInChain(candidate: X509Certificate, chain: X509Certificate[]): boolean {
   return chain.some(
-    (c) =>
-      c.subject === candidate.subject &&
-      c.publicKey.equals(candidate.publicKey) &&
-      c.subjectAltName === candidate.subjectAltName,
+    (c) => c.subject === candidate.subject && c.publicKey.equals(candidate.publicKey) && c.subjectAltName === candidate.subjectAltName,
   );
 }
 
@@ -185,7 +194,11 @@ interface Pools {
 
 /** Go's buildChains: anchors are tried before intermediates; every path that reaches an anchor is
  * kept. The last candidate's validity error wins when no path is found, as in Go. */
-function buildChains(cert: X509Certificate, current: X509Certificate[], pools: Pools): { chains: X509Certificate[][]; failure: Failure | null } {
+function buildChains(
+  cert: X509Certificate,
+  current: X509Certificate[],
+  pools: Pools,
+): { chains: X509Certificate[][]; failure: Failure | null } {
   const chains: X509Certificate[][] = [];
   let failure: Failure | null = null;
   let hint: { error: string; cert: X509Certificate } | null = null;

@@ -70,7 +70,13 @@ function useNav(): [{ readonly current: Nav }, (a: NavAction) => void] {
 }
 
 const diffStyle = (style: Style, line: string) =>
-  line.startsWith('+') ? style.status('pass', line) : line.startsWith('-') ? style.status('fail', line) : line.startsWith('@@') ? style.dim(line) : line;
+  line.startsWith('+')
+    ? style.status('pass', line)
+    : line.startsWith('-')
+      ? style.status('fail', line)
+      : line.startsWith('@@')
+        ? style.dim(line)
+        : line;
 
 export function App({ store, style, onQuit, onFix, writeBundle, size: fixedSize }: AppProps) {
   const model = useSyncExternalStore(store.subscribe, store.get);
@@ -95,10 +101,27 @@ export function App({ store, style, onQuit, onFix, writeBundle, size: fixedSize 
   const fixPane: FixPane | null = fix
     ? {
         title: fix.title,
-        lines: fix.busy ? ['planning…'] : [...(fix.preview?.lines ?? []), ...(showDiff ? (fix.preview?.diff ?? []).map((l) => diffStyle(style, l)) : fix.preview?.diff.length ? ['', 'd shows the diffs'] : [])],
+        lines: fix.busy
+          ? ['planning…']
+          : [
+              ...(fix.preview?.lines ?? []),
+              ...(showDiff
+                ? (fix.preview?.diff ?? []).map((l) => diffStyle(style, l))
+                : fix.preview?.diff.length
+                  ? ['', 'd shows the diffs']
+                  : []),
+            ],
       }
     : null;
-  const view: View = { selected: nav.current.selected, detailsTop: nav.current.detailsTop, frame, elapsedMs: Date.now() - model.startedAt, fix: fixPane, notice, keys: { fix: Boolean(onFix), bundle: Boolean(writeBundle), interactive: isRawModeSupported === true } };
+  const view: View = {
+    selected: nav.current.selected,
+    detailsTop: nav.current.detailsTop,
+    frame,
+    elapsedMs: Date.now() - model.startedAt,
+    fix: fixPane,
+    notice,
+    keys: { fix: Boolean(onFix), bundle: Boolean(writeBundle), interactive: isRawModeSupported === true },
+  };
   const laid = layout(model, view, size, style);
 
   const planFix = (id: string | null, title: string) => {

@@ -4,7 +4,15 @@ import type { Style } from '../report/style.js';
 import { layout, terminalSize, type View } from './layout.js';
 import type { RunModel } from './model.js';
 
-export const FIRST_VIEW: View = { selected: 0, detailsTop: 0, frame: 0, elapsedMs: 0, fix: null, notice: null, keys: { fix: false, bundle: false, interactive: true } };
+export const FIRST_VIEW: View = {
+  selected: 0,
+  detailsTop: 0,
+  frame: 0,
+  elapsedMs: 0,
+  fix: null,
+  notice: null,
+  keys: { fix: false, bundle: false, interactive: true },
+};
 
 /** Writes the frame; returns how many lines to erase (what ink's log-update would erase). */
 export function paintFirstFrame(out: NodeJS.WriteStream, model: RunModel, style: Style): number {

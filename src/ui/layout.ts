@@ -24,7 +24,13 @@ const RANK: Record<Status, number> = { fail: 0, warn: 1, unknown: 2, pass: 3, sk
  * skipped checks fold into one row per reason. */
 export function rowsOf(model: RunModel): Row[] {
   if (!model.report) {
-    return model.checks.map((c) => ({ kind: 'check', id: c.id, title: c.title, result: model.results[c.id] ?? null, running: model.started.has(c.id) }));
+    return model.checks.map((c) => ({
+      kind: 'check',
+      id: c.id,
+      title: c.title,
+      result: model.results[c.id] ?? null,
+      running: model.started.has(c.id),
+    }));
   }
   const checks = model.report.checks;
   const shown = checks
@@ -81,7 +87,14 @@ function headerLine(model: RunModel): string {
   const head = `${model.tool.name} ${model.tool.version} doctor`;
   if (model.report) {
     const t = model.report.target;
-    return [head, t.distribution ?? 'no apiserver found', t.manifest, t.kubernetesVersion ? `Kubernetes ${t.kubernetesVersion}` : null, `root ${t.root}`, t.offline ? 'offline' : null]
+    return [
+      head,
+      t.distribution ?? 'no apiserver found',
+      t.manifest,
+      t.kubernetesVersion ? `Kubernetes ${t.kubernetesVersion}` : null,
+      `root ${t.root}`,
+      t.offline ? 'offline' : null,
+    ]
       .filter(Boolean)
       .join(' · ');
   }
@@ -115,7 +128,10 @@ export function detailLines(row: Row | undefined, style: Style, columns: number)
   }
   const r = row.result;
   if (!r) return hanging('', `${row.title}: ${row.running ? 'running…' : 'waiting for its facts…'}`, w);
-  const lines = [...hanging(`${style.status(r.status, STATUS_LABEL[r.status])} ${style.bold(r.id)} `, `— ${r.title}`, w), ...hanging('  ', r.summary, w)];
+  const lines = [
+    ...hanging(`${style.status(r.status, STATUS_LABEL[r.status])} ${style.bold(r.id)} `, `— ${r.title}`, w),
+    ...hanging('  ', r.summary, w),
+  ];
   for (const e of r.evidence) lines.push(...hanging(`  ${style.dim('·')} `, evidenceLine(e), w));
   if (r.remediation && r.status !== 'pass') {
     lines.push(...hanging(`  ${style.bold('fix:')} `, r.remediation.text, w));
@@ -153,10 +169,21 @@ export function layout(model: RunModel, view: View, size: Size, style: Style): L
   const height = Math.max(size.rows - 1, 4);
   const cut = (s: string) => cliTruncate(s, columns, { position: 'end' });
   const top = [style.bold(cut(headerLine(model)))];
-  if (model.target.demo) top.push(style.status('warn', cut('DEMO: checking the bundled demo node (fixtures/demo/root), not this machine.')));
-  if (model.report?.target.bundle) top.push(style.status('warn', cut(`RECORDED: re-checked from ${model.report.target.bundle} (facts gathered ${model.report.target.recordedAt})`)));
+  if (model.target.demo)
+    top.push(style.status('warn', cut('DEMO: checking the bundled demo node (fixtures/demo/root), not this machine.')));
+  if (model.report?.target.bundle)
+    top.push(
+      style.status(
+        'warn',
+        cut(`RECORDED: re-checked from ${model.report.target.bundle} (facts gathered ${model.report.target.recordedAt})`),
+      ),
+    );
   const help = keyHelp(model, view);
-  const bottom = [style.bold(cut(statusLine(model, view))), ...(view.notice ? [style.dim(cut(view.notice))] : []), ...(help ? [style.dim(cut(help))] : [])];
+  const bottom = [
+    style.bold(cut(statusLine(model, view))),
+    ...(view.notice ? [style.dim(cut(view.notice))] : []),
+    ...(help ? [style.dim(cut(help))] : []),
+  ];
   const rows = rowsOf(model);
   const room = Math.max(height - top.length - bottom.length, 2);
   // The list gets what it needs up to a bit more than half the room; the details pane the rest.
@@ -171,7 +198,8 @@ export function layout(model: RunModel, view: View, size: Size, style: Style): L
   const details: string[] = [];
   if (detailsRoom > 0) {
     const name = view.fix ? view.fix.title : rows[selected]?.kind === 'check' ? (rows[selected] as { id: string }).id : 'skipped';
-    const range = content.length > pane ? ` ${detailsTop + 1}-${Math.min(detailsTop + pane, content.length)} of ${content.length} (PgUp/PgDn)` : '';
+    const range =
+      content.length > pane ? ` ${detailsTop + 1}-${Math.min(detailsTop + pane, content.length)} of ${content.length} (PgUp/PgDn)` : '';
     const label = `── ${name}${range} `;
     details.push(style.dim(cut(label + '─'.repeat(Math.max(0, columns - stringWidth(label))))));
     details.push(...content.slice(detailsTop, detailsTop + pane).map(cut));

@@ -19,7 +19,17 @@ export interface RunModel {
 
 /** Before the first event: every needed fact is about to be gathered. */
 export function initialModel(tool: RunModel['tool'], target: RunModel['target'], checks: RunModel['checks']): RunModel {
-  return { tool, target, checks, results: {}, started: new Set(), gathering: [...new Set(checks.flatMap((c) => c.needs))], gatherSeen: false, startedAt: Date.now(), report: null };
+  return {
+    tool,
+    target,
+    checks,
+    results: {},
+    started: new Set(),
+    gathering: [...new Set(checks.flatMap((c) => c.needs))],
+    gatherSeen: false,
+    startedAt: Date.now(),
+    report: null,
+  };
 }
 
 export function applyEvent(model: RunModel, event: EngineEvent): RunModel {

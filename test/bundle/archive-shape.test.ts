@@ -20,14 +20,16 @@ beforeAll(() => {
   mkdirSync(path.join(root, LOG_DIR), { recursive: true });
   // ~3 MiB of log, one line per minute going back in time, newest last.
   const lines: string[] = [];
-  for (let i = 30_000; i > 0; i--) lines.push(`${new Date(Date.parse(AT) - i * 60_000).toISOString()} stderr F line ${i} ${'x'.repeat(60)}`);
+  for (let i = 30_000; i > 0; i--)
+    lines.push(`${new Date(Date.parse(AT) - i * 60_000).toISOString()} stderr F line ${i} ${'x'.repeat(60)}`);
   writeFileSync(path.join(root, LOG_DIR, '0.log'), lines.join('\n') + '\n');
   // A log the bundle cannot read: recorded as skipped, not fatal.
   symlinkSync('/nonexistent/target.log', path.join(root, LOG_DIR, '1.log'));
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const bundle = (name: string, ...extra: string[]) => runCli(['bundle', '--root', root, '--out', path.join(tmp, name), '--collected-at', AT, ...extra]);
+const bundle = (name: string, ...extra: string[]) =>
+  runCli(['bundle', '--root', root, '--out', path.join(tmp, name), '--collected-at', AT, ...extra]);
 
 describe('bundle archive', () => {
   it('is byte-identical for the same inputs and collection time', async () => {
@@ -37,7 +39,16 @@ describe('bundle archive', () => {
     expect(readFileSync(path.join(tmp, 'a.tar.gz')).equals(readFileSync(path.join(tmp, 'b.tar.gz')))).toBe(true);
     const names = [...(await entries(path.join(tmp, 'a.tar.gz'))).keys()];
     expect(names).toEqual([...names].sort());
-    expect(names).toEqual(expect.arrayContaining(['facts.json', 'index.json', 'redactions.json', 'results.json', 'versions.json', 'files/etc/kubernetes/audit/audit-webhook.yaml']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'facts.json',
+        'index.json',
+        'redactions.json',
+        'results.json',
+        'versions.json',
+        'files/etc/kubernetes/audit/audit-webhook.yaml',
+      ]),
+    );
   });
 
   it('records every file with size and SHA-256, and skipped sources with the reason', async () => {
@@ -69,7 +80,12 @@ describe('bundle archive', () => {
   it('keeps only log lines from the --since window', async () => {
     await bundle('since.tar.gz', '--since', '10m');
     const text = (await entries(path.join(tmp, 'since.tar.gz'))).get(`files${LOG}`)!.toString('utf8');
-    expect(text.trimEnd().split('\n').map((l) => l.split(' ')[4])).toEqual(['10', '9', '8', '7', '6', '5', '4', '3', '2', '1']);
+    expect(
+      text
+        .trimEnd()
+        .split('\n')
+        .map((l) => l.split(' ')[4]),
+    ).toEqual(['10', '9', '8', '7', '6', '5', '4', '3', '2', '1']);
   });
 
   it('records a configuration file it could not read as skipped', async () => {

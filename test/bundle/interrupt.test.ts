@@ -20,7 +20,9 @@ it('removes its spool files and the partial archive when interrupted', async () 
   mkdirSync(logDir, { recursive: true });
   // 64 MiB: long enough to still be redacting when the signal arrives.
   writeFileSync(path.join(logDir, '0.log'), Buffer.alloc(64 * 1024 * 1024, '2026-11-27T08:00:00Z stderr F some apiserver log line\n'));
-  const child = spawn(process.execPath, [CLI, 'bundle', '--root', root, '--out', path.join(outDir, 'b.tar.gz'), '--max-size', '1G'], { env: { ...process.env, TMPDIR: spoolDir } });
+  const child = spawn(process.execPath, [CLI, 'bundle', '--root', root, '--out', path.join(outDir, 'b.tar.gz'), '--max-size', '1G'], {
+    env: { ...process.env, TMPDIR: spoolDir },
+  });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   // Interrupt once the spool exists, i.e. while the log is being read.

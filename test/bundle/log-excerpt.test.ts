@@ -16,7 +16,12 @@ mkdirSync(path.join(tmp, 'var/log'), { recursive: true });
 
 function excerpt(name: string, text: string, keepBytes: number) {
   writeFileSync(path.join(tmp, 'var/log', name), text);
-  return spoolExcerpt(tmp, `/var/log/${name}`, path.join(tmp, `${name}.spool`), { keepBytes, sinceMs: null, now, redactor: new Redactor() });
+  return spoolExcerpt(tmp, `/var/log/${name}`, path.join(tmp, `${name}.spool`), {
+    keepBytes,
+    sinceMs: null,
+    now,
+    redactor: new Redactor(),
+  });
 }
 const spooled = (x: { spool: string; start: number; end: number }) => readFileSync(x.spool).subarray(x.start, x.end).toString('utf8');
 

@@ -8,7 +8,9 @@ import type { Report } from '../../src/model/report.js';
 import { jsonEntry } from '../helpers/archive.js';
 import { REPO, runCli } from '../helpers/cli.js';
 
-const scenarios = readdirSync(path.join(REPO, 'fixtures/scenarios')).map((name) => [name, path.join(REPO, 'fixtures/scenarios', name, 'root')] as const);
+const scenarios = readdirSync(path.join(REPO, 'fixtures/scenarios')).map(
+  (name) => [name, path.join(REPO, 'fixtures/scenarios', name, 'root')] as const,
+);
 const ROOTS = [...scenarios, ['demo', path.join(REPO, 'fixtures/demo/root')] as const];
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'prisma-audit-roundtrip-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -18,7 +20,10 @@ const verdicts = (r: Report) => r.checks.map((c) => ({ id: c.id, status: c.statu
 describe.concurrent('doctor --from-bundle', () => {
   it.each(ROOTS)('%s: same verdicts as the live run', async (name, root) => {
     const out = path.join(tmp, `${name}.tar.gz`);
-    const [built, live] = await Promise.all([runCli(['bundle', '--root', root, '--out', out]), runCli(['doctor', '--root', root, '--json'])]);
+    const [built, live] = await Promise.all([
+      runCli(['bundle', '--root', root, '--out', out]),
+      runCli(['doctor', '--root', root, '--json']),
+    ]);
     expect(built.code, built.stderr).toBe(0);
     expect(built.stdout.trim()).toBe(out);
     const replayed = await runCli(['doctor', '--from-bundle', out, '--json']);
@@ -40,7 +45,10 @@ describe.concurrent('doctor --from-bundle', () => {
     execFileSync('tar', ['xzf', out, '-C', dir]);
     const repacked = path.join(tmp, 'repacked.tgz');
     execFileSync('tar', ['czf', repacked, '-C', dir, '.']);
-    const [original, again] = await Promise.all([runCli(['doctor', '--from-bundle', out, '--json']), runCli(['doctor', '--from-bundle', repacked, '--json'])]);
+    const [original, again] = await Promise.all([
+      runCli(['doctor', '--from-bundle', out, '--json']),
+      runCli(['doctor', '--from-bundle', repacked, '--json']),
+    ]);
     expect(again.code, again.stderr).toBe(original.code);
     expect(verdicts(JSON.parse(again.stdout) as Report)).toEqual(verdicts(JSON.parse(original.stdout) as Report));
   });

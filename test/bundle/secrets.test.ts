@@ -44,15 +44,34 @@ beforeAll(() => {
   cpSync(path.join(REPO, 'fixtures/scenarios/kubeadm-healthy/root'), root, { recursive: true });
   edit('etc/kubernetes/manifests/kube-apiserver.yaml', (t) =>
     t
-      .replace('    - --tls-private-key-file=', `    - --oidc-client-secret=${S.flagSecret}\n    - --token-auth-file=/etc/kubernetes/tokens.csv\n    - --tls-private-key-file=`)
-      .replace('    imagePullPolicy: IfNotPresent\n', `    imagePullPolicy: IfNotPresent\n    env:\n    - name: PRISMA_API_TOKEN\n      value: ${S.envToken}\n    - name: DB_PASSWORD\n      value: "${S.envPassword}"\n`),
+      .replace(
+        '    - --tls-private-key-file=',
+        `    - --oidc-client-secret=${S.flagSecret}\n    - --token-auth-file=/etc/kubernetes/tokens.csv\n    - --tls-private-key-file=`,
+      )
+      .replace(
+        '    imagePullPolicy: IfNotPresent\n',
+        `    imagePullPolicy: IfNotPresent\n    env:\n    - name: PRISMA_API_TOKEN\n      value: ${S.envToken}\n    - name: DB_PASSWORD\n      value: "${S.envPassword}"\n`,
+      ),
   );
-  edit('etc/kubernetes/audit/audit-webhook.yaml', (t) =>
-    t.replace('Rov4TLMx1UiaJuP99OyulwQVUT0=', S.suffix) +
+  edit(
+    'etc/kubernetes/audit/audit-webhook.yaml',
+    (t) =>
+      t.replace('Rov4TLMx1UiaJuP99OyulwQVUT0=', S.suffix) +
       `users:\n- name: kube-apiserver\n  user:\n    token: ${S.userToken}\n    password: ${S.userPassword}\n    client-key-data: ${S.clientKeyData}\n`,
   );
   edit('etc/kubernetes/audit/audit-policy.yaml', (t) =>
-    [`# token: ${S.commentToken}`, `# password: "correct horse ${S.passphraseWord}"`, `# Authorization: Bearer ${S.bearer}`, `# jwt ${S.jwt}`, `# suffix ${S.suffix}`, ...pem.trim().split('\n').map((l) => `# ${l}`), t].join('\n'),
+    [
+      `# token: ${S.commentToken}`,
+      `# password: "correct horse ${S.passphraseWord}"`,
+      `# Authorization: Bearer ${S.bearer}`,
+      `# jwt ${S.jwt}`,
+      `# suffix ${S.suffix}`,
+      ...pem
+        .trim()
+        .split('\n')
+        .map((l) => `# ${l}`),
+      t,
+    ].join('\n'),
   );
   const logDir = path.join(root, 'var/log/pods/kube-system_kube-apiserver-node1_0123/kube-apiserver');
   mkdirSync(logDir, { recursive: true });
@@ -60,7 +79,9 @@ beforeAll(() => {
   writeFileSync(
     path.join(logDir, '0.log'),
     [
-      line(`E1127 08:00:00.000000 1 webhook.go:1] Post "https://console.example.com:8083/api/v1/kubernetes/webhook/${S.suffix}?timeout=30s": EOF`),
+      line(
+        `E1127 08:00:00.000000 1 webhook.go:1] Post "https://console.example.com:8083/api/v1/kubernetes/webhook/${S.suffix}?timeout=30s": EOF`,
+      ),
       line(`suffix alone ${S.suffix} token ${S.userToken} password ${S.userPassword}`),
       line(`Authorization: Bearer ${S.bearer} jwt=${S.jwt} PRISMA_TOKEN=${S.prismaToken} prisma ${S.prismaToken}`),
       line(`env ${S.envToken} ${S.envPassword} flag ${S.flagSecret} key ${S.clientKeyData}`),
@@ -87,11 +108,16 @@ describe('redaction of planted secrets', () => {
     expect(index.files.map((f) => f.name)).toContain('files/var/log/pods/kube-system_kube-apiserver-node1_0123/kube-apiserver/0.log');
     const redactions = await jsonEntry<Record<string, Record<string, number>>>(out, 'redactions.json');
     expect(Object.keys(redactions['files/etc/kubernetes/audit/audit-webhook.yaml']!)).toEqual(expect.arrayContaining(['literal']));
-    expect(redactions['files/var/log/pods/kube-system_kube-apiserver-node1_0123/kube-apiserver/0.log']).toMatchObject({ literal: expect.any(Number) });
+    expect(redactions['files/var/log/pods/kube-system_kube-apiserver-node1_0123/kube-apiserver/0.log']).toMatchObject({
+      literal: expect.any(Number),
+    });
   });
 
   it('leaves no planted secret in doctor --json or text output', async () => {
-    const [json, text] = await Promise.all([runCli(['doctor', '--root', root, '--json'], { env }), runCli(['doctor', '--root', root, '--verbose'], { env })]);
+    const [json, text] = await Promise.all([
+      runCli(['doctor', '--root', root, '--json'], { env }),
+      runCli(['doctor', '--root', root, '--verbose'], { env }),
+    ]);
     expect(json.stdout).toContain('"checks"');
     expectNoSecret(json.stdout + json.stderr, 'doctor --json');
     expectNoSecret(text.stdout + text.stderr, 'doctor text output');

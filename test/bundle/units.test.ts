@@ -26,8 +26,11 @@ describe('parseDuration', () => {
 
 describe('lineTime', () => {
   const now = new Date('2026-01-02T00:00:00Z');
-  it('reads CRI timestamps', () => expect(lineTime('2026-01-01T23:59:00.123456789Z stderr F x', now)).toBe(Date.parse('2026-01-01T23:59:00.123Z')));
-  it('reads klog timestamps in the current year', () => expect(lineTime('I0101 10:00:00.000000 1 x.go:1] hi', now)).toBe(Date.parse('2026-01-01T10:00:00Z')));
-  it('puts a klog date after now in the previous year', () => expect(lineTime('E1231 10:00:00.000000 1 x.go:1] hi', now)).toBe(Date.parse('2025-12-31T10:00:00Z')));
+  it('reads CRI timestamps', () =>
+    expect(lineTime('2026-01-01T23:59:00.123456789Z stderr F x', now)).toBe(Date.parse('2026-01-01T23:59:00.123Z')));
+  it('reads klog timestamps in the current year', () =>
+    expect(lineTime('I0101 10:00:00.000000 1 x.go:1] hi', now)).toBe(Date.parse('2026-01-01T10:00:00Z')));
+  it('puts a klog date after now in the previous year', () =>
+    expect(lineTime('E1231 10:00:00.000000 1 x.go:1] hi', now)).toBe(Date.parse('2025-12-31T10:00:00Z')));
   it('returns null for a continuation line', () => expect(lineTime('    goroutine 1 [running]:', now)).toBeNull());
 });

@@ -18,17 +18,32 @@ const apiservers = (...pods: ReturnType<typeof pod>[]) => ok({ selector: 'test',
 
 describe('control-plane-apiservers', () => {
   it('passes when every pod passes the manifest checks', () => {
-    const f = evaluateSafely(controlPlaneApiservers, { clusterApiservers: apiservers(pod('a', [...GOOD_FLAGS, '--audit-log-path=-'])) }, NOW);
+    const f = evaluateSafely(
+      controlPlaneApiservers,
+      { clusterApiservers: apiservers(pod('a', [...GOOD_FLAGS, '--audit-log-path=-'])) },
+      NOW,
+    );
     expect(f.status).toBe('pass');
     expect(f.summary).toBe('1 apiserver pod(s) (a) pass 6 manifest checks');
   });
 
   it('labels each result by node and reports the worst one', () => {
-    const f = evaluateSafely(controlPlaneApiservers, { clusterApiservers: apiservers(pod('a', [...GOOD_FLAGS, '--audit-log-path=-']), pod('b', ['--audit-log-path=-'])) }, NOW);
+    const f = evaluateSafely(
+      controlPlaneApiservers,
+      { clusterApiservers: apiservers(pod('a', [...GOOD_FLAGS, '--audit-log-path=-']), pod('b', ['--audit-log-path=-'])) },
+      NOW,
+    );
     expect(f.status).toBe('fail');
-    expect(f.summary).toMatch(/^b: audit-policy-flag, b: audit-webhook-flag \(b: --audit-policy-file is not set in pod kube-system\/kube-apiserver-b \(node b\)/);
-    expect(f.evidence?.[0]).toEqual({ message: 'a: pod kube-apiserver-a Running, 3 restart(s), last attempt ended Error (exit code 1) (see apiserver-logs)' });
-    expect(f.evidence).toContainEqual({ message: 'a: audit-webhook-flag pass: --audit-webhook-config-file=/etc/kubernetes/audit/webhook.yaml (pod kube-system/kube-apiserver-a (node a))' });
+    expect(f.summary).toMatch(
+      /^b: audit-policy-flag, b: audit-webhook-flag \(b: --audit-policy-file is not set in pod kube-system\/kube-apiserver-b \(node b\)/,
+    );
+    expect(f.evidence?.[0]).toEqual({
+      message: 'a: pod kube-apiserver-a Running, 3 restart(s), last attempt ended Error (exit code 1) (see apiserver-logs)',
+    });
+    expect(f.evidence).toContainEqual({
+      message:
+        'a: audit-webhook-flag pass: --audit-webhook-config-file=/etc/kubernetes/audit/webhook.yaml (pod kube-system/kube-apiserver-a (node a))',
+    });
   });
 
   it('runs the real-world dynamic-audit manifest through dynamic-audit-leftovers', () => {
@@ -36,7 +51,9 @@ describe('control-plane-apiservers', () => {
     const f = evaluateSafely(controlPlaneApiservers, { clusterApiservers: apiservers(leftover) }, NOW);
     expect(f.status).toBe('fail');
     // The pod's image says 1.14, where these settings still work: warn, judged by the pod's own version.
-    expect(f.evidence?.map((e) => e.message)).toContainEqual(expect.stringMatching(/^old-cp: dynamic-audit-leftovers warn: dynamic audit leftovers .* work on 1\.14\.0/));
+    expect(f.evidence?.map((e) => e.message)).toContainEqual(
+      expect.stringMatching(/^old-cp: dynamic-audit-leftovers warn: dynamic audit leftovers .* work on 1\.14\.0/),
+    );
   });
 
   it('skips when the API lists no apiserver pod (managed control plane, k3s)', () => {
@@ -44,8 +61,14 @@ describe('control-plane-apiservers', () => {
   });
 
   it('is unknown with the exact RBAC need when listing pods was refused', () => {
-    const refused: Facts['clusterApiservers'] = { ok: false, error: { reason: 'permission', message: 'RBAC forbids list pods in kube-system (403 Forbidden)' } };
-    expect(evaluateSafely(controlPlaneApiservers, { clusterApiservers: refused }, NOW)).toMatchObject({ status: 'unknown', summary: 'could not look: RBAC forbids list pods in kube-system (403 Forbidden)' });
+    const refused: Facts['clusterApiservers'] = {
+      ok: false,
+      error: { reason: 'permission', message: 'RBAC forbids list pods in kube-system (403 Forbidden)' },
+    };
+    expect(evaluateSafely(controlPlaneApiservers, { clusterApiservers: refused }, NOW)).toMatchObject({
+      status: 'unknown',
+      summary: 'could not look: RBAC forbids list pods in kube-system (403 Forbidden)',
+    });
   });
 });
 
@@ -53,8 +76,18 @@ describe('control-plane-consistent', () => {
   it.each([
     ['one apiserver', [pod('a')], 'pass', 'one kube-apiserver (a): nothing to compare'],
     ['three alike', [pod('a'), pod('b'), pod('c')], 'pass', '3 apiservers (a, b, c) have the same audit flags, mounts and paths'],
-    ['c lacks the webhook flag', [pod('a'), pod('b'), pod('c', [GOOD_FLAGS[0]!])], 'fail', 'c differs from the other apiservers: c has --audit-webhook-config-file = (not set) (others: /etc/kubernetes/audit/webhook.yaml) and 2 more difference(s)'],
-    ['two nodes, no majority', [pod('a', [...GOOD_FLAGS, '--audit-webhook-mode=batch']), pod('b', [...GOOD_FLAGS, '--audit-webhook-mode=blocking'])], 'fail', 'the apiservers disagree (a, b): a has --audit-webhook-mode = batch, b has --audit-webhook-mode = blocking'],
+    [
+      'c lacks the webhook flag',
+      [pod('a'), pod('b'), pod('c', [GOOD_FLAGS[0]!])],
+      'fail',
+      'c differs from the other apiservers: c has --audit-webhook-config-file = (not set) (others: /etc/kubernetes/audit/webhook.yaml) and 2 more difference(s)',
+    ],
+    [
+      'two nodes, no majority',
+      [pod('a', [...GOOD_FLAGS, '--audit-webhook-mode=batch']), pod('b', [...GOOD_FLAGS, '--audit-webhook-mode=blocking'])],
+      'fail',
+      'the apiservers disagree (a, b): a has --audit-webhook-mode = batch, b has --audit-webhook-mode = blocking',
+    ],
   ] as const)('%s', (_name, pods, status, summary) => {
     const f = evaluateSafely(controlPlaneConsistent, { clusterApiservers: apiservers(...pods) }, NOW);
     expect([f.status, f.summary]).toEqual([status, summary]);
@@ -65,7 +98,10 @@ describe('kubeadm-config-durable', () => {
   const kubeadm = (extraArgs: Record<string, string>, extraVolumes: { name: string; hostPath: string; mountPath: string }[] = []) =>
     ok({ config: { apiVersion: 'kubeadm.k8s.io/v1beta3', extraArgs, extraVolumes }, parseError: null });
   const volume = { name: 'audit', hostPath: '/etc/kubernetes/audit', mountPath: '/etc/kubernetes/audit' };
-  const args = { 'audit-policy-file': '/etc/kubernetes/audit/policy.yaml', 'audit-webhook-config-file': '/etc/kubernetes/audit/webhook.yaml' };
+  const args = {
+    'audit-policy-file': '/etc/kubernetes/audit/policy.yaml',
+    'audit-webhook-config-file': '/etc/kubernetes/audit/webhook.yaml',
+  };
 
   it.each([
     ['flags and volume kept', kubeadm(args, [volume]), 'pass'],
@@ -78,7 +114,11 @@ describe('kubeadm-config-durable', () => {
   });
 
   it('names what kubeadm upgrade would drop', () => {
-    const f = evaluateSafely(kubeadmConfigDurable, { kubeadmConfig: kubeadm({ 'audit-policy-file': '/old/policy.yaml' }), clusterApiservers: apiservers(pod('a')) }, NOW);
+    const f = evaluateSafely(
+      kubeadmConfigDurable,
+      { kubeadmConfig: kubeadm({ 'audit-policy-file': '/old/policy.yaml' }), clusterApiservers: apiservers(pod('a')) },
+      NOW,
+    );
     expect(f.evidence?.map((e) => e.message).slice(1)).toEqual([
       'not in kubeadm-config: extraArgs audit-policy-file: /etc/kubernetes/audit/policy.yaml (kubeadm-config has /old/policy.yaml)',
       'not in kubeadm-config: extraArgs audit-webhook-config-file: /etc/kubernetes/audit/webhook.yaml',
@@ -86,18 +126,35 @@ describe('kubeadm-config-durable', () => {
     ]);
   });
 
-  it('does not ask to preserve kubeadm\'s own pki mount', () => {
-    const inPki = pod('a', ['--audit-policy-file=/etc/kubernetes/pki/policy.yaml'], { mountPath: '/etc/kubernetes/pki', hostPath: '/etc/kubernetes/pki' });
-    expect(evaluateSafely(kubeadmConfigDurable, { kubeadmConfig: kubeadm({ 'audit-policy-file': '/etc/kubernetes/pki/policy.yaml' }), clusterApiservers: apiservers(inPki) }, NOW).status).toBe('pass');
+  it("does not ask to preserve kubeadm's own pki mount", () => {
+    const inPki = pod('a', ['--audit-policy-file=/etc/kubernetes/pki/policy.yaml'], {
+      mountPath: '/etc/kubernetes/pki',
+      hostPath: '/etc/kubernetes/pki',
+    });
+    expect(
+      evaluateSafely(
+        kubeadmConfigDurable,
+        { kubeadmConfig: kubeadm({ 'audit-policy-file': '/etc/kubernetes/pki/policy.yaml' }), clusterApiservers: apiservers(inPki) },
+        NOW,
+      ).status,
+    ).toBe('pass');
   });
 });
 
 describe('audit-delivery', () => {
   const counters = (events: number | null, webhookErrors: number | null) => ({ events, webhookErrors });
-  const metrics = (m: Partial<AuditMetrics>): Fact<AuditMetrics> => ok({ counters: counters(10, 0), canary: null, severalApiservers: false, ...m });
+  const metrics = (m: Partial<AuditMetrics>): Fact<AuditMetrics> =>
+    ok({ counters: counters(10, 0), canary: null, severalApiservers: false, ...m });
   const canary = (before: [number, number], after: [number, number], problem: string | null = null) => ({
     counters: counters(...after),
-    canary: { namespace: 'twistlock', configMap: 'prisma-audit-canary-x', waitedMs: 32_000, before: counters(...before), after: counters(...after), problem },
+    canary: {
+      namespace: 'twistlock',
+      configMap: 'prisma-audit-canary-x',
+      waitedMs: 32_000,
+      before: counters(...before),
+      after: counters(...after),
+      problem,
+    },
   });
 
   it.each([
@@ -143,15 +200,36 @@ describe('managed-control-plane', () => {
 
 describe('apiserver-logs', () => {
   const logs = (reads: ApiserverPodLogs['reads']): Fact<ApiserverPodLogs[]> => ok([{ pod: 'kube-apiserver-a', node: 'a', reads }]);
-  const read = (hits: ApiserverPodLogs['reads'][number]['hits'], attempt: 'current' | 'previous' = 'current') => ({ attempt, bytes: 100, truncated: false, reason: null, hits });
-  const hit = (severity: 'fatal' | 'error' | 'warning') => ({ signature: 's', source: 'pods/log kube-system/kube-apiserver-a (current)', firstSeen: null, lastSeen: null, severity, count: 2, sample: 'line', meaning: `a ${severity} thing`, implicates: 'webhook-url', fix: 'fix it' });
+  const read = (hits: ApiserverPodLogs['reads'][number]['hits'], attempt: 'current' | 'previous' = 'current') => ({
+    attempt,
+    bytes: 100,
+    truncated: false,
+    reason: null,
+    hits,
+  });
+  const hit = (severity: 'fatal' | 'error' | 'warning') => ({
+    signature: 's',
+    source: 'pods/log kube-system/kube-apiserver-a (current)',
+    firstSeen: null,
+    lastSeen: null,
+    severity,
+    count: 2,
+    sample: 'line',
+    meaning: `a ${severity} thing`,
+    implicates: 'webhook-url',
+    fix: 'fix it',
+  });
 
   it.each([
     ['clean', [read([])], 'pass'],
     ['fatal in the previous attempt', [read([]), read([hit('fatal')], 'previous')], 'fail'],
     ['delivery error', [read([hit('error')])], 'fail'],
     ['warning only', [read([hit('warning')])], 'warn'],
-    ['nothing readable', [{ attempt: 'current' as const, bytes: null, truncated: false, reason: 'the API server answered 500', hits: [] }], 'unknown'],
+    [
+      'nothing readable',
+      [{ attempt: 'current' as const, bytes: null, truncated: false, reason: 'the API server answered 500', hits: [] }],
+      'unknown',
+    ],
   ])('%s', (_name, reads, status) => {
     expect(evaluateSafely(apiserverLogs, { apiserverPodLogs: logs(reads) }, NOW).status).toBe(status);
   });

@@ -5,7 +5,8 @@ import { auditWebhookMode } from '../../src/checks/audit-webhook-mode.js';
 import { dynamicAuditLeftovers } from '../../src/checks/dynamic-audit-leftovers.js';
 import { apiserver, evaluate, ok } from '../helpers/facts.js';
 
-const status = (check: Parameters<typeof evaluate>[0], flags: string[], over = {}) => evaluate(check, { apiserver: ok(apiserver(flags, over)), auditPaths: ok([]) }).status;
+const status = (check: Parameters<typeof evaluate>[0], flags: string[], over = {}) =>
+  evaluate(check, { apiserver: ok(apiserver(flags, over)), auditPaths: ok([]) }).status;
 
 describe('audit-policy-flag / audit-webhook-flag', () => {
   it.each([
@@ -58,7 +59,10 @@ describe('audit-webhook-mode', () => {
     [['--audit-webhook-batch-max-wait=1m30s'], 'pass'],
     [['--audit-webhook-batch-throttle-qps=0'], 'fail'],
     [['--audit-webhook-batch-throttle-enable=false', '--audit-webhook-batch-throttle-qps=0'], 'pass'],
-    [['--audit-webhook-truncate-enabled', '--audit-webhook-truncate-max-batch-size=10', '--audit-webhook-truncate-max-event-size=100'], 'fail'],
+    [
+      ['--audit-webhook-truncate-enabled', '--audit-webhook-truncate-max-batch-size=10', '--audit-webhook-truncate-max-event-size=100'],
+      'fail',
+    ],
     [['--audit-webhook-version=audit.k8s.io/v1beta1'], 'fail'],
     [['--audit-webhook-mode=blocking', '--audit-webhook-batch-max-size=0'], 'warn'],
   ])('%j -> %s', (flags, want) => expect(status(auditWebhookMode, [...on, ...flags])).toBe(want));

@@ -23,7 +23,10 @@ const orphan = (hostPath: string, role: AuditOrphan['role'] = 'webhook-config', 
   role,
   hostPath,
   foundBy: 'found in /etc/kubernetes/audit',
-  detail: role === 'policy' ? 'audit policy audit.k8s.io/v1, 4 rule(s)' : 'webhook kubeconfig posting to console.example:8083 (Prisma webhook path)',
+  detail:
+    role === 'policy'
+      ? 'audit policy audit.k8s.io/v1, 4 rule(s)'
+      : 'webhook kubeconfig posting to console.example:8083 (Prisma webhook path)',
   sha256: hostPath,
   size: 10,
   referenced: false,
@@ -53,7 +56,10 @@ describe('classifyAuditFile', () => {
 describe('orphaned-audit-files', () => {
   const looked = ['/etc/kubernetes'];
   it('fails with the upgrade wording when the flags are gone and the files are here', () => {
-    const f = evaluate(orphanedAuditFiles, { apiserver: ok(apiserver([])), auditOrphans: ok({ candidates: [orphan('/etc/kubernetes/audit/p.yaml', 'policy'), orphan('/etc/kubernetes/audit/w.yaml')], looked }) });
+    const f = evaluate(orphanedAuditFiles, {
+      apiserver: ok(apiserver([])),
+      auditOrphans: ok({ candidates: [orphan('/etc/kubernetes/audit/p.yaml', 'policy'), orphan('/etc/kubernetes/audit/w.yaml')], looked }),
+    });
     expect(f.status).toBe('fail');
     expect(f.summary).toMatch(/^the audit flags are gone but the files are here: an upgrade or reconcile probably dropped them/);
     expect(f.remediation?.fix).toBe('manifest-patch');
@@ -61,17 +67,26 @@ describe('orphaned-audit-files', () => {
   });
 
   it('asks to choose when several files could be restored', () => {
-    const f = evaluate(orphanedAuditFiles, { apiserver: ok(apiserver(['--audit-policy-file=/p.yaml'])), auditOrphans: ok({ candidates: [orphan('/a.yaml'), orphan('/b.yaml')], looked }) });
+    const f = evaluate(orphanedAuditFiles, {
+      apiserver: ok(apiserver(['--audit-policy-file=/p.yaml'])),
+      auditOrphans: ok({ candidates: [orphan('/a.yaml'), orphan('/b.yaml')], looked }),
+    });
     expect(f.status).toBe('fail');
     expect(f.summary).toContain('--audit-webhook-config-file not set');
     expect(f.remediation?.text).toMatch(/2 webhook kubeconfigs were found: .*--use FILE/);
   });
 
   it('passes when the flags are set (unused copies are listed) or nothing is left to restore', () => {
-    const set = evaluate(orphanedAuditFiles, { apiserver: ok(apiserver(['--audit-policy-file=/p', '--audit-webhook-config-file=/w'])), auditOrphans: ok({ candidates: [orphan('/old.yaml')], looked }) });
+    const set = evaluate(orphanedAuditFiles, {
+      apiserver: ok(apiserver(['--audit-policy-file=/p', '--audit-webhook-config-file=/w'])),
+      auditOrphans: ok({ candidates: [orphan('/old.yaml')], looked }),
+    });
     expect(set.status).toBe('pass');
     expect(set.summary).toContain('1 other audit file(s) are not in use');
-    const none = evaluate(orphanedAuditFiles, { apiserver: ok(apiserver([])), auditOrphans: ok({ candidates: [orphan('/in-use.yaml', 'policy', { referenced: true })], looked }) });
+    const none = evaluate(orphanedAuditFiles, {
+      apiserver: ok(apiserver([])),
+      auditOrphans: ok({ candidates: [orphan('/in-use.yaml', 'policy', { referenced: true })], looked }),
+    });
     expect(none.status).toBe('pass');
   });
 });
@@ -85,11 +100,17 @@ describe('planRestore', () => {
     expect(restore.webhook).toBeNull();
     expect(questions.map((q) => q.candidates.length)).toEqual([2]);
     expect(answer(restore, questions[0]!, '/b.yaml').webhook).toBe('/b.yaml');
-    expect(answer(restore, questions[0]!, null).ambiguous[0]).toMatch(/--audit-webhook-config-file: 2 webhook kubeconfigs could be restored: \/a.yaml .*\/b.yaml/);
+    expect(answer(restore, questions[0]!, null).ambiguous[0]).toMatch(
+      /--audit-webhook-config-file: 2 webhook kubeconfigs could be restored: \/a.yaml .*\/b.yaml/,
+    );
     expect(planRestore(api, orphans, [{ hostPath: '/b.yaml', role: 'webhook-config' }]).questions).toEqual([]);
   });
 
   it('restores nothing for a flag that is set', () => {
-    expect(planRestore(apiserver(['--audit-policy-file=/x', '--audit-webhook-config-file=/y']), orphans, []).restore).toEqual({ policy: null, webhook: null, ambiguous: [] });
+    expect(planRestore(apiserver(['--audit-policy-file=/x', '--audit-webhook-config-file=/y']), orphans, []).restore).toEqual({
+      policy: null,
+      webhook: null,
+      ambiguous: [],
+    });
   });
 });

@@ -20,7 +20,10 @@ const VENDOR = `${HEAD}rules:
   - level: None
 `;
 const run = (check: typeof auditPolicyValid, text: string, version = '1.28.2') =>
-  evaluate(check, { apiserver: ok(apiserver([], { kubernetesVersion: version })), policy: ok(parsedFile(text, '/etc/kubernetes/audit/policy.yaml')) });
+  evaluate(check, {
+    apiserver: ok(apiserver([], { kubernetesVersion: version })),
+    policy: ok(parsedFile(text, '/etc/kubernetes/audit/policy.yaml')),
+  });
 
 describe('audit-policy-valid', () => {
   it.each([
@@ -53,7 +56,13 @@ describe('audit-policy-coverage', () => {
     [`${HEAD}rules:\n  - level: None\n${VENDOR.split('rules:\n')[1]}`, 'fail'],
     [`${HEAD}rules:\n  - level: Metadata\n`, 'warn'],
     [VENDOR.replace('verbs: ["create"]', 'verb: ["create"]'), 'warn'],
-    [VENDOR.replace('- group: ""\n      resources: ["pods/exec", "pods/attach"]', '- group: core\n      resources: ["pods/exec", "pods/attach"]'), 'fail'],
+    [
+      VENDOR.replace(
+        '- group: ""\n      resources: ["pods/exec", "pods/attach"]',
+        '- group: core\n      resources: ["pods/exec", "pods/attach"]',
+      ),
+      'fail',
+    ],
     [`${HEAD}omitStages: ["ResponseStarted", "ResponseComplete"]\nrules:\n  - level: Request\n`, 'warn'],
   ])('%#: %s', (text, want) => expect(run(auditPolicyCoverage, text).status).toBe(want));
 

@@ -11,11 +11,28 @@ import { apiserver, evaluate, ok, parsedFile } from '../helpers/facts.js';
 
 const POLICY_V1 = 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Metadata\n';
 const ROWS: Record<string, { api: ApiserverConfig; policy?: ParsedFile; finds: RegExp }> = {
-  'dynamic-audit-removed': { api: apiserver(['--feature-gates=A=true,DynamicAuditing=true']), finds: /DynamicAuditing=true in \/etc\/kubernetes\/manifests\/kube-apiserver.yaml/ },
-  'audit-policy-v1-only': { api: apiserver([]), policy: parsedFile(POLICY_V1.replace('/v1', '/v1beta1')), finds: /is apiVersion audit.k8s.io\/v1beta1/ },
-  'audit-event-version-v1-only': { api: apiserver(['--audit-log-version=audit.k8s.io/v1beta1']), finds: /--audit-log-version=audit.k8s.io\/v1beta1 in .*kube-apiserver.yaml:11/ },
-  'strict-policy-decoding': { api: apiserver([]), policy: parsedFile(`${POLICY_V1}  verb: ["get"]\n`), finds: /unknown field "rules.0.verb"/ },
-  'advanced-auditing-gate-removed': { api: apiserver(['--feature-gates=AdvancedAuditing=true']), finds: /--feature-gates=AdvancedAuditing=true/ },
+  'dynamic-audit-removed': {
+    api: apiserver(['--feature-gates=A=true,DynamicAuditing=true']),
+    finds: /DynamicAuditing=true in \/etc\/kubernetes\/manifests\/kube-apiserver.yaml/,
+  },
+  'audit-policy-v1-only': {
+    api: apiserver([]),
+    policy: parsedFile(POLICY_V1.replace('/v1', '/v1beta1')),
+    finds: /is apiVersion audit.k8s.io\/v1beta1/,
+  },
+  'audit-event-version-v1-only': {
+    api: apiserver(['--audit-log-version=audit.k8s.io/v1beta1']),
+    finds: /--audit-log-version=audit.k8s.io\/v1beta1 in .*kube-apiserver.yaml:11/,
+  },
+  'strict-policy-decoding': {
+    api: apiserver([]),
+    policy: parsedFile(`${POLICY_V1}  verb: ["get"]\n`),
+    finds: /unknown field "rules.0.verb"/,
+  },
+  'advanced-auditing-gate-removed': {
+    api: apiserver(['--feature-gates=AdvancedAuditing=true']),
+    finds: /--feature-gates=AdvancedAuditing=true/,
+  },
   'kubeadm-v1beta4-extra-args': { api: apiserver([]), finds: /kubeadm.k8s.io\/v1beta4 with list-form extraArgs/ },
 };
 
@@ -27,7 +44,8 @@ const below = (since: string) => {
 describe('version-rules table', () => {
   it('has a case here for every row, and a source for every row', () => {
     expect(Object.keys(ROWS).sort()).toEqual(VERSION_RULES.map((r) => r.id).sort());
-    for (const r of VERSION_RULES) expect(r.source).toMatch(/^https:\/\/(github\.com\/kubernetes\/kubernetes\/pull\/\d+|kubernetes\.io\/docs\/)/);
+    for (const r of VERSION_RULES)
+      expect(r.source).toMatch(/^https:\/\/(github\.com\/kubernetes\/kubernetes\/pull\/\d+|kubernetes\.io\/docs\/)/);
   });
 
   it.each(VERSION_RULES.map((r) => [r.id, r] as const))('%s: bites from its version, not before', (id, r) => {
@@ -39,7 +57,9 @@ describe('version-rules table', () => {
     expect(inForce(id, r.since)).toBe(true);
     expect(inForce(id, below(r.since))).toBe(false);
     // A node without the setting is not affected (except the kubeadm note, which names the snippet).
-    const clean = rulesCrossed(null, r.since, { api: apiserver([], { distribution: 'rke2' }), policy: parsedFile(POLICY_V1) }).find((c) => c.rule.id === id)!;
+    const clean = rulesCrossed(null, r.since, { api: apiserver([], { distribution: 'rke2' }), policy: parsedFile(POLICY_V1) }).find(
+      (c) => c.rule.id === id,
+    )!;
     expect(clean.found).toEqual([]);
   });
 });
@@ -49,8 +69,12 @@ describe('upgrade-rules', () => {
   it('names the version where each rule bites and fails on a fatal one', () => {
     const f = evaluate(upgradeRules, { apiserver: ok(demo), policy: ok(parsedFile(POLICY_V1.replace('/v1', '/v1beta1'))) });
     expect(f.status).toBe('fail');
-    expect(f.summary).toMatch(/^1.18.4 -> 1.31: 2 version rule\(s\) bite this node; first: dynamic audit removed from 1.19 \(kubernetes\/kubernetes#91502\)/);
-    expect(f.evidence?.map((e) => e.message)).toContainEqual(expect.stringMatching(/^kube-apiserver from 1.24 \(kubernetes\/kubernetes#108092\): .*is apiVersion audit.k8s.io\/v1beta1/));
+    expect(f.summary).toMatch(
+      /^1.18.4 -> 1.31: 2 version rule\(s\) bite this node; first: dynamic audit removed from 1.19 \(kubernetes\/kubernetes#91502\)/,
+    );
+    expect(f.evidence?.map((e) => e.message)).toContainEqual(
+      expect.stringMatching(/^kube-apiserver from 1.24 \(kubernetes\/kubernetes#108092\): .*is apiVersion audit.k8s.io\/v1beta1/),
+    );
   });
 
   it('a clean node passes (the kubeadm note is only evidence); without --upgrade-to it skips', () => {

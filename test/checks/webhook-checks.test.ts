@@ -10,7 +10,11 @@ import { evaluate, ok, parsedFile } from '../helpers/facts.js';
 const PEM = readFileSync(path.join(REPO, 'fixtures/shared/demo-console-ca.pem'), 'utf8');
 const B64 = Buffer.from(PEM).toString('base64');
 
-function kubeconfig({ server = 'https://console.example.com:8083/api/v1/kubernetes/webhook/Rov4TLMx1UiaJuP99OyulwQVUT0=', ca = B64 as string | null, extra = '' } = {}) {
+function kubeconfig({
+  server = 'https://console.example.com:8083/api/v1/kubernetes/webhook/Rov4TLMx1UiaJuP99OyulwQVUT0=',
+  ca = B64 as string | null,
+  extra = '',
+} = {}) {
   return `apiVersion: v1
 kind: Config
 clusters:
@@ -25,7 +29,8 @@ ${ca === null ? '' : `    certificate-authority-data: ${ca}\n`}${extra}contexts:
 current-context: webhook
 `;
 }
-const run = (check: typeof webhookUrl, text: string) => evaluate(check, { webhookConfig: ok(parsedFile(text, '/etc/kubernetes/audit/audit-webhook.yaml')) });
+const run = (check: typeof webhookUrl, text: string) =>
+  evaluate(check, { webhookConfig: ok(parsedFile(text, '/etc/kubernetes/audit/audit-webhook.yaml')) });
 
 describe('webhook-config-valid', () => {
   it.each([

@@ -35,11 +35,17 @@ describe('webhook-url with another receiver', () => {
   it('says configuring Prisma replaces it, and names only the current context of a multi-cluster kubeconfig', () => {
     const f = evaluate(webhookUrl, { webhookConfig: ok(parsedFile(kubeconfig([PRISMA, 'http://falco.falco:8765/k8s-audit'], 1))) });
     expect(f.status).toBe('fail');
-    expect(f.summary).toContain("the apiserver's single audit webhook sends events to Falco (http://falco.falco:8765/k8s-audit), not Prisma Cloud; configuring Prisma replaces it");
+    expect(f.summary).toContain(
+      "the apiserver's single audit webhook sends events to Falco (http://falco.falco:8765/k8s-audit), not Prisma Cloud; configuring Prisma replaces it",
+    );
     expect(f.remediation?.text).toContain('--replace-webhook');
-    expect(f.evidence?.map((e) => e.message)).toContainEqual('2 clusters in the file: kube-apiserver uses only current-context "x1" -> cluster "c1"; the others receive nothing');
+    expect(f.evidence?.map((e) => e.message)).toContainEqual(
+      '2 clusters in the file: kube-apiserver uses only current-context "x1" -> cluster "c1"; the others receive nothing',
+    );
     // The same file with Prisma as the current context passes: the Falco entry is never used.
-    expect(evaluate(webhookUrl, { webhookConfig: ok(parsedFile(kubeconfig([PRISMA, 'http://falco.falco:8765/k8s-audit'], 0))) }).status).toBe('pass');
+    expect(
+      evaluate(webhookUrl, { webhookConfig: ok(parsedFile(kubeconfig([PRISMA, 'http://falco.falco:8765/k8s-audit'], 0))) }).status,
+    ).toBe('pass');
   });
 });
 
@@ -48,12 +54,34 @@ describe('fix and another receiver', { timeout: 120_000 }, () => {
     const root = await copyRoot('fixtures/scenarios/kubeadm-healthy/root');
     const file = path.join(root, 'etc/kubernetes/audit/audit-webhook.yaml');
     await fs.writeFile(file, kubeconfig(['https://falco.example:8765/k8s-audit']));
-    const refused = await runIn(await tempDir('cwd'), ['fix', '--root', root, '--offline', '--apply', '--yes', '--json', '--webhook-url', PRISMA]);
+    const refused = await runIn(await tempDir('cwd'), [
+      'fix',
+      '--root',
+      root,
+      '--offline',
+      '--apply',
+      '--yes',
+      '--json',
+      '--webhook-url',
+      PRISMA,
+    ]);
     const json = JSON.parse(refused.stdout) as { fixes: { id: string; refusal: { reason: string } | null }[] };
-    expect(json.fixes.find((f) => f.id === 'webhook-kubeconfig')?.refusal?.reason).toContain('to Falco (https://falco.example:8765/k8s-audit); writing Prisma');
+    expect(json.fixes.find((f) => f.id === 'webhook-kubeconfig')?.refusal?.reason).toContain(
+      'to Falco (https://falco.example:8765/k8s-audit); writing Prisma',
+    );
     expect(refused.code).toBe(3);
     expect(await fs.readFile(file, 'utf8')).toContain('falco.example');
-    const replaced = await runIn(await tempDir('cwd'), ['fix', '--root', root, '--offline', '--apply', '--yes', '--webhook-url', PRISMA, '--replace-webhook']);
+    const replaced = await runIn(await tempDir('cwd'), [
+      'fix',
+      '--root',
+      root,
+      '--offline',
+      '--apply',
+      '--yes',
+      '--webhook-url',
+      PRISMA,
+      '--replace-webhook',
+    ]);
     expect(replaced.code).toBe(0);
     expect(await fs.readFile(file, 'utf8')).toContain('console.example.com:8083/api/v1/kubernetes/webhook/');
   });

@@ -21,7 +21,8 @@ async function serve(start: Promise<Receiver>): Promise<Receiver> {
   open.push(receiver);
   return receiver;
 }
-const https = (status = 200, body = '') => serve(httpsReceiver([chain.leaf.cert, chain.intermediate.cert], chain.leaf.key.privateKeyPem, { status, body }));
+const https = (status = 200, body = '') =>
+  serve(httpsReceiver([chain.leaf.cert, chain.intermediate.cert], chain.leaf.key.privateKeyPem, { status, body }));
 
 async function run(k: WebhookKubeconfig, timeoutMs = 2000): Promise<Finding> {
   const probe = await collectWebhookProbe({ caPem: chain.root.cert, ...k }, { timeoutMs });
@@ -33,7 +34,9 @@ describe('webhook-reachable against live loopback endpoints', () => {
     const receiver = await https();
     const finding = await run({ server: `https://127.0.0.1:${receiver.port}/api/v1/kubernetes/webhook/abc=` });
     expect(finding.status).toBe('pass');
-    expect(finding.summary).toBe(`POST https://127.0.0.1:${receiver.port}/api/v1/kubernetes/webhook/abc=?timeout=30s answered HTTP 200 (whether kube-apiserver trusts the certificate is webhook-tls-chain's verdict)`);
+    expect(finding.summary).toBe(
+      `POST https://127.0.0.1:${receiver.port}/api/v1/kubernetes/webhook/abc=?timeout=30s answered HTTP 200 (whether kube-apiserver trusts the certificate is webhook-tls-chain's verdict)`,
+    );
     expect(finding.evidence?.map((e) => e.message.split(':')[0])).toEqual(
       expect.arrayContaining(['dns', 'tcp', 'tls', 'http', 'clusters.0.cluster.server']),
     );
@@ -43,7 +46,9 @@ describe('webhook-reachable against live loopback endpoints', () => {
     const receiver = await https(404, '{"err":"not found"}');
     const finding = await run({ server: `https://127.0.0.1:${receiver.port}/api/v1/kubernetes/webhook/wrong` });
     expect(finding.status).toBe('fail');
-    expect(finding.summary).toMatch(/answered HTTP 404; kube-apiserver counts it as a failed delivery \("the server could not find the requested resource"\)/);
+    expect(finding.summary).toMatch(
+      /answered HTTP 404; kube-apiserver counts it as a failed delivery \("the server could not find the requested resource"\)/,
+    );
     expect(finding.remediation?.text).toMatch(/must end in \/api\/v1\/kubernetes\/webhook\/<webhookUrlSuffix>/);
     expect(finding.evidence).toContainEqual({ message: 'response body (first 200 chars): {"err":"not found"}' });
   });
@@ -56,7 +61,9 @@ describe('webhook-reachable against live loopback endpoints', () => {
   it('closed port: fail, connection refused', async () => {
     const finding = await run({ server: `https://127.0.0.1:${await closedPort()}/x` });
     expect(finding.status).toBe('fail');
-    expect(finding.summary).toMatch(/^nothing listens on 127\.0\.0\.1:(\d+); kube-apiserver logs "dial tcp 127\.0\.0\.1:\1: connect: connection refused"$/);
+    expect(finding.summary).toMatch(
+      /^nothing listens on 127\.0\.0\.1:(\d+); kube-apiserver logs "dial tcp 127\.0\.0\.1:\1: connect: connection refused"$/,
+    );
   });
 
   it('silent server: fail with one TLS timeout', async () => {
@@ -68,7 +75,9 @@ describe('webhook-reachable against live loopback endpoints', () => {
   it('plain HTTP on an https:// URL: fail with the Go message', async () => {
     const receiver = await serve(httpReceiver());
     const finding = await run({ server: `https://127.0.0.1:${receiver.port}/x` });
-    expect(finding.summary).toMatch(/speaks plain HTTP but clusters\.0\.cluster\.server says https:\/\/; kube-apiserver logs "http: server gave HTTP response to HTTPS client"/);
+    expect(finding.summary).toMatch(
+      /speaks plain HTTP but clusters\.0\.cluster\.server says https:\/\/; kube-apiserver logs "http: server gave HTTP response to HTTPS client"/,
+    );
   });
 
   it('http:// URL that works: pass', async () => {
@@ -86,18 +95,28 @@ describe('webhook-reachable against live loopback endpoints', () => {
     ['console.example.com', '.example.com', 'pass'],
   ])('HTTPS_PROXY in the apiserver env, host %s, NO_PROXY=%j: %s (Go never proxies loopback)', async (host, noProxy, status) => {
     const receiver = await https();
-    const env = [{ name: 'HTTPS_PROXY', value: 'http://proxy:3128' }, { name: 'NO_PROXY', value: noProxy }];
+    const env = [
+      { name: 'HTTPS_PROXY', value: 'http://proxy:3128' },
+      { name: 'NO_PROXY', value: noProxy },
+    ];
     const probe = await collectWebhookProbe({ server: `https://127.0.0.1:${receiver.port}/x`, caPem: chain.root.cert }, { env });
     // The live POST went to loopback; the proxy decision is judged for the URL as the kubeconfig names it.
-    const finding = evaluateSafely(webhookReachable, { webhookProbe: { ok: true, value: { ...probe, url: probe.url.replace('127.0.0.1', host) } } }, new Date());
+    const finding = evaluateSafely(
+      webhookReachable,
+      { webhookProbe: { ok: true, value: { ...probe, url: probe.url.replace('127.0.0.1', host) } } },
+      new Date(),
+    );
     expect(finding.status).toBe(status);
-    if (status === 'warn') expect(finding.summary).toMatch(/through proxy http:\/\/proxy:3128 \(from HTTPS_PROXY in the kube-apiserver container's env\)/);
+    if (status === 'warn')
+      expect(finding.summary).toMatch(/through proxy http:\/\/proxy:3128 \(from HTTPS_PROXY in the kube-apiserver container's env\)/);
   });
 
   it('kubeconfig proxy-url: warn even when the direct POST works', async () => {
     const receiver = await https();
     const finding = await run({ server: `https://127.0.0.1:${receiver.port}/x`, proxyUrl: 'http://proxy:3128' });
     expect(finding.status).toBe('warn');
-    expect(finding.summary).toMatch(/through proxy http:\/\/proxy:3128 \(from clusters\.0\.cluster\.proxy-url in \/etc\/kubernetes\/audit\/audit-webhook\.yaml\); this probe connected directly/);
+    expect(finding.summary).toMatch(
+      /through proxy http:\/\/proxy:3128 \(from clusters\.0\.cluster\.proxy-url in \/etc\/kubernetes\/audit\/audit-webhook\.yaml\); this probe connected directly/,
+    );
   });
 });

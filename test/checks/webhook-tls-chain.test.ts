@@ -48,7 +48,9 @@ describe('webhook-tls-chain against live loopback endpoints', () => {
     expect(finding.summary).toBe(
       `kube-apiserver will reject the certificate of 127.0.0.1:${full.port} (clusters.0.cluster.server in /etc/kubernetes/audit/audit-webhook.yaml): x509: certificate signed by unknown authority`,
     );
-    expect(finding.evidence?.[0]?.message).toMatch(/^kube-apiserver logs: Error in audit plugin 'webhook' .*Post "https:\/\/127\.0\.0\.1:\d+\/api\/v1\/kubernetes\/webhook\/abc=\?timeout=30s": x509/);
+    expect(finding.evidence?.[0]?.message).toMatch(
+      /^kube-apiserver logs: Error in audit plugin 'webhook' .*Post "https:\/\/127\.0\.0\.1:\d+\/api\/v1\/kubernetes\/webhook\/abc=\?timeout=30s": x509/,
+    );
     expect(finding.evidence).toContainEqual(expect.objectContaining({ file: '/etc/kubernetes/audit/audit-webhook.yaml', line: 5 }));
     expect(finding.remediation?.text).toContain(
       'Rebuild clusters.0.cluster.certificate-authority-data in /etc/kubernetes/audit/audit-webhook.yaml from cert2.pem (one base64 line): CN=Test Intermediate CA, SHA-256 ',
@@ -68,17 +70,24 @@ describe('webhook-tls-chain against live loopback endpoints', () => {
     const root = await mkdtemp(join(tmpdir(), 'prisma-audit-root-'));
     await mkdir(join(root, 'etc/kubernetes/pki'), { recursive: true });
     await writeFile(join(root, 'etc/kubernetes/pki/console-ca.pem'), other.root.cert);
-    const probe = await collectWebhookProbe({ server: `https://127.0.0.1:${full.port}/x`, caFile: '/etc/kubernetes/pki/console-ca.pem' }, { root });
+    const probe = await collectWebhookProbe(
+      { server: `https://127.0.0.1:${full.port}/x`, caFile: '/etc/kubernetes/pki/console-ca.pem' },
+      { root },
+    );
     const finding = judge(probe);
     await rm(root, { recursive: true, force: true });
-    expect(finding.remediation?.text).toContain(`Replace the certificate-authority file /etc/kubernetes/pki/console-ca.pem (named by clusters.0.cluster.certificate-authority`);
+    expect(finding.remediation?.text).toContain(
+      `Replace the certificate-authority file /etc/kubernetes/pki/console-ca.pem (named by clusters.0.cluster.certificate-authority`,
+    );
     expect(finding.remediation?.commands?.some((c) => c.startsWith('base64'))).toBe(false);
   });
 
   it('leaf only with CA = root: incomplete chain explained', async () => {
     const finding = await run({ caPem: chain.root.cert }, leafOnly);
     expect(finding.status).toBe('fail');
-    expect(finding.evidence?.[1]?.message).toBe("the leaf's issuer CN=Test Intermediate CA is neither sent by the server nor in the CA data");
+    expect(finding.evidence?.[1]?.message).toBe(
+      "the leaf's issuer CN=Test Intermediate CA is neither sent by the server nor in the CA data",
+    );
     expect(finding.remediation?.text).toMatch(/send its full chain/);
   });
 

@@ -8,15 +8,55 @@ describe('bundle arguments', () => {
   it('has defaults for every option', () => {
     expect(parseCommand(['bundle'])).toEqual({
       name: 'bundle',
-      options: { root: '/', manifest: null, out: null, since: null, sinceMs: null, timeoutMs: 5000, offline: false, maxBytes: DEFAULT_MAX_BYTES, includeSuffix: false, collectedAt: null },
+      options: {
+        root: '/',
+        manifest: null,
+        out: null,
+        since: null,
+        sinceMs: null,
+        timeoutMs: 5000,
+        offline: false,
+        maxBytes: DEFAULT_MAX_BYTES,
+        includeSuffix: false,
+        collectedAt: null,
+      },
     });
   });
 
   it('reads every option', () => {
-    const cmd = parseCommand(['bundle', '--root', '/host', '--manifest', '/m.yaml', '--out', 'b.tgz', '--since', '2h', '--timeout', '9', '--max-size', '5M', '--include-suffix', '--offline', '--collected-at', '2026-01-01T00:00:00Z']);
+    const cmd = parseCommand([
+      'bundle',
+      '--root',
+      '/host',
+      '--manifest',
+      '/m.yaml',
+      '--out',
+      'b.tgz',
+      '--since',
+      '2h',
+      '--timeout',
+      '9',
+      '--max-size',
+      '5M',
+      '--include-suffix',
+      '--offline',
+      '--collected-at',
+      '2026-01-01T00:00:00Z',
+    ]);
     expect(cmd).toEqual({
       name: 'bundle',
-      options: { root: '/host', manifest: '/m.yaml', out: 'b.tgz', since: '2h', sinceMs: 7_200_000, timeoutMs: 9000, offline: true, maxBytes: 5 * 1024 ** 2, includeSuffix: true, collectedAt: new Date('2026-01-01T00:00:00Z') },
+      options: {
+        root: '/host',
+        manifest: '/m.yaml',
+        out: 'b.tgz',
+        since: '2h',
+        sinceMs: 7_200_000,
+        timeoutMs: 9000,
+        offline: true,
+        maxBytes: 5 * 1024 ** 2,
+        includeSuffix: true,
+        collectedAt: new Date('2026-01-01T00:00:00Z'),
+      },
     });
   });
 

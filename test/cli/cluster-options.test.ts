@@ -13,8 +13,14 @@ const doctorOptions = (...argv: string[]) => {
 describe('cluster options', () => {
   it.each([
     [['--canary'], ['--canary=']],
-    [['--canary', '--cluster'], ['--canary=', '--cluster']],
-    [['--canary', 'prod-ns'], ['--canary', 'prod-ns']],
+    [
+      ['--canary', '--cluster'],
+      ['--canary=', '--cluster'],
+    ],
+    [
+      ['--canary', 'prod-ns'],
+      ['--canary', 'prod-ns'],
+    ],
     [['--canary=prod-ns'], ['--canary=prod-ns']],
   ])('%j: --canary takes an optional namespace', (argv, expected) => {
     expect(optionalCanaryValue(argv)).toEqual(expected);
@@ -29,7 +35,9 @@ describe('cluster options', () => {
   });
 
   it('reads --kubeconfig, --context, --console and --token-file', () => {
-    expect(doctorOptions('--kubeconfig', '/k', '--context', 'prod', '--console', 'https://c:8083', '--token-file', '/t', '--console-ca', '/ca')).toEqual({
+    expect(
+      doctorOptions('--kubeconfig', '/k', '--context', 'prod', '--console', 'https://c:8083', '--token-file', '/t', '--console-ca', '/ca'),
+    ).toEqual({
       kubeconfig: '/k',
       context: 'prod',
       cluster: false,
@@ -58,6 +66,9 @@ describe('cluster options', () => {
 
 describe('the console token as a literal secret', () => {
   it('is masked everywhere, even with --show-secrets', () => {
-    for (const enabled of [true, false]) expect(new Redactor([], enabled, { alwaysMask: ['tok-0123456789'] }).text('Authorization: x tok-0123456789 y')).not.toContain('tok-0123456789');
+    for (const enabled of [true, false])
+      expect(new Redactor([], enabled, { alwaysMask: ['tok-0123456789'] }).text('Authorization: x tok-0123456789 y')).not.toContain(
+        'tok-0123456789',
+      );
   });
 });

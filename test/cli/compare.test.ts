@@ -22,7 +22,12 @@ beforeAll(async () => {
   await fs.writeFile(before, r.stdout);
   // The upgrade: the webhook flag now names a file that is not there, the policy was edited, a log flag changed.
   const m = path.join(root, MANIFEST);
-  await fs.writeFile(m, (await fs.readFile(m, 'utf8')).replace('audit/audit-webhook.yaml', 'audit/webhook-gone.yaml').replace('--audit-log-maxage=30', '--audit-log-maxage=7'));
+  await fs.writeFile(
+    m,
+    (await fs.readFile(m, 'utf8'))
+      .replace('audit/audit-webhook.yaml', 'audit/webhook-gone.yaml')
+      .replace('--audit-log-maxage=30', '--audit-log-maxage=7'),
+  );
   const p = path.join(root, 'etc/kubernetes/audit/audit-policy.yaml');
   await fs.appendFile(p, '# edited\n');
 }, 120_000);
@@ -35,7 +40,12 @@ describe.concurrent('doctor --compare', { timeout: 120_000 }, () => {
     const c = report.comparison!;
     expect(c.regressions.map((x) => [x.id, x.before, x.now])).toEqual([['audit-files-readable', 'pass', 'fail']]);
     expect(c.fixes).toEqual([]);
-    expect(c.config.map((x) => x.name)).toEqual(['--audit-log-maxage', '--audit-webhook-config-file', 'audit policy', 'webhook kubeconfig']);
+    expect(c.config.map((x) => x.name)).toEqual([
+      '--audit-log-maxage',
+      '--audit-webhook-config-file',
+      'audit policy',
+      'webhook kubeconfig',
+    ]);
     expect(c.config[0]).toMatchObject({ before: '30', now: '7' });
     expect(report.fingerprint?.node.hostname).toBe('cp1');
     // Hashes only: no file text, no webhook suffix.
@@ -61,12 +71,17 @@ describe.concurrent('doctor --compare', { timeout: 120_000 }, () => {
     const broken = await copyRoot('fixtures/scenarios/kubeadm-flags-dropped/root');
     const bundle = path.join(await tempDir('bundle'), 'before.tar.gz');
     expect((await runCli(['bundle', '--root', broken, '--out', bundle])).code).toBe(0);
-    expect((await runCli(['fix', '--root', broken, '--offline', '--apply', '--yes', '--out', path.join(await tempDir('out'), 'p')])).code).toBe(0);
+    expect(
+      (await runCli(['fix', '--root', broken, '--offline', '--apply', '--yes', '--out', path.join(await tempDir('out'), 'p')])).code,
+    ).toBe(0);
     const r = await runCli(['doctor', '--root', broken, '--offline', '--json', '--compare', bundle]);
     const c = (JSON.parse(r.stdout) as Report).comparison!;
     expect(c.regressions).toEqual([]);
     expect(c.fixes.map((x) => x.id)).toEqual(expect.arrayContaining(['audit-policy-flag', 'audit-webhook-flag', 'orphaned-audit-files']));
-    expect(c.config.find((x) => x.name === '--audit-webhook-config-file')).toMatchObject({ before: null, now: '/etc/kubernetes/audit/audit-webhook.yaml' });
+    expect(c.config.find((x) => x.name === '--audit-webhook-config-file')).toMatchObject({
+      before: null,
+      now: '/etc/kubernetes/audit/audit-webhook.yaml',
+    });
     expect(r.code).toBe(0);
   });
 
@@ -86,4 +101,3 @@ describe.concurrent('doctor --compare', { timeout: 120_000 }, () => {
     expect(bad.stderr).toContain('not a prisma-audit doctor report');
   });
 });
-

@@ -28,7 +28,8 @@ describe('completion', () => {
   it('zsh and fish scripts name the same commands and ids', () => {
     for (const shell of ['zsh', 'fish']) {
       const out = execFileSync(process.execPath, [CLI, 'completion', shell], { encoding: 'utf8' });
-      for (const word of ['doctor', 'completion', 'audit-policy-flag', 'manifest-patch', '--offline'.slice(shell === 'fish' ? 2 : 0)]) expect(out).toContain(word);
+      for (const word of ['doctor', 'completion', 'audit-policy-flag', 'manifest-patch', '--offline'.slice(shell === 'fish' ? 2 : 0)])
+        expect(out).toContain(word);
     }
   });
 });

@@ -40,7 +40,18 @@ describe('doctor --console', () => {
   });
   afterAll(() => fakeConsole.close());
 
-  const args = (root: string) => ['--root', root, '--console', fakeConsole.url, '--console-ca', caFile, '--only', 'prisma-webhook-url', '-o', 'json'];
+  const args = (root: string) => [
+    '--root',
+    root,
+    '--console',
+    fakeConsole.url,
+    '--console-ca',
+    caFile,
+    '--only',
+    'prisma-webhook-url',
+    '-o',
+    'json',
+  ];
 
   it('passes when the kubeconfig posts to <console>/api/v1/kubernetes/webhook/<suffix>', async () => {
     const root = await nodeRoot(`${fakeConsole.url}/api/v1/kubernetes/webhook/${SUFFIX}`);
@@ -52,7 +63,10 @@ describe('doctor --console', () => {
   it('fails a kubeconfig that posts to another console, even with the same suffix', async () => {
     const root = await nodeRoot(`https://console.example.com:8083/api/v1/kubernetes/webhook/${SUFFIX}`);
     const { report } = await run(args(root), { PRISMA_TOKEN: GOOD_TOKEN });
-    expect(report.checks[0]).toMatchObject({ status: 'fail', summary: `/etc/kubernetes/audit/audit-webhook.yaml: the suffix matches but the console part differs from ${fakeConsole.url} (tenant segment, host or port)` });
+    expect(report.checks[0]).toMatchObject({
+      status: 'fail',
+      summary: `/etc/kubernetes/audit/audit-webhook.yaml: the suffix matches but the console part differs from ${fakeConsole.url} (tenant segment, host or port)`,
+    });
   });
 
   it('fails empty console settings with the steps to generate the suffix', async () => {
@@ -68,12 +82,17 @@ describe('doctor --console', () => {
     const tokenFile = join(root, 'token');
     await writeFile(tokenFile, 'expired-token-0123456789\n');
     const { report, stdout } = await run([...args(root), '--token-file', tokenFile, '--show-secrets'], {});
-    expect(report.checks[0]).toMatchObject({ status: 'unknown', summary: `could not look: GET ${fakeConsole.url}/api/v1/settings/kubernetes-audit was refused (401 Unauthorized)` });
+    expect(report.checks[0]).toMatchObject({
+      status: 'unknown',
+      summary: `could not look: GET ${fakeConsole.url}/api/v1/settings/kubernetes-audit was refused (401 Unauthorized)`,
+    });
     expect(stdout).not.toContain('expired-token-0123456789');
   });
 
   it('refuses --console without a token', async () => {
     const root = await nodeRoot('https://x');
-    await expect(run(args(root), {})).rejects.toThrow('--console needs an API token: set PRISMA_TOKEN or pass --token-file FILE (never on the command line)');
+    await expect(run(args(root), {})).rejects.toThrow(
+      '--console needs an API token: set PRISMA_TOKEN or pass --token-file FILE (never on the command line)',
+    );
   });
 });

@@ -33,11 +33,23 @@ afterAll(async () => {
 async function staleNode(): Promise<string> {
   const root = await copyRoot('fixtures/scenarios/kubeadm-healthy/root');
   const file = path.join(root, WEBHOOK);
-  await fs.writeFile(file, (await fs.readFile(file, 'utf8')).replace(/server: \S+/, `server: ${fake.url}/api/v1/kubernetes/webhook/${STALE}`));
+  await fs.writeFile(
+    file,
+    (await fs.readFile(file, 'utf8')).replace(/server: \S+/, `server: ${fake.url}/api/v1/kubernetes/webhook/${STALE}`),
+  );
   return root;
 }
 
-const consoleArgs = (token = 'token') => ['--console', fake.url, '--console-ca', path.join(files, 'ca.pem'), '--token-file', path.join(files, token), '--timeout', '2'];
+const consoleArgs = (token = 'token') => [
+  '--console',
+  fake.url,
+  '--console-ca',
+  path.join(files, 'ca.pem'),
+  '--token-file',
+  path.join(files, token),
+  '--timeout',
+  '2',
+];
 
 describe.concurrent('fix --console', { timeout: 60_000 }, () => {
   it('writes the URL the console expects, with a CA that verifies it, and exits 0: every failing check passes afterwards', async () => {
@@ -53,7 +65,9 @@ describe.concurrent('fix --console', { timeout: 60_000 }, () => {
     expect(r.stdout).not.toContain(GOOD_TOKEN);
     const kc = resolveKubeconfig(parse(await fs.readFile(path.join(root, WEBHOOK), 'utf8')));
     expect(kc.server).toBe(`${fake.url}/api/v1/kubernetes/webhook/${SUFFIX}`);
-    const doctor = JSON.parse((await runIn(REPO, ['doctor', '--root', root, '--json', '--skip', 'node-logs', ...consoleArgs()])).stdout) as Report;
+    const doctor = JSON.parse(
+      (await runIn(REPO, ['doctor', '--root', root, '--json', '--skip', 'node-logs', ...consoleArgs()])).stdout,
+    ) as Report;
     const status = (id: string) => doctor.checks.find((c) => c.id === id)!.status;
     expect(['prisma-webhook-url', 'webhook-tls-chain', 'webhook-reachable'].map(status)).toEqual(['pass', 'pass', 'pass']);
   });
@@ -61,10 +75,23 @@ describe.concurrent('fix --console', { timeout: 60_000 }, () => {
   it('refuses, and changes nothing, when the console refuses the token', async () => {
     const root = await staleNode();
     const hashes = await hashTree(root);
-    const r = await runIn(await tempDir('cwd'), ['fix', '--root', root, '--apply', '--yes', '--json', '--only', 'webhook-kubeconfig', ...consoleArgs('bad-token')]);
+    const r = await runIn(await tempDir('cwd'), [
+      'fix',
+      '--root',
+      root,
+      '--apply',
+      '--yes',
+      '--json',
+      '--only',
+      'webhook-kubeconfig',
+      ...consoleArgs('bad-token'),
+    ]);
     expect(r.code).toBe(3);
     const result = JSON.parse(r.stdout) as { fixes: { id: string; state: string; refusal: { reason: string } | null }[] };
-    expect(result.fixes[0]).toMatchObject({ state: 'refused', refusal: { reason: expect.stringMatching(/^--console was given, but the console could not be read: .*401 Unauthorized/) } });
+    expect(result.fixes[0]).toMatchObject({
+      state: 'refused',
+      refusal: { reason: expect.stringMatching(/^--console was given, but the console could not be read: .*401 Unauthorized/) },
+    });
     expect(await hashTree(root)).toEqual(hashes);
   });
 

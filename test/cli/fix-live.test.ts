@@ -27,7 +27,9 @@ beforeAll(async () => {
   chain = makeChain({ name: 'Console' });
   stale = makeChain({ name: 'Reinstalled' });
   console = await httpsReceiver([chain.leaf.cert, chain.intermediate.cert, chain.root.cert], chain.leaf.key.privateKeyPem);
-  notFound = await httpsReceiver([chain.leaf.cert, chain.intermediate.cert, chain.root.cert], chain.leaf.key.privateKeyPem, { status: 404 });
+  notFound = await httpsReceiver([chain.leaf.cert, chain.intermediate.cert, chain.root.cert], chain.leaf.key.privateKeyPem, {
+    status: 404,
+  });
 });
 afterAll(async () => {
   await Promise.all([console.close(), notFound.close()]);
@@ -39,7 +41,12 @@ async function nodeFor(port: number, caPem: string): Promise<string> {
   const root = await copyRoot('fixtures/scenarios/kubeadm-healthy/root');
   const file = path.join(root, WEBHOOK);
   const text = await fs.readFile(file, 'utf8');
-  await fs.writeFile(file, text.replace(/server: .*/, `server: https://127.0.0.1:${port}${SUFFIX}`).replace(/certificate-authority-data: .*/, `certificate-authority-data: ${b64(caPem)}`));
+  await fs.writeFile(
+    file,
+    text
+      .replace(/server: .*/, `server: https://127.0.0.1:${port}${SUFFIX}`)
+      .replace(/certificate-authority-data: .*/, `certificate-authority-data: ${b64(caPem)}`),
+  );
   return root;
 }
 
@@ -51,7 +58,14 @@ async function fix(root: string, ...args: string[]) {
   const r = await runIn(await tempDir('cwd'), ['fix', '--root', root, '--json', '--timeout', '2', ...args]);
   expect(r.stderr).toBe('');
   const json = JSON.parse(r.stdout) as {
-    fixes: { id: string; state: string; withheld: string | null; refusal: { reason: string } | null; remaining: string[]; artifacts: { description: string }[] }[];
+    fixes: {
+      id: string;
+      state: string;
+      withheld: string | null;
+      refusal: { reason: string } | null;
+      remaining: string[];
+      artifacts: { description: string }[];
+    }[];
     checksAfter: { id: string; status: string }[] | null;
     out: string | null;
   };
@@ -70,15 +84,24 @@ describe.concurrent('fix with the live chain', { timeout: 60_000 }, () => {
   it('replaces the CA data of a reinstalled console with the root it presents; the chain then verifies', async () => {
     const root = await nodeFor(console.port, stale.root.cert);
     const before = await doctor(root);
-    expect(before.checks.find((c) => c.id === 'webhook-tls-chain')).toMatchObject({ status: 'fail', remediation: { fix: 'webhook-kubeconfig' } });
+    expect(before.checks.find((c) => c.id === 'webhook-tls-chain')).toMatchObject({
+      status: 'fail',
+      remediation: { fix: 'webhook-kubeconfig' },
+    });
     const result = await fix(root, '--apply', '--yes');
     expect(result.code).toBe(0);
     expect(result.fixes).toEqual([expect.objectContaining({ id: 'webhook-kubeconfig', state: 'applied' })]);
-    expect(result.fixes[0]!.artifacts[0]!.description).toMatch(/CN=Console Root CA, SHA-256 [0-9A-F:]{95}, the self-signed root CA it sends/);
+    expect(result.fixes[0]!.artifacts[0]!.description).toMatch(
+      /CN=Console Root CA, SHA-256 [0-9A-F:]{95}, the self-signed root CA it sends/,
+    );
     expect(result.checksAfter).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'webhook-tls-chain', status: 'pass' })]));
     expect(await pinned(root)).toBe(fingerprint(chain.root.cert));
     const after = await doctor(root);
-    expect([status(after, 'webhook-tls-chain'), status(after, 'webhook-reachable'), status(after, 'webhook-ca-data')]).toEqual(['pass', 'pass', 'pass']);
+    expect([status(after, 'webhook-tls-chain'), status(after, 'webhook-reachable'), status(after, 'webhook-ca-data')]).toEqual([
+      'pass',
+      'pass',
+      'pass',
+    ]);
   });
 
   it('with --offline judges the files only: the chain is not looked at and nothing changes', async () => {
@@ -97,7 +120,15 @@ describe.concurrent('fix with the live chain', { timeout: 60_000 }, () => {
     const hashes = await hashTree(root);
     const result = await fix(root, '--apply', '--yes', '--ca-file', wrong);
     expect(result.code).toBe(3);
-    expect(result.fixes[0]).toMatchObject({ id: 'webhook-kubeconfig', state: 'refused', refusal: { reason: expect.stringMatching(/--ca-file does not verify the chain 127\.0\.0\.1:\d+ presents: x509: certificate signed by unknown authority/) } });
+    expect(result.fixes[0]).toMatchObject({
+      id: 'webhook-kubeconfig',
+      state: 'refused',
+      refusal: {
+        reason: expect.stringMatching(
+          /--ca-file does not verify the chain 127\.0\.0\.1:\d+ presents: x509: certificate signed by unknown authority/,
+        ),
+      },
+    });
     expect(await hashTree(root)).toEqual(hashes);
   });
 
@@ -122,7 +153,11 @@ describe.concurrent('fix with the live chain', { timeout: 60_000 }, () => {
     const hashes = await hashTree(root);
     const result = await fix(root, '--apply', '--yes', '--webhook-url', `https://127.0.0.1:${notFound.port}${SUFFIX}`);
     expect(result.code).toBe(3);
-    expect(result.fixes[0]).toMatchObject({ id: 'webhook-kubeconfig', state: 'withheld', withheld: expect.stringMatching(/webhook-reachable fail.*404/) });
+    expect(result.fixes[0]).toMatchObject({
+      id: 'webhook-kubeconfig',
+      state: 'withheld',
+      withheld: expect.stringMatching(/webhook-reachable fail.*404/),
+    });
     expect(await hashTree(root)).toEqual(hashes);
   });
 
@@ -130,41 +165,63 @@ describe.concurrent('fix with the live chain', { timeout: 60_000 }, () => {
     // Go judges the chain before the key usage: the stale CA hides the usage problem until the
     // anchor is right.
     const clientOnly = makeChain({ name: 'ClientOnly', leaf: { extKeyUsage: ['clientAuth'] } });
-    const server = await httpsReceiver([clientOnly.leaf.cert, clientOnly.intermediate.cert, clientOnly.root.cert], clientOnly.leaf.key.privateKeyPem);
+    const server = await httpsReceiver(
+      [clientOnly.leaf.cert, clientOnly.intermediate.cert, clientOnly.root.cert],
+      clientOnly.leaf.key.privateKeyPem,
+    );
     try {
       const root = await nodeFor(server.port, stale.root.cert);
       const result = await fix(root);
       expect(result.code).toBe(3);
       const webhook = result.fixes.find((f) => f.id === 'webhook-kubeconfig')!;
       expect(webhook.state).toBe('planned');
-      expect(webhook.remaining).toEqual([expect.stringMatching(/^webhook-tls-chain still fails for a reason this fix cannot change: .*x509: certificate specifies an incompatible key usage/)]);
+      expect(webhook.remaining).toEqual([
+        expect.stringMatching(
+          /^webhook-tls-chain still fails for a reason this fix cannot change: .*x509: certificate specifies an incompatible key usage/,
+        ),
+      ]);
       // The plan folder's README says it too, for whoever copies the files by hand.
-      expect(await fs.readFile(path.join(result.out!, 'README.md'), 'utf8')).toMatch(/Still failing after this fix \(it cannot change this\): webhook-tls-chain/);
+      expect(await fs.readFile(path.join(result.out!, 'README.md'), 'utf8')).toMatch(
+        /Still failing after this fix \(it cannot change this\): webhook-tls-chain/,
+      );
     } finally {
       await server.close();
     }
   });
 
   it('says what still fails for a new --webhook-url whose endpoint could not be judged before', async () => {
-    const misnamed = makeChain({ name: 'Misnamed', leaf: { commonName: 'console.other.example', dnsNames: ['console.other.example'], ips: [] } });
-    const server = await httpsReceiver([misnamed.leaf.cert, misnamed.intermediate.cert, misnamed.root.cert], misnamed.leaf.key.privateKeyPem);
+    const misnamed = makeChain({
+      name: 'Misnamed',
+      leaf: { commonName: 'console.other.example', dnsNames: ['console.other.example'], ips: [] },
+    });
+    const server = await httpsReceiver(
+      [misnamed.leaf.cert, misnamed.intermediate.cert, misnamed.root.cert],
+      misnamed.leaf.key.privateKeyPem,
+    );
     try {
       const root = await nodeFor(await closedPort(), chain.root.cert);
       const result = await fix(root, '--webhook-url', `https://127.0.0.1:${server.port}${SUFFIX}`);
       expect(result.code).toBe(3);
       const webhook = result.fixes.find((f) => f.id === 'webhook-kubeconfig')!;
       expect(webhook.state).toBe('planned');
-      expect(webhook.remaining).toEqual([expect.stringMatching(/^webhook-tls-chain fails against the endpoint with the new file: .*x509: cannot validate certificate for 127\.0\.0\.1 because it doesn't contain any IP SANs/)]);
+      expect(webhook.remaining).toEqual([
+        expect.stringMatching(
+          /^webhook-tls-chain fails against the endpoint with the new file: .*x509: cannot validate certificate for 127\.0\.0\.1 because it doesn't contain any IP SANs/,
+        ),
+      ]);
     } finally {
       await server.close();
     }
   });
 
-  it('the doctor UI\'s fix key previews the same live-chain fix, with its diff, without touching the node', async () => {
+  it("the doctor UI's fix key previews the same live-chain fix, with its diff, without touching the node", async () => {
     const root = await nodeFor(console.port, stale.root.cert);
     const hashes = await hashTree(root);
     const cwd = await tempDir('cwd');
-    const preview = await previewFix({ root, manifest: null, fix: 'webhook-kubeconfig', now: new Date(), offline: false, timeoutMs: 2000, console: null }, cwd);
+    const preview = await previewFix(
+      { root, manifest: null, fix: 'webhook-kubeconfig', now: new Date(), offline: false, timeoutMs: 2000, console: null },
+      cwd,
+    );
     expect(preview.lines.join('\n')).toMatch(/webhook-kubeconfig +PLANNED[\s\S]*CN=Console Root CA, SHA-256/);
     const diff = preview.diff.join('\n');
     expect(diff).toContain(`-    certificate-authority-data: ${b64(stale.root.cert)}`);
@@ -174,7 +231,13 @@ describe.concurrent('fix with the live chain', { timeout: 60_000 }, () => {
 
   it('a closed port costs no fix its place: the file fixes are offered, the port is left to the user', async () => {
     const root = await copyRoot('fixtures/scenarios/kubeadm-broken/root');
-    const result = await fix(root, '--webhook-url', `https://127.0.0.1:${await closedPort()}${SUFFIX}`, '--ca-file', path.join(REPO, 'fixtures/shared/demo-console-ca.pem'));
+    const result = await fix(
+      root,
+      '--webhook-url',
+      `https://127.0.0.1:${await closedPort()}${SUFFIX}`,
+      '--ca-file',
+      path.join(REPO, 'fixtures/shared/demo-console-ca.pem'),
+    );
     expect(result.fixes.map((f) => [f.id, f.state])).toEqual([
       ['manifest-patch', 'planned'],
       ['webhook-kubeconfig', 'planned'],

@@ -62,7 +62,9 @@ describe.concurrent('fix restores dropped audit flags', { timeout: 120_000 }, ()
     const root = await withSecondWebhook();
     const r = await runIn(await tempDir('cwd'), ['fix', '--root', root, '--offline', '--apply', '--yes', '--use', OTHER_WEBHOOK]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`restored --audit-webhook-config-file=/etc/kubernetes/audit/audit-webhook-2025.yaml (from ${OTHER_WEBHOOK})`);
+    expect(r.stdout).toContain(
+      `restored --audit-webhook-config-file=/etc/kubernetes/audit/audit-webhook-2025.yaml (from ${OTHER_WEBHOOK})`,
+    );
     const after = await doctor(root);
     expect(after.checks.find((c) => c.id === 'webhook-url')?.summary).toContain('old-console.example');
     const bad = await runIn(await tempDir('cwd'), ['fix', '--root', root, '--offline', '--use', '/etc/kubernetes/manifests/etcd.yaml']);
@@ -74,7 +76,11 @@ describe.concurrent('fix restores dropped audit flags', { timeout: 120_000 }, ()
     const root = await withSecondWebhook();
     // script(1) gives the CLI a real pty; the answer "2" picks the second candidate.
     const cmd = `${process.execPath} ${CLI} fix --root ${root} --offline --out ${path.join(await tempDir('out'), 'p')}`;
-    const r = await new Promise<string>((resolve) => execFile('script', ['-qec', cmd, '/dev/null'], { env: { ...process.env, NO_COLOR: '1' } }, (_e, stdout) => resolve(stdout)).stdin!.end('2\n'));
+    const r = await new Promise<string>((resolve) =>
+      execFile('script', ['-qec', cmd, '/dev/null'], { env: { ...process.env, NO_COLOR: '1' } }, (_e, stdout) =>
+        resolve(stdout),
+      ).stdin!.end('2\n'),
+    );
     expect(r).toMatch(/--audit-webhook-config-file is gone, and 2 webhook kubeconfigs could be restored behind it:/);
     expect(r).toMatch(/1\) \/etc\/kubernetes\/audit\/audit-webhook.yaml/);
     expect(r).toContain(`2) ${OTHER_WEBHOOK}`);

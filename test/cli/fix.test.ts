@@ -41,14 +41,22 @@ async function fix(root: string, ...args: string[]): Promise<FixJson> {
 }
 
 const realWorld = async (dir: string, file: string) =>
-  rootWithManifest(path.join(REAL_WORLD, dir, file), file.endsWith('.manifest') ? '/etc/kubernetes/manifests/kube-apiserver.manifest' : undefined);
+  rootWithManifest(
+    path.join(REAL_WORLD, dir, file),
+    file.endsWith('.manifest') ? '/etc/kubernetes/manifests/kube-apiserver.manifest' : undefined,
+  );
 
 const BROKEN_ROOTS: [string, () => Promise<string>][] = [
   ['scenario kubeadm-broken', () => copyRoot('fixtures/scenarios/kubeadm-broken/root')],
   ['demo', () => copyRoot('fixtures/demo/root')],
-  ...['cks-prep-inline-comments.yaml', 'cks-tasks-single-file-log-mount.yaml', 'fluent-bit-trailing-space-kind.yaml', 'lionelstellar-webhook-and-log.yaml', 'pspsketch-dynamic-audit-stdout.yaml', 'sans-policy-fileorcreate.yaml'].map(
-    (f): [string, () => Promise<string>] => [`real-world ${f}`, () => realWorld('kubeadm-manifests', f)],
-  ),
+  ...[
+    'cks-prep-inline-comments.yaml',
+    'cks-tasks-single-file-log-mount.yaml',
+    'fluent-bit-trailing-space-kind.yaml',
+    'lionelstellar-webhook-and-log.yaml',
+    'pspsketch-dynamic-audit-stdout.yaml',
+    'sans-policy-fileorcreate.yaml',
+  ].map((f): [string, () => Promise<string>] => [`real-world ${f}`, () => realWorld('kubeadm-manifests', f)]),
   ['real-world kops go-runner manifest', () => realWorld('kops-manifests', 'kops-golden-audit-go-runner.manifest')],
 ];
 
@@ -59,13 +67,18 @@ describe.concurrent('fix --apply --yes on broken node roots', { timeout: 120_000
     const before = await doctor(root);
     const result = await fix(root, '--apply', '--yes');
     const after = await doctor(root);
-    const webhookRefused = result.fixes.some((f) => f.id === 'webhook-kubeconfig' && f.state === 'refused' && /no webhook URL/.test(f.refusal!.reason));
+    const webhookRefused = result.fixes.some(
+      (f) => f.id === 'webhook-kubeconfig' && f.state === 'refused' && /no webhook URL/.test(f.refusal!.reason),
+    );
     for (const c of before.checks.filter((x) => x.status === 'fail')) {
       const now = after.checks.find((x) => x.id === c.id)!;
       if (now.status === 'pass') continue;
       // Only what needs the webhook URL may stay failing, and then the refusal says so.
       expect(webhookRefused, `${c.id}: ${now.summary}`).toBe(true);
-      expect(NEEDS_WEBHOOK_URL.has(c.id) || (c.id === 'audit-files-readable' && /webhook/.test(now.summary)), `${c.id}: ${now.summary}`).toBe(true);
+      expect(
+        NEEDS_WEBHOOK_URL.has(c.id) || (c.id === 'audit-files-readable' && /webhook/.test(now.summary)),
+        `${c.id}: ${now.summary}`,
+      ).toBe(true);
     }
     expect(after.summary.fail).toBeLessThanOrEqual(before.summary.fail);
     const hashes = await hashTree(root);
@@ -76,13 +89,25 @@ describe.concurrent('fix --apply --yes on broken node roots', { timeout: 120_000
 
   it('with --webhook-url and --ca-file every static check passes on kubeadm-broken', async () => {
     const root = await copyRoot('fixtures/scenarios/kubeadm-broken/root');
-    const result = await fix(root, '--apply', '--yes', '--webhook-url', URL, '--ca-file', path.join(REPO, 'fixtures/shared/demo-console-ca.pem'));
+    const result = await fix(
+      root,
+      '--apply',
+      '--yes',
+      '--webhook-url',
+      URL,
+      '--ca-file',
+      path.join(REPO, 'fixtures/shared/demo-console-ca.pem'),
+    );
     const after = await doctor(root);
     expect(after.checks.filter((c) => c.status !== 'pass' && c.status !== 'skip')).toEqual([]);
     // The node's logs still hold the last start's failure: that awaits the restart the patched
     // manifest causes, and is not a fix that failed.
     expect(result.code).toBe(0);
-    expect(result.awaitingRestart).toMatchObject({ checks: [{ id: 'node-logs' }], restart: null, text: expect.stringMatching(/kubelet restarts it/) });
+    expect(result.awaitingRestart).toMatchObject({
+      checks: [{ id: 'node-logs' }],
+      restart: null,
+      text: expect.stringMatching(/kubelet restarts it/),
+    });
   });
 
   it('on a node whose files are fixed but whose apiserver has not restarted, names the restart and exits 0', async () => {
@@ -177,10 +202,15 @@ describe.concurrent('fix without --apply', { timeout: 120_000 }, () => {
   it('withholds a file whose target is a directory instead of failing half way', async () => {
     const root = await copyRoot('fixtures/scenarios/kubeadm-broken/root');
     const result = await fix(root, '--only', 'audit-policy');
-    expect(result.fixes).toEqual([expect.objectContaining({ id: 'audit-policy', state: 'withheld', // apiserver-volumes sees the directory first (the kubelet refuses the File-type volume); the
-    // writer's own "exists but is not a regular file … rmdir" refusal is no longer reached. TODO(next):
-    // make the withheld text say what to do (rmdir) again.
-    withheld: expect.stringMatching(/\/etc\/kubernetes\/audit-policy.yaml is not a directory/) })]);
+    expect(result.fixes).toEqual([
+      expect.objectContaining({
+        id: 'audit-policy',
+        state: 'withheld', // apiserver-volumes sees the directory first (the kubelet refuses the File-type volume); the
+        // writer's own "exists but is not a regular file … rmdir" refusal is no longer reached. TODO(next):
+        // make the withheld text say what to do (rmdir) again.
+        withheld: expect.stringMatching(/\/etc\/kubernetes\/audit-policy.yaml is not a directory/),
+      }),
+    ]);
   });
 
   it('says to restart kube-apiserver when only its files change', async () => {
@@ -201,7 +231,11 @@ describe.concurrent('fix without --apply', { timeout: 120_000 }, () => {
   });
 
   it.each([
-    ['a folder that is not empty', async (dir: string) => (await fs.writeFile(path.join(dir, 'keep.txt'), 'x'), dir), /exists and is not empty/],
+    [
+      'a folder that is not empty',
+      async (dir: string) => (await fs.writeFile(path.join(dir, 'keep.txt'), 'x'), dir),
+      /exists and is not empty/,
+    ],
     ['a file', async (dir: string) => (await fs.writeFile(path.join(dir, 'plan'), 'x'), path.join(dir, 'plan')), /is not a directory/],
   ])('refuses --out naming %s before --apply changes anything', async (_name, make, message) => {
     const root = await copyRoot('fixtures/scenarios/kubeadm-broken/root');

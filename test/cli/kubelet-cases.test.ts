@@ -8,12 +8,24 @@ import { CASES } from '../../test-kubelet/cases.js';
 import { manifestPath, renderCase, writeRoot } from '../../test-kubelet/root.js';
 import { runCli } from '../helpers/cli.js';
 
-const BLOCKING = ['apiserver-manifest', 'apiserver-volumes', 'audit-files-mounted', 'audit-files-readable', 'manifests-dir-clean', 'audit-policy-valid', 'webhook-config-valid', 'audit-webhook-mode'];
+const BLOCKING = [
+  'apiserver-manifest',
+  'apiserver-volumes',
+  'audit-files-mounted',
+  'audit-files-readable',
+  'manifests-dir-clean',
+  'audit-policy-valid',
+  'webhook-config-valid',
+  'audit-webhook-mode',
+];
 
 let root = '';
 beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'prisma-audit-kubelet-cases-'));
-  await writeRoot(root, CASES.map((c, i) => renderCase(c, 16400 + 2 * i, 'http://127.0.0.1:2379')));
+  await writeRoot(
+    root,
+    CASES.map((c, i) => renderCase(c, 16400 + 2 * i, 'http://127.0.0.1:2379')),
+  );
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 
@@ -22,7 +34,11 @@ describe.concurrent('the kubelet suite cases, judged offline', () => {
     const res = await runCli(['doctor', '--root', root, '--manifest', manifestPath(id), '--offline', '--json']);
     const checks = (JSON.parse(res.stdout) as { checks: { id: string; status: string }[] }).checks;
     const failing = checks.filter((x) => BLOCKING.includes(x.id) && x.status === 'fail').map((x) => x.id);
-    const shown = JSON.stringify(checks.filter((x) => x.status !== 'pass' && x.status !== 'skip'), null, 1).slice(0, 4000);
+    const shown = JSON.stringify(
+      checks.filter((x) => x.status !== 'pass' && x.status !== 'skip'),
+      null,
+      1,
+    ).slice(0, 4000);
     expect(failing.length === 0, shown).toBe(c.real.outcome === 'healthy');
     for (const want of c.doctor.fail) expect(failing, shown).toContain(want);
     for (const want of c.doctor.warn ?? []) expect(checks.find((x) => x.id === want)?.status, shown).toBe('warn');

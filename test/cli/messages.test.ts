@@ -23,9 +23,18 @@ describe('usage errors say what is wrong and what was meant (exit 2)', () => {
     [['doctor', '--root', '/nonexistent/node'], /--root \/nonexistent\/node: does not exist/],
     [['doctor', '--root', healthy, '--manifest', '/etc/nope.yaml'], /--manifest \/etc\/nope.yaml .*does not exist/],
     [['doctor', '--root', healthy, '--kubeconfig', '/nope/kubeconfig'], /--kubeconfig \/nope\/kubeconfig: does not exist/],
-    [['doctor', '--root', healthy, '--kubeconfig', kubeconfig, '--context', 'prod-admn'], /--context prod-admn: no such context .* did you mean `prod-admin`\?/],
-    [['doctor', '--root', healthy, '--console', 'https://c.example', '--token-file', '/nope/token'], /--token-file \/nope\/token: does not exist/],
-    [['doctor', '--root', healthy, '--console', 'https://c.example', '--token-file', kubeconfig, '--console-ca', '/nope/ca.pem'], /--console-ca \/nope\/ca.pem: does not exist/],
+    [
+      ['doctor', '--root', healthy, '--kubeconfig', kubeconfig, '--context', 'prod-admn'],
+      /--context prod-admn: no such context .* did you mean `prod-admin`\?/,
+    ],
+    [
+      ['doctor', '--root', healthy, '--console', 'https://c.example', '--token-file', '/nope/token'],
+      /--token-file \/nope\/token: does not exist/,
+    ],
+    [
+      ['doctor', '--root', healthy, '--console', 'https://c.example', '--token-file', kubeconfig, '--console-ca', '/nope/ca.pem'],
+      /--console-ca \/nope\/ca.pem: does not exist/,
+    ],
     [['doctor', '--root', healthy, '--log-file', '/nope/apiserver.log'], /--log-file \/nope\/apiserver.log: does not exist/],
     [['doctor', '--root', healthy, '--canary'], /--canary needs a cluster/],
     [['fix', '--root', healthy, '--ca-file', '/nope/ca.pem'], /--ca-file \/nope\/ca.pem: does not exist/],
@@ -45,7 +54,7 @@ describe('usage errors say what is wrong and what was meant (exit 2)', () => {
     expect((await runCli(['-v'])).stdout).toMatch(/^prisma-audit \d+\.\d+\.\d+\n$/);
   });
 
-  it.each(['doctor', 'fix', 'bundle', 'checks', 'explain', 'completion'])('%s --help shows that command\'s help', async (cmd) => {
+  it.each(['doctor', 'fix', 'bundle', 'checks', 'explain', 'completion'])("%s --help shows that command's help", async (cmd) => {
     const r = await runCli([cmd, '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`^Usage: prisma-audit ${cmd}`));
@@ -56,7 +65,11 @@ describe('exit 5: nothing could be checked', () => {
   it.each(['json', 'junit', 'text'])('a node without an apiserver exits 5 in %s, and says so', async (mode) => {
     const r = await runCli(['doctor', '--root', scenarioRoot('no-apiserver'), '--offline', '--output', mode]);
     expect(r.code).toBe(5);
-    if (mode === 'json') expect(JSON.parse(r.stdout)).toMatchObject({ exitCode: 5, notChecked: expect.stringContaining('no kube-apiserver configuration found') });
+    if (mode === 'json')
+      expect(JSON.parse(r.stdout)).toMatchObject({
+        exitCode: 5,
+        notChecked: expect.stringContaining('no kube-apiserver configuration found'),
+      });
     if (mode === 'junit') expect(r.stdout).toContain('<property name="exitCode" value="5"/>');
     if (mode === 'text') expect(r.stdout).toMatch(/nothing could be checked: .*\(exit 5\)/);
   });

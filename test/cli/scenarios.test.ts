@@ -10,7 +10,11 @@ const roots = [
 ];
 
 describe.each(roots)('%s', (dir) => {
-  const expected = JSON.parse(readFileSync(path.join(dir, 'expected.json'), 'utf8')) as { exitCode: number; distribution: string | null; checks: Record<string, string> };
+  const expected = JSON.parse(readFileSync(path.join(dir, 'expected.json'), 'utf8')) as {
+    exitCode: number;
+    distribution: string | null;
+    checks: Record<string, string>;
+  };
 
   it('reaches the expected verdicts and exit code (--json)', async () => {
     const r = await runCli(['doctor', '--root', path.join(dir, 'root'), '--json', '--offline']);
@@ -40,7 +44,9 @@ describe('output modes agree', () => {
     const s = json.summary;
     expect(r.code).toBe(3);
     expect(r.stdout.match(/<testcase /g)?.length).toBe(json.checks.length);
-    expect(r.stdout).toContain(`<testsuites name="prisma-audit" tests="${json.checks.length}" failures="${s.fail}" errors="${s.unknown}" skipped="${s.skip}"`);
+    expect(r.stdout).toContain(
+      `<testsuites name="prisma-audit" tests="${json.checks.length}" failures="${s.fail}" errors="${s.unknown}" skipped="${s.skip}"`,
+    );
     expect(r.stdout.match(/<failure /g)?.length).toBe(s.fail);
   });
 

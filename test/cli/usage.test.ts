@@ -29,7 +29,20 @@ describe('help, version, catalogue', () => {
 
   it('doctor --help lists the options and exit codes', async () => {
     const r = await runCli(['doctor', '--help']);
-    for (const opt of ['--root', '--manifest', '--only', '--skip', '--output', '--json', '--timeout', '--offline', '--strict', '--demo', '--no-color']) expect(r.stdout).toContain(opt);
+    for (const opt of [
+      '--root',
+      '--manifest',
+      '--only',
+      '--skip',
+      '--output',
+      '--json',
+      '--timeout',
+      '--offline',
+      '--strict',
+      '--demo',
+      '--no-color',
+    ])
+      expect(r.stdout).toContain(opt);
     expect(r.stdout).toMatch(/Exit codes/);
   });
 
@@ -46,9 +59,13 @@ describe('help, version, catalogue', () => {
   });
 
   it('NO_COLOR wins over FORCE_COLOR', async () => {
-    const r = await runCli(['doctor', '--root', scenarioRoot('kubeadm-broken'), '--output', 'text'], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } });
+    const r = await runCli(['doctor', '--root', scenarioRoot('kubeadm-broken'), '--output', 'text'], {
+      env: { FORCE_COLOR: '1', NO_COLOR: '1' },
+    });
     expect(r.stdout).not.toMatch(/\u001b/);
-    const colored = await runCli(['doctor', '--root', scenarioRoot('kubeadm-broken'), '--output', 'text'], { env: { FORCE_COLOR: '1', NO_COLOR: '' } });
+    const colored = await runCli(['doctor', '--root', scenarioRoot('kubeadm-broken'), '--output', 'text'], {
+      env: { FORCE_COLOR: '1', NO_COLOR: '' },
+    });
     expect(colored.stdout).toMatch(/\u001b\[31m/);
   });
 });

@@ -50,21 +50,34 @@ const pods = (...p: ReturnType<typeof pod>[]) => depsWith({ clusterApiservers: {
 
 describe('apiserverPodLogs', () => {
   it('reads current and previous logs with bounds and feeds them to the signature scanner', async () => {
-    const line = 'E1127 08:00:00.000000       1 metrics.go:109] Error in audit plugin \'webhook\' affecting 1 audit events: Post "https://c:8083/api/v1/kubernetes/webhook/x?timeout=30s": x509: certificate signed by unknown authority\n';
-    const client = fakeClient((req) => (req.path.includes('previous=true') ? { status: 400, body: 'previous terminated container "kube-apiserver" in pod not found', truncated: false } : { status: 200, body: line, truncated: false }));
+    const line =
+      'E1127 08:00:00.000000       1 metrics.go:109] Error in audit plugin \'webhook\' affecting 1 audit events: Post "https://c:8083/api/v1/kubernetes/webhook/x?timeout=30s": x509: certificate signed by unknown authority\n';
+    const client = fakeClient((req) =>
+      req.path.includes('previous=true')
+        ? { status: 400, body: 'previous terminated container "kube-apiserver" in pod not found', truncated: false }
+        : { status: 200, body: line, truncated: false },
+    );
     const [logs] = await apiserverPodLogsCollector.collect(ctx(client), pods(pod('a')));
     expect(client.seen.map((r) => r.path)).toEqual([
       '/api/v1/namespaces/kube-system/pods/kube-apiserver-a/log?container=kube-apiserver&tailLines=5000&limitBytes=4194304',
       '/api/v1/namespaces/kube-system/pods/kube-apiserver-a/log?container=kube-apiserver&tailLines=5000&limitBytes=4194304&previous=true',
     ]);
-    expect(logs!.reads[1]).toEqual({ attempt: 'previous', bytes: null, truncated: false, reason: 'no previous container attempt', hits: [] });
+    expect(logs!.reads[1]).toEqual({
+      attempt: 'previous',
+      bytes: null,
+      truncated: false,
+      reason: 'no previous container attempt',
+      hits: [],
+    });
     expect(logs!.reads[0]!.hits.map((h) => [h.severity, h.implicates])).toEqual([['error', 'webhook-tls-chain']]);
     expect(logs!.reads[0]!.hits[0]!.source).toBe('pods/log kube-system/kube-apiserver-a (current)');
   });
 
   it('fails the fact with the exact RBAC need on 403', async () => {
     const client = fakeClient(() => ({ status: 403, body: '{}', truncated: false }));
-    await expect(apiserverPodLogsCollector.collect(ctx(client), pods(pod('a')))).rejects.toMatchObject({ error: { reason: 'permission', message: 'RBAC forbids get pods/log in kube-system (403 Forbidden)' } });
+    await expect(apiserverPodLogsCollector.collect(ctx(client), pods(pod('a')))).rejects.toMatchObject({
+      error: { reason: 'permission', message: 'RBAC forbids get pods/log in kube-system (403 Forbidden)' },
+    });
   });
 });
 
@@ -82,7 +95,7 @@ describe('auditMetrics canary', () => {
     let events = 10;
     const client = fakeClient((req) => {
       if (req.path === '/metrics') return metrics(events);
-      if (req.method === 'POST') return (events += 2), { status: 201, body: '{}', truncated: false };
+      if (req.method === 'POST') return ((events += 2), { status: 201, body: '{}', truncated: false });
       if (req.method === 'DELETE') return { status: 200, body: '{}', truncated: false };
       return undefined;
     });
@@ -109,11 +122,18 @@ describe('node checks on a managed control plane', () => {
 
   it('makes the apiserver fact not-applicable on EKS, naming the provider', async () => {
     const deps = depsWith({ managedControlPlane: { ok: true, value: { provider: 'eks', signals: [] } } });
-    await expect(wrapped.collect(c, deps)).rejects.toMatchObject({ error: { reason: 'not-applicable', message: 'Amazon EKS manages kube-apiserver: node-level audit checks do not apply (see managed-control-plane)' } });
+    await expect(wrapped.collect(c, deps)).rejects.toMatchObject({
+      error: {
+        reason: 'not-applicable',
+        message: 'Amazon EKS manages kube-apiserver: node-level audit checks do not apply (see managed-control-plane)',
+      },
+    });
   });
 
   it('changes nothing without cluster mode or on a self-managed cluster', async () => {
     expect(await wrapped.collect(c, depsWith({}))).toEqual({ distribution: 'kubeadm' });
-    expect(await wrapped.collect(c, depsWith({ managedControlPlane: { ok: true, value: { provider: null, signals: [] } } }))).toEqual({ distribution: 'kubeadm' });
+    expect(await wrapped.collect(c, depsWith({ managedControlPlane: { ok: true, value: { provider: null, signals: [] } } }))).toEqual({
+      distribution: 'kubeadm',
+    });
   });
 });

@@ -12,7 +12,11 @@ describe('control-plane consistency', () => {
     expect(diffs).toEqual([
       { setting: '--audit-webhook-config-file', common: '/etc/kubernetes/audit/webhook.yaml', odd: [{ node: 'c', value: '(not set)' }] },
       { setting: 'webhook-config host path', common: '/etc/kubernetes/audit/webhook.yaml', odd: [{ node: 'c', value: '(not set)' }] },
-      { setting: 'webhook-config mount', common: '/etc/kubernetes/audit (ro) from hostPath /etc/kubernetes/audit (Directory)', odd: [{ node: 'c', value: '(not set)' }] },
+      {
+        setting: 'webhook-config mount',
+        common: '/etc/kubernetes/audit (ro) from hostPath /etc/kubernetes/audit (Directory)',
+        odd: [{ node: 'c', value: '(not set)' }],
+      },
     ]);
   });
 
@@ -27,11 +31,23 @@ describe('control-plane consistency', () => {
   });
 
   it('has no majority between two differing nodes: both are named', () => {
-    const [d] = differences([pod('a', [...GOOD_FLAGS, '--audit-webhook-mode=batch']), pod('b', [...GOOD_FLAGS, '--audit-webhook-mode=blocking'])]);
-    expect(d).toEqual({ setting: '--audit-webhook-mode', common: null, odd: [{ node: 'a', value: 'batch' }, { node: 'b', value: 'blocking' }] });
+    const [d] = differences([
+      pod('a', [...GOOD_FLAGS, '--audit-webhook-mode=batch']),
+      pod('b', [...GOOD_FLAGS, '--audit-webhook-mode=blocking']),
+    ]);
+    expect(d).toEqual({
+      setting: '--audit-webhook-mode',
+      common: null,
+      odd: [
+        { node: 'a', value: 'batch' },
+        { node: 'b', value: 'blocking' },
+      ],
+    });
   });
 
   it('keeps the last occurrence of a repeated flag, as pflag does', () => {
-    expect(auditSettings(pod('a', ['--audit-webhook-mode=blocking', '--audit-webhook-mode=batch'])).get('--audit-webhook-mode')).toBe('batch');
+    expect(auditSettings(pod('a', ['--audit-webhook-mode=blocking', '--audit-webhook-mode=batch'])).get('--audit-webhook-mode')).toBe(
+      'batch',
+    );
   });
 });

@@ -9,7 +9,10 @@ describe('kubeadm ClusterConfiguration parser (real-world fixtures)', () => {
   it('reads a ClusterConfiguration embedded as a string in a kind Cluster', () => {
     expect(parsed('kind-embedded-clusterconfig.yaml')).toEqual({
       apiVersion: null,
-      extraArgs: { 'audit-webhook-config-file': '/etc/kubernetes/policies/audit-webhook.yaml', 'audit-policy-file': '/etc/kubernetes/policies/audit-policy.yaml' },
+      extraArgs: {
+        'audit-webhook-config-file': '/etc/kubernetes/policies/audit-webhook.yaml',
+        'audit-policy-file': '/etc/kubernetes/policies/audit-policy.yaml',
+      },
       extraVolumes: [{ name: 'audit-policies', hostPath: '/etc/kubernetes/policies', mountPath: '/etc/kubernetes/policies' }],
     });
   });
@@ -26,7 +29,11 @@ describe('kubeadm ClusterConfiguration parser (real-world fixtures)', () => {
   it('splits map keys that hold "=" the way kubeadm renders them (--feature-gates=DynamicAuditing=true)', () => {
     expect(parsed('falco-evolution-dynamic-equals-in-key.yaml')).toEqual({
       apiVersion: 'kubeadm.k8s.io/v1beta2',
-      extraArgs: { 'audit-dynamic-configuration': 'true', 'feature-gates': 'DynamicAuditing=true', 'runtime-config': 'auditregistration.k8s.io/v1alpha1=true' },
+      extraArgs: {
+        'audit-dynamic-configuration': 'true',
+        'feature-gates': 'DynamicAuditing=true',
+        'runtime-config': 'auditregistration.k8s.io/v1alpha1=true',
+      },
       extraVolumes: [],
     });
   });
@@ -44,7 +51,14 @@ describe('kubeadm ClusterConfiguration parser (real-world fixtures)', () => {
   });
 
   it('keeps the last entry of a repeated v1beta4 name', () => {
-    const cfg = kubeadmAuditArgs({ apiServer: { extraArgs: [{ name: 'audit-webhook-mode', value: 'blocking' }, { name: 'audit-webhook-mode', value: 'batch' }] } });
+    const cfg = kubeadmAuditArgs({
+      apiServer: {
+        extraArgs: [
+          { name: 'audit-webhook-mode', value: 'blocking' },
+          { name: 'audit-webhook-mode', value: 'batch' },
+        ],
+      },
+    });
     expect(cfg.extraArgs['audit-webhook-mode']).toBe('batch');
   });
 });

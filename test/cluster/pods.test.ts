@@ -34,13 +34,18 @@ describe('readApiserverPod', () => {
   });
 
   it('reports a pod without an apiserver container instead of throwing', () => {
-    const pod = readApiserverPod({ metadata: { name: 'kube-apiserver-x' }, spec: { nodeName: 'n', containers: [{ name: 'sidecar', command: ['sleep'] }] } });
+    const pod = readApiserverPod({
+      metadata: { name: 'kube-apiserver-x' },
+      spec: { nodeName: 'n', containers: [{ name: 'sidecar', command: ['sleep'] }] },
+    });
     expect(pod.config).toBeNull();
     expect(pod.error).toBe('no container in spec.containers runs kube-apiserver');
   });
 
   it('lists only apiserver pods, sorted by node', () => {
-    const list = { items: [podObject('cp-2', []), { metadata: { name: 'etcd-cp-1', labels: { component: 'etcd' } }, spec: {} }, podObject('cp-1', [])] };
+    const list = {
+      items: [podObject('cp-2', []), { metadata: { name: 'etcd-cp-1', labels: { component: 'etcd' } }, spec: {} }, podObject('cp-1', [])],
+    };
     expect(apiserverPodsOf(list).map((p) => p.node)).toEqual(['cp-1', 'cp-2']);
     expect(apiserverPodsOf({ kind: 'Status' })).toEqual([]);
   });

@@ -9,7 +9,15 @@ import { FactFailure, type CollectContext, type DepReader } from '../../src/fact
 import { EMPTY_TOKEN, GOOD_TOKEN, SUFFIX, startFakeConsole, type FakeConsole } from '../helpers/prisma-console.js';
 
 const deps = {} as DepReader;
-const ctx = (target: ConsoleTarget | null): CollectContext => ({ root: '/', manifest: null, kubernetesVersion: null, timeoutMs: 2000, offline: false, now: new Date(), console: target });
+const ctx = (target: ConsoleTarget | null): CollectContext => ({
+  root: '/',
+  manifest: null,
+  kubernetesVersion: null,
+  timeoutMs: 2000,
+  offline: false,
+  now: new Date(),
+  console: target,
+});
 
 async function failure(target: ConsoleTarget) {
   try {

@@ -9,8 +9,21 @@ import { hostSeam } from '../../src/io/host-fs.js';
 import type { Volume, VolumeMount } from '../../src/model/node.js';
 
 let root = '';
-const mount = (name: string, mountPath: string, extra: Partial<VolumeMount> = {}): VolumeMount => ({ name, mountPath, readOnly: true, subPath: null, line: null, ...extra });
-const hostVolume = (name: string, hostPath: string, hostPathType = 'Directory'): Volume => ({ name, hostPath, hostPathType, otherKind: null, line: null });
+const mount = (name: string, mountPath: string, extra: Partial<VolumeMount> = {}): VolumeMount => ({
+  name,
+  mountPath,
+  readOnly: true,
+  subPath: null,
+  line: null,
+  ...extra,
+});
+const hostVolume = (name: string, hostPath: string, hostPathType = 'Directory'): Volume => ({
+  name,
+  hostPath,
+  hostPathType,
+  otherKind: null,
+  line: null,
+});
 
 async function put(rel: string, what: string | { link: string }): Promise<void> {
   const at = path.join(root, rel);
@@ -89,7 +102,10 @@ describe('resolveInContainer', () => {
   it('a mount over a mount: the deeper one shows its own volume', async () => {
     const m = [mount('store', '/etc/kubernetes/audit'), mount('inner', '/etc/kubernetes/audit/versions')];
     const v = [hostVolume('store', '/etc/kubernetes/audit'), hostVolume('inner', '/srv/inner')];
-    expect(await walk('/etc/kubernetes/audit/versions/webhook.yaml', m, v)).toMatchObject({ kind: 'file', hostPath: '/srv/inner/webhook.yaml' });
+    expect(await walk('/etc/kubernetes/audit/versions/webhook.yaml', m, v)).toMatchObject({
+      kind: 'file',
+      hostPath: '/srv/inner/webhook.yaml',
+    });
     // rel.yaml -> versions/v2.yaml now lands in the inner mount, which has no v2.yaml.
     expect(await walk('/etc/kubernetes/audit/rel.yaml', m, v)).toMatchObject({ kind: 'missing', hostPath: '/srv/inner/v2.yaml' });
   });
@@ -97,11 +113,23 @@ describe('resolveInContainer', () => {
   it('honours subPath, and refuses one that leaves its volume', async () => {
     const ok = await walk('/etc/audit/policy.yaml', [mount('k', '/etc/audit', { subPath: 'audit' })], [hostVolume('k', '/etc/kubernetes')]);
     expect(ok).toMatchObject({ kind: 'file', hostPath: '/etc/kubernetes/audit/policy.yaml' });
-    const dots = await walk('/etc/audit/policy.yaml', [mount('k', '/etc/audit', { subPath: '../srv' })], [hostVolume('k', '/etc/kubernetes')]);
+    const dots = await walk(
+      '/etc/audit/policy.yaml',
+      [mount('k', '/etc/audit', { subPath: '../srv' })],
+      [hostVolume('k', '/etc/kubernetes')],
+    );
     expect(dots.kind).toBe('escape');
-    const viaLink = await walk('/etc/audit/secret', [mount('k', '/etc/audit', { subPath: 'audit/escape' })], [hostVolume('k', '/etc/kubernetes')]);
+    const viaLink = await walk(
+      '/etc/audit/secret',
+      [mount('k', '/etc/audit', { subPath: 'audit/escape' })],
+      [hostVolume('k', '/etc/kubernetes')],
+    );
     expect(viaLink.kind).toBe('file'); // audit/escape -> ../outside stays inside /etc/kubernetes
-    const out = await walk('/etc/audit/webhook.yaml', [mount('k', '/etc/audit', { subPath: 'outside' })], [hostVolume('k', '/etc/kubernetes/audit')]);
+    const out = await walk(
+      '/etc/audit/webhook.yaml',
+      [mount('k', '/etc/audit', { subPath: 'outside' })],
+      [hostVolume('k', '/etc/kubernetes/audit')],
+    );
     expect(out.kind).toBe('missing'); // subPath "outside" of /etc/kubernetes/audit does not exist: created empty
   });
 

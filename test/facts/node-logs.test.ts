@@ -11,7 +11,8 @@ import { FORMATS, NOW, fixtureLogs } from '../helpers/log-formats.js';
 const POD_DIR = 'var/log/pods/kube-system_kube-apiserver-node1_0f3c/kube-apiserver';
 const X509 = `2026-11-27T07:20:00.000000000Z stderr F E1127 07:20:00.000000       1 metrics.go:110] Error in audit plugin 'webhook' affecting 3 audit events: Post "https://console:8083/api/v1/kubernetes/webhook/Rov4TLMx1UiaJuP99OyulwQVUT0=?timeout=30s": x509: certificate signed by unknown authority`;
 const HEALTHY_START = `2026-11-27T07:10:00.000000000Z stderr F I1127 07:10:00.000000       1 server.go:632] external host was not specified, using 10.0.0.5`;
-const KUBELET = 'Nov 27 06:56:10 node1 kubelet[812]: E1127 06:56:10.000000     812 pod_workers.go:191] Error syncing pod 9f8e ("kube-apiserver-node1_kube-system(9f8e)"), skipping: failed to "StartContainer" for "kube-apiserver" with CrashLoopBackOff: "back-off 10s restarting failed container=kube-apiserver pod=kube-apiserver-node1_kube-system(9f8e)"';
+const KUBELET =
+  'Nov 27 06:56:10 node1 kubelet[812]: E1127 06:56:10.000000     812 pod_workers.go:191] Error syncing pod 9f8e ("kube-apiserver-node1_kube-system(9f8e)"), skipping: failed to "StartContainer" for "kube-apiserver" with CrashLoopBackOff: "back-off 10s restarting failed container=kube-apiserver pod=kube-apiserver-node1_kube-system(9f8e)"';
 
 let root: string;
 afterEach(() => rmSync(root, { recursive: true, force: true }));

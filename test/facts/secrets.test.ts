@@ -3,7 +3,10 @@ import { secretLiterals } from '../../src/facts/secrets.js';
 import type { Facts } from '../../src/model/facts.js';
 import type { ApiserverConfig, ParsedFile } from '../../src/model/node.js';
 
-const api = (over: Partial<ApiserverConfig>): Facts['apiserver'] => ({ ok: true, value: { flags: [], env: [], ...over } as ApiserverConfig });
+const api = (over: Partial<ApiserverConfig>): Facts['apiserver'] => ({
+  ok: true,
+  value: { flags: [], env: [], ...over } as ApiserverConfig,
+});
 const kubeconfig = (value: unknown): Facts['webhookConfig'] => ({ ok: true, value: { value } as ParsedFile });
 
 describe('secretLiterals', () => {
@@ -27,8 +30,14 @@ describe('secretLiterals', () => {
   it('collects kubeconfig credentials of every user and the suffix of every cluster', () => {
     const facts = {
       webhookConfig: kubeconfig({
-        clusters: [{ cluster: { server: 'https://c:8083/api/v1/kubernetes/webhook/SUFFIX1=' } }, { cluster: { server: 'https://d/api/v1/kubernetes/webhook/${SUFFIX}' } }],
-        users: [{ user: { token: 'tok-1', tokenFile: '/var/tok', 'auth-provider': { config: { 'id-token': 'idt-1' } } } }, { user: { password: 'pw-2', 'client-key-data': 'a2V5' } }],
+        clusters: [
+          { cluster: { server: 'https://c:8083/api/v1/kubernetes/webhook/SUFFIX1=' } },
+          { cluster: { server: 'https://d/api/v1/kubernetes/webhook/${SUFFIX}' } },
+        ],
+        users: [
+          { user: { token: 'tok-1', tokenFile: '/var/tok', 'auth-provider': { config: { 'id-token': 'idt-1' } } } },
+          { user: { password: 'pw-2', 'client-key-data': 'a2V5' } },
+        ],
       }),
     };
     expect(secretLiterals(facts, { PRISMA_TOKEN: 'prisma-1' })).toEqual(['prisma-1', 'tok-1', 'idt-1', 'pw-2', 'a2V5', 'SUFFIX1=']);

@@ -30,7 +30,10 @@ afterEach(() => {
 });
 
 async function failure(promise: Promise<unknown>) {
-  const err = await promise.then(() => null, (e: unknown) => e);
+  const err = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(FactFailure);
   return (err as FactFailure).error;
 }
@@ -53,7 +56,10 @@ describe('webhookProbe collector', () => {
   });
 
   it('CA data: anchors decoded, POST sent to the cleaned URL with ?timeout=30s, cluster lines kept', async () => {
-    const probe = await collectWebhookProbe({ server: `https://127.0.0.1:${receiver.port}/api/v1/kubernetes/webhook/abc=?drop=me`, caPem: chain.root.cert });
+    const probe = await collectWebhookProbe({
+      server: `https://127.0.0.1:${receiver.port}/api/v1/kubernetes/webhook/abc=?drop=me`,
+      caPem: chain.root.cert,
+    });
     expect(probe).toMatchObject({
       url: `https://127.0.0.1:${receiver.port}/api/v1/kubernetes/webhook/abc=?timeout=30s`,
       serverName: '127.0.0.1',
@@ -67,7 +73,10 @@ describe('webhookProbe collector', () => {
   });
 
   it('CA data that is base64 of base64 is reported as a problem with no anchors', async () => {
-    const probe = await collectWebhookProbe({ server: `https://127.0.0.1:${receiver.port}/`, caPem: Buffer.from(chain.root.cert).toString('base64') });
+    const probe = await collectWebhookProbe({
+      server: `https://127.0.0.1:${receiver.port}/`,
+      caPem: Buffer.from(chain.root.cert).toString('base64'),
+    });
     expect(probe.trust.anchors).toEqual([]);
     expect(probe.trust.problem).toMatch(/decodes to no PEM certificate \(base64 of base64/);
   });
@@ -82,7 +91,10 @@ describe('webhookProbe collector', () => {
   });
 
   it('missing certificate-authority file is a trust problem, not a crash', async () => {
-    const probe = await collectWebhookProbe({ server: `https://127.0.0.1:${receiver.port}/`, caFile: '/etc/kubernetes/pki/missing.pem' }, { root });
+    const probe = await collectWebhookProbe(
+      { server: `https://127.0.0.1:${receiver.port}/`, caFile: '/etc/kubernetes/pki/missing.pem' },
+      { root },
+    );
     expect(probe.trust.problem).toMatch(/cannot read the certificate-authority file: no such file or directory/);
   });
 
@@ -121,7 +133,10 @@ describe('webhookProbe collector', () => {
       { name: 'no_proxy', value: '.svc' },
       { name: 'GOMAXPROCS', value: '2' },
     ];
-    const probe = await collectWebhookProbe({ server: `https://127.0.0.1:${receiver.port}/`, caPem: chain.root.cert, proxyUrl: 'http://p:1' }, { env });
+    const probe = await collectWebhookProbe(
+      { server: `https://127.0.0.1:${receiver.port}/`, caPem: chain.root.cert, proxyUrl: 'http://p:1' },
+      { env },
+    );
     expect(probe.proxy).toEqual({ env: env.slice(0, 2), kubeconfigProxyUrl: 'http://p:1' });
   });
 });

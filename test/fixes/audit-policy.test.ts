@@ -29,10 +29,12 @@ const repair = (text: string) => generate(parsedFact(text, POLICY_PATH));
 function expectLoadsAndCovers(text: string): void {
   const { policy, problems } = readPolicy(parseYaml(text).value, '1.28.2', true);
   expect(problems.filter((p) => p.severity === 'fatal')).toEqual([]);
-  for (const need of PRISMA_NEEDS) expect(LEVELS.indexOf(decide(policy!, need.req).level as never), need.what).toBeGreaterThanOrEqual(LEVELS.indexOf('Request'));
+  for (const need of PRISMA_NEEDS)
+    expect(LEVELS.indexOf(decide(policy!, need.req).level as never), need.what).toBeGreaterThanOrEqual(LEVELS.indexOf('Request'));
 }
 
-const VENDOR = 'rules:\n- level: Request\n  resources:\n  - group: ""\n    resources: ["pods/exec", "pods/attach"]\n- level: Request\n  verbs: ["create"]\n  resources:\n  - group: ""\n    resources: ["pods"]\n- level: Request\n  verbs: ["create", "update", "patch", "delete"]\n  namespaces: ["twistlock"]\n';
+const VENDOR =
+  'rules:\n- level: Request\n  resources:\n  - group: ""\n    resources: ["pods/exec", "pods/attach"]\n- level: Request\n  verbs: ["create"]\n  resources:\n  - group: ""\n    resources: ["pods"]\n- level: Request\n  verbs: ["create", "update", "patch", "delete"]\n  namespaces: ["twistlock"]\n';
 
 describe('audit-policy', () => {
   it.each([
@@ -44,11 +46,27 @@ describe('audit-policy', () => {
   });
 
   it.each([
-    ['a lowercase level', `apiVersion: audit.k8s.io/v1\nkind: Policy\n${VENDOR.replace('level: Request', 'level: request')}`, 'level: Request\n  resources:'],
-    ['verb: instead of verbs:', `apiVersion: audit.k8s.io/v1\nkind: Policy\n${VENDOR.replace('verbs: ["create"]', 'verb: ["create"]')}`, 'verbs: ["create"]'],
-    ['resource: in a resources entry', `apiVersion: audit.k8s.io/v1\nkind: Policy\n${VENDOR.replace('resources: ["pods"]', 'resource: ["pods"]')}`, 'resources: ["pods"]'],
+    [
+      'a lowercase level',
+      `apiVersion: audit.k8s.io/v1\nkind: Policy\n${VENDOR.replace('level: Request', 'level: request')}`,
+      'level: Request\n  resources:',
+    ],
+    [
+      'verb: instead of verbs:',
+      `apiVersion: audit.k8s.io/v1\nkind: Policy\n${VENDOR.replace('verbs: ["create"]', 'verb: ["create"]')}`,
+      'verbs: ["create"]',
+    ],
+    [
+      'resource: in a resources entry',
+      `apiVersion: audit.k8s.io/v1\nkind: Policy\n${VENDOR.replace('resources: ["pods"]', 'resource: ["pods"]')}`,
+      'resources: ["pods"]',
+    ],
     ['group: core', `apiVersion: audit.k8s.io/v1\nkind: Policy\n${VENDOR.replaceAll('group: ""', 'group: core')}`, 'group: ""'],
-    ['a v1beta1 apiVersion (its comment kept)', `apiVersion: audit.k8s.io/v1beta1 # from the old guide\nkind: Policy\n${VENDOR}`, 'apiVersion: audit.k8s.io/v1 # from the old guide'],
+    [
+      'a v1beta1 apiVersion (its comment kept)',
+      `apiVersion: audit.k8s.io/v1beta1 # from the old guide\nkind: Policy\n${VENDOR}`,
+      'apiVersion: audit.k8s.io/v1 # from the old guide',
+    ],
   ])('repairs %s in place', (_name, input, expected) => {
     const out = repair(input);
     expect(out).toContain(expected);
@@ -56,9 +74,11 @@ describe('audit-policy', () => {
   });
 
   it('moves an early catch-all last and inserts the missing vendor rules before it, keeping comments', () => {
-    const out = repair('apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n# silence the rest\n- level: None\n- level: Metadata\n  resources:\n  - group: ""\n    resources: ["secrets"]\n');
+    const out = repair(
+      'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n# silence the rest\n- level: None\n- level: Metadata\n  resources:\n  - group: ""\n    resources: ["secrets"]\n',
+    );
     expectLoadsAndCovers(out);
-    const rules = (readPolicy(parseYaml(out).value, null, true).policy!).rules;
+    const rules = readPolicy(parseYaml(out).value, null, true).policy!.rules;
     expect(rules.at(-1)!.level).toBe('None');
     expect(rules[0]!.resources[0]!.resources).toEqual(['secrets']);
     expect(out).toContain('# silence the rest');
@@ -75,12 +95,21 @@ describe('audit-policy', () => {
   });
 
   it('refuses to replace a policy it could not read', () => {
-    const result = auditPolicy({ apiserver: api, policy: { ok: false, error: { reason: 'permission', message: 'cannot read the audit policy: permission denied' } } }, layout);
+    const result = auditPolicy(
+      {
+        apiserver: api,
+        policy: { ok: false, error: { reason: 'permission', message: 'cannot read the audit policy: permission denied' } },
+      },
+      layout,
+    );
     expect(isRefusal(result) && result.reason).toMatch(/permission denied/);
   });
 
   it('refuses a level it would have to guess', () => {
-    const result = auditPolicy({ apiserver: api, policy: parsedFact('apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: loud\n', POLICY_PATH) }, layout);
+    const result = auditPolicy(
+      { apiserver: api, policy: parsedFact('apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: loud\n', POLICY_PATH) },
+      layout,
+    );
     expect(isRefusal(result) && result.reason).toMatch(/rule 1: level "loud"/);
   });
 

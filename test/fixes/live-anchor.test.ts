@@ -22,22 +22,33 @@ describe('liveAnchor', () => {
   it('pins the root when the server sends it, and names it with its fingerprint', () => {
     const anchor = liveAnchor(live([chain.leaf.cert, chain.intermediate.cert, chain.root.cert]), now);
     expect(anchor).toMatchObject({ pem: chain.root.cert });
-    expect('why' in anchor && anchor.why).toMatch(new RegExp(`CN=Test Root CA, SHA-256 ${fingerprint(chain.root.cert)}, the self-signed root CA it sends`));
+    expect('why' in anchor && anchor.why).toMatch(
+      new RegExp(`CN=Test Root CA, SHA-256 ${fingerprint(chain.root.cert)}, the self-signed root CA it sends`),
+    );
   });
 
   it('pins the top intermediate when the root is not sent, and says the pin breaks when it is replaced', () => {
     const anchor = liveAnchor(live([chain.leaf.cert, chain.intermediate.cert]), now);
-    expect(anchor).toMatchObject({ pem: chain.intermediate.cert, why: expect.stringMatching(/topmost intermediate.*breaks when the intermediate is replaced.*--ca-file/) });
+    expect(anchor).toMatchObject({
+      pem: chain.intermediate.cert,
+      why: expect.stringMatching(/topmost intermediate.*breaks when the intermediate is replaced.*--ca-file/),
+    });
   });
 
   it('pins the console certificate itself when only the leaf is sent, naming the CA that would last longer', () => {
     const anchor = liveAnchor(live([chain.leaf.cert]), now);
-    expect(anchor).toMatchObject({ pem: chain.leaf.cert, why: expect.stringMatching(/console's own certificate.*does not send its CA \(CN=Test Intermediate CA\).*renewed/) });
+    expect(anchor).toMatchObject({
+      pem: chain.leaf.cert,
+      why: expect.stringMatching(/console's own certificate.*does not send its CA \(CN=Test Intermediate CA\).*renewed/),
+    });
   });
 
   it('pins a self-signed console certificate', () => {
     const self = issue({ commonName: 'console', ips: ['127.0.0.1'], extKeyUsage: ['serverAuth'] }, null);
-    expect(liveAnchor(live([self.cert]), now)).toMatchObject({ pem: self.cert, why: expect.stringMatching(/self-signed certificate itself/) });
+    expect(liveAnchor(live([self.cert]), now)).toMatchObject({
+      pem: self.cert,
+      why: expect.stringMatching(/self-signed certificate itself/),
+    });
   });
 
   it('skips a presented certificate the chain does not build to (an unrelated extra root)', () => {
@@ -46,7 +57,10 @@ describe('liveAnchor', () => {
   });
 
   it('still pins the root when the name is wrong: CA data cannot fix a name, webhook-tls-chain reports it', () => {
-    const anchor = liveAnchor(live([chain.leaf.cert, chain.intermediate.cert, chain.root.cert], { serverName: 'console.example.com' }), now);
+    const anchor = liveAnchor(
+      live([chain.leaf.cert, chain.intermediate.cert, chain.root.cert], { serverName: 'console.example.com' }),
+      now,
+    );
     expect(anchor).toMatchObject({ pem: chain.root.cert });
   });
 

@@ -21,7 +21,11 @@ const URL_SELF = 'https://console.example.com:8083/api/v1/kubernetes/webhook/Rov
 const URL_SAAS = 'https://us-east1.cloud.twistlock.com/us-2-158254964/api/v1/kubernetes/webhook/abc=';
 const base64 = Buffer.from(PEM).toString('base64');
 
-const existing = (cluster: string) => parsedFact(`apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n${cluster}\ncontexts:\n- name: w\n  context:\n    cluster: c\ncurrent-context: w\n`, PATH);
+const existing = (cluster: string) =>
+  parsedFact(
+    `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n${cluster}\ncontexts:\n- name: w\n  context:\n    cluster: c\ncurrent-context: w\n`,
+    PATH,
+  );
 
 function run(file: string | null, opts: Partial<FixOptions> = {}) {
   return webhookKubeconfig({ apiserver: api, ...(file ? { webhookConfig: existing(file) } : {}) }, layout, fixOptions(opts));
@@ -45,8 +49,18 @@ describe('webhook-kubeconfig', () => {
     ['an http --webhook-url', null, { webhookUrl: 'http://console:8083/api/v1/kubernetes/webhook/x' }, /https only/],
     ['a CA file without certificates', null, { webhookUrl: URL_SELF, caPem: 'not a pem' }, /no parseable CERTIFICATE/],
     // The webhook-url check's own judgment: a URL it fails is never kept.
-    ['an in-cluster service name', '    server: https://twistlock-console.twistlock.svc:8083/api/v1/kubernetes/webhook/x=', {}, /current server URL is unusable: .*in-cluster service name/],
-    ['a SaaS URL without the tenant segment', null, { webhookUrl: 'https://us-east1.cloud.twistlock.com/api/v1/kubernetes/webhook/x=' }, /--webhook-url is unusable: a SaaS console URL without the tenant/],
+    [
+      'an in-cluster service name',
+      '    server: https://twistlock-console.twistlock.svc:8083/api/v1/kubernetes/webhook/x=',
+      {},
+      /current server URL is unusable: .*in-cluster service name/,
+    ],
+    [
+      'a SaaS URL without the tenant segment',
+      null,
+      { webhookUrl: 'https://us-east1.cloud.twistlock.com/api/v1/kubernetes/webhook/x=' },
+      /--webhook-url is unusable: a SaaS console URL without the tenant/,
+    ],
   ])('refuses %s', (_name, file, opts, reason) => {
     const result = run(file, opts);
     expect(isRefusal(result) && result.reason).toMatch(reason);
@@ -61,14 +75,20 @@ describe('webhook-kubeconfig', () => {
 
   it.each([
     ['wrapped at 76 columns', `    certificate-authority-data: ${base64.match(/.{1,76}/g)!.join('\n      ')}`],
-    ['pasted as raw PEM', `    certificate-authority-data: |\n${PEM.trimEnd().split('\n').map((l) => `      ${l}`).join('\n')}`],
+    [
+      'pasted as raw PEM',
+      `    certificate-authority-data: |\n${PEM.trimEnd()
+        .split('\n')
+        .map((l) => `      ${l}`)
+        .join('\n')}`,
+    ],
   ])('keeps existing CA data %s, re-encoded on one line', (_name, ca) => {
     const { a, kc } = generated(`    server: ${URL_SELF}\n${ca}`);
     expect(kc.caData).toBe(base64);
     expect(a.description).toMatch(/existing CA certificates/);
   });
 
-  it('writes the URL the console expects (--console) over the file\'s own', () => {
+  it("writes the URL the console expects (--console) over the file's own", () => {
     const fromConsole = URL_SELF.replace(/webhook\/.*$/, 'webhook/NewSuffix=');
     const { kc } = generated(`    server: ${URL_SELF}`, { consoleWebhookUrl: fromConsole });
     expect(kc.server).toBe(fromConsole);
@@ -76,12 +96,16 @@ describe('webhook-kubeconfig', () => {
 
   it('refuses a --webhook-url the console contradicts, printing neither suffix', () => {
     const result = run(null, { webhookUrl: URL_SELF, consoleWebhookUrl: URL_SELF.replace(/webhook\/.*$/, 'webhook/NewSuffix=') });
-    expect(isRefusal(result) && result.reason).toMatch(/--webhook-url differs from the webhook URL the console given with --console expects/);
+    expect(isRefusal(result) && result.reason).toMatch(
+      /--webhook-url differs from the webhook URL the console given with --console expects/,
+    );
     expect(JSON.stringify(result)).not.toMatch(/Rov4TLMx1UiaJuP99OyulwQVUT0=|NewSuffix=/);
   });
 
-  it('refuses to fall back to the file\'s URL when --console could not tell the URL', () => {
-    const result = run(`    server: ${URL_SELF}`, { consoleProblem: 'the console could not be read: GET https://c/api/v1/settings/kubernetes-audit was refused (401 Unauthorized)' });
+  it("refuses to fall back to the file's URL when --console could not tell the URL", () => {
+    const result = run(`    server: ${URL_SELF}`, {
+      consoleProblem: 'the console could not be read: GET https://c/api/v1/settings/kubernetes-audit was refused (401 Unauthorized)',
+    });
     expect(isRefusal(result) && result.reason).toMatch(/^--console was given, but the console could not be read: .*401/);
   });
 
@@ -119,7 +143,9 @@ describe('webhook-kubeconfig with the live chain', () => {
   });
 
   it('keeps CA data that verifies the live chain', () => {
-    const { kc, a } = generated(`    server: ${URL_SELF}\n    certificate-authority-data: ${b64(chain.intermediate.cert)}`, { liveChain: live([chain.intermediate.cert]) });
+    const { kc, a } = generated(`    server: ${URL_SELF}\n    certificate-authority-data: ${b64(chain.intermediate.cert)}`, {
+      liveChain: live([chain.intermediate.cert]),
+    });
     expect(kc.caData).toBe(b64(chain.intermediate.cert));
     expect(a.description).toMatch(/existing CA certificates/);
   });
@@ -146,9 +172,11 @@ describe('webhook-kubeconfig with the live chain', () => {
     expect(kc.caData).toBeNull();
   });
 
-  it('refuses a --ca-file that does not verify the live chain, with Go\'s error', () => {
+  it("refuses a --ca-file that does not verify the live chain, with Go's error", () => {
     const result = run(`    server: ${URL_SELF}`, { caPem: other.root.cert, liveChain: live([]) });
-    expect(isRefusal(result) && result.reason).toMatch(/--ca-file does not verify the chain console.example.com:8083 presents: x509: certificate signed by unknown authority/);
+    expect(isRefusal(result) && result.reason).toMatch(
+      /--ca-file does not verify the chain console.example.com:8083 presents: x509: certificate signed by unknown authority/,
+    );
   });
 
   it('uses a --ca-file that verifies the live chain, and says so', () => {
@@ -163,28 +191,33 @@ describe('webhook-kubeconfig with the live chain', () => {
   });
 
   it('never pins a SaaS console, whatever the live chain', () => {
-    const { kc } = generated(`    server: ${URL_SAAS}\n    certificate-authority-data: ${b64(other.root.cert)}`, { liveChain: live([other.root.cert]) });
+    const { kc } = generated(`    server: ${URL_SAAS}\n    certificate-authority-data: ${b64(other.root.cert)}`, {
+      liveChain: live([other.root.cert]),
+    });
     expect(kc.caData).toBeNull();
   });
 });
 
 describe('webhook-kubeconfig on real-world files', () => {
   const REAL = fileURLToPath(new URL('../../fixtures/real-world/webhook-kubeconfigs', import.meta.url));
-  it.each(readdirSync(REAL))('%s: regenerated with --webhook-url, it resolves cleanly and keeps a usable server only when https', (file) => {
-    const text = readFileSync(`${REAL}/${file}`, 'utf8');
-    const facts = { apiserver: api, webhookConfig: parsedFact(text, PATH) };
-    const opts = fixOptions();
-    const kept = webhookKubeconfig(facts, layout, opts);
-    // None of these servers is a Prisma https URL: without --webhook-url each is refused with the reason.
-    expect(isRefusal(kept) && kept.reason).toMatch(/unusable|no webhook URL|replaces it/);
-    // A file feeding another receiver (Falco, Sysdig ...) is only replaced with --replace-webhook.
-    const owner = otherWebhookOwner(resolveKubeconfig(facts.webhookConfig.ok ? facts.webhookConfig.value.value : null).server);
-    const unasked = webhookKubeconfig(facts, layout, { ...opts, webhookUrl: URL_SELF });
-    expect(isRefusal(unasked)).toBe(owner !== null);
-    const result = webhookKubeconfig(facts, layout, { ...opts, webhookUrl: URL_SELF, replaceWebhook: true });
-    if (isRefusal(result)) throw new Error(result.reason);
-    const kc = resolveKubeconfig(parse((result[0] as WriteArtifact).contents));
-    expect(kc.problems).toEqual([]);
-    expect(kc.server).toBe(URL_SELF);
-  });
+  it.each(readdirSync(REAL))(
+    '%s: regenerated with --webhook-url, it resolves cleanly and keeps a usable server only when https',
+    (file) => {
+      const text = readFileSync(`${REAL}/${file}`, 'utf8');
+      const facts = { apiserver: api, webhookConfig: parsedFact(text, PATH) };
+      const opts = fixOptions();
+      const kept = webhookKubeconfig(facts, layout, opts);
+      // None of these servers is a Prisma https URL: without --webhook-url each is refused with the reason.
+      expect(isRefusal(kept) && kept.reason).toMatch(/unusable|no webhook URL|replaces it/);
+      // A file feeding another receiver (Falco, Sysdig ...) is only replaced with --replace-webhook.
+      const owner = otherWebhookOwner(resolveKubeconfig(facts.webhookConfig.ok ? facts.webhookConfig.value.value : null).server);
+      const unasked = webhookKubeconfig(facts, layout, { ...opts, webhookUrl: URL_SELF });
+      expect(isRefusal(unasked)).toBe(owner !== null);
+      const result = webhookKubeconfig(facts, layout, { ...opts, webhookUrl: URL_SELF, replaceWebhook: true });
+      if (isRefusal(result)) throw new Error(result.reason);
+      const kc = resolveKubeconfig(parse((result[0] as WriteArtifact).contents));
+      expect(kc.problems).toEqual([]);
+      expect(kc.server).toBe(URL_SELF);
+    },
+  );
 });

@@ -12,7 +12,14 @@ const fleet = (...argv: string[]) => {
 describe('fleet options', () => {
   it('has safe defaults and hands the check selection and network options to the doctor', () => {
     const o = fleet('fleet', '--only', 'audit-policy-valid', '--offline', '--timeout', '3', '--since', '2h');
-    expect(o).toMatchObject({ namespace: 'prisma-audit', parallel: 10, deadlineMs: 120_000, keep: false, contexts: null, image: expect.stringMatching(/^prisma-audit:/) });
+    expect(o).toMatchObject({
+      namespace: 'prisma-audit',
+      parallel: 10,
+      deadlineMs: 120_000,
+      keep: false,
+      contexts: null,
+      image: expect.stringMatching(/^prisma-audit:/),
+    });
     expect(o.doctorArgs).toEqual(['--only', 'audit-policy-valid', '--offline', '--since', '2h', '--timeout', '3']);
   });
 

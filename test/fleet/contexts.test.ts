@@ -36,7 +36,10 @@ describe('fleet --contexts', () => {
 
   it('names an unknown context in the combined report, and refuses one as a usage error alone', async () => {
     const r = await runCli(['fleet', '--kubeconfig', kubeconfig, '--contexts', 'east,nowhere', '--output', 'json', '--timeout', '2']);
-    expect(JSON.parse(r.stdout).clusters[1]).toMatchObject({ context: 'nowhere', problem: expect.stringContaining('--context nowhere: no such context') });
+    expect(JSON.parse(r.stdout).clusters[1]).toMatchObject({
+      context: 'nowhere',
+      problem: expect.stringContaining('--context nowhere: no such context'),
+    });
     const alone = await runCli(['fleet', '--kubeconfig', kubeconfig, '--context', 'nowhere']);
     expect(alone.code).toBe(2);
     expect(alone.stderr).toContain('no such context');

@@ -2,7 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { frameDocument, unframeDocument } from '../../src/kube/fleet/frame.js';
 
-const doc = JSON.stringify({ schemaVersion: 1, checks: Array.from({ length: 400 }, (_, i) => ({ id: `c${i}`, summary: 'ü "quoted" \n line'.repeat(5) })) });
+const doc = JSON.stringify({
+  schemaVersion: 1,
+  checks: Array.from({ length: 400 }, (_, i) => ({ id: `c${i}`, summary: 'ü "quoted" \n line'.repeat(5) })),
+});
 
 describe('framed report', () => {
   it('round-trips a document of many parts, each line short enough never to be split by the runtime', () => {

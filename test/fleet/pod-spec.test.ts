@@ -63,16 +63,35 @@ describe('planMounts', () => {
   });
 
   it('mounts every known configuration place on a node that shows no apiserver pod (k3s, MicroK8s)', () => {
-    expect(planMounts(null).mounts.map((m) => m.hostPath)).toEqual(['/etc/kubernetes/manifests', '/etc/rancher/k3s', '/var/log/containers', '/var/log/pods', '/var/snap/microk8s/current/args']);
+    expect(planMounts(null).mounts.map((m) => m.hostPath)).toEqual([
+      '/etc/kubernetes/manifests',
+      '/etc/rancher/k3s',
+      '/var/log/containers',
+      '/var/log/pods',
+      '/var/snap/microk8s/current/args',
+    ]);
   });
 });
 
 describe('buildPod', () => {
   const mounts = planMounts(apiserverOf('kubeadm-manifests/cks-prep-inline-comments.yaml')).mounts;
-  const built = buildPod(node, mounts, { namespace: 'prisma-audit', image: 'reg/prisma-audit:1', runId: 'abcde', deadlineSeconds: 90, doctorArgs: ['--offline'] }) as any;
+  const built = buildPod(node, mounts, {
+    namespace: 'prisma-audit',
+    image: 'reg/prisma-audit:1',
+    runId: 'abcde',
+    deadlineSeconds: 90,
+    doctorArgs: ['--offline'],
+  }) as any;
 
   it('pins the node, tolerates its taints, uses the host network and a deadline, never restarts', () => {
-    expect(built.spec).toMatchObject({ nodeName: 'cp1', hostNetwork: true, dnsPolicy: 'Default', restartPolicy: 'Never', activeDeadlineSeconds: 90, automountServiceAccountToken: false });
+    expect(built.spec).toMatchObject({
+      nodeName: 'cp1',
+      hostNetwork: true,
+      dnsPolicy: 'Default',
+      restartPolicy: 'Never',
+      activeDeadlineSeconds: 90,
+      automountServiceAccountToken: false,
+    });
     expect(built.spec.tolerations).toEqual([
       { key: 'node-role.kubernetes.io/master', operator: 'Exists', effect: 'NoSchedule' },
       { key: 'dedicated', operator: 'Equal', value: 'control', effect: 'NoExecute' },
@@ -83,7 +102,12 @@ describe('buildPod', () => {
     const [c] = built.spec.containers;
     expect(c.image).toBe('reg/prisma-audit:1');
     expect(c.args).toEqual(['doctor', '--root', '/host', '--output', 'json-framed', '--fleet-pod', '--offline']);
-    expect(c.securityContext).toEqual({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ['ALL'], add: ['DAC_READ_SEARCH'] } });
+    expect(c.securityContext).toEqual({
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      capabilities: { drop: ['ALL'], add: ['DAC_READ_SEARCH'] },
+    });
     expect(c.volumeMounts.every((m: any) => m.readOnly === true && m.mountPath.startsWith('/host/'))).toBe(true);
     expect(built.spec.volumes.map((v: any) => v.hostPath.path)).toEqual(mounts.map((m) => m.hostPath));
     expect(built.spec.volumes.every((v: any) => ['Directory', 'File'].includes(v.hostPath.type))).toBe(true);

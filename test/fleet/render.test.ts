@@ -13,17 +13,52 @@ import { makeStyle } from '../../src/report/style.js';
 const report = (fail: boolean): Report => ({
   schemaVersion: 1,
   tool: { name: 'prisma-audit', version: 't' },
-  target: { root: '/host', manifest: '/etc/kubernetes/manifests/kube-apiserver.yaml', distribution: 'kubeadm', kubernetesVersion: '1.20.2', demo: false, offline: false },
-  checks: [{ id: 'audit-webhook-flag', title: 'flag set', status: fail ? 'fail' : 'pass', summary: fail ? '--audit-webhook-config-file is not set' : 'set', evidence: [], remediation: null, durationMs: 3 }],
+  target: {
+    root: '/host',
+    manifest: '/etc/kubernetes/manifests/kube-apiserver.yaml',
+    distribution: 'kubeadm',
+    kubernetesVersion: '1.20.2',
+    demo: false,
+    offline: false,
+  },
+  checks: [
+    {
+      id: 'audit-webhook-flag',
+      title: 'flag set',
+      status: fail ? 'fail' : 'pass',
+      summary: fail ? '--audit-webhook-config-file is not set' : 'set',
+      evidence: [],
+      remediation: null,
+      durationMs: 3,
+    },
+  ],
   summary: { pass: fail ? 0 : 1, warn: 0, fail: fail ? 1 : 0, skip: 0, unknown: 0 },
 });
-const node = (name: string, r: Report | null): FleetNodeResult => ({ cluster: null, node: name, pod: r ? `prisma-audit-${name}` : null, outcome: r ? 'checked' : 'unknown', reason: r ? null : 'pod never started: no kubelet acted on it within 30 s', evidence: [], mounted: [], notMounted: [], report: r, durationMs: 5 });
-const fleet = buildFleetReport([node('cp1', report(false)), node('cp2', report(true)), node('cp3', null)], [{ context: null, server: 'https://10.0.0.1:6443', nodes: 3, problem: null }], { name: 'prisma-audit', version: 't' });
+const node = (name: string, r: Report | null): FleetNodeResult => ({
+  cluster: null,
+  node: name,
+  pod: r ? `prisma-audit-${name}` : null,
+  outcome: r ? 'checked' : 'unknown',
+  reason: r ? null : 'pod never started: no kubelet acted on it within 30 s',
+  evidence: [],
+  mounted: [],
+  notMounted: [],
+  report: r,
+  durationMs: 5,
+});
+const fleet = buildFleetReport(
+  [node('cp1', report(false)), node('cp2', report(true)), node('cp3', null)],
+  [{ context: null, server: 'https://10.0.0.1:6443', nodes: 3, problem: null }],
+  { name: 'prisma-audit', version: 't' },
+);
 
 describe('fleet report', () => {
   it('sums every node and the fleet findings, and counts the nodes checked', () => {
     expect(fleet.summary).toEqual({ pass: 1, warn: 0, fail: 2, skip: 0, unknown: 1, nodes: 3, checked: 2 });
-    expect(fleet.findings.map((f) => [f.id, f.status])).toEqual([['fleet-nodes-checked', 'unknown'], ['fleet-consistent', 'fail']]);
+    expect(fleet.findings.map((f) => [f.id, f.status])).toEqual([
+      ['fleet-nodes-checked', 'unknown'],
+      ['fleet-consistent', 'fail'],
+    ]);
   });
 
   it('renders the node x check matrix and each node in text', () => {
@@ -43,14 +78,32 @@ describe('fleet report', () => {
 
 describe('fleetManifests', () => {
   it('prints the namespace, service account, minimal RBAC and one Job per node', () => {
-    const yaml = fleetManifests([{ node: { name: 'cp1', why: [], taints: [], ready: null, hasNodeObject: true }, mounts: planMounts(null).mounts }], { namespace: 'pa', image: 'img:1', deadlineSeconds: 60, doctorArgs: [] });
+    const yaml = fleetManifests(
+      [{ node: { name: 'cp1', why: [], taints: [], ready: null, hasNodeObject: true }, mounts: planMounts(null).mounts }],
+      { namespace: 'pa', image: 'img:1', deadlineSeconds: 60, doctorArgs: [] },
+    );
     const docs = parseAllDocuments(yaml).map((d) => d.toJS());
-    expect(docs.map((d) => d.kind)).toEqual(['Namespace', 'ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'Job']);
+    expect(docs.map((d) => d.kind)).toEqual([
+      'Namespace',
+      'ServiceAccount',
+      'Role',
+      'RoleBinding',
+      'ClusterRole',
+      'ClusterRoleBinding',
+      'Role',
+      'RoleBinding',
+      'Job',
+    ]);
     expect(docs[2].rules).toContainEqual({ apiGroups: [''], resources: ['pods'], verbs: ['create', 'get', 'list', 'delete'] });
     expect(docs[4].rules).toEqual([{ apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list'] }]);
     const job = docs[8];
     expect(job.spec).toMatchObject({ backoffLimit: 0, activeDeadlineSeconds: 60 });
-    expect(job.spec.template.spec).toMatchObject({ nodeName: 'cp1', hostNetwork: true, restartPolicy: 'Never', serviceAccountName: 'prisma-audit' });
+    expect(job.spec.template.spec).toMatchObject({
+      nodeName: 'cp1',
+      hostNetwork: true,
+      restartPolicy: 'Never',
+      serviceAccountName: 'prisma-audit',
+    });
     expect(job.spec.template.metadata.labels['prisma-audit.io/run']).toBe('manifests');
   });
 });

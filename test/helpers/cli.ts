@@ -17,7 +17,10 @@ export interface CliResult {
 /** Runs dist/cli.js, or another copy of the CLI (`cli`, e.g. an unpacked tarball's). */
 export function runCli(args: string[], opts: SpawnOptions & { input?: string; cli?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [opts.cli ?? CLI, ...args], { ...opts, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, ...opts.env } });
+    const child = spawn(process.execPath, [opts.cli ?? CLI, ...args], {
+      ...opts,
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, ...opts.env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d) => (stdout += d));

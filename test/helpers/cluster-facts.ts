@@ -7,9 +7,18 @@ import type { ApiserverPod } from '../../src/model/cluster.js';
 export const NOW = new Date('2026-11-27T09:00:00Z');
 
 /** A kubeadm-style apiserver mirror pod on `node` with the given command line and volumes. */
-export function podObject(node: string, command: string[], audit = { mountPath: '/etc/kubernetes/audit', hostPath: '/etc/kubernetes/audit' }) {
+export function podObject(
+  node: string,
+  command: string[],
+  audit = { mountPath: '/etc/kubernetes/audit', hostPath: '/etc/kubernetes/audit' },
+) {
   return {
-    metadata: { name: `kube-apiserver-${node}`, namespace: 'kube-system', labels: { component: 'kube-apiserver', tier: 'control-plane' }, annotations: { 'kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint': '10.0.0.1:6443' } },
+    metadata: {
+      name: `kube-apiserver-${node}`,
+      namespace: 'kube-system',
+      labels: { component: 'kube-apiserver', tier: 'control-plane' },
+      annotations: { 'kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint': '10.0.0.1:6443' },
+    },
     spec: {
       nodeName: node,
       containers: [
@@ -22,11 +31,17 @@ export function podObject(node: string, command: string[], audit = { mountPath: 
       ],
       volumes: [{ name: 'audit', hostPath: { path: audit.hostPath, type: 'Directory' } }],
     },
-    status: { phase: 'Running', containerStatuses: [{ name: 'kube-apiserver', restartCount: 3, lastState: { terminated: { reason: 'Error', exitCode: 1 } } }] },
+    status: {
+      phase: 'Running',
+      containerStatuses: [{ name: 'kube-apiserver', restartCount: 3, lastState: { terminated: { reason: 'Error', exitCode: 1 } } }],
+    },
   };
 }
 
-export const GOOD_FLAGS = ['--audit-policy-file=/etc/kubernetes/audit/policy.yaml', '--audit-webhook-config-file=/etc/kubernetes/audit/webhook.yaml'];
+export const GOOD_FLAGS = [
+  '--audit-policy-file=/etc/kubernetes/audit/policy.yaml',
+  '--audit-webhook-config-file=/etc/kubernetes/audit/webhook.yaml',
+];
 
 export function pod(node: string, command: string[] = GOOD_FLAGS, audit?: { mountPath: string; hostPath: string }): ApiserverPod {
   return readApiserverPod(podObject(node, command, audit));

@@ -14,7 +14,23 @@ export function apiserverFact(text: string, distribution: Distribution = 'kubead
     const c = readApiserverContainer(parsed.value, parsed.lines);
     return {
       ok: true,
-      value: { distribution, mode: 'static-pod', file, text, tried: [file], others: [], containerName: c.name, image: c.image, kubernetesVersion: versionFromImage(c.image), flags: c.flags, mounts: c.mounts, volumes: c.volumes, env: c.env, durableSource: null, notes: [] },
+      value: {
+        distribution,
+        mode: 'static-pod',
+        file,
+        text,
+        tried: [file],
+        others: [],
+        containerName: c.name,
+        image: c.image,
+        kubernetesVersion: versionFromImage(c.image),
+        flags: c.flags,
+        mounts: c.mounts,
+        volumes: c.volumes,
+        env: c.env,
+        durableSource: null,
+        notes: [],
+      },
     };
   } catch (err) {
     return { ok: false, error: { reason: 'parse', message: (err as Error).message } };
@@ -35,11 +51,23 @@ export function factsOf(manifest: string, extra: GatheredFacts = {}): GatheredFa
 export function pod(flags: string[], opts: { args?: boolean; extraContainer?: boolean; image?: string } = {}): string {
   const items = flags.map((f) => `    - ${f}`).join('\n');
   const run = opts.args ? `    command:\n    - kube-apiserver\n    args:\n${items}` : `    command:\n    - kube-apiserver\n${items}`;
-  const extra = opts.extraContainer ? `\n  - name: kube-apiserver-sidecar\n    image: x\n    command:\n    - /usr/local/bin/kube-apiserver\n` : '\n';
+  const extra = opts.extraContainer
+    ? `\n  - name: kube-apiserver-sidecar\n    image: x\n    command:\n    - /usr/local/bin/kube-apiserver\n`
+    : '\n';
   return `apiVersion: v1\nkind: Pod\nmetadata:\n  name: kube-apiserver\n  namespace: kube-system\nspec:\n  containers:\n  - name: kube-apiserver\n    image: ${opts.image ?? 'registry.k8s.io/kube-apiserver:v1.28.2'}\n${run}\n    volumeMounts:\n    - mountPath: /etc/kubernetes/pki\n      name: k8s-certs\n      readOnly: true${extra}  hostNetwork: true\n  volumes:\n  - hostPath:\n      path: /etc/kubernetes/pki\n      type: DirectoryOrCreate\n    name: k8s-certs\n`;
 }
 
 /** Fix options with nothing given on the command line and nothing live known, plus `over`. */
 export function fixOptions(over: Partial<FixOptions> = {}): FixOptions {
-  return { webhookUrl: null, consoleWebhookUrl: null, consoleProblem: null, caPem: null, now: new Date(), liveChain: null, restore: NO_RESTORE, replaceWebhook: false, ...over };
+  return {
+    webhookUrl: null,
+    consoleWebhookUrl: null,
+    consoleProblem: null,
+    caPem: null,
+    now: new Date(),
+    liveChain: null,
+    restore: NO_RESTORE,
+    replaceWebhook: false,
+    ...over,
+  };
 }

@@ -31,6 +31,8 @@ export const FORMATS: Record<string, (lines: string[]) => string> = {
   /** The newer form of the same failure: klog's structured error with escaped quotes. */
   'command-failed': (lines) =>
     lines
-      .map((l) => (l.startsWith('Error: ') ? `E1127 06:55:59.000001   25952 run.go:74] "command failed" err="${l.slice(7).replace(/"/g, '\\"')}"` : l))
+      .map((l) =>
+        l.startsWith('Error: ') ? `E1127 06:55:59.000001   25952 run.go:74] "command failed" err="${l.slice(7).replace(/"/g, '\\"')}"` : l,
+      )
       .join('\n') + '\n',
 };

@@ -51,7 +51,8 @@ export const MUTATIONS: Record<string, Mutation> = {
     return l.join('\n');
   },
   deepNesting: (t, r) => `${t}\nx: ${'['.repeat(1000 + Math.floor(r() * 20_000))}`,
-  aliasBomb: (t) => `${t}\na: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n`,
+  aliasBomb: (t) =>
+    `${t}\na: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n`,
   duplicateKeys: (t) => `${t}\nkind: Pod\nkind: Policy\n`,
   empty: () => '',
   swapChars: (t, r) => {

@@ -2,13 +2,21 @@
 // need (SANs, IP SANs, validity, EKU, CN-only), issued by src/tls/issue.ts. 1024-bit keys keep
 // generation fast (the suite builds dozens of chains); both Node's OpenSSL and the Go of
 // kube-apiserver 1.20 accept them.
-import { DAY_MS, issue as issueWith, newKeyPair as newRsaKeyPair, type CertOptions, type Issued, type KeyPair } from '../../src/tls/issue.js';
+import {
+  DAY_MS,
+  issue as issueWith,
+  newKeyPair as newRsaKeyPair,
+  type CertOptions,
+  type Issued,
+  type KeyPair,
+} from '../../src/tls/issue.js';
 
 export type { CertOptions, Issued, KeyPair };
 
 export const newKeyPair = (bits = 1024): KeyPair => newRsaKeyPair(bits);
 /** Signs a certificate for `opts` with `issuer` (self-signed when issuer is null). */
-export const issue = (opts: CertOptions, issuer: Issued | null, key: KeyPair = newKeyPair(opts.keyBits)): Issued => issueWith(opts, issuer, key);
+export const issue = (opts: CertOptions, issuer: Issued | null, key: KeyPair = newKeyPair(opts.keyBits)): Issued =>
+  issueWith(opts, issuer, key);
 
 export interface Chain {
   root: Issued;

@@ -171,7 +171,15 @@ export class SecretCorpus {
     // --- the policy: secrets in comments ---
     const commentKey = this.key('PEM key in policy comments');
     this.edit('etc/kubernetes/audit/audit-policy.yaml', (t) =>
-      [`# token: ${s('token in a policy comment')}`, `# password: "correct horse ${s('passphrase word in a policy comment')}"`, ...commentKey.pem.trim().split('\n').map((l) => `# ${l}`), t].join('\n'),
+      [
+        `# token: ${s('token in a policy comment')}`,
+        `# password: "correct horse ${s('passphrase word in a policy comment')}"`,
+        ...commentKey.pem
+          .trim()
+          .split('\n')
+          .map((l) => `# ${l}`),
+        t,
+      ].join('\n'),
     );
 
     // --- pod logs (CRI format) ---
@@ -213,8 +221,14 @@ export class SecretCorpus {
       cri(`key data: prefix=${midLine} end`),
       cri(`dump ${offset}`),
       ...wrapped.map((l, i) => cri(i === 0 ? `client-key-data ${l}` : l)),
-      ...pgp.pem.trim().split('\n').map((l) => cri(l)),
-      ...logKey.pem.trim().split('\n').map((l) => cri(l)),
+      ...pgp.pem
+        .trim()
+        .split('\n')
+        .map((l) => cri(l)),
+      ...logKey.pem
+        .trim()
+        .split('\n')
+        .map((l) => cri(l)),
       cri(`exec args: --client-secret ${s('exec --client-secret echoed in a log')}`),
       '',
     ];
@@ -224,7 +238,18 @@ export class SecretCorpus {
     const echoed = this.key('client-key-data block echoed in a log (key)');
     const echoedB64 = wrap(b64(echoed.pem), 64);
     this.pieces('client-key-data block echoed in a log (base64)', echoedB64.join(''));
-    this.write(`${logDir}/2.log`, ['users:', '- name: x', '  user:', '    client-key-data: |', ...echoedB64.map((l) => `      ${l}`), `    token: ${s('token in an echoed kubeconfig')}`, ''].join('\n'));
+    this.write(
+      `${logDir}/2.log`,
+      [
+        'users:',
+        '- name: x',
+        '  user:',
+        '    client-key-data: |',
+        ...echoedB64.map((l) => `      ${l}`),
+        `    token: ${s('token in an echoed kubeconfig')}`,
+        '',
+      ].join('\n'),
+    );
     return { suffix, env };
   }
 }

@@ -10,7 +10,13 @@ export async function hashOutside(dir: string, skip: string[]): Promise<Record<s
     const full = path.join(entry.parentPath, entry.name);
     if (skip.some((s) => full === s || full.startsWith(s + path.sep))) continue;
     const st = await fs.lstat(full);
-    const what = st.isFile() ? createHash('sha256').update(await fs.readFile(full)).digest('hex') : st.isSymbolicLink() ? `-> ${await fs.readlink(full)}` : `type ${st.mode >> 12}`;
+    const what = st.isFile()
+      ? createHash('sha256')
+          .update(await fs.readFile(full))
+          .digest('hex')
+      : st.isSymbolicLink()
+        ? `-> ${await fs.readlink(full)}`
+        : `type ${st.mode >> 12}`;
     out[path.relative(dir, full)] = `${what} ${(st.mode & 0o7777).toString(8)} ${st.mtimeMs}`;
   }
   return out;

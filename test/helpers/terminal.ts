@@ -35,7 +35,9 @@ export function runInTerminal(args: string[], size: { columns: number; rows: num
     raw += d.toString('utf8');
     pending = pending.then(() => new Promise((resolve) => term.write(d, resolve)));
   });
-  const exited = new Promise<{ code: number | null; at: number }>((resolve) => child.on('close', (code) => resolve({ code, at: performance.now() })));
+  const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
+    child.on('close', (code) => resolve({ code, at: performance.now() })),
+  );
   const screen = () => {
     const b = term.buffer.active;
     return Array.from({ length: view.rows }, (_, i) => b.getLine(b.viewportY + i)?.translateToString(true) ?? '');

@@ -48,7 +48,6 @@ function parsedFile(value: unknown): ParsedFile {
   };
 }
 
-
 export interface CollectOptions {
   root?: string;
   env?: EnvVar[];
@@ -69,7 +68,15 @@ export function collectWebhookProbe(k: WebhookKubeconfig, opts: CollectOptions =
   };
   const deps = {
     async need<K extends 'apiserver' | 'webhookConfig'>(key: K) {
-      return (key === 'apiserver' ? apiserver([], { env: opts.env ?? [], image: null, kubernetesVersion: opts.kubernetesVersion === undefined ? '1.20.2' : opts.kubernetesVersion }) : parsedFile(kubeconfigValue(k))) as FactValue<K>;
+      return (
+        key === 'apiserver'
+          ? apiserver([], {
+              env: opts.env ?? [],
+              image: null,
+              kubernetesVersion: opts.kubernetesVersion === undefined ? '1.20.2' : opts.kubernetesVersion,
+            })
+          : parsedFile(kubeconfigValue(k))
+      ) as FactValue<K>;
     },
   };
   return webhookProbeCollector.collect(ctx, deps as never);

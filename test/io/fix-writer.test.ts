@@ -2,7 +2,17 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Artifact } from '../../src/fixes/types.js';
-import { ApplyFailed, REAL_OPS, TargetChanged, applyArtifacts, readCurrent, readsFrom, rollbackCommands, type CurrentFile, type WriterOps } from '../../src/fixes/apply.js';
+import {
+  ApplyFailed,
+  REAL_OPS,
+  TargetChanged,
+  applyArtifacts,
+  readCurrent,
+  readsFrom,
+  rollbackCommands,
+  type CurrentFile,
+  type WriterOps,
+} from '../../src/fixes/apply.js';
 import { hashTree, removeTempDirs, tempDir } from '../helpers/node-root.js';
 
 afterAll(removeTempDirs);
@@ -19,8 +29,21 @@ async function nodeRoot(): Promise<string> {
 }
 
 const ARTIFACTS: Artifact[] = [
-  { kind: 'write', fix: 'audit-policy', hostPath: '/etc/kubernetes/audit/audit-policy.yaml', contents: 'policy\n', description: 'new', mode: 0o600 },
-  { kind: 'move', fix: 'manifests-dir-cleanup', from: '/etc/kubernetes/manifests/kube-apiserver.yaml.bak', hostPath: `${BACKUPS}/etc/kubernetes/manifests/kube-apiserver.yaml.bak`, description: 'stray' },
+  {
+    kind: 'write',
+    fix: 'audit-policy',
+    hostPath: '/etc/kubernetes/audit/audit-policy.yaml',
+    contents: 'policy\n',
+    description: 'new',
+    mode: 0o600,
+  },
+  {
+    kind: 'move',
+    fix: 'manifests-dir-cleanup',
+    from: '/etc/kubernetes/manifests/kube-apiserver.yaml.bak',
+    hostPath: `${BACKUPS}/etc/kubernetes/manifests/kube-apiserver.yaml.bak`,
+    description: 'stray',
+  },
   { kind: 'write', fix: 'manifest-patch', hostPath: MANIFEST, contents: 'new manifest\n', description: 'patched' },
 ];
 
@@ -69,13 +92,15 @@ async function nodeState(root: string): Promise<Record<string, string>> {
 /** The writer seam with a fault at the nth call of one operation. */
 function faulty(op: keyof WriterOps, nth: number, fault: () => Error | void): WriterOps {
   let calls = 0;
-  const wrap = <A extends unknown[]>(real: (...a: A) => Promise<void>) => async (...a: A) => {
-    if (++calls === nth) {
-      const err = fault();
-      if (err) throw err;
-    }
-    return real(...a);
-  };
+  const wrap =
+    <A extends unknown[]>(real: (...a: A) => Promise<void>) =>
+    async (...a: A) => {
+      if (++calls === nth) {
+        const err = fault();
+        if (err) throw err;
+      }
+      return real(...a);
+    };
   return { ...REAL_OPS, [op]: wrap(REAL_OPS[op] as (...a: unknown[]) => Promise<void>) };
 }
 

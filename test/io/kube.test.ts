@@ -21,7 +21,10 @@ const saved = { ...process.env };
 async function kubeconfig(server: string, contexts = ['main']): Promise<string> {
   const file = join(dir, `kc-${Math.random().toString(36).slice(2)}.yaml`);
   const ctx = contexts.map((name) => `{name: ${name}, context: {cluster: c, user: u}}`).join(', ');
-  await writeFile(file, `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "${server}"${server.startsWith('http:') ? ', insecure-skip-tls-verify: true' : ''}}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [${ctx}]\ncurrent-context: ${contexts[0]}\n`);
+  await writeFile(
+    file,
+    `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "${server}"${server.startsWith('http:') ? ', insecure-skip-tls-verify: true' : ''}}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [${ctx}]\ncurrent-context: ${contexts[0]}\n`,
+  );
   return file;
 }
 
@@ -50,14 +53,21 @@ describe('openKube', () => {
   it('makes every cluster fact `skip` with the reason when there is no kubeconfig', async () => {
     process.env = { PATH: saved.PATH, HOME: dir };
     const access = memoKubeAccess(async () => openKube({ kubeconfig: null, context: null, timeoutMs: 1000 }, process.env), undefined);
-    await expect(kubeClient({ kube: access, offline: false })).rejects.toMatchObject({ error: { reason: 'not-applicable', message: 'cluster checks skipped: no kubeconfig found (KUBECONFIG unset, no ~/.kube/config, not running in a pod)' } });
+    await expect(kubeClient({ kube: access, offline: false })).rejects.toMatchObject({
+      error: {
+        reason: 'not-applicable',
+        message: 'cluster checks skipped: no kubeconfig found (KUBECONFIG unset, no ~/.kube/config, not running in a pod)',
+      },
+    });
   });
 
   it('never opens the API with --offline', async () => {
     const access = memoKubeAccess(async () => {
       throw new Error('the API was contacted');
     }, undefined);
-    await expect(kubeClient({ kube: access, offline: true })).rejects.toMatchObject({ error: { reason: 'not-applicable', message: expect.stringContaining('--offline') } });
+    await expect(kubeClient({ kube: access, offline: true })).rejects.toMatchObject({
+      error: { reason: 'not-applicable', message: expect.stringContaining('--offline') },
+    });
   });
 
   it('reads KUBECONFIG through the default rules', async () => {
@@ -68,7 +78,9 @@ describe('openKube', () => {
 
   it('names the contexts when --context is not among them', async () => {
     const file = await kubeconfig('https://10.9.8.7:6443', ['main', 'staging']);
-    expect(() => openKube({ kubeconfig: file, context: 'prod', timeoutMs: 1000 }, {})).toThrow(`--context prod: no such context in --kubeconfig ${file} (contexts: main, staging)`);
+    expect(() => openKube({ kubeconfig: file, context: 'prod', timeoutMs: 1000 }, {})).toThrow(
+      `--context prod: no such context in --kubeconfig ${file} (contexts: main, staging)`,
+    );
     expect(openKube({ kubeconfig: file, context: 'staging', timeoutMs: 1000 }, {}).context).toBe('staging');
   });
 
@@ -83,7 +95,10 @@ describe('requests carry the --timeout deadline', () => {
     await expect(client.request({ path: '/version' })).rejects.toBeInstanceOf(KubeTimeout);
     const err = await call(client, 'list pods in kube-system', { path: '/api/v1/namespaces/kube-system/pods' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FactFailure);
-    expect((err as FactFailure).error).toMatchObject({ reason: 'timeout', message: 'list pods in kube-system: no answer from 127.0.0.1:' + silentPort + ' within 300 ms' });
+    expect((err as FactFailure).error).toMatchObject({
+      reason: 'timeout',
+      message: 'list pods in kube-system: no answer from 127.0.0.1:' + silentPort + ' within 300 ms',
+    });
   });
 
   it('turns a refused connection into an io fact, not a crash', async () => {
@@ -105,7 +120,10 @@ describe('requests carry the --timeout deadline', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
-      const client = openKube({ kubeconfig: await kubeconfig(`http://127.0.0.1:${(server.address() as { port: number }).port}`), context: null, timeoutMs: 300 }, {});
+      const client = openKube(
+        { kubeconfig: await kubeconfig(`http://127.0.0.1:${(server.address() as { port: number }).port}`), context: null, timeoutMs: 300 },
+        {},
+      );
       await expect(client.request({ path: '/hang' })).rejects.toBeInstanceOf(KubeTimeout);
       expect(await client.request({ path: '/big', maxBytes: 10 })).toEqual({ status: 200, body: 'xxxxxxxxxx', truncated: true });
       expect(await client.request({ path: '/big', maxBytes: 100 })).toEqual({ status: 200, body: 'x'.repeat(100), truncated: false });

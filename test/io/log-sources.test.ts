@@ -14,7 +14,10 @@ const KUBELET = `2026-11-27T07:01:00+0000 node1 kubelet[812]: E1127 07:01:00.000
 
 describe('readJournal', () => {
   it('runs journalctl with the documented arguments and scans its output', async () => {
-    bin.add('journalctl', `echo "$@" > "${bin.dir}/journal-args"; echo '-- Logs begin at Thu 2026-11-26 00:00:00 UTC. --'; echo '${KUBELET}'`);
+    bin.add(
+      'journalctl',
+      `echo "$@" > "${bin.dir}/journal-args"; echo '-- Logs begin at Thu 2026-11-26 00:00:00 UTC. --'; echo '${KUBELET}'`,
+    );
     restore = bin.usePath();
     const source = await readJournal('-24h', true, OPTS);
     expect(readFileSync(`${bin.dir}/journal-args`, 'utf8').trim()).toBe('-u kubelet --since -24h --no-pager -o short-iso');
@@ -23,7 +26,10 @@ describe('readJournal', () => {
   });
 
   it('calls empty output for a non-root user "not permitted", never "no errors"', async () => {
-    bin.add('journalctl', `echo 'Hint: You are currently not seeing messages from other users and the system.' >&2; echo '-- No entries --'`);
+    bin.add(
+      'journalctl',
+      `echo 'Hint: You are currently not seeing messages from other users and the system.' >&2; echo '-- No entries --'`,
+    );
     restore = bin.usePath();
     expect((await readJournal('-24h', false, OPTS)).report).toMatchObject({ state: 'not-permitted', bytes: 0 });
     expect((await readJournal('-24h', true, OPTS)).report).toMatchObject({ state: 'used', reason: 'no kubelet entries since -24h' });
@@ -32,7 +38,10 @@ describe('readJournal', () => {
   it('reports a missing journalctl as not available', async () => {
     const empty = fakeBin();
     restore = empty.usePath(true);
-    expect((await readJournal('-24h', true, OPTS)).report).toMatchObject({ state: 'not-available', reason: 'journalctl is not installed (not on PATH)' });
+    expect((await readJournal('-24h', true, OPTS)).report).toMatchObject({
+      state: 'not-available',
+      reason: 'journalctl is not installed (not on PATH)',
+    });
     empty.remove();
   });
 });

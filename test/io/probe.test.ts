@@ -30,7 +30,12 @@ describe('probeWebhook against real loopback servers', () => {
   it('200: every rung ok, the presented chain recorded in order, the apiserver POST received', async () => {
     const receiver = await serve(httpsReceiver([chain.leaf.cert, chain.intermediate.cert], chain.leaf.key.privateKeyPem));
     const result = await probe(`https://127.0.0.1:${receiver.port}${webhookPath}?timeout=30s`);
-    expect(ladder(result)).toEqual([['dns', 'ok'], ['tcp', 'ok'], ['tls', 'ok'], ['http', 'ok']]);
+    expect(ladder(result)).toEqual([
+      ['dns', 'ok'],
+      ['tcp', 'ok'],
+      ['tls', 'ok'],
+      ['http', 'ok'],
+    ]);
     expect(result.presented?.map((pem) => new X509Certificate(pem).subject)).toEqual(['CN=localhost', 'CN=Test Intermediate CA']);
     expect(result.http).toEqual({ status: 200, bodyExcerpt: '' });
     expect(result.nodeVerification).toEqual({ authorized: true, error: null });
@@ -58,7 +63,10 @@ describe('probeWebhook against real loopback servers', () => {
 
   it('refused port: the tcp rung fails and nothing further is tried', async () => {
     const result = await probe(`https://127.0.0.1:${await closedPort()}/`);
-    expect(ladder(result)).toEqual([['dns', 'ok'], ['tcp', 'refused']]);
+    expect(ladder(result)).toEqual([
+      ['dns', 'ok'],
+      ['tcp', 'refused'],
+    ]);
   });
 
   it('a server that never answers the handshake costs one timeout, then the ladder stops', async () => {
@@ -66,7 +74,11 @@ describe('probeWebhook against real loopback servers', () => {
     const started = performance.now();
     const result = await probe(`https://127.0.0.1:${receiver.port}/`, [chain.root.cert], 300);
     const elapsed = performance.now() - started;
-    expect(ladder(result)).toEqual([['dns', 'ok'], ['tcp', 'ok'], ['tls', 'timeout']]);
+    expect(ladder(result)).toEqual([
+      ['dns', 'ok'],
+      ['tcp', 'ok'],
+      ['tls', 'timeout'],
+    ]);
     expect(elapsed).toBeGreaterThanOrEqual(290);
     expect(elapsed).toBeLessThan(800);
   });
@@ -75,7 +87,12 @@ describe('probeWebhook against real loopback servers', () => {
     const receiver = await serve(httpsReceiver([chain.leaf.cert, chain.intermediate.cert], chain.leaf.key.privateKeyPem, { hang: true }));
     const started = performance.now();
     const result = await probe(`https://127.0.0.1:${receiver.port}/`, [chain.root.cert], 300);
-    expect(ladder(result)).toEqual([['dns', 'ok'], ['tcp', 'ok'], ['tls', 'ok'], ['http', 'timeout']]);
+    expect(ladder(result)).toEqual([
+      ['dns', 'ok'],
+      ['tcp', 'ok'],
+      ['tls', 'ok'],
+      ['http', 'timeout'],
+    ]);
     expect(performance.now() - started).toBeLessThan(1000);
     expect(receiver.received).toHaveLength(1);
   });
@@ -83,14 +100,22 @@ describe('probeWebhook against real loopback servers', () => {
   it('plain HTTP server behind an https:// URL', async () => {
     const receiver = await serve(httpReceiver());
     const result = await probe(`https://127.0.0.1:${receiver.port}/`);
-    expect(ladder(result)).toEqual([['dns', 'ok'], ['tcp', 'ok'], ['tls', 'plain-http']]);
+    expect(ladder(result)).toEqual([
+      ['dns', 'ok'],
+      ['tcp', 'ok'],
+      ['tls', 'plain-http'],
+    ]);
     expect(result.rungs[2]?.error?.message).toBe('http: server gave HTTP response to HTTPS client');
   });
 
   it('http:// URL: no TLS rung, the POST goes in clear', async () => {
     const receiver = await serve(httpReceiver());
     const result = await probe(`http://127.0.0.1:${receiver.port}${webhookPath}?timeout=30s`);
-    expect(ladder(result)).toEqual([['dns', 'ok'], ['tcp', 'ok'], ['http', 'ok']]);
+    expect(ladder(result)).toEqual([
+      ['dns', 'ok'],
+      ['tcp', 'ok'],
+      ['http', 'ok'],
+    ]);
     expect(result.presented).toBeNull();
     expect(receiver.received).toHaveLength(1);
   });
@@ -100,12 +125,22 @@ describe('probeWebhook against real loopback servers', () => {
     expect(ladder(result)).toEqual([['dns', 'no-such-host']]);
   });
 
-  it('tls-server-name is sent as SNI and used for Node\'s check; an IP host sends no SNI', async () => {
+  it("tls-server-name is sent as SNI and used for Node's check; an IP host sends no SNI", async () => {
     const receiver = await serve(httpsReceiver([chain.leaf.cert, chain.intermediate.cert], chain.leaf.key.privateKeyPem));
-    const named = await probeWebhook({ url: `https://127.0.0.1:${receiver.port}/`, serverName: 'localhost', anchors: [chain.root.cert], timeoutMs: 2000 });
+    const named = await probeWebhook({
+      url: `https://127.0.0.1:${receiver.port}/`,
+      serverName: 'localhost',
+      anchors: [chain.root.cert],
+      timeoutMs: 2000,
+    });
     expect(receiver.received.map((r) => r.sni)).toEqual(['localhost']);
     expect(named.nodeVerification).toEqual({ authorized: true, error: null });
-    const other = await probeWebhook({ url: `https://127.0.0.1:${receiver.port}/`, serverName: 'console.example.com', anchors: [chain.root.cert], timeoutMs: 2000 });
+    const other = await probeWebhook({
+      url: `https://127.0.0.1:${receiver.port}/`,
+      serverName: 'console.example.com',
+      anchors: [chain.root.cert],
+      timeoutMs: 2000,
+    });
     expect(other.nodeVerification?.authorized).toBe(false);
   });
 

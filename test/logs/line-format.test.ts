@@ -12,7 +12,12 @@ describe('line formats', () => {
     ['2026-11-27T06:55:36.447301000+01:00 stdout P part', 'cri', '2026-11-27T05:55:36.447Z', 'part'],
     ['2026-11-27T06:55:36+0000 node1 kubelet[812]: E1127 text', 'journal-iso', '2026-11-27T06:55:36.000Z', 'E1127 text'],
     ['Nov 27 06:55:36 node1 kubelet[812]: text', 'journal-short', '2026-11-27T06:55:36.000Z', 'text'],
-    ['E1127 06:55:37.008410   25952 server.go:632] text', 'plain', '2026-11-27T06:55:37.008Z', 'E1127 06:55:37.008410   25952 server.go:632] text'],
+    [
+      'E1127 06:55:37.008410   25952 server.go:632] text',
+      'plain',
+      '2026-11-27T06:55:37.008Z',
+      'E1127 06:55:37.008410   25952 server.go:632] text',
+    ],
     ['Error: unknown flag: --audit-dynamic-configuration', 'plain', null, 'Error: unknown flag: --audit-dynamic-configuration'],
   ])('%s', (line, format, time, message) => {
     expect(detectFormat(line)).toBe(format);
@@ -44,7 +49,9 @@ describe('maskSecrets', () => {
   });
 
   it('masks a kubeconfig token echoed in a decode error', () => {
-    expect(maskSecrets('bigger context ...|{"token":"s3cr3t","server":"https://c"|...')).toBe('bigger context ...|{"token":"****","server":"https://c"|...');
+    expect(maskSecrets('bigger context ...|{"token":"s3cr3t","server":"https://c"|...')).toBe(
+      'bigger context ...|{"token":"****","server":"https://c"|...',
+    );
     expect(maskSecrets('token: s3cr3t')).toBe('token: ****');
   });
 });

@@ -30,7 +30,10 @@ describe('log lines printed by Kubernetes 1.36 audit code', () => {
 
   it.each(lines136.filter((l) => l.line.includes('"command failed"')))('start-up error, $case', ({ line }) => {
     const found = matchSignatures(line);
-    expect(found.map((s) => s.severity), line).toEqual(['fatal']);
+    expect(
+      found.map((s) => s.severity),
+      line,
+    ).toEqual(['fatal']);
     // A specific signature, not the catch-all of its family, whenever the catalogue has one for it.
     expect(found[0]!.implicates, line).toMatch(/^(audit-|webhook-)/);
   });

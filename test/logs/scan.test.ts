@@ -43,7 +43,12 @@ describe('scanLog on the real kube-apiserver 1.20.2 failures', () => {
   it.each(cases)('$name as $format', async ({ name, format, lines }) => {
     const text = FORMATS[format]!(lines);
     // 7-byte chunks: every line and every anchor is cut across chunk boundaries somewhere.
-    const chunks = Readable.from(Buffer.from(text).toString('latin1').match(/[\s\S]{1,7}/g)!.map((c) => Buffer.from(c, 'latin1')));
+    const chunks = Readable.from(
+      Buffer.from(text)
+        .toString('latin1')
+        .match(/[\s\S]{1,7}/g)!
+        .map((c) => Buffer.from(c, 'latin1')),
+    );
     const result = await scanLog(chunks, { now: NOW });
     expect([...result.counts.keys()].sort()).toEqual(EXPECTED[name]!.slice().sort());
     for (const count of result.counts.values()) expect(count.count).toBe(1);
@@ -64,7 +69,9 @@ describe('scanLog on the real kube-apiserver 1.20.2 failures', () => {
 
   it('detects the format and reads the line times', async () => {
     const { lines } = fixtureLogs().find((f) => f.name === 'policy-missing')!;
-    const detected = await Promise.all(Object.entries(FORMATS).map(async ([name, wrap]) => [name, (await scanLog([wrap(lines)], { now: NOW })).format]));
+    const detected = await Promise.all(
+      Object.entries(FORMATS).map(async ([name, wrap]) => [name, (await scanLog([wrap(lines)], { now: NOW })).format]),
+    );
     expect(Object.fromEntries(detected)).toEqual({
       plain: 'plain',
       cri: 'cri',

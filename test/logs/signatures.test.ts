@@ -6,15 +6,24 @@ import { SIGNATURES, START_MARKER } from '../../src/logs/signatures.js';
 import { NOW } from '../helpers/log-formats.js';
 
 const POST = 'Post "https://console.example:8083/api/v1/kubernetes/webhook/Rov4TLMx1UiaJuP99OyulwQVUT0=?timeout=30s"';
-const plugin = (error: string) => `E1127 07:12:01.000001       1 metrics.go:110] Error in audit plugin 'webhook' affecting 12 audit events: ${error}`;
+const plugin = (error: string) =>
+  `E1127 07:12:01.000001       1 metrics.go:110] Error in audit plugin 'webhook' affecting 12 audit events: ${error}`;
 
 /** Lines as kube-apiserver and kubelet print them, with the signature each one must be read as. */
 const LINES: [string, string][] = [
   [plugin(`${POST}: x509: certificate signed by unknown authority`), 'webhook-x509-unknown-authority'],
   [plugin(`${POST}: x509: certificate is valid for console.local, twistlock-console, not console.example`), 'webhook-x509-name-mismatch'],
   [plugin(`${POST}: x509: cannot validate certificate for 10.0.0.9 because it doesn't contain any IP SANs`), 'webhook-x509-no-ip-sans'],
-  [plugin(`${POST}: x509: certificate relies on legacy Common Name field, use SANs or temporarily enable Common Name matching with GODEBUG=x509ignoreCN=0`), 'webhook-x509-legacy-cn'],
-  [plugin(`${POST}: x509: certificate has expired or is not yet valid: current time 2026-11-27T07:00:00Z is after 2026-01-01T00:00:00Z`), 'webhook-x509-expired'],
+  [
+    plugin(
+      `${POST}: x509: certificate relies on legacy Common Name field, use SANs or temporarily enable Common Name matching with GODEBUG=x509ignoreCN=0`,
+    ),
+    'webhook-x509-legacy-cn',
+  ],
+  [
+    plugin(`${POST}: x509: certificate has expired or is not yet valid: current time 2026-11-27T07:00:00Z is after 2026-01-01T00:00:00Z`),
+    'webhook-x509-expired',
+  ],
   [plugin(`${POST}: dial tcp 10.0.0.9:8083: connect: connection refused`), 'webhook-connection-refused'],
   [plugin(`${POST}: dial tcp: lookup console.example on 10.96.0.10:53: no such host`), 'webhook-no-such-host'],
   [plugin(`${POST}: dial tcp 10.0.0.9:8083: i/o timeout`), 'webhook-timeout'],
@@ -25,24 +34,75 @@ const LINES: [string, string][] = [
   [plugin('the server has asked for the client to provide credentials'), 'webhook-http-unauthorized'],
   [plugin('an error on the server ("Internal Server Error") has prevented the request from succeeding'), 'webhook-http-server-error'],
   [plugin('something nobody has seen before'), 'webhook-delivery-failed'],
-  [`E1127 08:01:02.000001       1 metrics.go:110] Error in audit plugin 'buffered' affecting 1 audit events: audit buffer queue blocked`, 'audit-buffer-blocked'],
-  [`E1127 06:58:01.123456     812 file.go:187] Can't process manifest file "/etc/kubernetes/manifests/kube-apiserver.yaml": /etc/kubernetes/manifests/kube-apiserver.yaml: couldn't parse as pod(yaml: line 4: could not find expected ':'), please check config file`, 'apiserver-manifest-unparsable'],
-  [`E1127 06:58:01.123456     812 file_linux.go:115] Unable to process watch event: can't process config file "/etc/kubernetes/manifests/kube-apiserver.yaml": /etc/kubernetes/manifests/kube-apiserver.yaml: couldn't parse as pod(yaml: line 9: mapping values are not allowed in this context), please check config file`, 'apiserver-manifest-unparsable'],
-  [`E1127 06:58:01.123456     812 file.go:108] "Could not process manifest file" err="/etc/kubernetes/manifests/audit-policy.yaml: couldn't parse as pod(no kind \\"Policy\\" is registered for version \\"audit.k8s.io/v1\\" in scheme \\"pkg/api/legacyscheme/scheme.go:30\\"), please check config file" path="/etc/kubernetes/manifests/audit-policy.yaml"`, 'manifests-dir-policy'],
-  [`E1127 06:58:01.123456     812 file.go:187] Can't process manifest file "/etc/kubernetes/manifests/kube-apiserver.yaml.bak": /etc/kubernetes/manifests/kube-apiserver.yaml.bak: couldn't parse as pod(yaml: line 2: did not find expected key), please check config file`, 'manifests-dir-unparsable'],
-  [`E1127 07:00:00.000000     812 nestedpendingoperations.go:301] Operation for "{volumeName:kubernetes.io/host-path/abc-audit podName:abc nodeName:}" failed. No retries permitted until 2026-11-27 07:00:02 (durationBeforeRetry 2s). Error: "MountVolume.SetUp failed for volume \\"audit\\" (UniqueName: \\"kubernetes.io/host-path/abc-audit\\") pod \\"kube-apiserver-node1\\" (UID: \\"abc\\") : hostPath type check failed: /etc/kubernetes/audit-policy.yaml is not a file"`, 'hostpath-type-mismatch'],
-  [`E1127 07:01:00.000000     812 pod_workers.go:191] Error syncing pod 9f8e ("kube-apiserver-node1_kube-system(9f8e)"), skipping: failed to "StartContainer" for "kube-apiserver" with CrashLoopBackOff: "back-off 5m0s restarting failed container=kube-apiserver pod=kube-apiserver-node1_kube-system(9f8e)"`, 'apiserver-crashloop'],
-  [`I1127 07:01:00.000000     812 event.go:291] "Event occurred" object="kube-system/kube-apiserver-node1" kind="Pod" apiVersion="v1" type="Warning" reason="BackOff" message="Back-off restarting failed container"`, 'apiserver-crashloop'],
-  [`E0806 10:00:00.000000       1 run.go:74] "command failed" err="loading audit policy file: failed decoding: no kind \\"Policy\\" is registered for version \\"audit.k8s.io/v1beta1\\" in scheme \\"k8s.io/apiserver/pkg/audit/scheme.go:30\\": from file /etc/rancher/rke2/audit-policy.yaml"`, 'policy-version-refused'],
-  [`E0806 10:00:00.000000       1 run.go:74] "command failed" err="loading audit policy file: failed to read file path \\"/etc/kubernetes/audit/policy.yaml\\": open /etc/kubernetes/audit/policy.yaml: no such file or directory"`, 'policy-file-missing'],
-  [`E0806 10:00:00.000000       1 run.go:74] "command failed" err="loading audit policy file: failed decoding: yaml: line 8: did not find expected key: from file /etc/kubernetes/audit/policy.yaml"`, 'policy-yaml-invalid'],
-  [`E0806 10:00:00.000000       1 run.go:74] "command failed" err="initializing audit webhook: invalid configuration: unable to load root certificates: unable to parse bytes as PEM block"`, 'webhook-ca-not-pem'],
-  [`E0806 10:00:00.000000       1 run.go:74] "command failed" err="initializing audit webhook: invalid configuration: no valid certificate authority data seen"`, 'webhook-ca-not-pem'],
-  [`W0806 10:00:00.000000       1 reader.go:73] "audit.k8s.io/v1beta1" is deprecated and will be removed in a future release, use "audit.k8s.io/v1" instead`, 'policy-version-deprecated'],
-  [`W0806 10:00:00.000000       1 reader.go:80] Audit policy contains errors, falling back to lenient decoding: strict decoding error: unknown field "rules[0].verb"`, 'policy-lenient-decoding'],
+  [
+    `E1127 08:01:02.000001       1 metrics.go:110] Error in audit plugin 'buffered' affecting 1 audit events: audit buffer queue blocked`,
+    'audit-buffer-blocked',
+  ],
+  [
+    `E1127 06:58:01.123456     812 file.go:187] Can't process manifest file "/etc/kubernetes/manifests/kube-apiserver.yaml": /etc/kubernetes/manifests/kube-apiserver.yaml: couldn't parse as pod(yaml: line 4: could not find expected ':'), please check config file`,
+    'apiserver-manifest-unparsable',
+  ],
+  [
+    `E1127 06:58:01.123456     812 file_linux.go:115] Unable to process watch event: can't process config file "/etc/kubernetes/manifests/kube-apiserver.yaml": /etc/kubernetes/manifests/kube-apiserver.yaml: couldn't parse as pod(yaml: line 9: mapping values are not allowed in this context), please check config file`,
+    'apiserver-manifest-unparsable',
+  ],
+  [
+    `E1127 06:58:01.123456     812 file.go:108] "Could not process manifest file" err="/etc/kubernetes/manifests/audit-policy.yaml: couldn't parse as pod(no kind \\"Policy\\" is registered for version \\"audit.k8s.io/v1\\" in scheme \\"pkg/api/legacyscheme/scheme.go:30\\"), please check config file" path="/etc/kubernetes/manifests/audit-policy.yaml"`,
+    'manifests-dir-policy',
+  ],
+  [
+    `E1127 06:58:01.123456     812 file.go:187] Can't process manifest file "/etc/kubernetes/manifests/kube-apiserver.yaml.bak": /etc/kubernetes/manifests/kube-apiserver.yaml.bak: couldn't parse as pod(yaml: line 2: did not find expected key), please check config file`,
+    'manifests-dir-unparsable',
+  ],
+  [
+    `E1127 07:00:00.000000     812 nestedpendingoperations.go:301] Operation for "{volumeName:kubernetes.io/host-path/abc-audit podName:abc nodeName:}" failed. No retries permitted until 2026-11-27 07:00:02 (durationBeforeRetry 2s). Error: "MountVolume.SetUp failed for volume \\"audit\\" (UniqueName: \\"kubernetes.io/host-path/abc-audit\\") pod \\"kube-apiserver-node1\\" (UID: \\"abc\\") : hostPath type check failed: /etc/kubernetes/audit-policy.yaml is not a file"`,
+    'hostpath-type-mismatch',
+  ],
+  [
+    `E1127 07:01:00.000000     812 pod_workers.go:191] Error syncing pod 9f8e ("kube-apiserver-node1_kube-system(9f8e)"), skipping: failed to "StartContainer" for "kube-apiserver" with CrashLoopBackOff: "back-off 5m0s restarting failed container=kube-apiserver pod=kube-apiserver-node1_kube-system(9f8e)"`,
+    'apiserver-crashloop',
+  ],
+  [
+    `I1127 07:01:00.000000     812 event.go:291] "Event occurred" object="kube-system/kube-apiserver-node1" kind="Pod" apiVersion="v1" type="Warning" reason="BackOff" message="Back-off restarting failed container"`,
+    'apiserver-crashloop',
+  ],
+  [
+    `E0806 10:00:00.000000       1 run.go:74] "command failed" err="loading audit policy file: failed decoding: no kind \\"Policy\\" is registered for version \\"audit.k8s.io/v1beta1\\" in scheme \\"k8s.io/apiserver/pkg/audit/scheme.go:30\\": from file /etc/rancher/rke2/audit-policy.yaml"`,
+    'policy-version-refused',
+  ],
+  [
+    `E0806 10:00:00.000000       1 run.go:74] "command failed" err="loading audit policy file: failed to read file path \\"/etc/kubernetes/audit/policy.yaml\\": open /etc/kubernetes/audit/policy.yaml: no such file or directory"`,
+    'policy-file-missing',
+  ],
+  [
+    `E0806 10:00:00.000000       1 run.go:74] "command failed" err="loading audit policy file: failed decoding: yaml: line 8: did not find expected key: from file /etc/kubernetes/audit/policy.yaml"`,
+    'policy-yaml-invalid',
+  ],
+  [
+    `E0806 10:00:00.000000       1 run.go:74] "command failed" err="initializing audit webhook: invalid configuration: unable to load root certificates: unable to parse bytes as PEM block"`,
+    'webhook-ca-not-pem',
+  ],
+  [
+    `E0806 10:00:00.000000       1 run.go:74] "command failed" err="initializing audit webhook: invalid configuration: no valid certificate authority data seen"`,
+    'webhook-ca-not-pem',
+  ],
+  [
+    `W0806 10:00:00.000000       1 reader.go:73] "audit.k8s.io/v1beta1" is deprecated and will be removed in a future release, use "audit.k8s.io/v1" instead`,
+    'policy-version-deprecated',
+  ],
+  [
+    `W0806 10:00:00.000000       1 reader.go:80] Audit policy contains errors, falling back to lenient decoding: strict decoding error: unknown field "rules[0].verb"`,
+    'policy-lenient-decoding',
+  ],
   [`Error: unknown flag: --audit-policy-file`, 'audit-flag-unknown'],
-  [`I1127 06:55:36.203629       1 audit.go:295] No audit policy file provided, no events will be recorded for webhook backend`, 'policy-flag-missing'],
-  [`Error: initializing audit webhook: error loading config file "/etc/kubernetes/audit/webhook.yaml": yaml: line 7: mapping values are not allowed in this context`, 'webhook-config-unparsable'],
+  [
+    `I1127 06:55:36.203629       1 audit.go:295] No audit policy file provided, no events will be recorded for webhook backend`,
+    'policy-flag-missing',
+  ],
+  [
+    `Error: initializing audit webhook: error loading config file "/etc/kubernetes/audit/webhook.yaml": yaml: line 7: mapping values are not allowed in this context`,
+    'webhook-config-unparsable',
+  ],
 ];
 
 const NOISE = [
@@ -65,7 +125,24 @@ describe('the signature catalogue', () => {
   });
 
   it('has unique ids, implicates only known checks, and an anchor in every pattern', () => {
-    const checks = new Set(['apiserver-manifest', 'audit-policy-flag', 'audit-webhook-flag', 'audit-log-path', 'dynamic-audit-leftovers', 'audit-webhook-mode', 'audit-files-mounted', 'audit-files-readable', 'manifests-dir-clean', 'audit-policy-valid', 'audit-policy-coverage', 'webhook-config-valid', 'webhook-url', 'webhook-ca-data', 'webhook-tls-chain', 'webhook-reachable']);
+    const checks = new Set([
+      'apiserver-manifest',
+      'audit-policy-flag',
+      'audit-webhook-flag',
+      'audit-log-path',
+      'dynamic-audit-leftovers',
+      'audit-webhook-mode',
+      'audit-files-mounted',
+      'audit-files-readable',
+      'manifests-dir-clean',
+      'audit-policy-valid',
+      'audit-policy-coverage',
+      'webhook-config-valid',
+      'webhook-url',
+      'webhook-ca-data',
+      'webhook-tls-chain',
+      'webhook-reachable',
+    ]);
     expect(new Set(SIGNATURES.map((s) => s.id)).size).toBe(SIGNATURES.length);
     for (const s of SIGNATURES) {
       expect(checks.has(s.implicates), s.id).toBe(true);

@@ -14,7 +14,10 @@ import { apiserver } from '../helpers/facts.js';
 
 const DIR = path.join(FIXTURES, 'kube-apiserver-1.20.2');
 const input = (f: string) => parseYaml(readFileSync(path.join(DIR, 'inputs', f), 'utf8'));
-const errorLine = (log: string) => readFileSync(path.join(DIR, log), 'utf8').split('\n').find((l) => l.startsWith('Error: '))!;
+const errorLine = (log: string) =>
+  readFileSync(path.join(DIR, log), 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('Error: '))!;
 
 describe('audit policy verdicts match kube-apiserver 1.20.2', () => {
   const policyErrors = (f: string) => readPolicy(input(f).value, '1.20.2', false).problems.filter((p) => p.severity === 'fatal');
@@ -59,7 +62,9 @@ describe('webhook kubeconfig verdicts match kube-apiserver 1.20.2', () => {
     const ours = firstError(file);
     const theirs = errorLine(log).replace('Error: initializing audit webhook: ', '');
     // The apiserver joins several problems in one [list]; ours is the first of them.
-    expect(theirs.replace(/^invalid configuration: \[/, 'invalid configuration: ')).toContain(ours.replace(/^invalid configuration: \[/, 'invalid configuration: ').replace(/\]$/, ''));
+    expect(theirs.replace(/^invalid configuration: \[/, 'invalid configuration: ')).toContain(
+      ours.replace(/^invalid configuration: \[/, 'invalid configuration: ').replace(/\]$/, ''),
+    );
   });
 
   it('bad base64: same byte offset', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { lastFlag, parseFlags, shellSplit, type ArgToken } from '../../src/parse/flags.js';
 
-const tok = (words: string[], source: ArgToken['source'] = 'command'): ArgToken[] => words.map((text, i) => ({ text, line: i + 1, source }));
+const tok = (words: string[], source: ArgToken['source'] = 'command'): ArgToken[] =>
+  words.map((text, i) => ({ text, line: i + 1, source }));
 const flagMap = (words: string[]) => Object.fromEntries(parseFlags(tok(words)).flags.map((f) => [f.name, f.value]));
 
 describe('parseFlags', () => {
@@ -22,14 +23,21 @@ describe('parseFlags', () => {
   });
 
   it('ignores go-runner flags before the binary (kops)', () => {
-    const { flags, binaryFound } = parseFlags([...tok(['/go-runner']), ...tok(['--log-file=/var/log/kube-apiserver.log', '--also-stdout', '/usr/local/bin/kube-apiserver', '--secure-port=443'], 'args')]);
+    const { flags, binaryFound } = parseFlags([
+      ...tok(['/go-runner']),
+      ...tok(['--log-file=/var/log/kube-apiserver.log', '--also-stdout', '/usr/local/bin/kube-apiserver', '--secure-port=443'], 'args'),
+    ]);
     expect(binaryFound).toBe(true);
     expect(flags.map((f) => f.name)).toEqual(['secure-port']);
   });
 
   it('reads the old kops /bin/sh -c single string, stopping at redirections and operators', () => {
     const { flags } = parseFlags(
-      tok(['/bin/sh', '-c', 'mkfifo /tmp/p; exec /usr/local/bin/kube-apiserver --audit-policy-file=/srv/p.yaml --audit-webhook-config-file "/srv/w h.yaml" 1>>/var/log/kube-apiserver.log 2>&1 && echo done']),
+      tok([
+        '/bin/sh',
+        '-c',
+        'mkfifo /tmp/p; exec /usr/local/bin/kube-apiserver --audit-policy-file=/srv/p.yaml --audit-webhook-config-file "/srv/w h.yaml" 1>>/var/log/kube-apiserver.log 2>&1 && echo done',
+      ]),
     );
     expect(flags.map((f) => [f.name, f.value, f.source])).toEqual([
       ['audit-policy-file', '/srv/p.yaml', 'shell'],

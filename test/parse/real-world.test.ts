@@ -39,7 +39,11 @@ describe('real-world apiserver manifests', () => {
 
   it('finds the three dynamic-audit leftovers and keeps "-" as a log path (pspSketch)', () => {
     const c = container('kubeadm-manifests/pspsketch-dynamic-audit-stdout.yaml');
-    expect(dynamicLeftovers(c.flags).map((x) => x.flag).sort()).toEqual(['audit-dynamic-configuration', 'feature-gates', 'runtime-config']);
+    expect(
+      dynamicLeftovers(c.flags)
+        .map((x) => x.flag)
+        .sort(),
+    ).toEqual(['audit-dynamic-configuration', 'feature-gates', 'runtime-config']);
     expect(lastFlag(c.flags, 'audit-log-path')?.value).toBe('-');
   });
 
@@ -106,8 +110,17 @@ describe('real-world policies', () => {
   };
 
   it('loads the valid ones', () => {
-    for (const f of ['wazuh-4space-indent.yaml', 'lfs260-minimal-metadata.yaml', 'uds-stig-requestresponse-all.yaml', 'whitehouse-rke2-commented-config.yaml', 'harvester-omit-response-stages.yaml']) {
-      expect(policy(f).problems.filter((p) => p.severity === 'fatal'), f).toEqual([]);
+    for (const f of [
+      'wazuh-4space-indent.yaml',
+      'lfs260-minimal-metadata.yaml',
+      'uds-stig-requestresponse-all.yaml',
+      'whitehouse-rke2-commented-config.yaml',
+      'harvester-omit-response-stages.yaml',
+    ]) {
+      expect(
+        policy(f).problems.filter((p) => p.severity === 'fatal'),
+        f,
+      ).toEqual([]);
     }
   });
 

@@ -5,8 +5,14 @@ const none = { tls: false, custom: false };
 
 describe('webhookPostUrl: the URL kube-apiserver POSTs to', () => {
   it.each([
-    ['https://console:8083/api/v1/kubernetes/webhook/Rov4+TLMx/1Uia=', 'https://console:8083/api/v1/kubernetes/webhook/Rov4+TLMx/1Uia=?timeout=30s'],
-    ['https://us-east1.cloud.twistlock.com/us-2-158254964/api/v1/kubernetes/webhook/abc=?x=1#frag', 'https://us-east1.cloud.twistlock.com/us-2-158254964/api/v1/kubernetes/webhook/abc=?timeout=30s'],
+    [
+      'https://console:8083/api/v1/kubernetes/webhook/Rov4+TLMx/1Uia=',
+      'https://console:8083/api/v1/kubernetes/webhook/Rov4+TLMx/1Uia=?timeout=30s',
+    ],
+    [
+      'https://us-east1.cloud.twistlock.com/us-2-158254964/api/v1/kubernetes/webhook/abc=?x=1#frag',
+      'https://us-east1.cloud.twistlock.com/us-2-158254964/api/v1/kubernetes/webhook/abc=?timeout=30s',
+    ],
     ['https://console:8083/hook/', 'https://console:8083/hook?timeout=30s'],
     ['https://console:8083', 'https://console:8083/?timeout=30s'],
     ['http://10.0.0.5:8083//a//b', 'http://10.0.0.5:8083/a/b?timeout=30s'],
@@ -17,8 +23,14 @@ describe('webhookPostUrl: the URL kube-apiserver POSTs to', () => {
   });
 
   it('no TLS settings, credentials or proxy: client-go uses the default transport, so no ?timeout', () => {
-    expect(webhookPostUrl('http://console:8083/hook?x=1', { tls: false, custom: false })).toMatchObject({ ok: true, value: { url: 'http://console:8083/hook' } });
-    expect(webhookPostUrl('https://saas.example/t/hook', { tls: false, custom: false })).toMatchObject({ ok: true, value: { url: 'https://saas.example/t/hook' } });
+    expect(webhookPostUrl('http://console:8083/hook?x=1', { tls: false, custom: false })).toMatchObject({
+      ok: true,
+      value: { url: 'http://console:8083/hook' },
+    });
+    expect(webhookPostUrl('https://saas.example/t/hook', { tls: false, custom: false })).toMatchObject({
+      ok: true,
+      value: { url: 'https://saas.example/t/hook' },
+    });
   });
 
   it('default ports and bare IPv6 host', () => {
@@ -32,7 +44,10 @@ describe('webhookPostUrl: the URL kube-apiserver POSTs to', () => {
   });
 
   it('scheme-less with a path and foreign schemes are refused', () => {
-    expect(webhookPostUrl('console:8083/api', { tls: true, custom: true })).toEqual({ ok: false, why: 'host must be a URL or a host:port pair: "console:8083/api"' });
+    expect(webhookPostUrl('console:8083/api', { tls: true, custom: true })).toEqual({
+      ok: false,
+      why: 'host must be a URL or a host:port pair: "console:8083/api"',
+    });
     expect(webhookPostUrl('ftp://console/x', none).ok).toBe(false);
   });
 });

@@ -23,7 +23,10 @@ it('doctor text output carries no raw escape from a file on the node', async () 
   cpSync(path.join(REPO, 'fixtures/scenarios/kubeadm-healthy/root'), root, { recursive: true });
   const webhook = path.join(root, 'etc/kubernetes/audit/audit-webhook.yaml');
   // A server URL with an OSC title sequence and a screen clear: webhook-url quotes the URL.
-  writeFileSync(webhook, readFileSync(webhook, 'utf8').replace('https://127.0.0.1:18084/', 'https://127.0.0.1:18084/\x1b]0;pwned\x07\x1b[2J'));
+  writeFileSync(
+    webhook,
+    readFileSync(webhook, 'utf8').replace('https://127.0.0.1:18084/', 'https://127.0.0.1:18084/\x1b]0;pwned\x07\x1b[2J'),
+  );
   const r = await runCli(['doctor', '--root', root, '--offline', '--output', 'text', '--verbose']);
   expect(r.stdout).toContain('\\x1b');
   expect(r.stdout + r.stderr).not.toContain('\x1b');

@@ -88,7 +88,10 @@ beforeAll(async () => {
     // Under the cap, but ten million values: refused before JSON.parse builds them.
     'many-values.tar.gz': [{ name: 'facts.json', body: repeated('{},', 30 * MB), size: 30 * MB }],
     'deep-nesting.tar.gz': [{ name: 'facts.json', body: '['.repeat(1_000_000) + ']'.repeat(1_000_000) }],
-    'tampered.tar.gz': asEntries({ ...files(), 'facts.json': Buffer.from(facts.toString('utf8').replace('"schemaVersion": 1', '"schemaVersion": 1 ')) }),
+    'tampered.tar.gz': asEntries({
+      ...files(),
+      'facts.json': Buffer.from(facts.toString('utf8').replace('"schemaVersion": 1', '"schemaVersion": 1 ')),
+    }),
     'unlisted.tar.gz': asEntries({ ...files(), 'files/extra.txt': 'not in the index\n' }),
     'dotdot.tar.gz': asEntries({ ...withoutIndex, '../../evil.txt': 'x' }),
     'absolute.tar.gz': asEntries({ ...withoutIndex, '/etc/cron.d/evil': 'x' }),

@@ -44,14 +44,32 @@ const CASES: [string, (root: string) => void, number[]][] = [
   ['a FIFO as a pod log', replaceWith(POD_LOG, fifo), LOG_ONLY],
   ['a character device as the webhook kubeconfig', replaceWith(WEBHOOK, (p) => execFileSync('mknod', [p, 'c', '1', '5'])), CONFIG],
   ['a pod log linked to a host file by absolute path', replaceWith(POD_LOG, (p) => symlinkSync(path.join(OUTSIDE, 'shadow'), p)), LOG_ONLY],
-  ['a pod log linked out of the root by ../', replaceWith(POD_LOG, (p) => symlinkSync(`${'../'.repeat(12)}${path.relative('/', OUTSIDE)}/shadow`, p)), LOG_ONLY],
+  [
+    'a pod log linked out of the root by ../',
+    replaceWith(POD_LOG, (p) => symlinkSync(`${'../'.repeat(12)}${path.relative('/', OUTSIDE)}/shadow`, p)),
+    LOG_ONLY,
+  ],
   ['the policy linked out of the root', replaceWith(POLICY, (p) => symlinkSync(path.join(OUTSIDE, 'shadow'), p)), CONFIG],
   ['a symlink loop as the policy', replaceWith(POLICY, (p) => symlinkSync(p, p)), CONFIG],
   ['1 MiB of [ as the manifest', replaceWith(MANIFEST, (p) => writeFileSync(p, '['.repeat(1024 * 1024))), CONFIG],
-  ['1400-deep block nesting as the policy', replaceWith(POLICY, (p) => writeFileSync(p, Array.from({ length: 1400 }, (_, i) => `${' '.repeat(i)}a:`).join('\n'))), CONFIG],
+  [
+    '1400-deep block nesting as the policy',
+    replaceWith(POLICY, (p) => writeFileSync(p, Array.from({ length: 1400 }, (_, i) => `${' '.repeat(i)}a:`).join('\n'))),
+    CONFIG,
+  ],
   [
     'an alias bomb as the webhook kubeconfig',
-    replaceWith(WEBHOOK, (p) => writeFileSync(p, ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefghi'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`), 'users: *i', ''].join('\n'))),
+    replaceWith(WEBHOOK, (p) =>
+      writeFileSync(
+        p,
+        [
+          'a: &a ["x","x","x","x","x","x","x","x","x"]',
+          ...'bcdefghi'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`),
+          'users: *i',
+          '',
+        ].join('\n'),
+      ),
+    ),
     CONFIG,
   ],
   [
@@ -75,12 +93,16 @@ describe('hostile node inputs', { timeout: 4 * BOUND_MS }, () => {
     const surroundings = async () => ({ ...(await hashOutside(base, [root, out])), ...(await hashOutside(OUTSIDE, [])) });
     const before = await surroundings();
     const started = Date.now();
-    const [doctor, bundle] = await Promise.all([runCli(['doctor', '--root', root, '--json', '--offline']), runCli(['bundle', '--root', root, '--out', out, '--offline'])]);
+    const [doctor, bundle] = await Promise.all([
+      runCli(['doctor', '--root', root, '--json', '--offline']),
+      runCli(['bundle', '--root', root, '--out', out, '--offline']),
+    ]);
     expect(Date.now() - started).toBeLessThan(BOUND_MS);
     expect(codes, doctor.stderr).toContain(doctor.code);
     expect(doctor.stderr).not.toMatch(/\n\s+at /);
     expect(bundle.code, bundle.stderr).toBe(0);
-    for (const text of [doctor.stdout, doctor.stderr, bundle.stderr, decompressed(out).toString('latin1')]) expect(text).not.toContain(CANARY);
+    for (const text of [doctor.stdout, doctor.stderr, bundle.stderr, decompressed(out).toString('latin1')])
+      expect(text).not.toContain(CANARY);
     expect(await surroundings()).toEqual(before);
   });
 });

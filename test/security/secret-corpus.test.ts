@@ -41,12 +41,15 @@ describe('secret corpus', () => {
     const index = await jsonEntry<{ files: { name: string }[]; skipped: { source: string; reason: string }[] }>(out, 'index.json');
     const names = index.files.map((f) => f.name);
     // The inputs did go in (redacted): the test looked at real excerpts, not at an empty bundle.
-    for (const f of ['1.log', '2.log']) expect(names).toContain(`files/var/log/pods/kube-system_kube-apiserver-cp1_0a9b8c7d/kube-apiserver/${f}`);
+    for (const f of ['1.log', '2.log'])
+      expect(names).toContain(`files/var/log/pods/kube-system_kube-apiserver-cp1_0a9b8c7d/kube-apiserver/${f}`);
     expect(names).toContain('files/etc/kubernetes/audit/audit-webhook.yaml');
     // The log that links to the --token-auth-file is skipped and says why.
     expect(index.skipped).toContainEqual({ source: '/var/log/kube-apiserver.log', reason: expect.stringContaining('--token-auth-file') });
     const redactions = await jsonEntry<Record<string, Record<string, number>>>(out, 'redactions.json');
-    const total = Object.values(redactions).flatMap((c) => Object.values(c)).reduce((a, b) => a + b, 0);
+    const total = Object.values(redactions)
+      .flatMap((c) => Object.values(c))
+      .reduce((a, b) => a + b, 0);
     expect(total).toBeGreaterThanOrEqual(80);
     expect(Object.keys(redactions['files/var/log/pods/kube-system_kube-apiserver-cp1_0a9b8c7d/kube-apiserver/1.log']!)).toEqual(
       expect.arrayContaining(['literal', 'credential-field', 'private-key-base64', 'url-userinfo', 'authorization']),

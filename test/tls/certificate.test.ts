@@ -23,7 +23,11 @@ describe('reading certificates', () => {
   it('SANs come out as Go lists them, and a certificate without the extension says so', () => {
     const chain = makeChain();
     const leaf = issue({ commonName: 'x', dnsNames: ['a.example', 'b.example'], ips: ['::1', '10.0.0.1'] }, chain.intermediate);
-    expect(altNames(new X509Certificate(leaf.cert))).toEqual({ present: true, dnsNames: ['a.example', 'b.example'], ipAddresses: ['::1', '10.0.0.1'] });
+    expect(altNames(new X509Certificate(leaf.cert))).toEqual({
+      present: true,
+      dnsNames: ['a.example', 'b.example'],
+      ipAddresses: ['::1', '10.0.0.1'],
+    });
     expect(altNames(new X509Certificate(chain.root.cert))).toEqual({ present: false, dnsNames: [], ipAddresses: [] });
   });
 

@@ -45,7 +45,12 @@ describe('verifyChain: which anchors end the path (Go treats every CA-data cert 
 
   it('server sends the leaf only, CA data = root: incomplete chain, Go fails', () => {
     const verdict = verify([chain.leaf.cert], [chain.root.cert]);
-    expect(verdict).toMatchObject({ ok: false, reason: 'unknown-authority', incompleteChain: true, missingIssuer: 'CN=Test Intermediate CA' });
+    expect(verdict).toMatchObject({
+      ok: false,
+      reason: 'unknown-authority',
+      incompleteChain: true,
+      missingIssuer: 'CN=Test Intermediate CA',
+    });
   });
 
   it('server sends the leaf only, CA data = intermediate: Go passes', () => {
@@ -58,7 +63,13 @@ describe('verifyChain: which anchors end the path (Go treats every CA-data cert 
 
   it('DER input works like PEM', () => {
     const der = (pem: string) => new X509Certificate(pem).raw;
-    const verdict = verifyChain({ presented: [der(chain.leaf.cert), der(chain.intermediate.cert)], anchors: [der(chain.root.cert)], serverName: '127.0.0.1', now: new Date(), refuseSha1: true });
+    const verdict = verifyChain({
+      presented: [der(chain.leaf.cert), der(chain.intermediate.cert)],
+      anchors: [der(chain.root.cert)],
+      serverName: '127.0.0.1',
+      now: new Date(),
+      refuseSha1: true,
+    });
     expect(verdict.anchor?.subject).toBe('CN=Test Root CA');
   });
 
@@ -121,7 +132,8 @@ describe('verifyChain: names (no Common Name fallback)', () => {
 });
 
 describe('verifyChain: validity and usage', () => {
-  const goExpiry = /^x509: certificate has expired or is not yet valid: current time \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ is after \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
+  const goExpiry =
+    /^x509: certificate has expired or is not yet valid: current time \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ is after \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 
   it('expired intermediate fails the path', () => {
     const expired = makeChain({ intermediate: { notBefore: daysFromNow(-30), notAfter: daysFromNow(-1) } });
@@ -131,7 +143,10 @@ describe('verifyChain: validity and usage', () => {
   });
 
   it('expired leaf is reported before its names are checked, as Go does', () => {
-    const leaf = issue({ commonName: 'old', dnsNames: ['old.example'], notBefore: daysFromNow(-30), notAfter: daysFromNow(-2) }, chain.intermediate);
+    const leaf = issue(
+      { commonName: 'old', dnsNames: ['old.example'], notBefore: daysFromNow(-30), notAfter: daysFromNow(-2) },
+      chain.intermediate,
+    );
     expect(verify([leaf.cert, chain.intermediate.cert], [chain.root.cert], 'new.example').error).toMatch(goExpiry);
   });
 

@@ -6,12 +6,30 @@ import { makeStyle } from '../../src/report/style.js';
 import { App, type AppProps } from '../../src/ui/App.js';
 import { applyEvent, initialModel } from '../../src/ui/model.js';
 
-const result = (id: string, fix: string | null): CheckResult => ({ id, title: id, status: 'fail', summary: `${id} is broken`, evidence: [], remediation: { text: 'do it', commands: [], fix }, durationMs: 1 });
+const result = (id: string, fix: string | null): CheckResult => ({
+  id,
+  title: id,
+  status: 'fail',
+  summary: `${id} is broken`,
+  evidence: [],
+  remediation: { text: 'do it', commands: [], fix },
+  durationMs: 1,
+});
 const tick = () => new Promise((r) => setTimeout(r, 50));
 
 function doneStore(results: CheckResult[]) {
-  let m = initialModel({ name: 'prisma-audit', version: '0.1.0' }, { root: '/', demo: true }, results.map((r) => ({ id: r.id, title: r.title, needs: [] })));
-  const report: Report = { schemaVersion: 1, tool: m.tool, target: { root: '/', manifest: null, distribution: 'kubeadm', kubernetesVersion: null, demo: true, offline: false }, checks: results, summary: { pass: 0, warn: 0, fail: results.length, skip: 0, unknown: 0 } };
+  let m = initialModel(
+    { name: 'prisma-audit', version: '0.1.0' },
+    { root: '/', demo: true },
+    results.map((r) => ({ id: r.id, title: r.title, needs: [] })),
+  );
+  const report: Report = {
+    schemaVersion: 1,
+    tool: m.tool,
+    target: { root: '/', manifest: null, distribution: 'kubeadm', kubernetesVersion: null, demo: true, offline: false },
+    checks: results,
+    summary: { pass: 0, warn: 0, fail: results.length, skip: 0, unknown: 0 },
+  };
   m = applyEvent(m, { type: 'done', report });
   return { get: () => m, subscribe: () => () => {} };
 }
@@ -25,14 +43,14 @@ const props = (over: Partial<AppProps> = {}): AppProps => ({
 });
 
 describe('App', () => {
-  it('labels the demo and shows the selected check\'s details', () => {
+  it("labels the demo and shows the selected check's details", () => {
     const r = render(<App {...props()} />);
     expect(r.lastFrame()).toContain('DEMO: checking the bundled demo node');
     expect(r.lastFrame()).toContain('$ prisma-audit fix --only manifest-patch');
     r.unmount();
   });
 
-  it('f plans the selected check\'s fix, d shows the diff, F plans every fix', async () => {
+  it("f plans the selected check's fix, d shows the diff, F plans every fix", async () => {
     const onFix = vi.fn(async () => ({ lines: ['manifest-patch  PLANNED'], diff: ['+    - --audit-webhook-mode=batch'] }));
     const r = render(<App {...props({ onFix })} />);
     await tick();
@@ -72,7 +90,10 @@ describe('App', () => {
   });
 
   it('q quits, Ctrl-C interrupts, and the live region is emptied', async () => {
-    for (const [key, how] of [['q', 'quit'], ['\u0003', 'interrupt']] as const) {
+    for (const [key, how] of [
+      ['q', 'quit'],
+      ['\u0003', 'interrupt'],
+    ] as const) {
       const onQuit = vi.fn();
       const r = render(<App {...props({ onQuit })} />);
       await tick();

@@ -6,26 +6,80 @@ import { layout, rowsOf, type View } from '../../src/ui/layout.js';
 import { applyEvent, initialModel, type RunModel } from '../../src/ui/model.js';
 
 const plain = makeStyle(false);
-const view = (over: Partial<View> = {}): View => ({ selected: 0, detailsTop: 0, frame: 0, elapsedMs: 0, fix: null, notice: null, keys: { fix: true, bundle: true, interactive: true }, ...over });
+const view = (over: Partial<View> = {}): View => ({
+  selected: 0,
+  detailsTop: 0,
+  frame: 0,
+  elapsedMs: 0,
+  fix: null,
+  notice: null,
+  keys: { fix: true, bundle: true, interactive: true },
+  ...over,
+});
 const result = (id: string, status: Status, summary = `${id} summary`): CheckResult => ({
   id,
   title: `${id} title`,
   status,
   summary,
-  evidence: [{ message: `${id} evidence that is long enough to wrap on a narrow terminal window, twice over at least`, file: '/etc/kubernetes/manifests/kube-apiserver.yaml', line: 12 }],
+  evidence: [
+    {
+      message: `${id} evidence that is long enough to wrap on a narrow terminal window, twice over at least`,
+      file: '/etc/kubernetes/manifests/kube-apiserver.yaml',
+      line: 12,
+    },
+  ],
   remediation: status === 'pass' || status === 'skip' ? null : { text: `${id} remedy`, commands: [], fix: 'manifest-patch' },
   durationMs: 1,
 });
 
-const statuses: Status[] = ['pass', 'skip', 'fail', 'unknown', 'warn', 'skip', 'pass', 'fail', 'skip', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass'];
-const results = statuses.map((s, i) => result(`check-${String(i).padStart(2, '0')}`, s, s === 'skip' ? (i === 8 ? 'no console given' : 'cluster mode is off') : undefined));
+const statuses: Status[] = [
+  'pass',
+  'skip',
+  'fail',
+  'unknown',
+  'warn',
+  'skip',
+  'pass',
+  'fail',
+  'skip',
+  'pass',
+  'pass',
+  'pass',
+  'pass',
+  'pass',
+  'pass',
+  'pass',
+  'pass',
+  'pass',
+  'pass',
+  'pass',
+  'pass',
+  'pass',
+  'pass',
+  'pass',
+  'pass',
+  'pass',
+  'pass',
+  'pass',
+  'pass',
+  'pass',
+];
+const results = statuses.map((s, i) =>
+  result(`check-${String(i).padStart(2, '0')}`, s, s === 'skip' ? (i === 8 ? 'no console given' : 'cluster mode is off') : undefined),
+);
 const checks = results.map((r) => ({ id: r.id, title: r.title, needs: ['apiserver'] }));
 
 function finished(): RunModel {
   let m = initialModel({ name: 'prisma-audit', version: '0.1.0' }, { root: '/', demo: false }, checks);
   const summary = { pass: 0, warn: 0, fail: 0, skip: 0, unknown: 0 };
   for (const r of results) summary[r.status]++;
-  const report: Report = { schemaVersion: 1, tool: m.tool, target: { root: '/', manifest: '/m.yaml', distribution: 'kubeadm', kubernetesVersion: '1.28.2', demo: false, offline: false }, checks: results, summary };
+  const report: Report = {
+    schemaVersion: 1,
+    tool: m.tool,
+    target: { root: '/', manifest: '/m.yaml', distribution: 'kubeadm', kubernetesVersion: '1.28.2', demo: false, offline: false },
+    checks: results,
+    summary,
+  };
   for (const r of results) m = applyEvent(m, { type: 'check-done', result: r });
   return applyEvent(m, { type: 'done', report });
 }

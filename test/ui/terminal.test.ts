@@ -14,8 +14,12 @@ const done = (s: string) => /\d+ checks: \d+ pass/.test(s);
 
 describe('doctor in an 80x24 terminal', () => {
   const broken = scenarioRoot('kubeadm-broken');
-  const expected = JSON.parse(readFileSync(path.join(REPO, 'fixtures/scenarios/kubeadm-broken/expected.json'), 'utf8')) as { checks: Record<string, string> };
-  const failing = Object.entries(expected.checks).filter(([, s]) => s === 'fail').map(([id]) => id);
+  const expected = JSON.parse(readFileSync(path.join(REPO, 'fixtures/scenarios/kubeadm-broken/expected.json'), 'utf8')) as {
+    checks: Record<string, string>;
+  };
+  const failing = Object.entries(expected.checks)
+    .filter(([, s]) => s === 'fail')
+    .map(([id]) => id);
 
   it('shows every failing check on the first screen, keeps the selection visible, and q leaves the report', async () => {
     const t = runInTerminal(['doctor', '--root', broken, '--offline'], SIZE);
@@ -48,33 +52,37 @@ describe('doctor in an 80x24 terminal', () => {
   it.each([
     ['on the first frame', (s: string) => s.includes('Ctrl-C abort')],
     ['once the UI runs', inkUp],
-  ])('Ctrl-C during a slow webhook probe exits 130 at once (%s)', async (_when, ready) => {
-    // A console that accepts the connection and never answers the TLS handshake.
-    const sockets: net.Socket[] = [];
-    let connected: () => void = () => {};
-    const probed = new Promise<void>((resolve) => (connected = resolve));
-    const server = net.createServer((s) => {
-      sockets.push(s);
-      connected();
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.address() as net.AddressInfo).port;
-    const root = await copyRoot('fixtures/scenarios/kubeadm-healthy/root');
-    const kubeconfig = path.join(root, 'etc/kubernetes/audit/audit-webhook.yaml');
-    await fs.writeFile(kubeconfig, (await fs.readFile(kubeconfig, 'utf8')).replace('127.0.0.1:18084', `127.0.0.1:${port}`));
-    try {
-      const t = runInTerminal(['doctor', '--root', root, '--timeout', '30'], SIZE);
-      await probed;
-      await t.waitFor(ready);
-      const pressed = performance.now();
-      t.press(KEY.ctrlC);
-      const { code, at } = await t.exited;
-      expect(code).toBe(130);
-      expect(at - pressed).toBeLessThan(500);
-      expect(t.raw()).not.toContain(ERASE_SCROLLBACK);
-    } finally {
-      sockets.forEach((s) => s.destroy());
-      server.close();
-    }
-  }, 120_000);
+  ])(
+    'Ctrl-C during a slow webhook probe exits 130 at once (%s)',
+    async (_when, ready) => {
+      // A console that accepts the connection and never answers the TLS handshake.
+      const sockets: net.Socket[] = [];
+      let connected: () => void = () => {};
+      const probed = new Promise<void>((resolve) => (connected = resolve));
+      const server = net.createServer((s) => {
+        sockets.push(s);
+        connected();
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const port = (server.address() as net.AddressInfo).port;
+      const root = await copyRoot('fixtures/scenarios/kubeadm-healthy/root');
+      const kubeconfig = path.join(root, 'etc/kubernetes/audit/audit-webhook.yaml');
+      await fs.writeFile(kubeconfig, (await fs.readFile(kubeconfig, 'utf8')).replace('127.0.0.1:18084', `127.0.0.1:${port}`));
+      try {
+        const t = runInTerminal(['doctor', '--root', root, '--timeout', '30'], SIZE);
+        await probed;
+        await t.waitFor(ready);
+        const pressed = performance.now();
+        t.press(KEY.ctrlC);
+        const { code, at } = await t.exited;
+        expect(code).toBe(130);
+        expect(at - pressed).toBeLessThan(500);
+        expect(t.raw()).not.toContain(ERASE_SCROLLBACK);
+      } finally {
+        sockets.forEach((s) => s.destroy());
+        server.close();
+      }
+    },
+    120_000,
+  );
 });

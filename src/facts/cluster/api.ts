@@ -6,14 +6,20 @@ import { KubeTimeout, NoKubeconfig, type KubeAccess, type KubeClient, type KubeR
 /** The collect context's KubeAccess, or `skip` when cluster mode is off, --offline was given or
  * there is no kubeconfig. */
 export async function kubeClient({ kube, offline }: { kube?: KubeAccess | null; offline: boolean }): Promise<KubeClient> {
-  if (kube && offline) throw factFailure('not-applicable', 'cluster checks skipped: --offline was given (the Kubernetes API is not contacted)');
+  if (kube && offline)
+    throw factFailure('not-applicable', 'cluster checks skipped: --offline was given (the Kubernetes API is not contacted)');
   if (!kube) {
     throw factFailure('not-applicable', 'cluster mode is off (pass --kubeconfig PATH, --context NAME, set KUBECONFIG, or --cluster)');
   }
   try {
     return await kube.client();
   } catch (err) {
-    if (err instanceof NoKubeconfig) throw factFailure('not-applicable', `cluster checks skipped: ${err.message}`, 'Pass --kubeconfig PATH (and --context NAME) to check the cluster.');
+    if (err instanceof NoKubeconfig)
+      throw factFailure(
+        'not-applicable',
+        `cluster checks skipped: ${err.message}`,
+        'Pass --kubeconfig PATH (and --context NAME) to check the cluster.',
+      );
     throw err;
   }
 }
@@ -25,17 +31,26 @@ export async function call(client: KubeClient, need: Need, req: KubeRequest): Pr
   try {
     return await client.request(req);
   } catch (err) {
-    if (err instanceof KubeTimeout) throw factFailure('timeout', `${need}: ${err.message}`, 'Raise --timeout, or check that the API server is reachable from here.');
+    if (err instanceof KubeTimeout)
+      throw factFailure('timeout', `${need}: ${err.message}`, 'Raise --timeout, or check that the API server is reachable from here.');
     throw factFailure('io', `${need}: cannot reach the API server ${client.server}: ${(err as Error).message}`);
   }
 }
 
 export function refusal(client: KubeClient, need: Need, res: KubeResponse): FactFailure {
   if (res.status === 401) {
-    return factFailure('permission', `the API server ${client.server} rejected the credentials (401 Unauthorized) when trying to ${need}`, 'Refresh the kubeconfig credentials (token expired?).');
+    return factFailure(
+      'permission',
+      `the API server ${client.server} rejected the credentials (401 Unauthorized) when trying to ${need}`,
+      'Refresh the kubeconfig credentials (token expired?).',
+    );
   }
   if (res.status === 403) {
-    return factFailure('permission', `RBAC forbids ${need} (403 Forbidden)`, `Grant "${need}" to the user of ${client.source} (a Role or ClusterRole and its binding), or use a kubeconfig that has it.`);
+    return factFailure(
+      'permission',
+      `RBAC forbids ${need} (403 Forbidden)`,
+      `Grant "${need}" to the user of ${client.source} (a Role or ClusterRole and its binding), or use a kubeconfig that has it.`,
+    );
   }
   return factFailure('io', `${need}: the API server answered ${res.status}: ${statusMessage(res.body)}`);
 }

@@ -11,6 +11,9 @@ export const clusterApiserversCollector: Collector<'clusterApiservers'> = {
     // One list, filtered here: label conventions differ between kubeadm, kops and RKE2, and the
     // pod count in kube-system is small.
     const list = await getJson<unknown>(client, 'list pods in kube-system', '/api/v1/namespaces/kube-system/pods');
-    return { selector: 'pods in kube-system labelled component=kube-apiserver, or named kube-apiserver-* with tier=control-plane', pods: apiserverPodsOf(list) };
+    return {
+      selector: 'pods in kube-system labelled component=kube-apiserver, or named kube-apiserver-* with tier=control-plane',
+      pods: apiserverPodsOf(list),
+    };
   },
 };

@@ -49,12 +49,15 @@ async function touchConfigMap(client: KubeClient, namespace: string, name: strin
       },
     });
     if (created.status === 404) {
-      return named ? `namespace ${namespace} does not exist` : `namespace ${PRISMA_NAMESPACE} does not exist (the Prisma policy audits writes there); pass --canary NAMESPACE`;
+      return named
+        ? `namespace ${namespace} does not exist`
+        : `namespace ${PRISMA_NAMESPACE} does not exist (the Prisma policy audits writes there); pass --canary NAMESPACE`;
     }
     if (created.status < 200 || created.status > 299) return refusal(client, createNeed, created).message;
     const deleteNeed = `delete configmaps in ${namespace}`;
     const deleted = await call(client, deleteNeed, { method: 'DELETE', path: `${base}/${name}` });
-    if (deleted.status < 200 || deleted.status > 299) return `${refusal(client, deleteNeed, deleted).message}; ConfigMap ${namespace}/${name} was left behind`;
+    if (deleted.status < 200 || deleted.status > 299)
+      return `${refusal(client, deleteNeed, deleted).message}; ConfigMap ${namespace}/${name} was left behind`;
     return null;
   } catch (err) {
     if (err instanceof FactFailure) return err.message;
@@ -80,7 +83,14 @@ export const auditMetricsCollector: Collector<'auditMetrics'> = {
     const problem = await touchConfigMap(client, namespace, configMap, requested !== null);
     const waitedMs = problem ? 0 : batchWaitMs(pods) + 2_000;
     if (waitedMs > 0) await sleep(waitedMs);
-    const canary: CanaryRun = { namespace, configMap, waitedMs, before: counters, after: problem ? counters : await readCounters(client), problem };
+    const canary: CanaryRun = {
+      namespace,
+      configMap,
+      waitedMs,
+      before: counters,
+      after: problem ? counters : await readCounters(client),
+      problem,
+    };
     return { counters: canary.after, canary, severalApiservers: pods.length > 1, samples };
   },
 };

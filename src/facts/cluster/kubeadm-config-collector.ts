@@ -8,12 +8,19 @@ export const kubeadmConfigCollector: Collector<'kubeadmConfig'> = {
   deps: [],
   async collect(ctx) {
     const client = await kubeClient(ctx);
-    const cm = await getJson<{ data?: Record<string, string> }>(client, 'get configmaps in kube-system', '/api/v1/namespaces/kube-system/configmaps/kubeadm-config', true);
+    const cm = await getJson<{ data?: Record<string, string> }>(
+      client,
+      'get configmaps in kube-system',
+      '/api/v1/namespaces/kube-system/configmaps/kubeadm-config',
+      true,
+    );
     if (!cm) return { config: null, parseError: null };
     const text = cm.data?.ClusterConfiguration ?? '';
     try {
       const cfg = findClusterConfiguration(text);
-      return cfg ? { config: kubeadmAuditArgs(cfg), parseError: null } : { config: null, parseError: 'data.ClusterConfiguration holds no ClusterConfiguration' };
+      return cfg
+        ? { config: kubeadmAuditArgs(cfg), parseError: null }
+        : { config: null, parseError: 'data.ClusterConfiguration holds no ClusterConfiguration' };
     } catch (err) {
       return { config: null, parseError: `data.ClusterConfiguration is not valid YAML: ${(err as Error).message}` };
     }

@@ -16,7 +16,11 @@ async function optional<T>(read: () => Promise<T>): Promise<T | null> {
 
 async function nodeLabels(client: KubeClient): Promise<Record<string, string>[]> {
   // A handful of nodes is enough: managed node pools label every node.
-  const list = await getJson<{ items?: { metadata?: { labels?: Record<string, string> } }[] }>(client, 'list nodes', '/api/v1/nodes?limit=20');
+  const list = await getJson<{ items?: { metadata?: { labels?: Record<string, string> } }[] }>(
+    client,
+    'list nodes',
+    '/api/v1/nodes?limit=20',
+  );
   return (list?.items ?? []).map((n) => n.metadata?.labels ?? {});
 }
 

@@ -12,7 +12,10 @@ export function skipOnManagedControlPlane(node: Collector<'apiserver'>): Collect
       const managed = await deps.fact('managedControlPlane');
       const provider = managed.ok ? managed.value.provider : null;
       if (provider) {
-        throw factFailure('not-applicable', `${PROVIDER_NAMES[provider]} manages kube-apiserver: node-level audit checks do not apply (see managed-control-plane)`);
+        throw factFailure(
+          'not-applicable',
+          `${PROVIDER_NAMES[provider]} manages kube-apiserver: node-level audit checks do not apply (see managed-control-plane)`,
+        );
       }
       return node.collect(ctx, deps);
     },

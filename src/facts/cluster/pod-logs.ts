@@ -21,17 +21,31 @@ export async function hitsOf(source: string, text: string, now: Date): Promise<L
   return summarizeNodeLogs([{ report, scan, starts: [] }], null).hits;
 }
 
-async function readAttempt(client: KubeClient, pod: ApiserverPod, attempt: ContainerLogRead['attempt'], now: Date): Promise<ContainerLogRead> {
+async function readAttempt(
+  client: KubeClient,
+  pod: ApiserverPod,
+  attempt: ContainerLogRead['attempt'],
+  now: Date,
+): Promise<ContainerLogRead> {
   const container = encodeURIComponent(pod.config?.containerName ?? 'kube-apiserver');
   const path = `/api/v1/namespaces/kube-system/pods/${encodeURIComponent(pod.pod)}/log?container=${container}&tailLines=${TAIL_LINES}&limitBytes=${LIMIT_BYTES}${attempt === 'previous' ? '&previous=true' : ''}`;
   const res = await call(client, NEED, { path, maxBytes: LIMIT_BYTES });
   if (res.status === 401 || res.status === 403) throw refusal(client, NEED, res);
   if (res.status !== 200) {
     // 400 "previous terminated container ... not found", or the kubelet cannot be reached.
-    const reason = attempt === 'previous' && res.status === 400 ? 'no previous container attempt' : `the API server answered ${res.status}: ${statusMessage(res.body)}`;
+    const reason =
+      attempt === 'previous' && res.status === 400
+        ? 'no previous container attempt'
+        : `the API server answered ${res.status}: ${statusMessage(res.body)}`;
     return { attempt, bytes: null, truncated: false, reason, hits: [] };
   }
-  return { attempt, bytes: Buffer.byteLength(res.body), truncated: res.truncated, reason: null, hits: await hitsOf(`pods/log kube-system/${pod.pod} (${attempt})`, res.body, now) };
+  return {
+    attempt,
+    bytes: Buffer.byteLength(res.body),
+    truncated: res.truncated,
+    reason: null,
+    hits: await hitsOf(`pods/log kube-system/${pod.pod} (${attempt})`, res.body, now),
+  };
 }
 
 export const apiserverPodLogsCollector: Collector<'apiserverPodLogs'> = {

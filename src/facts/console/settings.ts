@@ -15,8 +15,17 @@ export const prismaSettingsCollector: Collector<'prismaSettings'> = {
       answer = await getAuditSettings(target);
     } catch (err) {
       if (!(err instanceof ConsoleUnreachable)) throw err;
-      if (err.timedOut) throw factFailure('timeout', `GET ${url}: no answer within ${target.timeoutMs} ms`, 'Raise --timeout or check the console address and port (8083 for self-hosted).');
-      throw factFailure('io', `GET ${url}: ${err.message}`, 'Check the console URL; for a self-signed console certificate pass --console-ca FILE.');
+      if (err.timedOut)
+        throw factFailure(
+          'timeout',
+          `GET ${url}: no answer within ${target.timeoutMs} ms`,
+          'Raise --timeout or check the console address and port (8083 for self-hosted).',
+        );
+      throw factFailure(
+        'io',
+        `GET ${url}: ${err.message}`,
+        'Check the console URL; for a self-signed console certificate pass --console-ca FILE.',
+      );
     }
     if (answer.status === 401 || answer.status === 403) {
       throw factFailure(

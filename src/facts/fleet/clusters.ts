@@ -24,12 +24,20 @@ export interface ClusterOutcome {
 }
 
 /** Runs `work` on each cluster the targets name, a few at a time, results in the order named. */
-export async function eachCluster(targets: ClusterTargets, env: NodeJS.ProcessEnv, work: (client: KubeClient, context: string | null) => Promise<ClusterRun>): Promise<ClusterOutcome[]> {
+export async function eachCluster(
+  targets: ClusterTargets,
+  env: NodeJS.ProcessEnv,
+  work: (client: KubeClient, context: string | null) => Promise<ClusterRun>,
+): Promise<ClusterOutcome[]> {
   // client-node is large: loaded only when a fleet command runs.
   const { openKube, kubeContexts } = await import('../../io/kube.js');
   const base: Omit<KubeTarget, 'context'> = { kubeconfig: targets.kubeconfig, timeoutMs: targets.timeoutMs };
   const several = targets.contexts !== null;
-  const names: (string | null)[] = !several ? [targets.context] : targets.contexts![0] === '*' ? kubeContexts({ ...base, context: null }, env) : targets.contexts!;
+  const names: (string | null)[] = !several
+    ? [targets.context]
+    : targets.contexts![0] === '*'
+      ? kubeContexts({ ...base, context: null }, env)
+      : targets.contexts!;
   const out: ClusterOutcome[] = new Array(names.length);
   let next = 0;
   await Promise.all(

@@ -28,8 +28,18 @@ export function newestByNode(list: unknown): Map<string, Obj> {
 export async function collectOn(client: KubeClient, cluster: string | null, namespace: string): Promise<ClusterRun> {
   try {
     const selector = encodeURIComponent(`${RUN_LABEL}=${MANIFESTS_RUN}`);
-    const pods = newestByNode(await getJson<unknown>(client, `list pods in ${namespace}`, `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods?labelSelector=${selector}`));
-    const events = await getJson<unknown>(client, `list events in ${namespace}`, `/api/v1/namespaces/${encodeURIComponent(namespace)}/events`).catch(() => null);
+    const pods = newestByNode(
+      await getJson<unknown>(
+        client,
+        `list pods in ${namespace}`,
+        `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods?labelSelector=${selector}`,
+      ),
+    );
+    const events = await getJson<unknown>(
+      client,
+      `list events in ${namespace}`,
+      `/api/v1/namespaces/${encodeURIComponent(namespace)}/events`,
+    ).catch(() => null);
     const found = await discover(client).catch(() => null);
     const names = [...new Set([...(found?.nodes.map((n) => n.name) ?? []), ...pods.keys()])].sort();
     const nodes = await Promise.all(names.map((node) => collectNode(client, cluster, namespace, node, pods.get(node) ?? null, events)));
@@ -40,14 +50,29 @@ export async function collectOn(client: KubeClient, cluster: string | null, name
   }
 }
 
-async function collectNode(client: KubeClient, cluster: string | null, namespace: string, node: string, pod: Obj | null, events: unknown): Promise<FleetNodeResult> {
+async function collectNode(
+  client: KubeClient,
+  cluster: string | null,
+  namespace: string,
+  node: string,
+  pod: Obj | null,
+  events: unknown,
+): Promise<FleetNodeResult> {
   const base = { cluster, node, evidence: [] as string[], mounted: [] as string[], notMounted: [], report: null, durationMs: 0 };
-  if (!pod) return { ...base, pod: null, outcome: 'unknown', reason: `no Job pod for node ${node} in ${namespace}: apply the output of --print-manifests (a finished Job is removed after ttlSecondsAfterFinished)` };
+  if (!pod)
+    return {
+      ...base,
+      pod: null,
+      outcome: 'unknown',
+      reason: `no Job pod for node ${node} in ${namespace}: apply the output of --print-manifests (a finished Job is removed after ttlSecondsAfterFinished)`,
+    };
   const name = String(((pod.metadata ?? {}) as Obj).name ?? '');
   const state = podState(pod, eventsOf(events, name));
   if (state.kind === 'finished') {
     const read = await readPodReport(client, { namespace, pod: name, node }, state.exitCode);
-    return read.ok ? { ...base, pod: name, outcome: 'checked', reason: null, report: read.report } : { ...base, pod: name, outcome: 'unknown', reason: read.reason, evidence: read.evidence };
+    return read.ok
+      ? { ...base, pod: name, outcome: 'checked', reason: null, report: read.report }
+      : { ...base, pod: name, outcome: 'unknown', reason: read.reason, evidence: read.evidence };
   }
   const reason =
     state.kind === 'failed'

@@ -36,10 +36,16 @@ export interface ClusterRun {
 }
 
 /** Five lowercase characters: pod names stay short and a run's pods share one label. */
-export const newRunId = (): string => BigInt('0x' + randomBytes(4).toString('hex')).toString(36).padStart(5, '0').slice(-5);
+export const newRunId = (): string =>
+  BigInt('0x' + randomBytes(4).toString('hex'))
+    .toString(36)
+    .padStart(5, '0')
+    .slice(-5);
 
 /** The nodes, and the apiserver pods when they may be listed (their hostPaths decide the mounts). */
-export async function discover(client: KubeClient): Promise<{ nodes: ControlPlaneNode[]; apiservers: ApiserverPod[] | null; note: string | null }> {
+export async function discover(
+  client: KubeClient,
+): Promise<{ nodes: ControlPlaneNode[]; apiservers: ApiserverPod[] | null; note: string | null }> {
   const nodeList = await getJson<unknown>(client, 'list nodes', '/api/v1/nodes');
   let apiservers: ApiserverPod[] | null = null;
   let note: string | null = null;
@@ -92,7 +98,13 @@ export async function runFleetOn(client: KubeClient, cluster: string | null, opt
   const ctx: NodeRunContext = {
     client,
     poller,
-    pod: { namespace: opts.namespace, image: opts.image, runId, deadlineSeconds: Math.max(1, Math.ceil(opts.deadlineMs / 1000)), doctorArgs: opts.doctorArgs },
+    pod: {
+      namespace: opts.namespace,
+      image: opts.image,
+      runId,
+      deadlineSeconds: Math.max(1, Math.ceil(opts.deadlineMs / 1000)),
+      doctorArgs: opts.doctorArgs,
+    },
     deadlineMs: opts.deadlineMs,
     keep: opts.keep,
     cluster,
@@ -106,7 +118,8 @@ export async function runFleetOn(client: KubeClient, cluster: string | null, opt
   try {
     const byNode = new Map((found.apiservers ?? []).map((p) => [p.node, p]));
     nodes = await pool(found.nodes, opts.parallel, async (node) => {
-      if (signal.aborted) return skipped(node, cluster, stop.signal.aborted ? (problem ?? 'stopped') : 'interrupted before its pod was created');
+      if (signal.aborted)
+        return skipped(node, cluster, stop.signal.aborted ? (problem ?? 'stopped') : 'interrupted before its pod was created');
       try {
         const r = await runNode(node, byNode.get(node.name) ?? null, ctx);
         opts.onNode?.(r, ++done, found.nodes.length);
@@ -137,5 +150,16 @@ export async function runFleetOn(client: KubeClient, cluster: string | null, opt
 }
 
 function skipped(node: ControlPlaneNode, cluster: string | null, reason: string): FleetNodeResult {
-  return { cluster, node: node.name, pod: null, outcome: 'unknown', reason, evidence: [], mounted: [], notMounted: [], report: null, durationMs: 0 };
+  return {
+    cluster,
+    node: node.name,
+    pod: null,
+    outcome: 'unknown',
+    reason,
+    evidence: [],
+    mounted: [],
+    notMounted: [],
+    report: null,
+    durationMs: 0,
+  };
 }

@@ -10,13 +10,14 @@ export function logReadProblem(status: number, body: string, where: { node: stri
     return (
       `the API server relayed the kubelet's refusal (401 Unauthorized) when reading the log of ${pod} on node ${node}: ` +
       `the kubelet on ${node} does not accept the API server's client credentials. This is not your kubeconfig: give kube-apiserver ` +
-      '--kubelet-client-certificate/--kubelet-client-key signed by the CA in the kubelet\'s --client-ca-file'
+      "--kubelet-client-certificate/--kubelet-client-key signed by the CA in the kubelet's --client-ca-file"
     );
   }
   if (status === 403 && /subresource=|nodes\/proxy|kubelet/i.test(said)) {
     return `the kubelet on ${node} refused the API server (403: ${said}): the API server's kubelet client user needs nodes/proxy (kubeadm's system:kube-apiserver-to-kubelet ClusterRole)`;
   }
-  if (status === 403) return `RBAC forbids get pods/log in ${namespace} (403 Forbidden: ${said}): grant "get" on "pods/log" in namespace ${namespace}`;
+  if (status === 403)
+    return `RBAC forbids get pods/log in ${namespace} (403 Forbidden: ${said}): grant "get" on "pods/log" in namespace ${namespace}`;
   if (status === 404) {
     const named = /"([^"]+)" not found/.exec(said)?.[1];
     if (named === pod) return `pod ${namespace}/${pod} was deleted before its log could be read (404)`;

@@ -45,11 +45,17 @@ export async function ensureNamespace(client: KubeClient, name: string): Promise
   const created = await call(client, need, {
     method: 'POST',
     path: '/api/v1/namespaces',
-    body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { ...MANAGED_BY, 'pod-security.kubernetes.io/enforce': 'privileged' } } },
+    body: {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name, labels: { ...MANAGED_BY, 'pod-security.kubernetes.io/enforce': 'privileged' } },
+    },
   });
   if (created.status === 409) return false;
   if (created.status === 403) {
-    throw new FleetError(`namespace ${name} does not exist and RBAC forbids creating it (403: ${statusMessage(created.body)}): create it (kubectl create namespace ${name}) or pass --namespace with one that exists`);
+    throw new FleetError(
+      `namespace ${name} does not exist and RBAC forbids creating it (403: ${statusMessage(created.body)}): create it (kubectl create namespace ${name}) or pass --namespace with one that exists`,
+    );
   }
   if (created.status < 200 || created.status > 299) throw new FleetError(refusal(client, need, created).message);
   return true;
@@ -58,7 +64,10 @@ export async function ensureNamespace(client: KubeClient, name: string): Promise
 /** Removes the namespace this run created; without a controller-manager it stays Terminating, which
  * is said, not waited for. Returns a note for the report, or null. */
 export async function removeNamespace(client: KubeClient, name: string): Promise<string | null> {
-  const res = await call(client, `delete namespace ${name}`, { method: 'DELETE', path: `/api/v1/namespaces/${encodeURIComponent(name)}` }).catch((err: Error) => ({ status: 0, body: err.message, truncated: false }));
+  const res = await call(client, `delete namespace ${name}`, {
+    method: 'DELETE',
+    path: `/api/v1/namespaces/${encodeURIComponent(name)}`,
+  }).catch((err: Error) => ({ status: 0, body: err.message, truncated: false }));
   if (res.status >= 200 && res.status < 300) return null;
   return `namespace ${name}, created by this run, could not be removed (${res.status === 0 ? res.body : `${res.status}: ${statusMessage(res.body)}`}): kubectl delete namespace ${name}`;
 }

@@ -67,7 +67,13 @@ export async function runNode(node: ControlPlaneNode, apiserver: ApiserverPod | 
     durationMs: Date.now() - started,
   });
   if (!node.hasNodeObject) {
-    return result({ outcome: 'unknown', pod: null, reason: `node ${node.name} runs ${node.why[0]?.replace('runs ', '')} but has no Node object: no kubelet there is registered to take a pod`, evidence: node.why, report: null });
+    return result({
+      outcome: 'unknown',
+      pod: null,
+      reason: `node ${node.name} runs ${node.why[0]?.replace('runs ', '')} but has no Node object: no kubelet there is registered to take a pod`,
+      evidence: node.why,
+      report: null,
+    });
   }
   const deadline = started + ctx.deadlineMs;
   for (let attempt = 0; ; attempt++) {
@@ -79,11 +85,18 @@ export async function runNode(node: ControlPlaneNode, apiserver: ApiserverPod | 
       const dropped = mounts.find((m) => m.hostPath === outcome.hostPath);
       if (dropped) {
         mounts = mounts.filter((m) => m !== dropped);
-        notMounted.push({ hostPath: dropped.hostPath, reason: `not on the node (kubelet: ${outcome.message.replace(/^.*hostPath type check failed: /, '')}), so not mounted` });
+        notMounted.push({
+          hostPath: dropped.hostPath,
+          reason: `not on the node (kubelet: ${outcome.message.replace(/^.*hostPath type check failed: /, '')}), so not mounted`,
+        });
         continue;
       }
     }
-    return result(outcome.kind === 'checked' ? { outcome: 'checked', pod: name, reason: null, evidence: [], report: outcome.report } : { outcome: 'unknown', pod: name, reason: outcome.reason, evidence: outcome.evidence, report: null });
+    return result(
+      outcome.kind === 'checked'
+        ? { outcome: 'checked', pod: name, reason: null, evidence: [], report: outcome.report }
+        : { outcome: 'unknown', pod: name, reason: outcome.reason, evidence: outcome.evidence, report: null },
+    );
   }
 }
 
@@ -92,7 +105,13 @@ type PodOutcome =
   | { kind: 'missing-mount'; hostPath: string; message: string; reason: string; evidence: string[] }
   | { kind: 'unknown'; reason: string; evidence: string[] };
 
-async function runPod(node: ControlPlaneNode, spec: Record<string, unknown>, name: string, deadline: number, ctx: NodeRunContext): Promise<PodOutcome> {
+async function runPod(
+  node: ControlPlaneNode,
+  spec: Record<string, unknown>,
+  name: string,
+  deadline: number,
+  ctx: NodeRunContext,
+): Promise<PodOutcome> {
   const { client, poller, pod } = ctx;
   const ns = pod.namespace;
   const created = await createPod(client, ns, spec);
@@ -106,7 +125,8 @@ async function runPod(node: ControlPlaneNode, spec: Record<string, unknown>, nam
       if (Date.now() >= deadline) break;
       const object = poller.pod(name);
       if (object === undefined) {
-        if (seen) return { kind: 'unknown', reason: `pod ${ns}/${name} disappeared before it finished (deleted by someone else?)`, evidence: [] };
+        if (seen)
+          return { kind: 'unknown', reason: `pod ${ns}/${name} disappeared before it finished (deleted by someone else?)`, evidence: [] };
         continue;
       }
       seen = true;
@@ -116,12 +136,26 @@ async function runPod(node: ControlPlaneNode, spec: Record<string, unknown>, nam
         return read.ok ? { kind: 'checked', report: read.report } : { kind: 'unknown', reason: read.reason, evidence: read.evidence };
       }
       if (last.kind === 'missing-mount') return { ...last, reason: last.message, evidence: [] };
-      if (last.kind === 'failed') return { kind: 'unknown', reason: `the pod cannot run (${last.category}): ${last.reason}`, evidence: poller.eventsProblem ? [poller.eventsProblem] : [] };
+      if (last.kind === 'failed')
+        return {
+          kind: 'unknown',
+          reason: `the pod cannot run (${last.category}): ${last.reason}`,
+          evidence: poller.eventsProblem ? [poller.eventsProblem] : [],
+        };
     }
     const seconds = Math.round(ctx.deadlineMs / 1000);
-    if (last.kind === 'pending' && !last.started) return { kind: 'unknown', reason: neverStarted(node, seconds, poller.listProblem), evidence: poller.eventsProblem ? [poller.eventsProblem] : [] };
+    if (last.kind === 'pending' && !last.started)
+      return {
+        kind: 'unknown',
+        reason: neverStarted(node, seconds, poller.listProblem),
+        evidence: poller.eventsProblem ? [poller.eventsProblem] : [],
+      };
     const detail = last.kind === 'pending' ? last.detail : null;
-    return { kind: 'unknown', reason: `the pod did not finish within the ${seconds} s deadline (last seen: ${detail ?? 'pending'}); raise --deadline`, evidence: [] };
+    return {
+      kind: 'unknown',
+      reason: `the pod did not finish within the ${seconds} s deadline (last seen: ${detail ?? 'pending'}); raise --deadline`,
+      evidence: [],
+    };
   } catch (err) {
     if (err instanceof Aborted) return { kind: 'unknown', reason: 'interrupted before the pod finished', evidence: [] };
     throw err;
@@ -146,7 +180,10 @@ async function createPod(client: KubeClient, namespace: string, spec: Record<str
   const said = statusMessage(res.body);
   const security = podSecurityRefusal(namespace, said);
   if (security) throw new FleetError(security);
-  if (res.status === 403) throw new FleetError(`RBAC forbids create pods in ${namespace} (403: ${said}): grant "create" on "pods" in namespace ${namespace} (see prisma-audit fleet --print-manifests for the whole Role)`);
+  if (res.status === 403)
+    throw new FleetError(
+      `RBAC forbids create pods in ${namespace} (403: ${said}): grant "create" on "pods" in namespace ${namespace} (see prisma-audit fleet --print-manifests for the whole Role)`,
+    );
   if (res.status === 404) throw new FleetError(`namespace ${namespace} does not exist (404: ${said})`);
   return `the API server refused the pod (${res.status}): ${said}`;
 }

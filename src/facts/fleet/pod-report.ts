@@ -17,8 +17,14 @@ export type PodReport = { ok: true; report: Report } | { ok: false; reason: stri
 export function reportFromLog(log: string, exitCode: number | null): PodReport {
   const framed = unframeDocument(log);
   if (!framed.ok) {
-    const tail = log.split('\n').filter((l) => l.trim() && !l.startsWith('prisma-audit:report:')).slice(-TAIL_LINES_SHOWN);
-    const exited = exitCode === null ? '' : ` (the doctor exited with code ${exitCode}${exitCode === 2 ? ': a usage error — is the image older than this prisma-audit?' : ''})`;
+    const tail = log
+      .split('\n')
+      .filter((l) => l.trim() && !l.startsWith('prisma-audit:report:'))
+      .slice(-TAIL_LINES_SHOWN);
+    const exited =
+      exitCode === null
+        ? ''
+        : ` (the doctor exited with code ${exitCode}${exitCode === 2 ? ': a usage error — is the image older than this prisma-audit?' : ''})`;
     return { ok: false, reason: `${framed.problem}${exited}`, evidence: tail.map((l) => `pod log: ${l.slice(0, 300)}`) };
   }
   let report: Report;
@@ -28,12 +34,20 @@ export function reportFromLog(log: string, exitCode: number | null): PodReport {
     return { ok: false, reason: 'the framed report is not JSON', evidence: [] };
   }
   if (report.schemaVersion !== 1 || !Array.isArray(report.checks)) {
-    return { ok: false, reason: `the pod's report has schemaVersion ${String(report.schemaVersion)}, which this prisma-audit does not read: use the same version for the CLI and the image`, evidence: [] };
+    return {
+      ok: false,
+      reason: `the pod's report has schemaVersion ${String(report.schemaVersion)}, which this prisma-audit does not read: use the same version for the CLI and the image`,
+      evidence: [],
+    };
   }
   return { ok: true, report };
 }
 
-export async function readPodReport(client: KubeClient, where: { namespace: string; pod: string; node: string }, exitCode: number | null): Promise<PodReport> {
+export async function readPodReport(
+  client: KubeClient,
+  where: { namespace: string; pod: string; node: string },
+  exitCode: number | null,
+): Promise<PodReport> {
   const path = `/api/v1/namespaces/${encodeURIComponent(where.namespace)}/pods/${encodeURIComponent(where.pod)}/log?container=${CONTAINER}&limitBytes=${LOG_LIMIT}`;
   const res = await call(client, `get pods/log in ${where.namespace}`, { path, maxBytes: LOG_LIMIT });
   if (res.status !== 200) return { ok: false, reason: logReadProblem(res.status, res.body, where), evidence: [] };

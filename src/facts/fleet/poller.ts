@@ -56,7 +56,10 @@ export class PodPoller {
     const ns = encodeURIComponent(this.namespace);
     const selector = encodeURIComponent(`${RUN_LABEL}=${this.runId}`);
     try {
-      const res = await call(this.client, `list pods in ${this.namespace}`, { path: `/api/v1/namespaces/${ns}/pods?labelSelector=${selector}`, maxBytes: 64 * 1024 * 1024 });
+      const res = await call(this.client, `list pods in ${this.namespace}`, {
+        path: `/api/v1/namespaces/${ns}/pods?labelSelector=${selector}`,
+        maxBytes: 64 * 1024 * 1024,
+      });
       if (res.status === 200) {
         const list = JSON.parse(res.body) as Obj;
         const items = Array.isArray(list.items) ? list.items.filter(isObj) : [];
@@ -65,9 +68,13 @@ export class PodPoller {
       } else this.listProblem = `list pods in ${this.namespace}: ${res.status} ${statusMessage(res.body)}`;
       // Events carry the kubelet's reasons (mount, pull); every other tick is often enough.
       if (this.wantEvents && this.eventsProblem === null && this.ticks++ % 2 === 0) {
-        const ev = await call(this.client, `list events in ${this.namespace}`, { path: `/api/v1/namespaces/${ns}/events?fieldSelector=${encodeURIComponent('involvedObject.kind=Pod')}`, maxBytes: 64 * 1024 * 1024 });
+        const ev = await call(this.client, `list events in ${this.namespace}`, {
+          path: `/api/v1/namespaces/${ns}/events?fieldSelector=${encodeURIComponent('involvedObject.kind=Pod')}`,
+          maxBytes: 64 * 1024 * 1024,
+        });
         if (ev.status === 200) this.eventList = JSON.parse(ev.body);
-        else if (ev.status === 403) this.eventsProblem = `RBAC forbids list events in ${this.namespace}: reasons come from the pod status alone`;
+        else if (ev.status === 403)
+          this.eventsProblem = `RBAC forbids list events in ${this.namespace}: reasons come from the pod status alone`;
       }
     } catch (err) {
       this.listProblem = err instanceof FactFailure ? err.message : (err as Error).message;
@@ -78,7 +85,9 @@ export class PodPoller {
   /** Resolves after the next look (or at once when the run is aborted). */
   next(): Promise<void> {
     if (this.signal.aborted) return Promise.reject(new Aborted('interrupted'));
-    return new Promise<void>((resolve, reject) => this.waiters.push(() => (this.signal.aborted ? reject(new Aborted('interrupted')) : resolve())));
+    return new Promise<void>((resolve, reject) =>
+      this.waiters.push(() => (this.signal.aborted ? reject(new Aborted('interrupted')) : resolve())),
+    );
   }
 
   /** The pod as last listed: undefined when it was not in the list. */

@@ -50,12 +50,25 @@ async function kubeletStaticPodPath(root: string): Promise<string | null> {
 async function discover(ctx: CollectContext): Promise<{ found: Candidate[]; tried: string[] }> {
   if (ctx.manifest) {
     if (!(await hostExists(ctx.root, ctx.manifest))) {
-      throw factFailure('not-found', `--manifest ${ctx.manifest} does not exist under root ${ctx.root}`, 'Check the path: --manifest takes the path on the node, read under --root.');
+      throw factFailure(
+        'not-found',
+        `--manifest ${ctx.manifest} does not exist under root ${ctx.root}`,
+        'Check the path: --manifest takes the path on the node, read under --root.',
+      );
     }
     return { found: [classify(ctx.manifest)], tried: [ctx.manifest] };
   }
   const extra = await kubeletStaticPodPath(ctx.root);
-  const tried = [...(extra ? [path.posix.join(extra, 'kube-apiserver.yaml')] : []), KUBEADM, KOPS, RKE2, OPENSHIFT, MICROK8S, K3S_CONFIG, ...K3S_MARKERS];
+  const tried = [
+    ...(extra ? [path.posix.join(extra, 'kube-apiserver.yaml')] : []),
+    KUBEADM,
+    KOPS,
+    RKE2,
+    OPENSHIFT,
+    MICROK8S,
+    K3S_CONFIG,
+    ...K3S_MARKERS,
+  ];
   const exists = await Promise.all(tried.map((p) => hostExists(ctx.root, p)));
   const found: Candidate[] = [];
   tried.forEach((p, i) => {
@@ -88,8 +101,15 @@ export const apiserverCollector: Collector<'apiserver'> = {
       others: found.slice(1).map((c) => c.path),
       durableSource: durableSourceFor(chosen.distribution),
     };
-    const read = chosen.kind === 'k3s-config' ? await readK3s(ctx, base) : chosen.kind === 'microk8s-args' ? await readMicrok8s(ctx, chosen, base) : await readPod(ctx, chosen, base);
-    return ctx.upgradeTo ? { ...read, kubernetesVersion: ctx.upgradeTo, upgradeTo: ctx.upgradeTo, upgradeFrom: read.kubernetesVersion } : read;
+    const read =
+      chosen.kind === 'k3s-config'
+        ? await readK3s(ctx, base)
+        : chosen.kind === 'microk8s-args'
+          ? await readMicrok8s(ctx, chosen, base)
+          : await readPod(ctx, chosen, base);
+    return ctx.upgradeTo
+      ? { ...read, kubernetesVersion: ctx.upgradeTo, upgradeTo: ctx.upgradeTo, upgradeFrom: read.kubernetesVersion }
+      : read;
   },
 };
 
@@ -120,7 +140,11 @@ async function readText(ctx: CollectContext, hostPath: string): Promise<string> 
   } catch (err) {
     if (err instanceof ReadFailure && err.code === 'ESPECIAL') {
       // The kubelet runs only regular files from the static-pod directory: no apiserver from this one.
-      throw factFailure('parse', `${err.message}; the kubelet does not run a pod from it`, 'Put the regular manifest file back in its place (a copy is under /var/backups/prisma-audit/ if fix wrote one).');
+      throw factFailure(
+        'parse',
+        `${err.message}; the kubelet does not run a pod from it`,
+        'Put the regular manifest file back in its place (a copy is under /var/backups/prisma-audit/ if fix wrote one).',
+      );
     }
     if (err instanceof ReadFailure) {
       const reason = reasonForCode(err.code);
@@ -135,7 +159,11 @@ async function readPod(ctx: CollectContext, c: Candidate, base: Base): Promise<A
   const parsed = parseYaml(text);
   if (parsed.error) {
     const at = parsed.error.line ? `${c.path}:${parsed.error.line}` : c.path;
-    throw factFailure('parse', `${at}: the manifest is not valid YAML (${parsed.error.message}); the kubelet cannot run this pod`, `Fix the YAML at ${at}; the kubelet logs "couldn't parse as pod" for it.`);
+    throw factFailure(
+      'parse',
+      `${at}: the manifest is not valid YAML (${parsed.error.message}); the kubelet cannot run this pod`,
+      `Fix the YAML at ${at}; the kubelet logs "couldn't parse as pod" for it.`,
+    );
   }
   let container;
   try {
@@ -146,7 +174,8 @@ async function readPod(ctx: CollectContext, c: Candidate, base: Base): Promise<A
   }
   const notes: string[] = [];
   if (!container.binaryFound) notes.push('the kube-apiserver binary was not named in command/args; every --flag of the container was read');
-  if (c.distribution === 'rke2') notes.push('RKE2 rewrites this manifest when rke2-server restarts: change /etc/rancher/rke2/config.yaml for a lasting fix');
+  if (c.distribution === 'rke2')
+    notes.push('RKE2 rewrites this manifest when rke2-server restarts: change /etc/rancher/rke2/config.yaml for a lasting fix');
   return {
     ...base,
     mode: c.kind === 'openshift-pod' ? 'operator-managed' : 'static-pod',
@@ -162,7 +191,6 @@ async function readPod(ctx: CollectContext, c: Candidate, base: Base): Promise<A
   };
 }
 
-
 /** k3s runs the apiserver inside its own process: flags come from `kube-apiserver-arg` in its config
  * (a list, or a single string) and paths are host paths. */
 async function readK3s(ctx: CollectContext, base: Base): Promise<ApiserverConfig> {
@@ -172,13 +200,38 @@ async function readK3s(ctx: CollectContext, base: Base): Promise<ApiserverConfig
   if (await hostExists(ctx.root, K3S_CONFIG)) {
     text = await readText(ctx, K3S_CONFIG);
     const parsed = parseYaml(text);
-    if (parsed.error) throw factFailure('parse', `${K3S_CONFIG}:${parsed.error.line ?? '?'}: not valid YAML (${parsed.error.message}); k3s will not start with it`);
+    if (parsed.error)
+      throw factFailure(
+        'parse',
+        `${K3S_CONFIG}:${parsed.error.line ?? '?'}: not valid YAML (${parsed.error.message}); k3s will not start with it`,
+      );
     const cfg = (parsed.value ?? {}) as Obj;
     const raw = cfg['kube-apiserver-arg'];
     const items = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
-    flags.push(...flagsFromKeyValues(items.map((v, i) => ({ text: String(v), line: parsed.lines[`kube-apiserver-arg.${i}`] ?? parsed.lines['kube-apiserver-arg'] ?? null })), 'config'));
+    flags.push(
+      ...flagsFromKeyValues(
+        items.map((v, i) => ({
+          text: String(v),
+          line: parsed.lines[`kube-apiserver-arg.${i}`] ?? parsed.lines['kube-apiserver-arg'] ?? null,
+        })),
+        'config',
+      ),
+    );
   } else notes.push(`${K3S_CONFIG} does not exist; flags given on the k3s command line (systemd unit) are not read`);
-  return { ...base, file: K3S_CONFIG, mode: 'host-process', text, containerName: null, image: null, kubernetesVersion: ctx.kubernetesVersion, flags, mounts: [], volumes: [], env: [], notes };
+  return {
+    ...base,
+    file: K3S_CONFIG,
+    mode: 'host-process',
+    text,
+    containerName: null,
+    image: null,
+    kubernetesVersion: ctx.kubernetesVersion,
+    flags,
+    mounts: [],
+    volumes: [],
+    env: [],
+    notes,
+  };
 }
 
 /** MicroK8s keeps one flag per line in its args file; $SNAP_DATA names /var/snap/microk8s/current. */
@@ -188,7 +241,9 @@ async function readMicrok8s(ctx: CollectContext, c: Candidate, base: Base): Prom
   text.split('\n').forEach((line, i) => {
     const trimmed = line.trim();
     if (!trimmed.startsWith('-')) return;
-    const words = shellSplit(trimmed.replace(/\$\{?SNAP_DATA\}?/g, '/var/snap/microk8s/current').replace(/\$\{?SNAP\}?/g, '/snap/microk8s/current'));
+    const words = shellSplit(
+      trimmed.replace(/\$\{?SNAP_DATA\}?/g, '/var/snap/microk8s/current').replace(/\$\{?SNAP\}?/g, '/snap/microk8s/current'),
+    );
     flags.push(...parseFlags(words.map((w) => ({ text: w, line: i + 1, source: 'args-file' as const }))).flags);
   });
   return {
@@ -202,6 +257,8 @@ async function readMicrok8s(ctx: CollectContext, c: Candidate, base: Base): Prom
     mounts: [],
     volumes: [],
     env: [],
-    notes: ['MicroK8s runs kube-apiserver inside kubelite on the host: audit paths are host paths; restart with `microk8s stop; microk8s start`'],
+    notes: [
+      'MicroK8s runs kube-apiserver inside kubelite on the host: audit paths are host paths; restart with `microk8s stop; microk8s start`',
+    ],
   };
 }

@@ -13,7 +13,10 @@ import { flaggedAuditPaths, locate, POLICY_FLAG, WEBHOOK_FLAG } from '../../kube
 
 function configurable(api: ApiserverConfig): void {
   if (api.mode === 'operator-managed') {
-    throw factFailure('not-applicable', `${api.distribution} manages kube-apiserver through its operator; audit flags are not set by hand there`);
+    throw factFailure(
+      'not-applicable',
+      `${api.distribution} manages kube-apiserver through its operator; audit flags are not set by hand there`,
+    );
   }
 }
 
@@ -23,7 +26,10 @@ async function readParsed(ctx: CollectContext, api: ApiserverConfig, flag: strin
   if (!f || !f.value) throw factFailure('not-applicable', `--${flag} is not set, so there is no ${what} to read`);
   const loc = locate(api, f.value);
   if (loc.hostPath === null) {
-    throw factFailure('unsupported', `${f.value} comes from volume "${loc.mapping?.mountName}", which is not a hostPath; its contents cannot be read from the node`);
+    throw factFailure(
+      'unsupported',
+      `${f.value} comes from volume "${loc.mapping?.mountName}", which is not a hostPath; its contents cannot be read from the node`,
+    );
   }
   let read;
   try {
@@ -34,7 +40,11 @@ async function readParsed(ctx: CollectContext, api: ApiserverConfig, flag: strin
     throw factFailure(
       reason,
       `cannot read the ${what} ${loc.hostPath} (from --${flag}=${f.value}): ${err.message}`,
-      reason === 'permission' ? RUN_AS_ROOT : reason === 'not-found' || err.code === 'EISDIR' ? 'See the audit-files-readable check for where the file should be.' : undefined,
+      reason === 'permission'
+        ? RUN_AS_ROOT
+        : reason === 'not-found' || err.code === 'EISDIR'
+          ? 'See the audit-files-readable check for where the file should be.'
+          : undefined,
     );
   }
   const parsed = parseYaml(read.text);
@@ -69,9 +79,17 @@ export const auditPathsCollector: Collector<'auditPaths'> = {
       const caFile = resolveKubeconfig(webhook.value.value).caFile;
       if (caFile) {
         // client-go resolves a relative certificate-authority against the kubeconfig's own directory.
-        const containerPath = path.posix.isAbsolute(caFile) ? caFile : path.posix.join(path.posix.dirname(webhook.value.containerPath), caFile);
+        const containerPath = path.posix.isAbsolute(caFile)
+          ? caFile
+          : path.posix.join(path.posix.dirname(webhook.value.containerPath), caFile);
         const line = Object.entries(webhook.value.lines).find(([k]) => k.endsWith('.cluster.certificate-authority'))?.[1] ?? null;
-        wanted.push({ role: 'webhook-ca', origin: 'certificate-authority', originLine: line, originFile: webhook.value.path, containerPath });
+        wanted.push({
+          role: 'webhook-ca',
+          origin: 'certificate-authority',
+          originLine: line,
+          originFile: webhook.value.path,
+          containerPath,
+        });
       }
     }
     const seam = hostSeam(ctx.root);
@@ -79,7 +97,8 @@ export const auditPathsCollector: Collector<'auditPaths'> = {
       wanted.map(async (w): Promise<AuditPath> => {
         const loc = locate(api, w.containerPath);
         const host = loc.hostPath === null ? null : await statHost(ctx.root, loc.hostPath);
-        const hostDir = w.role === 'log' && loc.hostPath !== null ? await statHost(ctx.root, path.posix.dirname(loc.hostPath), false) : null;
+        const hostDir =
+          w.role === 'log' && loc.hostPath !== null ? await statHost(ctx.root, path.posix.dirname(loc.hostPath), false) : null;
         if (api.mode !== 'static-pod') return { ...w, ...loc, host, hostDir };
         const container = await resolveInContainer(w.containerPath, api.mounts, api.volumes, seam);
         return { ...w, ...loc, host, hostDir, container };

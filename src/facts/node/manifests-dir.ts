@@ -13,7 +13,8 @@ export const manifestsDirCollector: Collector<'manifestsDir'> = {
   deps: ['apiserver'],
   async collect(ctx, deps) {
     const api = await deps.need('apiserver');
-    if (api.mode !== 'static-pod') throw factFailure('not-applicable', `${api.distribution} runs kube-apiserver without a static-pod manifest directory`);
+    if (api.mode !== 'static-pod')
+      throw factFailure('not-applicable', `${api.distribution} runs kube-apiserver without a static-pod manifest directory`);
     const dir = path.posix.dirname(api.file);
     try {
       const entries = await listHostDir(ctx.root, dir);

@@ -10,7 +10,10 @@ export const nodeIdentityCollector: Collector<'nodeIdentity'> = {
   key: 'nodeIdentity',
   deps: [],
   async collect(ctx) {
-    const read = (p: string) => readHostText(ctx.root, p, 4096).then((r) => firstLine(r.text)).catch(() => null);
+    const read = (p: string) =>
+      readHostText(ctx.root, p, 4096)
+        .then((r) => firstLine(r.text))
+        .catch(() => null);
     const [hostname, machineId] = await Promise.all([read('/etc/hostname'), read('/etc/machine-id')]);
     return { hostname, machineId: machineId ? createHash('sha256').update(machineId).digest('hex').slice(0, 16) : null };
   },

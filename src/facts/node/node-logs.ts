@@ -27,8 +27,12 @@ export const nodeLogsCollector: Collector<'nodeLogs'> = {
     const journalWhy = ctx.fleetPod ? FLEET_POD_JOURNAL : undefined;
     const crictlWhy = ctx.fleetPod ? FLEET_POD_CRICTL : undefined;
     const [journal, crictl, files, extra] = await Promise.all([
-      live ? readJournal(sinceArg, process.getuid?.() === 0, opts) : notLive(`journalctl -u kubelet --since ${sinceArg}`, 'journal', ctx.root, journalWhy),
-      live ? readCrictl(opts) : { sources: [notLive('crictl ps -a --name kube-apiserver', 'crictl', ctx.root, crictlWhy)], container: null },
+      live
+        ? readJournal(sinceArg, process.getuid?.() === 0, opts)
+        : notLive(`journalctl -u kubelet --since ${sinceArg}`, 'journal', ctx.root, journalWhy),
+      live
+        ? readCrictl(opts)
+        : { sources: [notLive('crictl ps -a --name kube-apiserver', 'crictl', ctx.root, crictlWhy)], container: null },
       readNodeLogFiles(ctx.root, opts),
       Promise.all((ctx.logFiles ?? []).map((file) => readLogFile(file, file, 'log-file', opts))),
     ]);

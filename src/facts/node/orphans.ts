@@ -38,7 +38,10 @@ export function classifyAuditFile(text: string): { role: OrphanRole; detail: str
   const server = resolveKubeconfig(v).server;
   const url = server ? parseWebhookUrl(server) : null;
   if (!url || 'error' in url || url.suffix === null) return null;
-  return { role: 'webhook-config', detail: `webhook kubeconfig posting to ${url.host}${url.port ? `:${url.port}` : ''} (Prisma webhook path)` };
+  return {
+    role: 'webhook-config',
+    detail: `webhook kubeconfig posting to ${url.host}${url.port ? `:${url.port}` : ''} (Prisma webhook path)`,
+  };
 }
 
 interface Source {
@@ -80,7 +83,8 @@ async function backups(root: string): Promise<Source[]> {
       for (const e of entries) {
         const p = path.posix.join(dir, e.name);
         if (e.stat.kind === 'directory') stack.push(p);
-        else if (e.stat.kind === 'file' && YAMLISH.test(e.name) && !p.includes('/manifests/')) out.push({ hostPath: p, foundBy: `backup ${path.posix.basename(stamp)} of ${p.slice(stamp.length)}` });
+        else if (e.stat.kind === 'file' && YAMLISH.test(e.name) && !p.includes('/manifests/'))
+          out.push({ hostPath: p, foundBy: `backup ${path.posix.basename(stamp)} of ${p.slice(stamp.length)}` });
       }
     }
   }
@@ -95,14 +99,23 @@ async function durableReferences(ctx: CollectContext, kubeadmArgs: ReturnType<ty
   const out: Source[] = [];
   const fromKubeadm = (args: ReturnType<typeof kubeadmAuditArgs>, where: string) => {
     const volumes = args.extraVolumes.map((v) => ({ name: v.name, mountPath: v.mountPath, readOnly: true, subPath: null, line: null }));
-    const hostVolumes = args.extraVolumes.map((v) => ({ name: v.name, hostPath: v.hostPath, hostPathType: '', otherKind: null, line: null }));
-    for (const p of auditArgPaths(args.extraArgs)) out.push({ hostPath: mapContainerPath(p, volumes, hostVolumes).hostPath ?? p, foundBy: `named by ${where}` });
+    const hostVolumes = args.extraVolumes.map((v) => ({
+      name: v.name,
+      hostPath: v.hostPath,
+      hostPathType: '',
+      otherKind: null,
+      line: null,
+    }));
+    for (const p of auditArgPaths(args.extraArgs))
+      out.push({ hostPath: mapContainerPath(p, volumes, hostVolumes).hostPath ?? p, foundBy: `named by ${where}` });
   };
   if (kubeadmArgs) fromKubeadm(kubeadmArgs, 'kube-system/kubeadm-config (ClusterConfiguration.apiServer.extraArgs)');
   for (const product of ['rke2', 'k3s']) {
     const base = `/etc/rancher/${product}`;
     for (const file of [`${base}/config.yaml`, ...(await filesIn(ctx.root, `${base}/config.yaml.d`))]) {
-      const text = await readHostText(ctx.root, file, MAX_SCAN_BYTES).then((r) => r.text).catch(() => null);
+      const text = await readHostText(ctx.root, file, MAX_SCAN_BYTES)
+        .then((r) => r.text)
+        .catch(() => null);
       const cfg = text === null ? null : parseYaml(text).value;
       if (!isObj(cfg)) continue;
       const raw = cfg['kube-apiserver-arg'];
@@ -113,7 +126,9 @@ async function durableReferences(ctx: CollectContext, kubeadmArgs: ReturnType<ty
     }
   }
   for (const file of await filesIn(ctx.root, '/etc/kubernetes')) {
-    const text = await readHostText(ctx.root, file, MAX_SCAN_BYTES).then((r) => r.text).catch(() => '');
+    const text = await readHostText(ctx.root, file, MAX_SCAN_BYTES)
+      .then((r) => r.text)
+      .catch(() => '');
     if (!text.includes('ClusterConfiguration')) continue;
     try {
       const cfg = findClusterConfiguration(text);
@@ -138,7 +153,12 @@ export const auditOrphansCollector: Collector<'auditOrphans'> = {
       return host ? [{ hostPath: host, foundBy: `named by --${flag}` }] : [];
     });
     const referenced = new Set(inUse.map((s) => s.hostPath));
-    const sources = [...inUse, ...(await durableReferences(ctx, kubeadm.ok ? kubeadm.value.config : null)), ...(await usualPlaces(ctx.root)), ...(await backups(ctx.root))];
+    const sources = [
+      ...inUse,
+      ...(await durableReferences(ctx, kubeadm.ok ? kubeadm.value.config : null)),
+      ...(await usualPlaces(ctx.root)),
+      ...(await backups(ctx.root)),
+    ];
     const looked = new Set<string>();
     const seenContent = new Map<string, AuditOrphan>();
     const candidates: AuditOrphan[] = [];
@@ -155,10 +175,21 @@ export const auditOrphansCollector: Collector<'auditOrphans'> = {
         same.copies.push(s.hostPath);
         continue;
       }
-      const orphan: AuditOrphan = { ...kind, hostPath: s.hostPath, foundBy: s.foundBy, sha256, size: read.size, referenced: referenced.has(s.hostPath), copies: [] };
+      const orphan: AuditOrphan = {
+        ...kind,
+        hostPath: s.hostPath,
+        foundBy: s.foundBy,
+        sha256,
+        size: read.size,
+        referenced: referenced.has(s.hostPath),
+        copies: [],
+      };
       seenContent.set(sha256, orphan);
       candidates.push(orphan);
     }
-    return { candidates, looked: ['/etc/kubernetes', '/etc/kubernetes/audit*', '/etc/rancher/{rke2,k3s}', BACKUP_DIR, 'kubeadm and RKE2/k3s configuration'] };
+    return {
+      candidates,
+      looked: ['/etc/kubernetes', '/etc/kubernetes/audit*', '/etc/rancher/{rke2,k3s}', BACKUP_DIR, 'kubeadm and RKE2/k3s configuration'],
+    };
   },
 };

@@ -10,7 +10,8 @@ export const volumeHostsCollector: Collector<'volumeHosts'> = {
   deps: ['apiserver'],
   async collect(ctx, deps) {
     const api = await deps.need('apiserver');
-    if (api.mode !== 'static-pod') throw factFailure('not-applicable', `${api.distribution} runs kube-apiserver on the host: there are no pod volumes`);
+    if (api.mode !== 'static-pod')
+      throw factFailure('not-applicable', `${api.distribution} runs kube-apiserver on the host: there are no pod volumes`);
     const mounted = new Set(api.mounts.map((m) => m.name));
     const hostPaths = api.volumes.filter((v) => v.hostPath && mounted.has(v.name));
     return Promise.all(

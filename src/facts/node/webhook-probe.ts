@@ -16,7 +16,11 @@ export const webhookProbeCollector: Collector<'webhookProbe'> = {
   deps: ['apiserver', 'webhookConfig'],
   async collect(ctx, deps) {
     if (ctx.offline) {
-      throw factFailure('offline', 'the webhook endpoint was not contacted because --offline was given', 'Run without --offline to test the live endpoint.');
+      throw factFailure(
+        'offline',
+        'the webhook endpoint was not contacted because --offline was given',
+        'Run without --offline to test the live endpoint.',
+      );
     }
     const [apiserver, config] = await Promise.all([deps.need('apiserver'), deps.need('webhookConfig')]);
     const kc = resolveKubeconfig(config.value);
@@ -24,7 +28,11 @@ export const webhookProbeCollector: Collector<'webhookProbe'> = {
       throw factFailure('not-applicable', `${config.path} names no webhook server URL, so there is no endpoint to contact`);
     }
     const clusterField = `clusters.${kc.clusterIndex}.cluster`;
-    const tls = kc.caData !== null || kc.caFile !== null || kc.insecureSkipTLSVerify || kc.credentials.some((c) => c.startsWith('client-certificate'));
+    const tls =
+      kc.caData !== null ||
+      kc.caFile !== null ||
+      kc.insecureSkipTLSVerify ||
+      kc.credentials.some((c) => c.startsWith('client-certificate'));
     // client-go >= 1.23 (rest.HTTPClientFor) always gives the client its 30 s timeout, so the query
     // parameter is always there (seen on the 1.36 oracle); 1.20 only with a transport of its own.
     const minor = /^v?1\.(\d+)/.exec(apiserver.kubernetesVersion ?? '');
@@ -32,15 +40,30 @@ export const webhookProbeCollector: Collector<'webhookProbe'> = {
     const custom = modern || tls || kc.tlsServerName !== null || kc.proxyUrl !== null || kc.credentials.length > 0;
     const target = webhookPostUrl(kc.server, { tls, custom });
     if (!target.ok) {
-      throw factFailure('not-applicable', `${config.path} ${clusterField}.server is not an http(s) URL (${target.why}), so there is no endpoint to contact`);
+      throw factFailure(
+        'not-applicable',
+        `${config.path} ${clusterField}.server is not an http(s) URL (${target.why}), so there is no endpoint to contact`,
+      );
     }
     // Container paths (CA file, system bundle) are read where the apiserver's mounts put them on
     // the host; a path no mount covers is read at the same path (what audit-files-mounted flags).
     const hostPathOf = (containerPath: string) => locate(apiserver, containerPath).hostPath ?? containerPath;
     // Reading a system bundle takes a few hundred ms; it overlaps the DNS, TCP and TLS rungs.
-    const trustLoading = loadTrust({ root: ctx.root, hostPathOf, kubeconfigContainerPath: config.containerPath, clusterField, kubeconfig: kc, env: apiserver.env });
+    const trustLoading = loadTrust({
+      root: ctx.root,
+      hostPathOf,
+      kubeconfigContainerPath: config.containerPath,
+      clusterField,
+      kubeconfig: kc,
+      env: apiserver.env,
+    });
     const serverName = kc.tlsServerName ?? target.value.host;
-    const probe = await probeWebhook({ url: target.value.url, serverName, anchors: trustLoading.then((t) => t.anchors), timeoutMs: ctx.timeoutMs });
+    const probe = await probeWebhook({
+      url: target.value.url,
+      serverName,
+      anchors: trustLoading.then((t) => t.anchors),
+      timeoutMs: ctx.timeoutMs,
+    });
     const trust = await trustLoading;
     return {
       kubeconfigFile: config.path,

@@ -26,7 +26,11 @@ const GO_LINUX_CERT_DIRS = ['/etc/ssl/certs', '/etc/pki/tls/certs'];
 const MAX_PEM_BYTES = 16 * 1024 * 1024;
 
 /** Reads a node file under root (links followed inside root, as the node sees them); null if absent. */
-const readNode = (root: string, nodePath: string) => readHostText(root, nodePath, MAX_PEM_BYTES).then((r) => r.text, () => null);
+const readNode = (root: string, nodePath: string) =>
+  readHostText(root, nodePath, MAX_PEM_BYTES).then(
+    (r) => r.text,
+    () => null,
+  );
 
 function fromPem(source: WebhookTrust['source'], origin: string, pem: string, emptyProblem: string): WebhookTrust {
   const { certs, unparsable } = parsePemBundle(pem);
@@ -41,11 +45,21 @@ function fromCaData(field: string, caData: string): WebhookTrust {
   // Go's base64 rules (newlines skipped, spaces refused), the same decoder webhook-ca-data uses.
   const result = decodeGoBase64(caData);
   if (!result.ok) {
-    return { source: 'ca-data', origin: field, anchors: [], problem: `${field} is not valid base64 (${result.apiserverError}), so kube-apiserver cannot load it` };
+    return {
+      source: 'ca-data',
+      origin: field,
+      anchors: [],
+      problem: `${field} is not valid base64 (${result.apiserverError}), so kube-apiserver cannot load it`,
+    };
   }
   const decoded = result.bytes.toString('latin1');
   const hint = decoded.includes('BEGIN CERTIFICATE') ? '' : ' (base64 of base64, or of DER? it must be `base64 -w0` of a PEM file)';
-  return fromPem('ca-data', field, decoded, `${field} decodes to no PEM certificate${hint}; kube-apiserver 1.20/1.21 then trusts nothing, 1.22+ refuses to start`);
+  return fromPem(
+    'ca-data',
+    field,
+    decoded,
+    `${field} decodes to no PEM certificate${hint}; kube-apiserver 1.20/1.21 then trusts nothing, 1.22+ refuses to start`,
+  );
 }
 
 async function fromCaFile(t: TrustInputs, caFile: string): Promise<WebhookTrust> {
@@ -102,7 +116,12 @@ async function systemRoots({ root, hostPathOf, env }: TrustInputs): Promise<Webh
       problem: null,
     };
   }
-  return fromPem('system', origins.join(' + '), [...blocks.values()].join('\n'), `${origins.join(' + ')} hold no PEM certificate, so the system pool is empty`);
+  return fromPem(
+    'system',
+    origins.join(' + '),
+    [...blocks.values()].join('\n'),
+    `${origins.join(' + ')} hold no PEM certificate, so the system pool is empty`,
+  );
 }
 
 export interface TrustInputs {

@@ -98,7 +98,8 @@ function rulesSeq(edit: EditableYaml, root: YAMLMap) {
   return seq;
 }
 
-const current = (edit: EditableYaml): Policy => readPolicy(edit.doc.toJS(), null, true).policy ?? { apiVersion: null, omitStages: [], rules: [] };
+const current = (edit: EditableYaml): Policy =>
+  readPolicy(edit.doc.toJS(), null, true).policy ?? { apiVersion: null, omitStages: [], rules: [] };
 
 /** The first catch-all decides every request after it: move it last and drop the unreachable others. */
 function catchAllLast(edit: EditableYaml, root: YAMLMap, changes: string[]): void {
@@ -110,12 +111,16 @@ function catchAllLast(edit: EditableYaml, root: YAMLMap, changes: string[]): voi
   const catchAll = nodes[first];
   const dropped = rules.map((r, i) => (i > first && isCatchAll(r) ? nodes[i] : null)).filter(Boolean);
   seq.items = [...nodes.filter((n) => n !== catchAll && !dropped.includes(n)), catchAll];
-  changes.push(`moved the catch-all rule ${first + 1} to the end${dropped.length ? ` and removed ${dropped.length} unreachable catch-all rule(s)` : ''}`);
+  changes.push(
+    `moved the catch-all rule ${first + 1} to the end${dropped.length ? ` and removed ${dropped.length} unreachable catch-all rule(s)` : ''}`,
+  );
 }
 
 function insertVendorRules(edit: EditableYaml, root: YAMLMap, changes: string[]): void {
   const policy = current(edit);
-  const missing = PRISMA_NEEDS.map((need, i) => ({ i, d: decide(policy, need.req) })).filter(({ d }) => LEVELS.indexOf(d.level as never) < LEVELS.indexOf('Request'));
+  const missing = PRISMA_NEEDS.map((need, i) => ({ i, d: decide(policy, need.req) })).filter(
+    ({ d }) => LEVELS.indexOf(d.level as never) < LEVELS.indexOf('Request'),
+  );
   if (missing.length === 0) return;
   // Before the first rule that now decides a needed request too low (usually the catch-all).
   let at = Math.min(...missing.map(({ d }) => d.rule ?? policy.rules.length));
@@ -130,12 +135,18 @@ function insertVendorRules(edit: EditableYaml, root: YAMLMap, changes: string[])
 }
 
 export function auditPolicy(facts: GatheredFacts, layout: AuditLayout): GeneratorResult {
-  const write = (contents: string, description: string): GeneratorResult => [{ kind: 'write', fix: 'audit-policy', hostPath: layout.policy.hostPath, contents, description, mode: 0o600 }];
+  const write = (contents: string, description: string): GeneratorResult => [
+    { kind: 'write', fix: 'audit-policy', hostPath: layout.policy.hostPath, contents, description, mode: 0o600 },
+  ];
   const fact = facts.policy;
   const recommended = (why: string) => write(RECOMMENDED_POLICY, `Prisma Cloud recommended audit policy (${why})`);
   if (fact && !fact.ok && (fact.error.reason === 'permission' || fact.error.reason === 'too-large')) {
     // The file is there but could not be judged: replacing it blind could drop the user's rules.
-    return { fix: 'audit-policy', reason: fact.error.message, manualSteps: [fact.error.hint ?? 'Run prisma-audit as root (sudo) so the current policy can be read and repaired.'] };
+    return {
+      fix: 'audit-policy',
+      reason: fact.error.message,
+      manualSteps: [fact.error.hint ?? 'Run prisma-audit as root (sudo) so the current policy can be read and repaired.'],
+    };
   }
   if (!fact?.ok) return recommended(fact ? fact.error.message : 'no policy was read');
   const file = fact.value;
@@ -149,7 +160,9 @@ export function auditPolicy(facts: GatheredFacts, layout: AuditLayout): Generato
     return {
       fix: 'audit-policy',
       reason: `${file.path}: ${ambiguous.join(', ')} is not one of ${LEVELS.join(', ')} and cannot be corrected without guessing`,
-      manualSteps: [`Set each listed level to None, Metadata, Request or RequestResponse in ${file.path}, or delete the file and rerun to get the recommended policy.`],
+      manualSteps: [
+        `Set each listed level to None, Metadata, Request or RequestResponse in ${file.path}, or delete the file and rerun to get the recommended policy.`,
+      ],
     };
   }
   catchAllLast(edit, root, changes);

@@ -35,7 +35,13 @@ function extraVolumes(args: Map<string, string>, pod: ApiserverContainer): Extra
     const { mapping } = mapContainerPath(p, pod.mounts, pod.volumes);
     const v = mapping?.volume;
     if (!mapping || !v?.hostPath) continue;
-    out.set(v.name, { name: v.name, hostPath: v.hostPath, mountPath: mapping.mountPath, readOnly: mapping.readOnly, pathType: v.hostPathType || 'Directory' });
+    out.set(v.name, {
+      name: v.name,
+      hostPath: v.hostPath,
+      mountPath: mapping.mountPath,
+      readOnly: mapping.readOnly,
+      pathType: v.hostPathType || 'Directory',
+    });
   }
   return [...out.values()];
 }
@@ -46,7 +52,11 @@ function kubeadmSnippet(api: ApiserverConfig, args: Map<string, string>, volumes
   // kubeadm v1beta4 (the default from 1.31) turned extraArgs into a list of {name, value}.
   const v1beta4 = inForce('kubeadm-v1beta4-extra-args', api.kubernetesVersion) === true;
   const extraArgs = v1beta4 ? [...args].map(([name, value]) => ({ name, value })) : Object.fromEntries(args);
-  const doc = { apiVersion: `kubeadm.k8s.io/${v1beta4 ? 'v1beta4' : 'v1beta3'}`, kind: 'ClusterConfiguration', apiServer: { extraArgs, extraVolumes: volumes } };
+  const doc = {
+    apiVersion: `kubeadm.k8s.io/${v1beta4 ? 'v1beta4' : 'v1beta3'}`,
+    kind: 'ClusterConfiguration',
+    apiServer: { extraArgs, extraVolumes: volumes },
+  };
   const notes = [
     'Merge into the ClusterConfiguration of ConfigMap kube-system/kubeadm-config (kubectl -n kube-system edit cm kubeadm-config)',
     'so that kubeadm upgrade regenerates kube-apiserver.yaml with the audit setup instead of dropping it.',
@@ -59,7 +69,10 @@ function kubeadmSnippet(api: ApiserverConfig, args: Map<string, string>, volumes
     hostPath: '/kubeadm-clusterconfiguration-snippet.yaml',
     contents: header(notes) + stringify(doc, { indentSeq: false, lineWidth: 0 }),
     description: 'kubeadm ClusterConfiguration snippet (apiServer.extraArgs and extraVolumes) for kube-system/kubeadm-config',
-    durable: { fileName: 'kubeadm-clusterconfiguration-snippet.yaml', mergeInto: 'ConfigMap kube-system/kubeadm-config (ClusterConfiguration)' },
+    durable: {
+      fileName: 'kubeadm-clusterconfiguration-snippet.yaml',
+      mergeInto: 'ConfigMap kube-system/kubeadm-config (ClusterConfiguration)',
+    },
   };
 }
 

@@ -34,7 +34,9 @@ export class ContainerFlags {
 
   /** Items after the kube-apiserver binary (go-runner puts its own flags before it). */
   private items(): Item[] {
-    const all: Item[] = this.lists.flatMap((seq) => seq.items.filter(isScalar).map((node) => ({ seq, node, text: String(node.value ?? '') })));
+    const all: Item[] = this.lists.flatMap((seq) =>
+      seq.items.filter(isScalar).map((node) => ({ seq, node, text: String(node.value ?? '') })),
+    );
     const binary = all.findIndex((i) => isBinary(i.text));
     return binary >= 0 ? all.slice(binary + 1) : all;
   }

@@ -22,7 +22,10 @@ const noLayout = (fix: FixId, facts: GatheredFacts) => ({
 
 export const GENERATORS: Generator[] = [
   { id: 'audit-policy', generate: (facts, layout) => (layout ? auditPolicy(facts, layout) : noLayout('audit-policy', facts)) },
-  { id: 'webhook-kubeconfig', generate: (facts, layout, opts) => (layout ? webhookKubeconfig(facts, layout, opts) : noLayout('webhook-kubeconfig', facts)) },
+  {
+    id: 'webhook-kubeconfig',
+    generate: (facts, layout, opts) => (layout ? webhookKubeconfig(facts, layout, opts) : noLayout('webhook-kubeconfig', facts)),
+  },
   { id: 'manifest-patch', generate: (facts, _layout, opts, planned) => manifestPatch(facts, planned, opts.restore) },
   { id: 'manifests-dir-cleanup', generate: (facts, _layout, opts) => manifestsDirCleanup(facts, opts) },
 ];

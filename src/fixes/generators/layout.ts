@@ -64,7 +64,14 @@ export function auditLayout(api: ApiserverConfig, relocate: boolean, restore: Re
       const host = wellMounted(api, current);
       if (host !== null || !canMove) {
         taken.add(path.posix.basename(current));
-        return { flag, current, containerPath: current, hostPath: host ?? locate(api, current).hostPath ?? current, changeFlag: false, restoredFrom };
+        return {
+          flag,
+          current,
+          containerPath: current,
+          hostPath: host ?? locate(api, current).hostPath ?? current,
+          changeFlag: false,
+          restoredFrom,
+        };
       }
     }
     // An orphan stays where it is when the apiserver can read it there: a host process reads host
@@ -77,7 +84,14 @@ export function auditLayout(api: ApiserverConfig, relocate: boolean, restore: Re
     const base = named ? path.posix.basename(named) : defaultName;
     const name = taken.has(base) ? defaultName : base;
     taken.add(name);
-    return { flag, current, containerPath: path.posix.join(dirContainer, name), hostPath: path.posix.join(dirHost, name), changeFlag: relocate, restoredFrom };
+    return {
+      flag,
+      current,
+      containerPath: path.posix.join(dirContainer, name),
+      hostPath: path.posix.join(dirHost, name),
+      changeFlag: relocate,
+      restoredFrom,
+    };
   };
   const policy = target(POLICY_FLAG, 'audit-policy.yaml', restore.policy);
   const webhook = target(WEBHOOK_FLAG, 'audit-webhook.yaml', restore.webhook);

@@ -43,7 +43,8 @@ const selfSigned = (c: X509Certificate) => c.subject === c.issuer;
 function role(certs: X509Certificate[], i: number): string {
   const cert = certs[i]!;
   if (i > 0 && selfSigned(cert)) return 'the self-signed root CA it sends';
-  if (i > 0) return 'the topmost intermediate CA it sends. The server does not send its root, so this pin breaks when the intermediate is replaced; pass --ca-file with the root CA to pin that instead';
+  if (i > 0)
+    return 'the topmost intermediate CA it sends. The server does not send its root, so this pin breaks when the intermediate is replaced; pass --ca-file with the root CA to pin that instead';
   if (selfSigned(cert)) return "the console's self-signed certificate itself: update the pin whenever that certificate is renewed";
   return `the console's own certificate, as the vendor guide pins it. The server does not send its CA (${summarize(cert).issuer}), so this pin breaks when the certificate is renewed; pass --ca-file with that CA for a pin that survives renewal`;
 }

@@ -43,10 +43,16 @@ function handSteps(layout: AuditLayout | null, file: string): string[] {
  * @param restore orphaned files the missing flags point back at. */
 export function manifestPatch(facts: GatheredFacts, planned: ReadonlySet<string>, restore: Restore = NO_RESTORE): GeneratorResult {
   const fact = facts.apiserver;
-  if (!fact?.ok) return refuse(`the apiserver configuration could not be read: ${fact?.error.message ?? 'not gathered'}`, handSteps(null, 'the kube-apiserver manifest'));
+  if (!fact?.ok)
+    return refuse(
+      `the apiserver configuration could not be read: ${fact?.error.message ?? 'not gathered'}`,
+      handSteps(null, 'the kube-apiserver manifest'),
+    );
   const api = fact.value;
   if (api.mode === 'operator-managed') {
-    return refuse(`${api.distribution} manages kube-apiserver through its operator; a hand-edited manifest is reverted`, ['Use the APIServer resource: oc patch apiserver cluster --type=merge -p \'{"spec":{"audit":{"profile":"WriteRequestBodies"}}}\'']);
+    return refuse(`${api.distribution} manages kube-apiserver through its operator; a hand-edited manifest is reverted`, [
+      'Use the APIServer resource: oc patch apiserver cluster --type=merge -p \'{"spec":{"audit":{"profile":"WriteRequestBodies"}}}\'',
+    ]);
   }
   if (restore.ambiguous.length > 0) {
     return refuse(`the audit flags are gone and more than one file could be restored behind them: ${restore.ambiguous.join(' / ')}`, [
@@ -56,7 +62,9 @@ export function manifestPatch(facts: GatheredFacts, planned: ReadonlySet<string>
   const layout = auditLayout(api, true, restore);
   if (api.mode === 'host-process') {
     if (api.distribution === 'k3s') {
-      const added = [...willExist(facts, layout, planned)].filter((t) => t.changeFlag).map((t) => ({ name: t.flag, value: t.containerPath, line: null, source: 'config' as const }));
+      const added = [...willExist(facts, layout, planned)]
+        .filter((t) => t.changeFlag)
+        .map((t) => ({ name: t.flag, value: t.containerPath, line: null, source: 'config' as const }));
       return added.length > 0 ? durableSnippets(api, [...api.flags, ...added], []) : [];
     }
     return refuse(`${api.distribution} keeps its flags in ${api.file}, which this fix does not edit`, [
@@ -65,10 +73,13 @@ export function manifestPatch(facts: GatheredFacts, planned: ReadonlySet<string>
     ]);
   }
   if (api.flags.some((f) => f.source === 'shell')) {
-    return refuse(`${api.file} runs kube-apiserver through "/bin/sh -c" with every flag in one string; rewriting a shell script safely is not automated`, [
-      ...handSteps(layout, api.file),
-      'For kops, set spec.kubeAPIServer.auditPolicyFile and auditWebhookConfigFile and supply the files with spec.fileAssets, then roll the control plane.',
-    ]);
+    return refuse(
+      `${api.file} runs kube-apiserver through "/bin/sh -c" with every flag in one string; rewriting a shell script safely is not automated`,
+      [
+        ...handSteps(layout, api.file),
+        'For kops, set spec.kubeAPIServer.auditPolicyFile and auditWebhookConfigFile and supply the files with spec.fileAssets, then roll the control plane.',
+      ],
+    );
   }
   const edit = parseForEdit(api.text);
   if ('error' in edit) return refuse(`${api.file} does not parse as YAML (${edit.error})`, handSteps(layout, api.file));
@@ -83,7 +94,12 @@ export function manifestPatch(facts: GatheredFacts, planned: ReadonlySet<string>
   const flags = new ContainerFlags(edit, containerPath);
   const volumes = new PodVolumes(edit, containerPath);
   const auditPaths = facts.auditPaths?.ok ? facts.auditPaths.value : [];
-  const changes = [...auditFiles(api, auditPaths, layout, flags, volumes, willExist(facts, layout, planned)), ...leftovers(api, flags), ...webhookOptions(api, flags), ...auditLog(api, flags, volumes)];
+  const changes = [
+    ...auditFiles(api, auditPaths, layout, flags, volumes, willExist(facts, layout, planned)),
+    ...leftovers(api, flags),
+    ...webhookOptions(api, flags),
+    ...auditLog(api, flags, volumes),
+  ];
   if (changes.length === 0) return [];
   const contents = renderYaml(edit);
   const patched = readApiserverContainer(edit.doc.toJS(), {});
@@ -93,35 +109,55 @@ export function manifestPatch(facts: GatheredFacts, planned: ReadonlySet<string>
   ];
   // Flags the patch dropped must go from the durable configuration too, or the next upgrade brings them back.
   const removed = [...new Set(api.flags.map((f) => f.name))].filter((n) => !patched.flags.some((f) => f.name === n));
-  if (api.distribution === 'kubeadm' || api.distribution === 'rke2') artifacts.push(...durableSnippets(api, patched.flags, removed, patched));
+  if (api.distribution === 'kubeadm' || api.distribution === 'rke2')
+    artifacts.push(...durableSnippets(api, patched.flags, removed, patched));
   return artifacts;
 }
 
 /** Targets whose file will be there after the fix: generated, copied, or already readable. */
 function willExist(facts: GatheredFacts, layout: AuditLayout, planned: ReadonlySet<string>): Set<AuditFileTarget> {
   const ready = new Set<AuditFileTarget>();
-  for (const [t, fact] of [[layout.policy, facts.policy], [layout.webhook, facts.webhookConfig]] as const) {
+  for (const [t, fact] of [
+    [layout.policy, facts.policy],
+    [layout.webhook, facts.webhookConfig],
+  ] as const) {
     if (planned.has(t.hostPath) || ((t.current !== null || t.restoredFrom !== null) && fact?.ok)) ready.add(t);
   }
   return ready;
 }
 
-function auditFiles(api: ApiserverConfig, auditPaths: AuditPath[], layout: AuditLayout, flags: ContainerFlags, volumes: PodVolumes, ready: Set<AuditFileTarget>): string[] {
+function auditFiles(
+  api: ApiserverConfig,
+  auditPaths: AuditPath[],
+  layout: AuditLayout,
+  flags: ContainerFlags,
+  volumes: PodVolumes,
+  ready: Set<AuditFileTarget>,
+): string[] {
   const changes: string[] = [];
   for (const t of [layout.policy, layout.webhook]) {
     // A flag naming a missing file stops kube-apiserver; leave it for the fix that can write the file.
     if (!t.changeFlag || !ready.has(t)) continue;
     flags.set(t.flag, t.containerPath);
-    changes.push(t.current ? `moved --${t.flag} from ${t.current} to ${t.containerPath}` : t.restoredFrom ? `restored --${t.flag}=${t.containerPath} (${t.hostPath === t.restoredFrom ? 'the file is still there' : `from ${t.restoredFrom}`})` : `added --${t.flag}=${t.containerPath}`);
+    changes.push(
+      t.current
+        ? `moved --${t.flag} from ${t.current} to ${t.containerPath}`
+        : t.restoredFrom
+          ? `restored --${t.flag}=${t.containerPath} (${t.hostPath === t.restoredFrom ? 'the file is still there' : `from ${t.restoredFrom}`})`
+          : `added --${t.flag}=${t.containerPath}`,
+    );
     const old = t.current ? locate(api, t.current).mapping : null;
     if (t.current && old && trim(old.mountPath) === trim(t.current)) {
       volumes.removeMount(old.mountPath);
       changes.push(`removed the single-file mount "${old.mountName}" of ${t.current}`);
     }
     const leftover = auditPaths.find((p) => p.containerPath === t.current && p.host?.kind === 'directory');
-    if (leftover) changes.push(`${leftover.hostPath} is a directory a hostPath mount created in place of the file; remove it by hand (rmdir)`);
+    if (leftover)
+      changes.push(`${leftover.hostPath} is a directory a hostPath mount created in place of the file; remove it by hand (rmdir)`);
   }
-  const movedIn = [layout.policy, layout.webhook].some((t) => t.changeFlag && ready.has(t) && t.containerPath.startsWith(`${layout.dirContainer}/`));
+  const movedIn = [layout.policy, layout.webhook].some(
+    (t) => t.changeFlag && ready.has(t) && t.containerPath.startsWith(`${layout.dirContainer}/`),
+  );
   if (layout.mountDir && movedIn) {
     volumes.add({ name: 'audit', hostPath: layout.dirHost, mountPath: layout.dirContainer, type: 'Directory', readOnly: true });
     changes.push(`mounted ${layout.dirHost} at ${layout.dirContainer} (hostPath type Directory, read-only)`);
@@ -139,8 +175,14 @@ function leftovers(api: ApiserverConfig, flags: ContainerFlags): string[] {
     if (kept.length === items.length) return value;
     return kept.length > 0 ? kept.join(',') : null;
   };
-  flags.rewrite('feature-gates', drop((g) => g.split('=')[0]!.trim() !== 'DynamicAuditing'));
-  flags.rewrite('runtime-config', drop((e) => !e.trim().startsWith('auditregistration.k8s.io')));
+  flags.rewrite(
+    'feature-gates',
+    drop((g) => g.split('=')[0]!.trim() !== 'DynamicAuditing'),
+  );
+  flags.rewrite(
+    'runtime-config',
+    drop((e) => !e.trim().startsWith('auditregistration.k8s.io')),
+  );
   return found.map((x) => (x.flag === 'audit-dynamic-configuration' ? `removed ${x.item}` : `dropped ${x.item} from --${x.flag}`));
 }
 
@@ -198,11 +240,21 @@ function auditLog(api: ApiserverConfig, flags: ContainerFlags, volumes: PodVolum
  * when they run, replace these copies with repaired files. */
 function relocatedCopies(facts: GatheredFacts, layout: AuditLayout): WriteArtifact[] {
   const copies: WriteArtifact[] = [];
-  for (const [target, fact] of [[layout.policy, facts.policy], [layout.webhook, facts.webhookConfig]] as const) {
+  for (const [target, fact] of [
+    [layout.policy, facts.policy],
+    [layout.webhook, facts.webhookConfig],
+  ] as const) {
     if (!target.changeFlag || !(target.current ?? target.restoredFrom) || !fact?.ok) continue;
     if (target.hostPath === target.restoredFrom) continue;
     const what = target.restoredFrom ? 'restored' : 'moved';
-    copies.push({ kind: 'write', fix: 'manifest-patch', hostPath: target.hostPath, contents: fact.value.text, description: `copy of ${fact.value.path}, ${what} into the mounted audit directory`, mode: 0o600 });
+    copies.push({
+      kind: 'write',
+      fix: 'manifest-patch',
+      hostPath: target.hostPath,
+      contents: fact.value.text,
+      description: `copy of ${fact.value.path}, ${what} into the mounted audit directory`,
+      mode: 0o600,
+    });
   }
   return copies;
 }

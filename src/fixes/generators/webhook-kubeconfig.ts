@@ -40,26 +40,41 @@ const oneLine = (pem: string) => Buffer.from(pem, 'latin1').toString('base64');
 function keepTrust(kc: ResolvedKubeconfig, kept: string | null): Trust {
   if (kept) return { caData: oneLine(kept), why: 'the existing CA certificates, re-encoded as one base64 line' };
   if (kc.caFile) return { caFile: kc.caFile, why: `the existing certificate-authority file ${kc.caFile} is kept` };
-  if (kc.insecureSkipTLSVerify) return { insecure: true, why: 'insecure-skip-tls-verify kept: no CA was given (pass --ca-file to verify the console)' };
-  return { why: 'no CA data: the host system roots must trust the console; pass --ca-file console-ca.pem when it uses a self-signed certificate' };
+  if (kc.insecureSkipTLSVerify)
+    return { insecure: true, why: 'insecure-skip-tls-verify kept: no CA was given (pass --ca-file to verify the console)' };
+  return {
+    why: 'no CA data: the host system roots must trust the console; pass --ca-file console-ca.pem when it uses a self-signed certificate',
+  };
 }
 
 /** --ca-file wins, but never when the live chain does not build to it. Without it, the current
  * trust stays while it verifies the live chain (or nothing live is known); otherwise the anchor
  * comes from the chain the console presents. */
 function chooseTrust(host: string, kc: ResolvedKubeconfig, opts: FixOptions): Trust | Refusal {
-  if (isSaasHost(host)) return { why: `no CA data: ${host} is a Prisma Cloud SaaS console with a publicly trusted certificate; CA data would replace the system roots and break at its next rotation` };
+  if (isSaasHost(host))
+    return {
+      why: `no CA data: ${host} is a Prisma Cloud SaaS console with a publicly trusted certificate; CA data would replace the system roots and break at its next rotation`,
+    };
   const live = opts.liveChain;
   if (opts.caPem !== null) {
     const pem = validPem(Buffer.from(opts.caPem, 'latin1'));
-    if (!pem) return refuse('the CA file holds no parseable CERTIFICATE block (or holds a private key)', ['Export the console CA as PEM (Manage > Authentication > System certificates) and pass it with --ca-file.']);
-    if (live && !anchorsFit(live, pemBlocks(pem), opts.now)) {
-      return refuse(`the CA in --ca-file does not verify the chain ${live.endpoint} presents: ${judgeAnchors(live, pemBlocks(pem), opts.now).error}`, [
-        'Check that --ca-file is the CA of this console (openssl x509 -in console-ca.pem -noout -subject -fingerprint -sha256) and that the URL names this console.',
-        'Rerun without --ca-file to take the anchor from the live chain.',
+    if (!pem)
+      return refuse('the CA file holds no parseable CERTIFICATE block (or holds a private key)', [
+        'Export the console CA as PEM (Manage > Authentication > System certificates) and pass it with --ca-file.',
       ]);
+    if (live && !anchorsFit(live, pemBlocks(pem), opts.now)) {
+      return refuse(
+        `the CA in --ca-file does not verify the chain ${live.endpoint} presents: ${judgeAnchors(live, pemBlocks(pem), opts.now).error}`,
+        [
+          'Check that --ca-file is the CA of this console (openssl x509 -in console-ca.pem -noout -subject -fingerprint -sha256) and that the URL names this console.',
+          'Rerun without --ca-file to take the anchor from the live chain.',
+        ],
+      );
     }
-    return { caData: oneLine(pem), why: `CA data from the given CA certificate, base64 on one line${live ? `; it verifies the chain ${live.endpoint} presents` : ''}` };
+    return {
+      caData: oneLine(pem),
+      why: `CA data from the given CA certificate, base64 on one line${live ? `; it verifies the chain ${live.endpoint} presents` : ''}`,
+    };
   }
   const kept = existingPem(kc);
   // Go does not verify at all with insecure-skip-tls-verify: the user's choice, left as it is.
@@ -73,26 +88,44 @@ function chooseTrust(host: string, kc: ResolvedKubeconfig, opts: FixOptions): Tr
 export function webhookKubeconfig(facts: GatheredFacts, layout: AuditLayout, opts: FixOptions): GeneratorResult {
   const fact = facts.webhookConfig;
   const kc = resolveKubeconfig(fact?.ok && !fact.value.error ? fact.value.value : null);
-  const howToGetUrl = ['In the Prisma Cloud console open Defend > Access > Kubernetes, enable Kubernetes auditing and copy the webhook URL.', 'Rerun with --webhook-url https://<console>/api/v1/kubernetes/webhook/<suffix>.'];
+  const howToGetUrl = [
+    'In the Prisma Cloud console open Defend > Access > Kubernetes, enable Kubernetes auditing and copy the webhook URL.',
+    'Rerun with --webhook-url https://<console>/api/v1/kubernetes/webhook/<suffix>.',
+  ];
   if (opts.webhookUrl && opts.consoleWebhookUrl && opts.webhookUrl.replace(/\/+$/, '') !== opts.consoleWebhookUrl) {
     // The suffix is a credential: neither URL is printed.
-    return refuse('--webhook-url differs from the webhook URL the console given with --console expects', ['Drop --webhook-url to write the URL the console expects, or drop --console to write --webhook-url.']);
+    return refuse('--webhook-url differs from the webhook URL the console given with --console expects', [
+      'Drop --webhook-url to write the URL the console expects, or drop --console to write --webhook-url.',
+    ]);
   }
   const owner = otherWebhookOwner(kc.server);
   if (owner && !opts.replaceWebhook) {
-    return refuse(`${fact?.ok ? fact.value.path : 'the webhook kubeconfig'} sends the apiserver's single audit webhook to ${owner.name} (${owner.endpoint}); writing Prisma's URL replaces it and ${owner.name} stops receiving audit events`, [
-      `To replace ${owner.name}: rerun with --replace-webhook (the old file is backed up).`,
-      `To keep both: forward ${owner.name}'s events to Prisma (falcosidekick, an audit router) instead of changing the apiserver.`,
-    ]);
+    return refuse(
+      `${fact?.ok ? fact.value.path : 'the webhook kubeconfig'} sends the apiserver's single audit webhook to ${owner.name} (${owner.endpoint}); writing Prisma's URL replaces it and ${owner.name} stops receiving audit events`,
+      [
+        `To replace ${owner.name}: rerun with --replace-webhook (the old file is backed up).`,
+        `To keep both: forward ${owner.name}'s events to Prisma (falcosidekick, an audit router) instead of changing the apiserver.`,
+      ],
+    );
   }
-  if (!opts.webhookUrl && opts.consoleProblem) return refuse(`--console was given, but ${opts.consoleProblem}`, ['Check --console, the token (PRISMA_TOKEN or --token-file) and --console-ca, or pass the URL with --webhook-url.']);
+  if (!opts.webhookUrl && opts.consoleProblem)
+    return refuse(`--console was given, but ${opts.consoleProblem}`, [
+      'Check --console, the token (PRISMA_TOKEN or --token-file) and --console-ca, or pass the URL with --webhook-url.',
+    ]);
   // An explicit URL first, then the console's, then the file's own.
-  const [given, source] = opts.webhookUrl ? [opts.webhookUrl, '--webhook-url'] : opts.consoleWebhookUrl ? [opts.consoleWebhookUrl, 'the URL the console expects'] : [kc.server || null, 'the current server URL'];
+  const [given, source] = opts.webhookUrl
+    ? [opts.webhookUrl, '--webhook-url']
+    : opts.consoleWebhookUrl
+      ? [opts.consoleWebhookUrl, 'the URL the console expects']
+      : [kc.server || null, 'the current server URL'];
   if (given === null) return refuse('no webhook URL: the file has none and no --webhook-url was given', howToGetUrl);
   // The same judgment as the webhook-url check, so the fix never keeps a URL that check fails.
   const judged = judgeWebhookUrl(given);
   if ('problem' in judged) {
-    return refuse(`${source} is unusable: ${judged.problem.summary}${source === 'the current server URL' ? '; no --webhook-url was given' : ''}`, [judged.problem.text, ...howToGetUrl]);
+    return refuse(
+      `${source} is unusable: ${judged.problem.summary}${source === 'the current server URL' ? '; no --webhook-url was given' : ''}`,
+      [judged.problem.text, ...howToGetUrl],
+    );
   }
   // client-go drops a query or fragment before posting: write the URL it actually uses.
   const url = given.replace(/[?#].*$/, '');
@@ -112,6 +145,17 @@ export function webhookKubeconfig(facts: GatheredFacts, layout: AuditLayout, opt
     contexts: [{ name: CONTEXT, context: { cluster: clusterName, user: 'kube-apiserver' } }],
     'current-context': CONTEXT,
   };
-  const contents = '# Audit webhook for Prisma Cloud Compute (generated by prisma-audit fix).\n# kube-apiserver reads it only at startup: restart it after any change.\n' + stringify(config, { lineWidth: 0 });
-  return [{ kind: 'write', fix: 'webhook-kubeconfig', hostPath: layout.webhook.hostPath, contents, description: `webhook kubeconfig for ${judged.url.host}; ${trust.why}`, mode: 0o600 }];
+  const contents =
+    '# Audit webhook for Prisma Cloud Compute (generated by prisma-audit fix).\n# kube-apiserver reads it only at startup: restart it after any change.\n' +
+    stringify(config, { lineWidth: 0 });
+  return [
+    {
+      kind: 'write',
+      fix: 'webhook-kubeconfig',
+      hostPath: layout.webhook.hostPath,
+      contents,
+      description: `webhook kubeconfig for ${judged.url.host}; ${trust.why}`,
+      mode: 0o600,
+    },
+  ];
 }

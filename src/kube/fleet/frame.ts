@@ -55,12 +55,21 @@ export function unframeDocument(log: string): Unframed {
   }
   const missing = Array.from({ length: Number(count) }, (_, i) => i).filter((i) => !parts.has(i));
   if (missing.length > 0 || !ended) {
-    const what = missing.length > 0 ? `parts ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ' …' : ''} of ${count} are missing` : 'the end line is missing';
-    return { ok: false, problem: `the report in the pod log is incomplete (${what}): the log was cut short or the doctor was stopped while printing` };
+    const what =
+      missing.length > 0
+        ? `parts ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ' …' : ''} of ${count} are missing`
+        : 'the end line is missing';
+    return {
+      ok: false,
+      problem: `the report in the pod log is incomplete (${what}): the log was cut short or the doctor was stopped while printing`,
+    };
   }
   const bytes = Buffer.from([...Array(Number(count)).keys()].map((i) => parts.get(i)!).join(''), 'base64');
   if (bytes.length !== Number(size) || sha256(bytes) !== digest) {
-    return { ok: false, problem: `the report in the pod log does not match its checksum (${bytes.length} of ${size} bytes): its bytes changed on the way` };
+    return {
+      ok: false,
+      problem: `the report in the pod log does not match its checksum (${bytes.length} of ${size} bytes): its bytes changed on the way`,
+    };
   }
   return { ok: true, doc: bytes.toString('utf8') };
 }

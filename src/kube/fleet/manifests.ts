@@ -30,24 +30,72 @@ export interface JobNode {
 }
 
 function jobName(node: string): string {
-  const safe = node.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
+  const safe = node
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   return `prisma-audit-${safe}`.slice(0, 52).replace(/-+$/, '');
 }
 
-export function fleetManifests(nodes: JobNode[], opts: { namespace: string; image: string; deadlineSeconds: number; doctorArgs: string[] }): string {
+export function fleetManifests(
+  nodes: JobNode[],
+  opts: { namespace: string; image: string; deadlineSeconds: number; doctorArgs: string[] },
+): string {
   const ns = opts.namespace;
   const labels = MANAGED_BY;
   const rules = rbacRules(ns);
   const subject = [{ kind: 'ServiceAccount', name: SERVICE_ACCOUNT, namespace: ns }];
   const docs: object[] = [
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { ...labels, 'pod-security.kubernetes.io/enforce': 'privileged' } } },
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: SERVICE_ACCOUNT, namespace: ns, labels }, automountServiceAccountToken: false },
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'prisma-audit-fleet', namespace: ns, labels }, rules: rules.namespaced },
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'prisma-audit-fleet', namespace: ns, labels }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'prisma-audit-fleet' }, subjects: subject },
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'prisma-audit-fleet-nodes', labels }, rules: rules.cluster },
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'prisma-audit-fleet-nodes', labels }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'prisma-audit-fleet-nodes' }, subjects: subject },
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'prisma-audit-fleet-apiservers', namespace: 'kube-system', labels }, rules: rules.kubeSystem },
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'prisma-audit-fleet-apiservers', namespace: 'kube-system', labels }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'prisma-audit-fleet-apiservers' }, subjects: subject },
+    {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: ns, labels: { ...labels, 'pod-security.kubernetes.io/enforce': 'privileged' } },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: SERVICE_ACCOUNT, namespace: ns, labels },
+      automountServiceAccountToken: false,
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'prisma-audit-fleet', namespace: ns, labels },
+      rules: rules.namespaced,
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'prisma-audit-fleet', namespace: ns, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'prisma-audit-fleet' },
+      subjects: subject,
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'prisma-audit-fleet-nodes', labels },
+      rules: rules.cluster,
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'prisma-audit-fleet-nodes', labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'prisma-audit-fleet-nodes' },
+      subjects: subject,
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'prisma-audit-fleet-apiservers', namespace: 'kube-system', labels },
+      rules: rules.kubeSystem,
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'prisma-audit-fleet-apiservers', namespace: 'kube-system', labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'prisma-audit-fleet-apiservers' },
+      subjects: subject,
+    },
     ...nodes.map(({ node, mounts }) => ({
       apiVersion: 'batch/v1',
       kind: 'Job',

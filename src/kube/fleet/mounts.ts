@@ -11,12 +11,39 @@ import type { HostMount, MountPlan } from '../../model/fleet.js';
 /** Directories that are never mounted whole: the system's trunk, and directories that hold other
  * workloads' secrets (kubelet pod volumes, container layers) or cluster-admin credentials. */
 const BROAD = new Set([
-  '/', '/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib64', '/mnt', '/opt', '/proc', '/root', '/run', '/sbin', '/srv', '/sys', '/tmp',
-  '/usr', '/usr/local', '/var', '/var/lib', '/var/log', '/var/run', '/var/snap', '/etc/kubernetes', '/var/lib/kubelet',
-  '/var/lib/containerd', '/var/lib/docker', '/var/lib/rancher',
+  '/',
+  '/bin',
+  '/boot',
+  '/dev',
+  '/etc',
+  '/home',
+  '/lib',
+  '/lib64',
+  '/mnt',
+  '/opt',
+  '/proc',
+  '/root',
+  '/run',
+  '/sbin',
+  '/srv',
+  '/sys',
+  '/tmp',
+  '/usr',
+  '/usr/local',
+  '/var',
+  '/var/lib',
+  '/var/log',
+  '/var/run',
+  '/var/snap',
+  '/etc/kubernetes',
+  '/var/lib/kubelet',
+  '/var/lib/containerd',
+  '/var/lib/docker',
+  '/var/lib/rancher',
 ]);
 const KERNEL = ['/proc', '/sys', '/dev'];
-const TOO_BROAD = 'too broad to mount whole (a read-only hostPath stays writable beneath its top); the audit files under it are mounted one by one';
+const TOO_BROAD =
+  'too broad to mount whole (a read-only hostPath stays writable beneath its top); the audit files under it are mounted one by one';
 
 /** Where each distribution's kubelet reads static pods (kubeadm's default staticPodPath). */
 export function manifestsDirOf(distribution: Distribution): string {
@@ -55,8 +82,13 @@ export function planMounts(apiserver: ApiserverPod | null): MountPlan {
   const left: MountPlan['left'] = [];
   const config = apiserver?.config ?? null;
   if (config) {
-    wanted.push({ hostPath: manifestsDirOf(config.distribution), type: 'Directory', why: 'the static-pod manifests (apiserver manifest, stray copies)' });
-    if (config.distribution === 'kubeadm') wanted.push({ hostPath: '/var/lib/kubelet/config.yaml', type: 'File', why: "the kubelet's staticPodPath" });
+    wanted.push({
+      hostPath: manifestsDirOf(config.distribution),
+      type: 'Directory',
+      why: 'the static-pod manifests (apiserver manifest, stray copies)',
+    });
+    if (config.distribution === 'kubeadm')
+      wanted.push({ hostPath: '/var/lib/kubelet/config.yaml', type: 'File', why: "the kubelet's staticPodPath" });
     for (const v of config.volumes) {
       if (v.hostPath === null) continue;
       const p = norm(v.hostPath);

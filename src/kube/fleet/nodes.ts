@@ -5,13 +5,20 @@ import type { ApiserverPod } from '../../model/cluster.js';
 import type { ControlPlaneNode, Taint } from '../../model/fleet.js';
 import { isObj, stringOnly, type Obj } from '../../parse/json-value.js';
 
-
 /** kubeadm ≥ 1.20 and k3s: control-plane; older kubeadm and k3s: master; RKE1: controlplane. */
-export const CONTROL_PLANE_LABELS = ['node-role.kubernetes.io/control-plane', 'node-role.kubernetes.io/master', 'node-role.kubernetes.io/controlplane'];
+export const CONTROL_PLANE_LABELS = [
+  'node-role.kubernetes.io/control-plane',
+  'node-role.kubernetes.io/master',
+  'node-role.kubernetes.io/controlplane',
+];
 
 function taintsOf(node: Obj): Taint[] {
   const spec = isObj(node.spec) ? node.spec : {};
-  return (Array.isArray(spec.taints) ? spec.taints.filter(isObj) : []).map((t) => ({ key: stringOnly(t.key) ?? '', value: stringOnly(t.value), effect: stringOnly(t.effect) ?? '' }));
+  return (Array.isArray(spec.taints) ? spec.taints.filter(isObj) : []).map((t) => ({
+    key: stringOnly(t.key) ?? '',
+    value: stringOnly(t.value),
+    effect: stringOnly(t.effect) ?? '',
+  }));
 }
 
 function readyOf(node: Obj): string | null {
@@ -42,7 +49,12 @@ export function controlPlaneNodes(nodeList: unknown, apiservers: ApiserverPod[] 
       continue;
     }
     const node = byName.get(pod.node);
-    found.set(pod.node, node ? { name: pod.node, why: [why], taints: taintsOf(node), ready: readyOf(node), hasNodeObject: true } : { name: pod.node, why: [why], taints: [], ready: null, hasNodeObject: false });
+    found.set(
+      pod.node,
+      node
+        ? { name: pod.node, why: [why], taints: taintsOf(node), ready: readyOf(node), hasNodeObject: true }
+        : { name: pod.node, why: [why], taints: [], ready: null, hasNodeObject: false },
+    );
   }
   return [...found.values()].sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -4,7 +4,11 @@
 import { createHash } from 'node:crypto';
 import type { ControlPlaneNode, HostMount } from '../../model/fleet.js';
 
-export const MANAGED_BY = { 'app.kubernetes.io/name': 'prisma-audit', 'app.kubernetes.io/component': 'fleet-doctor', 'app.kubernetes.io/managed-by': 'prisma-audit' };
+export const MANAGED_BY = {
+  'app.kubernetes.io/name': 'prisma-audit',
+  'app.kubernetes.io/component': 'fleet-doctor',
+  'app.kubernetes.io/managed-by': 'prisma-audit',
+};
 export const RUN_LABEL = 'prisma-audit.io/run';
 export const NODE_ANNOTATION = 'prisma-audit.io/node';
 export const CONTAINER = 'doctor';
@@ -23,7 +27,12 @@ export interface PodOptions {
 
 /** A DNS-1123 name for `node` in this run: readable, and unique even when names are cut short. */
 export function podName(node: string, runId: string): string {
-  const safe = node.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 30) || 'node';
+  const safe =
+    node
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 30) || 'node';
   const hash = createHash('sha256').update(node).digest('hex').slice(0, 6);
   return `prisma-audit-${safe}-${hash}-${runId}`;
 }
@@ -36,18 +45,29 @@ export function doctorArgs(extra: string[]): string[] {
 /** One toleration per taint (key, value and effect exactly), so the pod stays where it is pinned
  * even under NoExecute; nodeName already bypasses the scheduler's NoSchedule. */
 export function tolerationsFor(node: ControlPlaneNode): Record<string, unknown>[] {
-  return node.taints.map((t) => (t.value ? { key: t.key, operator: 'Equal', value: t.value, effect: t.effect } : { key: t.key, operator: 'Exists', effect: t.effect }));
+  return node.taints.map((t) =>
+    t.value ? { key: t.key, operator: 'Equal', value: t.value, effect: t.effect } : { key: t.key, operator: 'Exists', effect: t.effect },
+  );
 }
 
 export function volumesFor(mounts: HostMount[]): { volumes: Record<string, unknown>[]; volumeMounts: Record<string, unknown>[] } {
   return {
     volumes: mounts.map((m, i) => ({ name: `host-${i}`, hostPath: { path: m.hostPath, type: m.type } })),
-    volumeMounts: mounts.map((m, i) => ({ name: `host-${i}`, mountPath: HOST_ROOT + m.hostPath, readOnly: true, mountPropagation: 'None' })),
+    volumeMounts: mounts.map((m, i) => ({
+      name: `host-${i}`,
+      mountPath: HOST_ROOT + m.hostPath,
+      readOnly: true,
+      mountPropagation: 'None',
+    })),
   };
 }
 
 /** The container and pod settings shared by the pod and the Job template. */
-export function podSpec(node: ControlPlaneNode, mounts: HostMount[], opts: Omit<PodOptions, 'namespace' | 'runId'>): Record<string, unknown> {
+export function podSpec(
+  node: ControlPlaneNode,
+  mounts: HostMount[],
+  opts: Omit<PodOptions, 'namespace' | 'runId'>,
+): Record<string, unknown> {
   const { volumes, volumeMounts } = volumesFor(mounts);
   return {
     nodeName: node.name,
@@ -84,7 +104,12 @@ export function podSpec(node: ControlPlaneNode, mounts: HostMount[], opts: Omit<
   };
 }
 
-export function buildPod(node: ControlPlaneNode, mounts: HostMount[], opts: PodOptions, name = podName(node.name, opts.runId)): Record<string, unknown> {
+export function buildPod(
+  node: ControlPlaneNode,
+  mounts: HostMount[],
+  opts: PodOptions,
+  name = podName(node.name, opts.runId),
+): Record<string, unknown> {
   return {
     apiVersion: 'v1',
     kind: 'Pod',

@@ -3,7 +3,6 @@
 // in the kubelet's or scheduler's own words. Pure.
 import { isObj, stringOnly, type Obj } from '../../parse/json-value.js';
 
-
 export interface PodEvent {
   reason: string;
   message: string;
@@ -24,7 +23,13 @@ export type PodState =
 export type FailureCategory = 'unschedulable' | 'image-pull' | 'deadline' | 'evicted' | 'rejected' | 'container';
 
 const IMAGE_PULL = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull', 'RegistryUnavailable']);
-const CONTAINER_ERRORS = new Set(['CreateContainerConfigError', 'CreateContainerError', 'RunContainerError', 'PreCreateHookError', 'PreStartHookError']);
+const CONTAINER_ERRORS = new Set([
+  'CreateContainerConfigError',
+  'CreateContainerError',
+  'RunContainerError',
+  'PreCreateHookError',
+  'PreStartHookError',
+]);
 const HOSTPATH_CHECK = /hostPath type check failed: (\S+) is not a (?:directory|file)/;
 
 /** Events of one pod, from an event list (oldest first, as the API returns them). */
@@ -32,7 +37,12 @@ export function eventsOf(list: unknown, pod: string): PodEvent[] {
   const items = isObj(list) && Array.isArray(list.items) ? list.items.filter(isObj) : [];
   return items
     .filter((e) => isObj(e.involvedObject) && e.involvedObject.name === pod)
-    .map((e) => ({ reason: stringOnly(e.reason) ?? '', message: stringOnly(e.message) ?? '', type: stringOnly(e.type) ?? '', count: typeof e.count === 'number' ? e.count : 1 }));
+    .map((e) => ({
+      reason: stringOnly(e.reason) ?? '',
+      message: stringOnly(e.message) ?? '',
+      type: stringOnly(e.type) ?? '',
+      count: typeof e.count === 'number' ? e.count : 1,
+    }));
 }
 
 function containerOf(status: Obj): Obj | null {
@@ -62,11 +72,14 @@ export function podState(pod: unknown, events: PodEvent[]): PodState {
   if (mount) return { kind: 'missing-mount', hostPath: HOSTPATH_CHECK.exec(mount.message)![1]!, message: mount.message };
   const waiting = isObj(state.waiting) ? state.waiting : null;
   const waitReason = waiting ? stringOnly(waiting.reason) : null;
-  if (waitReason && IMAGE_PULL.has(waitReason)) return { kind: 'failed', category: 'image-pull', reason: said(waitReason, stringOnly(waiting!.message) ?? '') };
-  if (waitReason && CONTAINER_ERRORS.has(waitReason)) return { kind: 'failed', category: 'container', reason: said(waitReason, stringOnly(waiting!.message) ?? '') };
+  if (waitReason && IMAGE_PULL.has(waitReason))
+    return { kind: 'failed', category: 'image-pull', reason: said(waitReason, stringOnly(waiting!.message) ?? '') };
+  if (waitReason && CONTAINER_ERRORS.has(waitReason))
+    return { kind: 'failed', category: 'container', reason: said(waitReason, stringOnly(waiting!.message) ?? '') };
   const conditions = Array.isArray(status.conditions) ? status.conditions.filter(isObj) : [];
   const unschedulable = conditions.find((c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable');
-  if (unschedulable) return { kind: 'failed', category: 'unschedulable', reason: said('Unschedulable', stringOnly(unschedulable.message) ?? '') };
+  if (unschedulable)
+    return { kind: 'failed', category: 'unschedulable', reason: said('Unschedulable', stringOnly(unschedulable.message) ?? '') };
   const scheduling = [...events].reverse().find((e) => e.reason === 'FailedScheduling');
   if (scheduling) return { kind: 'failed', category: 'unschedulable', reason: said('FailedScheduling', scheduling.message) };
   const pull = [...events].reverse().find((e) => e.reason === 'Failed' && /pull/i.test(e.message));
