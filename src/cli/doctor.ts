@@ -209,6 +209,7 @@ async function runUi(
     runOpts.tool,
     runOpts.target,
     checks.map((c) => ({ id: c.id, title: c.title, needs: c.needs })),
+    compare,
   );
   // The first frame goes out before ink loads; the run starts at once and its events wait until
   // ink is up.

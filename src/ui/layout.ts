@@ -4,7 +4,8 @@
 // back to clearing the screen (and the scrollback with it).
 import cliTruncate from 'cli-truncate';
 import stringWidth from 'string-width';
-import type { CheckResult, Status } from '../model/report.js';
+import type { CheckResult, Comparison, Status } from '../model/report.js';
+import { changedSince, comparisonLines, compareReports } from '../report/compare.js';
 import { evidenceLine, summaryLine } from '../report/text.js';
 import { STATUS_LABEL, type Style } from '../report/style.js';
 import { hanging } from '../report/wrap.js';
@@ -107,17 +108,33 @@ function statusCell(row: Row, style: Style, frame: number): string {
   return row.running ? style.status('unknown', `${SPINNER[frame % SPINNER.length]}`.padEnd(8)) : style.dim('·'.padEnd(8));
 }
 
-function rowLine(row: Row, selected: boolean, style: Style, frame: number, columns: number): string {
+/** `doctor --compare`: the run so far against the earlier report (checks are marked as they finish). */
+function comparisonOf(model: RunModel): Comparison | null {
+  if (!model.since) return null;
+  const now = model.report ?? { checks: Object.values(model.results) };
+  return compareReports(model.since.before, now, model.since.against, model.since.forced);
+}
+
+/** A row's short marker when its status changed since the earlier report. */
+function changeMark(c: Comparison | null, id: string, style: Style): string {
+  const regressed = c?.regressions.find((x) => x.id === id);
+  if (regressed) return `${style.status('fail', `[was ${regressed.before}]`)} `;
+  const other = c && [...c.fixes, ...c.changed].find((x) => x.id === id);
+  return other ? `${style.dim(`[was ${other.before}]`)} ` : '';
+}
+
+function rowLine(row: Row, selected: boolean, style: Style, frame: number, columns: number, c: Comparison | null): string {
   const mark = selected ? '›' : ' ';
   const id = row.kind === 'check' ? row.id : `${row.results.length} skipped`;
   const text = row.kind === 'skipped' ? row.reason : (row.result?.summary ?? `${row.title}…`);
-  const line = `${mark}${statusCell(row, style, frame)}${style.bold(id.padEnd(ID_WIDTH - 1))} ${row.kind === 'check' && !row.result ? style.dim(text) : text}`;
+  const changed = row.kind === 'check' ? changeMark(c, row.id, style) : '';
+  const line = `${mark}${statusCell(row, style, frame)}${style.bold(id.padEnd(ID_WIDTH - 1))} ${changed}${row.kind === 'check' && !row.result ? style.dim(text) : text}`;
   const cut = cliTruncate(line, columns, { position: 'end' });
   return selected ? style.inverse(cut + ' '.repeat(Math.max(0, columns - stringWidth(cut)))) : cut;
 }
 
 /** The details of a row, wrapped to the width: evidence, the fix, the commands. */
-export function detailLines(row: Row | undefined, style: Style, columns: number): string[] {
+export function detailLines(row: Row | undefined, style: Style, columns: number, c: Comparison | null = null): string[] {
   if (!row) return [];
   const w = columns;
   if (row.kind === 'skipped') {
@@ -132,6 +149,8 @@ export function detailLines(row: Row | undefined, style: Style, columns: number)
     ...hanging(`${style.status(r.status, STATUS_LABEL[r.status])} ${style.bold(r.id)} `, `— ${r.title}`, w),
     ...hanging('  ', r.summary, w),
   ];
+  const since = c && changedSince(c, r.id);
+  if (since) lines.push(...hanging('  ', since, w));
   for (const e of r.evidence) lines.push(...hanging(`  ${style.dim('·')} `, evidenceLine(e), w));
   if (r.remediation && r.status !== 'pass') {
     lines.push(...hanging(`  ${style.bold('fix:')} `, r.remediation.text, w));
@@ -178,6 +197,8 @@ export function layout(model: RunModel, view: View, size: Size, style: Style): L
         cut(`RECORDED: re-checked from ${model.report.target.bundle} (facts gathered ${model.report.target.recordedAt})`),
       ),
     );
+  const comparison = comparisonOf(model);
+  if (comparison) top.push(cut(comparisonLines(comparison, style)[0]!));
   const help = keyHelp(model, view);
   const bottom = [
     style.bold(cut(statusLine(model, view))),
@@ -191,8 +212,12 @@ export function layout(model: RunModel, view: View, size: Size, style: Style): L
   const detailsRoom = room - listHeight;
   const selected = Math.max(0, Math.min(view.selected, rows.length - 1));
   const first = Math.max(0, Math.min(selected - Math.floor(listHeight / 2), rows.length - listHeight));
-  const list = rows.slice(first, first + listHeight).map((r, i) => rowLine(r, first + i === selected, style, view.frame, columns));
-  const content = view.fix ? view.fix.lines.flatMap((l) => hanging('', l, columns)) : detailLines(rows[selected], style, columns);
+  const list = rows
+    .slice(first, first + listHeight)
+    .map((r, i) => rowLine(r, first + i === selected, style, view.frame, columns, comparison));
+  const content = view.fix
+    ? view.fix.lines.flatMap((l) => hanging('', l, columns))
+    : detailLines(rows[selected], style, columns, comparison);
   const pane = Math.max(detailsRoom - 1, 0);
   const detailsTop = Math.max(0, Math.min(view.detailsTop, content.length - pane));
   const details: string[] = [];

@@ -1,5 +1,6 @@
 // What the UI knows about a run, built only from engine events (pure; the UI runs nothing).
 import type { CheckResult, EngineEvent, Report } from '../model/report.js';
+import type { Comparing } from '../report/compare.js';
 
 export interface RunModel {
   tool: { name: string; version: string };
@@ -15,10 +16,17 @@ export interface RunModel {
   /** Date.now() when the run started (the status line's clock). */
   startedAt: number;
   report: Report | null;
+  /** `doctor --compare`: the earlier report; rows whose status changed since carry a marker. */
+  since: Comparing | null;
 }
 
 /** Before the first event: every needed fact is about to be gathered. */
-export function initialModel(tool: RunModel['tool'], target: RunModel['target'], checks: RunModel['checks']): RunModel {
+export function initialModel(
+  tool: RunModel['tool'],
+  target: RunModel['target'],
+  checks: RunModel['checks'],
+  since: Comparing | null = null,
+): RunModel {
   return {
     tool,
     target,
@@ -29,6 +37,7 @@ export function initialModel(tool: RunModel['tool'], target: RunModel['target'],
     gatherSeen: false,
     startedAt: Date.now(),
     report: null,
+    since,
   };
 }
 

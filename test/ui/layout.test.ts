@@ -134,3 +134,32 @@ describe('layout', () => {
     expect(lines.slice(1, 4).map((l) => l.slice(0, 12))).toEqual(['›⠋       che', ' ·       che', ' FAIL    che']);
   });
 });
+
+describe('doctor --compare in the terminal UI', () => {
+  const before = finished().report!;
+  // check-00 passed before and fails now; check-02 failed before and passes now.
+  const now = results.map((r) =>
+    r.id === 'check-00' ? { ...r, status: 'fail' as const } : r.id === 'check-02' ? { ...r, status: 'pass' as const } : r,
+  );
+  const since = { before, against: 'before.json', forced: null };
+
+  it('marks each changed check as it finishes and heads the frame with the comparison', () => {
+    let m = initialModel({ name: 'prisma-audit', version: '0.1.0' }, { root: '/', demo: false }, checks, since);
+    m = applyEvent(m, { type: 'check-done', result: now[0]! });
+    const running = layout(m, view(), { columns: 120, rows: 40 }, plain).lines;
+    expect(running).toContain('Compared with before.json: 1 regression(s), 0 fixed, 0 configuration change(s)');
+    expect(running.find((l) => l.includes('check-00'))).toMatch(/FAIL\s+check-00\s+\[was pass\] check-00 summary/);
+    for (const r of now.slice(1)) m = applyEvent(m, { type: 'check-done', result: r });
+    const done = layout(m, view(), { columns: 120, rows: 40 }, plain).lines;
+    expect(done).toContain('Compared with before.json: 1 regression(s), 1 fixed, 0 configuration change(s)');
+    expect(done.find((l) => l.includes('check-02'))).toMatch(/\[was fail\] check-02 summary/);
+    // The selected row (the regression sorts first) says what changed in its details.
+    expect(done).toContain('  REGRESSION since before.json: pass -> fail');
+    // Unchanged checks carry no marker.
+    expect(done.filter((l) => l.includes('[was '))).toHaveLength(2);
+  });
+
+  it('shows no comparison without --compare', () => {
+    expect(layout(finished(), view(), { columns: 120, rows: 40 }, plain).lines.join('\n')).not.toMatch(/Compared with|\[was /);
+  });
+});
