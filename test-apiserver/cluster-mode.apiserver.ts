@@ -2,7 +2,7 @@
 // in kube-system, the real /metrics with a real audit webhook posting to a loopback HTTPS
 // receiver, a canary write, and RBAC refusals with restricted tokens.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +17,7 @@ import { liveFacts } from '../src/facts/gather.js';
 import type { CheckResult } from '../src/model/report.js';
 import { COLLECTORS } from '../src/facts/index.js';
 import { openKube } from '../src/io/kube.js';
+import { decompressed } from '../test/helpers/archive.js';
 import { httpsReceiver, type Receiver, type ReceiverOptions } from '../test/helpers/https-server.js';
 import { makeChain } from '../test/helpers/pki.js';
 import { APISERVER_BIN, TOKEN as ADMIN_TOKEN, binariesPresent, startApiserver, startEtcd, type Apiserver, type Etcd } from './cluster.js';
@@ -366,6 +367,46 @@ describe.skipIf(!present)('cluster mode against kube-apiserver 1.20.2', () => {
     expect(badContext.status).toBe(2);
     expect(badContext.stdout).toBe('');
     expect(badContext.stderr).toContain(`--context nope: no such context in ${kubeconfig}; its contexts: real`);
+  }, 180_000);
+
+  it('bundle --kubeconfig records the cluster facts, redacted, and --from-bundle judges them as doctor did', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'prisma-cluster-bundle-'));
+    // kubeconfigFor names its file after the token; the bundle records the kubeconfig's path.
+    const kubeconfig = join(dir, 'kubeconfig.yaml');
+    await copyFile(await kubeconfigFor(ADMIN_TOKEN), kubeconfig);
+    try {
+      const out = join(dir, 'bundle.tar.gz');
+      const env = { PATH: process.env.PATH, HOME: '/nonexistent' };
+      const root = 'fixtures/scenarios/kubeadm-healthy/root';
+      const made = spawnSync('node', ['dist/cli.js', 'bundle', '--root', root, '--out', out, '--kubeconfig', kubeconfig], {
+        encoding: 'utf8',
+        env,
+      });
+      expect(made.status, made.stderr).toBe(0);
+      // The bearer token in the kubeconfig never reaches the archive.
+      expect(decompressed(out).toString('latin1')).not.toContain(ADMIN_TOKEN);
+      const replay = spawnSync('node', ['dist/cli.js', 'doctor', '--from-bundle', out, '-o', 'json'], { encoding: 'utf8', env });
+      const live = spawnSync('node', ['dist/cli.js', 'doctor', '--root', root, '-o', 'json', '--kubeconfig', kubeconfig], {
+        encoding: 'utf8',
+        env,
+      });
+      const statuses = (r: typeof replay) => {
+        expect(r.stdout, r.stderr).toMatch(/^\{/);
+        return Object.fromEntries((JSON.parse(r.stdout) as { checks: CheckResult[] }).checks.map((c) => [c.id, c.status]));
+      };
+      const [recorded, now] = [statuses(replay), statuses(live)];
+      expect(recorded['control-plane-consistent']).toBe('fail');
+      for (const id of CLUSTER_CHECKS.map((c) => c.id)) expect(recorded[id], id).toBe(now[id]);
+      // Without a cluster option, the cluster checks of the bundle say they were skipped.
+      const nodeOnly = join(dir, 'node.tar.gz');
+      expect(spawnSync('node', ['dist/cli.js', 'bundle', '--root', root, '--out', nodeOnly], { encoding: 'utf8', env }).status).toBe(0);
+      const skipped = statuses(
+        spawnSync('node', ['dist/cli.js', 'doctor', '--from-bundle', nodeOnly, '-o', 'json'], { encoding: 'utf8', env }),
+      );
+      expect(skipped['control-plane-consistent']).toBe('skip');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }, 180_000);
 
   // Last: labelling a node as an EKS node group turns the whole cluster into a managed one.

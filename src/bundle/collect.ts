@@ -9,6 +9,7 @@ import { CHECKS } from '../checks/index.js';
 import { runChecks, type RunOptions } from '../checks/run.js';
 import { recordedFacts } from '../facts/gather.js';
 import { gatherAll, gatherNode } from '../facts/context.js';
+import type { KubeAccess } from '../io/kube-client.js';
 import type { Report } from '../model/report.js';
 import { secretRedactor } from '../facts/secrets.js';
 import type { Facts } from '../model/facts.js';
@@ -41,8 +42,10 @@ export interface BundleRequest {
   offline?: boolean;
   env: NodeJS.ProcessEnv;
   tool: { name: string; version: string };
-  /** Aborts reading logs and writing the archive; temporary files are removed either way. */
+  /** Aborts gathering, reading logs and writing the archive; temporary files are removed either way. */
   signal?: AbortSignal;
+  /** Cluster mode (--kubeconfig, --context, --cluster): the API's facts go into facts.json too. */
+  kube?: KubeAccess | null;
 }
 
 export interface IndexEntry {
@@ -237,6 +240,8 @@ export async function buildBundle(req: BundleRequest): Promise<BundleSummary> {
     offline: req.offline ?? false,
     now: req.collectedAt,
     since: req.since,
+    kube: req.kube ?? null,
+    ...(req.signal ? { signal: req.signal } : {}),
   });
   const gathered = await gatherAll(source);
   const redactor = secretRedactor(gathered, req.env, { includeSuffix: req.includeSuffix });

@@ -2,6 +2,7 @@
 // dispatches here.
 import { parse, timeoutMs, UsageError } from './usage.js';
 import { parseDuration, parseSize } from '../bundle/units.js';
+import { CLUSTER_ARG_OPTIONS } from './cluster-options.js';
 
 export interface BundleOptions {
   root: string;
@@ -19,6 +20,8 @@ export interface BundleOptions {
   includeSuffix: boolean;
   /** Hidden (tests, reproducible bundles): the collection time instead of now. */
   collectedAt: Date | null;
+  /** Cluster mode, read-only: the API's facts join the node's (no canary: a bundle writes nothing). */
+  kube: { kubeconfig: string | null; context: string | null; cluster: boolean };
 }
 
 /** 50 MiB: room for the configuration, facts and tens of MB of recent apiserver log. */
@@ -34,6 +37,9 @@ export const BUNDLE_OPTIONS = {
   'max-size': { type: 'string' },
   'include-suffix': { type: 'boolean' },
   'collected-at': { type: 'string' },
+  kubeconfig: CLUSTER_ARG_OPTIONS.kubeconfig,
+  context: CLUSTER_ARG_OPTIONS.context,
+  cluster: CLUSTER_ARG_OPTIONS.cluster,
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -43,6 +49,7 @@ export function parseBundleCommand(rest: string[]): { name: 'bundle'; options: B
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   if (values.root === '') throw new UsageError('--root needs a directory');
   if (values.out === '') throw new UsageError('--out needs a file name');
+  if (values.kubeconfig === '') throw new UsageError('--kubeconfig needs a file');
   const sinceMs = values.since === undefined ? null : parseDuration(values.since);
   if (sinceMs === null && values.since !== undefined)
     throw new UsageError(`--since takes a duration like 30m, 24h or 7d, not "${values.since}"`);
@@ -64,6 +71,7 @@ export function parseBundleCommand(rest: string[]): { name: 'bundle'; options: B
       maxBytes,
       includeSuffix: Boolean(values['include-suffix']),
       collectedAt,
+      kube: { kubeconfig: values.kubeconfig || null, context: values.context ?? null, cluster: Boolean(values.cluster) },
     },
   };
 }

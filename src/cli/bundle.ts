@@ -5,6 +5,9 @@ import path from 'node:path';
 import { buildBundle, BundleTooLarge, type BundleSummary } from '../bundle/collect.js';
 import { EXIT } from '../report/exit-codes.js';
 import { summaryLine } from '../report/text.js';
+import { kubeAccess } from '../facts/context.js';
+import { requireFiles } from './inputs.js';
+import { requireContext } from './kube-context.js';
 import { UsageError } from './usage.js';
 import { DEFAULT_MAX_BYTES, type BundleOptions } from './bundle-args.js';
 import type { Io } from './io.js';
@@ -28,8 +31,12 @@ export async function writeBundleFile(opts: BundleOptions, env: NodeJS.ProcessEn
   const collectedAt = opts.collectedAt ?? new Date();
   const out = path.resolve(opts.out ?? defaultBundleName(collectedAt));
   if ((await fs.lstat(out).catch(() => null))?.isDirectory()) throw new UsageError(`cannot write ${out}: it is a directory`);
+  const { kubeconfig, context, cluster } = opts.kube;
+  await requireFiles([['--kubeconfig', kubeconfig]]);
+  if (context !== null) await requireContext(context, kubeconfig ?? env.KUBECONFIG ?? null, env);
+  const kube = kubeAccess({ kubeconfig, context, cluster, canary: undefined }, env, opts.timeoutMs);
   try {
-    return await buildBundle({ ...opts, root, out, collectedAt, reproducible: opts.collectedAt !== null, env, tool: TOOL, signal });
+    return await buildBundle({ ...opts, root, out, collectedAt, reproducible: opts.collectedAt !== null, env, tool: TOOL, signal, kube });
   } catch (err) {
     if (err instanceof BundleTooLarge) throw new UsageError(err.message);
     const e = err as NodeJS.ErrnoException;
@@ -61,6 +68,7 @@ export function defaultBundleOptions(root: string, manifest: string | null, time
     maxBytes: DEFAULT_MAX_BYTES,
     includeSuffix: false,
     collectedAt: null,
+    kube: { kubeconfig: null, context: null, cluster: false },
   };
 }
 

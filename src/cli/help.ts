@@ -142,6 +142,9 @@ Options:
   --offline                  no network step (TLS chain, probe): those checks say they did not look
   --max-size SIZE            cap on the archive (default 50M; e.g. 500K, 5M); logs are trimmed first
   --include-suffix           keep the webhook URL suffix visible (it lets anyone post events: share with care)
+  --kubeconfig PATH          also record what the Kubernetes API shows (apiserver pods and flags, kubeadm-config,
+  --context NAME             audit metrics), read-only and redacted like the node's facts; KUBECONFIG or
+  --cluster                  --cluster (default kubeconfig rules) turn it on too; --offline keeps it off
   -h, --help                 this help
 
 Exit codes: 0 bundle written (whatever the checks found)   2 usage or input error   1 internal error

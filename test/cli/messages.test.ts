@@ -23,6 +23,11 @@ describe('usage errors say what is wrong and what was meant (exit 2)', () => {
     [['doctor', '--root', '/nonexistent/node'], /--root \/nonexistent\/node: does not exist/],
     [['doctor', '--root', healthy, '--manifest', '/etc/nope.yaml'], /--manifest \/etc\/nope.yaml .*does not exist/],
     [['doctor', '--root', healthy, '--kubeconfig', '/nope/kubeconfig'], /--kubeconfig \/nope\/kubeconfig: does not exist/],
+    [['bundle', '--root', healthy, '--kubeconfig', '/nope/kubeconfig'], /--kubeconfig \/nope\/kubeconfig: does not exist/],
+    [
+      ['bundle', '--root', healthy, '--kubeconfig', kubeconfig, '--context', 'prod-admn'],
+      /--context prod-admn: no such context .* did you mean `prod-admin`\?/,
+    ],
     [
       ['doctor', '--root', healthy, '--kubeconfig', kubeconfig, '--context', 'prod-admn'],
       /--context prod-admn: no such context .* did you mean `prod-admin`\?/,
