@@ -35,6 +35,9 @@ export const manifestsDirClean: Check = {
   },
 };
 
+/** Files, findings and commands listed in full; beyond, a count. */
+const MAX_LISTED = 50;
+
 const byteOrder = (a: ManifestsDirEntry, b: ManifestsDirEntry) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /** The file source's view: sorted non-dot regular files, one pod per namespace/name, the last file wins. */
@@ -99,13 +102,24 @@ function asTheKubeletReads(facts: FactReader, dir: ManifestsDir): Finding {
         text: `${shadowed.map((x) => x.name).join(', ')} and ${e.name} define the same pod ${key}: the kubelet runs ${e.name} only`,
       });
   }
-  const evidence: Evidence[] = [
-    { message: `${dir.dir}, in the order the kubelet reads it: ${files.map((e) => e.name).join(', ') || '(no files)'}` },
-  ];
-  for (const f of [...fails, ...warns]) evidence.push({ message: f.text, file: path.posix.join(dir.dir, f.file) });
-  const moves = [...new Set([...fails, ...warns].map((f) => f.file).filter((f) => f !== manifestName))].map(
-    (f) => `mv ${path.posix.join(dir.dir, f)} /var/backups/prisma-audit/`,
-  );
+  if (dir.unread) {
+    const total = files.length;
+    fails.unshift({
+      file: '',
+      text: `${dir.dir} holds ${total} files: the kubelet parses every one on each sync (every 20 s); only the first ${total - dir.unread} were read here, so a later one may still replace ${manifestName}. Move what is not a pod out`,
+    });
+  }
+  // A directory flooded with files (100k were tried) must still give a report a person can read.
+  const named = files.slice(0, MAX_LISTED).map((e) => e.name);
+  const more = files.length > MAX_LISTED ? ` and ${files.length - MAX_LISTED} more` : '';
+  const evidence: Evidence[] = [{ message: `${dir.dir}, in the order the kubelet reads it: ${named.join(', ') || '(no files)'}${more}` }];
+  const found = [...fails, ...warns];
+  for (const f of found.slice(0, MAX_LISTED))
+    evidence.push({ message: f.text, ...(f.file ? { file: path.posix.join(dir.dir, f.file) } : {}) });
+  if (found.length > MAX_LISTED) evidence.push({ message: `${found.length - MAX_LISTED} more findings like these in ${dir.dir}` });
+  const toMove = [...new Set(found.map((f) => f.file).filter((f) => f !== '' && f !== manifestName))];
+  const moves = toMove.slice(0, MAX_LISTED).map((f) => `mv ${path.posix.join(dir.dir, f)} /var/backups/prisma-audit/`);
+  if (toMove.length > MAX_LISTED) moves.push(`# and ${toMove.length - MAX_LISTED} more files of ${dir.dir} like these`);
   const remediation = {
     text: 'Keep only the pods the node should run in the static-pod directory; keep backups and audit files elsewhere (or rename them with a leading dot, which the kubelet ignores).',
     commands: ['mkdir -p /var/backups/prisma-audit', ...moves],

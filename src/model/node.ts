@@ -191,6 +191,8 @@ export interface ManifestsDirEntry {
 export interface ManifestsDir {
   dir: string;
   entries: ManifestsDirEntry[];
+  /** Regular files past the read limit, listed but not read (a flooded directory); absent when 0. */
+  unread?: number;
 }
 
 export type OrphanRole = 'policy' | 'webhook-config';

@@ -7,6 +7,8 @@ import { MAX_CONFIG_BYTES } from './apiserver.js';
 import { readStaticPod } from '../../parse/static-pod.js';
 
 const READ_CONCURRENCY = 16;
+/** More files than this in the static-pod directory is a flood, not a configuration. */
+export const MAX_READS = 1000;
 
 export const manifestsDirCollector: Collector<'manifestsDir'> = {
   key: 'manifestsDir',
@@ -18,18 +20,24 @@ export const manifestsDirCollector: Collector<'manifestsDir'> = {
     const dir = path.posix.dirname(api.file);
     try {
       const entries = await listHostDir(ctx.root, dir);
-      return {
-        dir,
-        // A few reads at a time: a directory of 100k files must not open them all at once (EMFILE).
-        entries: await mapBounded(entries, READ_CONCURRENCY, async (e) => {
-          const entry = { name: e.name, kind: e.stat.kind, size: e.stat.size };
-          // The kubelet globs "[^.]*": dot-files are never read.
-          if (e.name.startsWith('.') || e.stat.kind !== 'file') return entry;
-          const read = await readHostText(ctx.root, path.posix.join(dir, e.name), MAX_CONFIG_BYTES).catch(() => null);
-          if (!read) return { ...entry, pod: null };
-          return { ...entry, pod: readStaticPod(read.text), identical: read.text === api.text };
-        }),
-      };
+      const own = path.posix.basename(api.file);
+      // The kubelet reads every file, but a flooded directory (100k files were tried) would cost
+      // minutes: the first MAX_READS in the kubelet's order are read, and the rest are counted.
+      let reads = 0;
+      let unread = 0;
+      const read = await mapBounded(entries, READ_CONCURRENCY, async (e) => {
+        const entry = { name: e.name, kind: e.stat.kind, size: e.stat.size };
+        // The kubelet globs "[^.]*": dot-files are never read.
+        if (e.name.startsWith('.') || e.stat.kind !== 'file') return entry;
+        if (e.name !== own && ++reads > MAX_READS) {
+          unread++;
+          return entry;
+        }
+        const text = await readHostText(ctx.root, path.posix.join(dir, e.name), MAX_CONFIG_BYTES).catch(() => null);
+        if (!text) return { ...entry, pod: null };
+        return { ...entry, pod: readStaticPod(text.text), identical: text.text === api.text };
+      });
+      return { dir, entries: read, ...(unread > 0 ? { unread } : {}) };
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
       const reason = reasonForCode(code);
