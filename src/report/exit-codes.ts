@@ -28,8 +28,13 @@ export function verdictLine(report: Pick<Report, 'summary' | 'notChecked' | 'int
   const s = report.summary;
   const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
   if (report.interrupted) return `interrupted: ${s.pass + s.warn + s.fail} check(s) finished before the run was stopped (exit ${code})`;
-  if (code === EXIT.notChecked)
-    return `nothing could be checked: ${report.notChecked} — run on a control-plane node, or pass --root DIR or --manifest PATH (exit ${code})`;
+  if (code === EXIT.notChecked) {
+    // Permission denied is the common case on a real node: the manifests are root's.
+    const next = /permission denied/.test(report.notChecked ?? '')
+      ? 'run as root (sudo prisma-audit doctor)'
+      : 'run on a control-plane node, or pass --root DIR or --manifest PATH';
+    return `nothing could be checked: ${report.notChecked} — ${next} (exit ${code})`;
+  }
   if (s.fail > 0)
     return `${s.fail === 1 ? '1 check fails' : `${s.fail} checks fail`} — \`prisma-audit fix\` writes corrected files (exit ${code})`;
   if (code === EXIT.strict)
