@@ -1,0 +1,116 @@
+// The run's cancel (q, Esc, Ctrl-C) reaches every network client: each rejects with the abort at
+// once, not at its --timeout, and the server sees its connection closed (nothing is left to keep
+// the process alive). Servers on 127.0.0.1 accept and never answer: a TCP port for the handshake,
+// a TLS server for the HTTP exchanges.
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createServer as createTcpServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer as createTlsServer } from 'node:tls';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { getAuditSettings } from '../../src/io/prisma-console.js';
+import { openKube } from '../../src/io/kube.js';
+import { probeWebhook } from '../../src/io/probe.js';
+import { makeChain, type Chain } from '../helpers/pki.js';
+
+let chain: Chain;
+let dir: string;
+beforeAll(async () => {
+  chain = makeChain();
+  dir = await mkdtemp(join(tmpdir(), 'prisma-abort-'));
+});
+const servers: Server[] = [];
+afterEach(() => servers.splice(0).forEach((s) => s.close()));
+
+/** A server that holds every connection it gets; `spoken` settles once a client has sent `bytes`
+ * bytes on one (after the TLS handshake, for a TLS server), `closed` once that connection is gone. */
+async function silent(tls: boolean, bytes = 1) {
+  let heard: (s: Socket) => void = () => {};
+  const spoken = new Promise<Socket>((resolve) => (heard = resolve));
+  const hold = (s: Socket) => {
+    s.on('error', () => {});
+    let got = 0;
+    s.on('data', (d: Buffer) => (got += d.length) >= bytes && heard(s));
+  };
+  const server = tls
+    ? createTlsServer({ cert: chain.leaf.cert + chain.intermediate.cert, key: chain.leaf.key.privateKeyPem }, hold)
+    : createTcpServer(hold);
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const closed = spoken.then((s) => new Promise<number>((resolve) => s.once('close', () => resolve(performance.now()))));
+  return { port: (server.address() as AddressInfo).port, spoken, closed };
+}
+
+/** Aborts once the server has heard the client, and returns how long the call took to reject
+ * after that and when the server saw the connection close. */
+async function abortWhenHeard(server: Awaited<ReturnType<typeof silent>>, call: (signal: AbortSignal) => Promise<unknown>) {
+  const controller = new AbortController();
+  const settled = call(controller.signal).then(
+    () => {
+      throw new Error('resolved although aborted');
+    },
+    (err: unknown) => ({ err, at: performance.now() }),
+  );
+  await server.spoken;
+  const abortedAt = performance.now();
+  controller.abort();
+  const { err, at } = await settled;
+  return { err, rejectMs: at - abortedAt, closeMs: (await server.closed) - abortedAt };
+}
+
+const TIMEOUT_MS = 30_000;
+
+describe('an abort cuts the network short', () => {
+  it('the TLS probe: a handshake the server never answers', async () => {
+    const server = await silent(false);
+    const r = await abortWhenHeard(server, (signal) =>
+      probeWebhook({ url: `https://127.0.0.1:${server.port}/`, serverName: '127.0.0.1', anchors: [], timeoutMs: TIMEOUT_MS, signal }),
+    );
+    expect(r.err).toMatchObject({ name: 'AbortError' });
+    expect(r.rejectMs).toBeLessThan(100);
+    expect(r.closeMs).toBeLessThan(500);
+  });
+
+  it("the probe's POST (undici): a request the server never answers", async () => {
+    // The probe's handshake connection says a ClientHello and is closed; the POST's then says more.
+    const server = await silent(true, 'POST / HTTP/1.1'.length);
+    const r = await abortWhenHeard(server, (signal) =>
+      probeWebhook({
+        url: `https://127.0.0.1:${server.port}/`,
+        serverName: '127.0.0.1',
+        anchors: [chain.root.cert],
+        timeoutMs: TIMEOUT_MS,
+        signal,
+      }),
+    );
+    expect(r.err).toMatchObject({ name: 'AbortError' });
+    expect(r.rejectMs).toBeLessThan(100);
+    expect(r.closeMs).toBeLessThan(500);
+  });
+
+  it('the Prisma console client: an abort is not reported as a timeout', async () => {
+    const server = await silent(true);
+    const caFile = join(dir, 'ca.pem');
+    await writeFile(caFile, chain.root.cert);
+    const r = await abortWhenHeard(server, (signal) =>
+      getAuditSettings({ url: `https://localhost:${server.port}`, token: 't', caFile, timeoutMs: TIMEOUT_MS }, signal),
+    );
+    expect(r.err).toMatchObject({ name: 'AbortError' });
+    expect(r.rejectMs).toBeLessThan(100);
+    expect(r.closeMs).toBeLessThan(500);
+  });
+
+  it('the Kubernetes client: the run signal joins the deadline, and is no KubeTimeout', async () => {
+    const server = await silent(false);
+    const kubeconfig = join(dir, 'kubeconfig.yaml');
+    await writeFile(
+      kubeconfig,
+      `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "http://127.0.0.1:${server.port}", insecure-skip-tls-verify: true}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: main, context: {cluster: c, user: u}}]\ncurrent-context: main\n`,
+    );
+    const client = openKube({ kubeconfig, context: null, timeoutMs: TIMEOUT_MS }, {});
+    const r = await abortWhenHeard(server, (signal) => client.request({ path: '/version', signal }));
+    expect(r.err).toMatchObject({ name: 'AbortError' });
+    expect(r.rejectMs).toBeLessThan(100);
+    expect(r.closeMs).toBeLessThan(500);
+  });
+});
