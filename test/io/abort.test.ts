@@ -3,47 +3,30 @@
 // the process alive). Servers on 127.0.0.1 accept and never answer: a TCP port for the handshake,
 // a TLS server for the HTTP exchanges.
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { createServer as createTcpServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer as createTlsServer } from 'node:tls';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getAuditSettings } from '../../src/io/prisma-console.js';
 import { openKube } from '../../src/io/kube.js';
 import { probeWebhook } from '../../src/io/probe.js';
-import { makeChain, type Chain } from '../helpers/pki.js';
+import { silentServer, type SilentServer } from '../helpers/silent-server.js';
 
-let chain: Chain;
 let dir: string;
 beforeAll(async () => {
-  chain = makeChain();
   dir = await mkdtemp(join(tmpdir(), 'prisma-abort-'));
 });
-const servers: Server[] = [];
+const servers: SilentServer[] = [];
 afterEach(() => servers.splice(0).forEach((s) => s.close()));
 
-/** A server that holds every connection it gets; `spoken` settles once a client has sent `bytes`
- * bytes on one (after the TLS handshake, for a TLS server), `closed` once that connection is gone. */
-async function silent(tls: boolean, bytes = 1) {
-  let heard: (s: Socket) => void = () => {};
-  const spoken = new Promise<Socket>((resolve) => (heard = resolve));
-  const hold = (s: Socket) => {
-    s.on('error', () => {});
-    let got = 0;
-    s.on('data', (d: Buffer) => (got += d.length) >= bytes && heard(s));
-  };
-  const server = tls
-    ? createTlsServer({ cert: chain.leaf.cert + chain.intermediate.cert, key: chain.leaf.key.privateKeyPem }, hold)
-    : createTcpServer(hold);
+async function silent(tls: boolean, bytes = 1): Promise<SilentServer> {
+  const server = await silentServer(tls, bytes);
   servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const closed = spoken.then((s) => new Promise<number>((resolve) => s.once('close', () => resolve(performance.now()))));
-  return { port: (server.address() as AddressInfo).port, spoken, closed };
+  return server;
 }
 
 /** Aborts once the server has heard the client, and returns how long the call took to reject
  * after that and when the server saw the connection close. */
-async function abortWhenHeard(server: Awaited<ReturnType<typeof silent>>, call: (signal: AbortSignal) => Promise<unknown>) {
+async function abortWhenHeard(server: SilentServer, call: (signal: AbortSignal) => Promise<unknown>) {
   const controller = new AbortController();
   const settled = call(controller.signal).then(
     () => {
@@ -78,7 +61,7 @@ describe('an abort cuts the network short', () => {
       probeWebhook({
         url: `https://127.0.0.1:${server.port}/`,
         serverName: '127.0.0.1',
-        anchors: [chain.root.cert],
+        anchors: [server.ca],
         timeoutMs: TIMEOUT_MS,
         signal,
       }),
@@ -91,7 +74,7 @@ describe('an abort cuts the network short', () => {
   it('the Prisma console client: an abort is not reported as a timeout', async () => {
     const server = await silent(true);
     const caFile = join(dir, 'ca.pem');
-    await writeFile(caFile, chain.root.cert);
+    await writeFile(caFile, server.ca);
     const r = await abortWhenHeard(server, (signal) =>
       getAuditSettings({ url: `https://localhost:${server.port}`, token: 't', caFile, timeoutMs: TIMEOUT_MS }, signal),
     );
