@@ -2,36 +2,13 @@
 // from spawning node to the frame's header line arriving on the terminal, against the time a bare
 // `node -e` takes to write one line through the same pty (interleaved, so machine load affects both).
 // Target (issue 15): first frame under 150 ms after start. Also reported: when ink has taken over.
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { measure, median } from './pty.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const runs = Number(process.env.BENCH_RUNS ?? 9);
-const q = (s) => `'${s}'`;
 
-/** Spawns `node args` in an 80x24 pty; resolves the ms until each marker first appears, then kills it. */
-function measure(args, markers) {
-  return new Promise((resolve) => {
-    const cmd = `stty cols 80 rows 24; exec ${q(process.execPath)} ${args.map(q).join(' ')}`;
-    const t0 = performance.now();
-    const child = spawn('script', ['-qefc', cmd, '/dev/null'], {
-      env: { ...process.env, TERM: 'xterm-256color', CI: undefined, CONTINUOUS_INTEGRATION: undefined },
-      stdio: ['pipe', 'pipe', 'ignore'],
-    });
-    child.stdin.on('error', () => {});
-    let out = '';
-    const at = {};
-    child.stdout.on('data', (d) => {
-      out += d;
-      for (const [name, re] of Object.entries(markers)) if (at[name] === undefined && re.test(out)) at[name] = performance.now() - t0;
-      if (Object.keys(at).length === Object.keys(markers).length) child.kill('SIGKILL');
-    });
-    child.on('close', () => resolve(at));
-  });
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const doctor = [path.join(repo, 'dist/cli.js'), 'doctor', '--demo', '--offline'];
 const bare = [];
 const first = [];

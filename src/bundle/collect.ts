@@ -244,6 +244,8 @@ export async function buildBundle(req: BundleRequest): Promise<BundleSummary> {
     ...(req.signal ? { signal: req.signal } : {}),
   });
   const gathered = await gatherAll(source);
+  // Ctrl-C while gathering: the facts settled as interrupted at once; no bundle is made of them.
+  req.signal?.throwIfAborted();
   const redactor = secretRedactor(gathered, req.env, { includeSuffix: req.includeSuffix });
   const offline = req.offline ?? false;
   const runOpts: RunOptions = { offline, now: req.collectedAt, tool: req.tool, target: { root: req.root, demo: false, offline } };

@@ -27,9 +27,12 @@ export async function runChecks(
   onEvent: (event: EngineEvent) => void = () => {},
   signal?: AbortSignal,
 ): Promise<Report> {
-  source.watch?.((e) => onEvent(e));
+  // After a cancel the facts still settle (as interrupted) and would each start a check and an
+  // event to redact and draw: work nobody waits for, done while the user waits for the exit.
+  const live = (e: EngineEvent) => void (signal?.aborted ? undefined : onEvent(e));
+  source.watch?.(live);
   const finished = new Map<string, CheckResult>();
-  const all = Promise.all(checks.map(async (check) => finished.set(check.id, await runOne(check, source, opts, onEvent))));
+  const all = Promise.all(checks.map(async (check) => finished.set(check.id, await runOne(check, source, opts, live, signal))));
   await Promise.race([all, whenAborted(signal)]);
   const cut = signal?.aborted === true && finished.size < checks.length;
   const results = checks.map((c) => finished.get(c.id) ?? toResult(c, unavailable(interrupted()), 0));
@@ -59,7 +62,13 @@ function notChecked(apiserver: Facts['apiserver'], results: CheckResult[], check
   return verdict ? null : apiserver.error.message;
 }
 
-async function runOne(check: Check, source: FactSource, opts: RunOptions, onEvent: (e: EngineEvent) => void): Promise<CheckResult> {
+async function runOne(
+  check: Check,
+  source: FactSource,
+  opts: RunOptions,
+  onEvent: (e: EngineEvent) => void,
+  signal: AbortSignal | undefined,
+): Promise<CheckResult> {
   const started = performance.now();
   onEvent({ type: 'check-start', id: check.id, title: check.title });
   let finding: Finding;
@@ -68,7 +77,7 @@ async function runOne(check: Check, source: FactSource, opts: RunOptions, onEven
   } else {
     const facts: Partial<Facts> = {};
     await Promise.all(check.needs.map(async (key) => void (facts[key] = (await source.fact(key)) as never)));
-    finding = evaluateSafely(check, facts, opts.now);
+    finding = signal?.aborted ? unavailable(interrupted()) : evaluateSafely(check, facts, opts.now);
   }
   const result = toResult(check, finding, Math.round(performance.now() - started));
   onEvent({ type: 'check-done', result });

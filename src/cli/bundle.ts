@@ -11,6 +11,7 @@ import { requireContext } from './kube-context.js';
 import { UsageError } from './usage.js';
 import { DEFAULT_MAX_BYTES, type BundleOptions } from './bundle-args.js';
 import type { Io } from './io.js';
+import { endOnceFlushed } from './exit.js';
 import { TOOL } from './tool.js';
 
 /** prisma-audit-bundle-20261127-085444.tar.gz (UTC, so the name does not depend on the machine). */
@@ -83,6 +84,7 @@ export async function bundle(opts: BundleOptions, io: Io): Promise<number> {
   } catch (err) {
     if (!interrupt.signal.aborted) throw err;
     io.stderr.write('prisma-audit: interrupted; no bundle written\n');
+    endOnceFlushed(EXIT.interrupted, io);
     return EXIT.interrupted;
   } finally {
     process.off('SIGINT', onSigint);

@@ -29,6 +29,7 @@ import type { ConsoleTarget } from '../kube/console-target.js';
 import { startDemoConsole } from '../facts/demo-console.js';
 import { demoRoot } from '../facts/demo-node.js';
 import { consoleTarget } from './cluster-options.js';
+import { endOnceFlushed } from './exit.js';
 
 export function selectChecks(only: string[] | null, skip: string[]): Check[] {
   const known = new Set(CHECKS.map((c) => c.id));
@@ -124,8 +125,9 @@ async function comparing(opts: DoctorOptions, run: DoctorRun): Promise<Comparing
 const compared = (report: Report, c: Comparing | null): Report =>
   c ? { ...report, comparison: compareReports(c.before, report, c.against, c.forced) } : report;
 
-/** q, Esc or Ctrl-C cancel the run: the first SIGINT aborts every collector, a second one always
- * kills. Terminal keys arrive as keys in the UI's raw mode, signals otherwise. */
+/** q, Esc or Ctrl-C cancel the run: the first SIGINT aborts every collector (which closes their
+ * sockets and child processes, so the process ends by itself), a second one always kills. Terminal
+ * keys arrive as keys in the UI's raw mode, signals otherwise. */
 function interrupts() {
   const controller = new AbortController();
   let how: 'quit' | 'interrupt' | null = null;
@@ -136,9 +138,6 @@ function interrupts() {
   const cancel = (why: 'quit' | 'interrupt') => {
     how ??= why;
     controller.abort();
-    // Ctrl-C promises an exit within 200 ms: terminal and pipe writes are synchronous on Linux,
-    // so whatever was written by then is not lost.
-    if (why === 'interrupt') setTimeout(() => process.exit(EXIT.interrupted), 150);
   };
   process.on('SIGINT', onSigint);
   return {
@@ -165,8 +164,7 @@ async function doctorCommand(opts: DoctorOptions, io: Io): Promise<number> {
       mode === 'pretty'
         ? await runUi(opts, io, checks, run, prismaConsole, stop, compare)
         : await runPlain(opts, io, mode, checks, run, stop, compare);
-    // After a cancel nothing may keep the process: a collector that ignored the signal is cut off.
-    if (stop.signal.aborted) setTimeout(() => process.exit(code), 50).unref();
+    if (stop.signal.aborted) endOnceFlushed(code, io);
     return code;
   } finally {
     stop.dispose();
@@ -217,6 +215,9 @@ async function runUi(
   const early: EngineEvent[] = [];
   let push: (e: EngineEvent) => void = (e) => void early.push(e);
   const running = runDoctor(checks, run, io.env, opts.showSecrets, (e) => push(e), stop.signal);
+  // ink and react are packages, loaded as they are: without this, react picks its development
+  // build, whose renders took most of the CPU while checks ran (and no key is read during one).
+  process.env.NODE_ENV ??= 'production';
   // Loading ink takes longer than a Ctrl-C may: a cancel meanwhile goes straight out.
   const loaded = await Promise.race([import('../ui/run-pretty.js'), aborted(stop.signal)]);
   if (!loaded) {

@@ -2,7 +2,7 @@
 // in a GatherRequest and get their fact source here, so their contexts (deadlines, --since, cluster
 // mode) cannot drift apart.
 import type { FactKey, Facts, FactSource } from '../model/facts.js';
-import { memoKubeAccess, type KubeAccess } from '../io/kube-client.js';
+import { cancelledBy, memoKubeAccess, type KubeAccess } from '../io/kube-client.js';
 import type { ConsoleTarget } from '../kube/console-target.js';
 import type { CollectContext, Collector } from './collector.js';
 import { factDeadlineMs, liveFacts } from './gather.js';
@@ -43,7 +43,7 @@ export function gatheringContext(req: GatherRequest): CollectContext {
     ...(req.since ? { since: req.since } : {}),
     ...(req.logFiles ? { logFiles: req.logFiles } : {}),
     ...(req.fleetPod ? { fleetPod: true } : {}),
-    ...(req.kube !== undefined ? { kube: req.kube } : {}),
+    ...(req.kube !== undefined ? { kube: req.kube && req.signal ? cancelledBy(req.kube, req.signal) : req.kube } : {}),
     ...(req.console !== undefined ? { console: req.console } : {}),
     ...(req.signal ? { signal: req.signal } : {}),
   };

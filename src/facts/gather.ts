@@ -73,7 +73,9 @@ export function liveFacts(ctx: CollectContext, collectors: CollectorTable, deadl
       const value = await Promise.race([collector.collect(ctx, deps), deadline, cancelled]);
       return { ok: true, value };
     } catch (err) {
-      return { ok: false, error: toFactError(err, collector.key) };
+      // A collector that noticed the abort first (its socket or child rejected with the signal's
+      // reason) was interrupted too: not an I/O failure to judge.
+      return { ok: false, error: ctx.signal?.aborted ? interrupted() : toFactError(err, collector.key) };
     } finally {
       clearTimeout(timer);
       tell({ type: 'gathered', key: collector.key });

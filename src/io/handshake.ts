@@ -7,8 +7,14 @@ import { connect as tlsConnect, type DetailedPeerCertificate, type TLSSocket } f
 import { withDeadline } from './deadline.js';
 
 /** Connects to the first address that accepts, trying them in resolver order as Go's dialer does,
- * all within one deadline so a black-holed host costs one timeout however many addresses it has. */
-export function connectTcp(addresses: string[], port: number, timeoutMs: number): Promise<{ socket: Socket; address: string }> {
+ * all within one deadline so a black-holed host costs one timeout however many addresses it has;
+ * `signal` (the run's) cuts it short the same way. */
+export function connectTcp(
+  addresses: string[],
+  port: number,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<{ socket: Socket; address: string }> {
   let current: Socket | undefined;
   let cancelled = false;
   const attempt = async () => {
@@ -27,16 +33,22 @@ export function connectTcp(addresses: string[], port: number, timeoutMs: number)
     }
     throw firstError ?? new Error('no address to connect to');
   };
-  return withDeadline(attempt(), timeoutMs, `TCP connect to ${addresses.join(', ')} port ${port}`, () => {
-    cancelled = true;
-    current?.destroy();
-  });
+  return withDeadline(
+    attempt(),
+    timeoutMs,
+    `TCP connect to ${addresses.join(', ')} port ${port}`,
+    () => {
+      cancelled = true;
+      current?.destroy();
+    },
+    signal,
+  );
 }
 
 /** Handshakes over `socket` without verifying, and with an empty trust store (`ca: []`): Node then
  * cannot add certificates from its own store to the chain it reports, so what is recorded is only
  * what the server sent. SNI is sent for names only, as Go does. */
-export function handshake(socket: Socket, serverName: string, timeoutMs: number): Promise<TLSSocket> {
+export function handshake(socket: Socket, serverName: string, timeoutMs: number, signal?: AbortSignal): Promise<TLSSocket> {
   const tlsSocket = tlsConnect({
     socket,
     ca: [],
@@ -47,7 +59,7 @@ export function handshake(socket: Socket, serverName: string, timeoutMs: number)
     tlsSocket.once('secureConnect', () => resolve(tlsSocket));
     tlsSocket.once('error', reject);
   });
-  return withDeadline(secured, timeoutMs, 'TLS handshake', () => tlsSocket.destroy());
+  return withDeadline(secured, timeoutMs, 'TLS handshake', () => tlsSocket.destroy(), signal);
 }
 
 /** The presented chain as PEM, leaf first. Node exposes the peer chain only linked by issuer
@@ -68,10 +80,10 @@ export function presentedChain(socket: TLSSocket): string[] {
 /** After a failed handshake: does the port answer plain HTTP? Go reports that case as
  * "http: server gave HTTP response to HTTPS client". Only called when the server answered the
  * ClientHello quickly, so it cannot add a second long wait. */
-export async function answersPlainHttp(address: string, port: number, timeoutMs: number): Promise<boolean> {
+export async function answersPlainHttp(address: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
   let socket: Socket | undefined;
   try {
-    ({ socket } = await connectTcp([address], port, timeoutMs));
+    ({ socket } = await connectTcp([address], port, timeoutMs, signal));
     const open = socket;
     const firstBytes = new Promise<string>((resolve, reject) => {
       open.once('data', (chunk: Buffer) => resolve(chunk.subarray(0, 5).toString('latin1')));
@@ -79,7 +91,7 @@ export async function answersPlainHttp(address: string, port: number, timeoutMs:
       open.once('end', () => resolve(''));
     });
     open.write('HEAD / HTTP/1.0\r\n\r\n');
-    return (await withDeadline(firstBytes, timeoutMs, 'plain HTTP check')) === 'HTTP/';
+    return (await withDeadline(firstBytes, timeoutMs, 'plain HTTP check', undefined, signal)) === 'HTTP/';
   } catch {
     return false;
   } finally {

@@ -8,6 +8,8 @@ export interface KubeRequest {
   body?: unknown;
   /** Stop reading after this many bytes (logs, /metrics); the response is marked truncated. */
   maxBytes?: number;
+  /** The run's cancel (q, Esc, Ctrl-C): aborts the request and destroys its socket. */
+  signal?: AbortSignal;
 }
 
 export interface KubeResponse {
@@ -58,5 +60,17 @@ export function memoKubeAccess(
     canaryNamespace,
     ...(sampleMs ? { sampleMs } : {}),
     client: () => (pending ??= connect()),
+  };
+}
+
+/** The same access, every request of which carries the run's cancel: collectors call the client
+ * as before, and an abort still reaches their sockets. */
+export function cancelledBy(access: KubeAccess, signal: AbortSignal): KubeAccess {
+  return {
+    ...access,
+    async client() {
+      const client = await access.client();
+      return { ...client, request: (req) => client.request({ ...req, signal }) };
+    },
   };
 }

@@ -78,9 +78,11 @@ function send(url: URL, auth: https.RequestOptions, req: KubeRequest, timeoutMs:
   const body = req.body === undefined ? undefined : JSON.stringify(req.body);
   const maxBytes = req.maxBytes ?? DEFAULT_MAX_BYTES;
   return new Promise((resolve, reject) => {
-    const signal = AbortSignal.timeout(timeoutMs);
-    // The deadline covers the whole exchange: an abort while the body streams is a timeout too.
-    const fail = (err: Error) => reject(signal.aborted ? new KubeTimeout(`no answer from ${url.host} within ${timeoutMs} ms`) : err);
+    const deadline = AbortSignal.timeout(timeoutMs);
+    // The deadline covers the whole exchange: an abort while the body streams is a timeout too. The
+    // run's cancel (req.signal) destroys the socket as well, and is no timeout.
+    const signal = req.signal ? AbortSignal.any([deadline, req.signal]) : deadline;
+    const fail = (err: Error) => reject(deadline.aborted ? new KubeTimeout(`no answer from ${url.host} within ${timeoutMs} ms`) : err);
     const headers: http.OutgoingHttpHeaders = {
       ...(auth.headers as http.OutgoingHttpHeaders),
       accept: 'application/json, text/plain, */*',

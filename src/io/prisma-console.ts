@@ -19,8 +19,11 @@ export class ConsoleUnreachable extends Error {
 
 const MAX_BODY = 1024 * 1024;
 
-export async function getAuditSettings(target: ConsoleTarget): Promise<ConsoleAnswer> {
+/** `signal` is the run's cancel: it aborts the request and its socket; only the deadline's own
+ * expiry counts as a timeout. */
+export async function getAuditSettings(target: ConsoleTarget, signal?: AbortSignal): Promise<ConsoleAnswer> {
   const ca = target.caFile ? await readFile(target.caFile, 'utf8') : undefined;
+  const deadline = AbortSignal.timeout(target.timeoutMs);
   const { Agent, request } = await import('undici');
   const dispatcher = new Agent({
     connect: { ca, timeout: target.timeoutMs },
@@ -32,7 +35,7 @@ export async function getAuditSettings(target: ConsoleTarget): Promise<ConsoleAn
       method: 'GET',
       headers: { authorization: `Bearer ${target.token}`, accept: 'application/json' },
       dispatcher,
-      signal: AbortSignal.timeout(target.timeoutMs),
+      signal: signal ? AbortSignal.any([deadline, signal]) : deadline,
     });
     let body = '';
     for await (const chunk of res.body) {
@@ -41,10 +44,12 @@ export async function getAuditSettings(target: ConsoleTarget): Promise<ConsoleAn
     }
     return { status: res.statusCode, body };
   } catch (err) {
+    signal?.throwIfAborted();
     const e = err as Error & { code?: string; name?: string };
-    const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError' || /Timeout/i.test(e.code ?? '');
+    const timedOut = deadline.aborted || /Timeout/i.test(e.code ?? '');
     throw new ConsoleUnreachable(`${e.code ? `${e.code}: ` : ''}${e.message}`, timedOut);
   } finally {
-    await dispatcher.close();
+    // close() would wait for a request still under way; after an abort there is nothing to wait for.
+    await (signal?.aborted ? dispatcher.destroy() : dispatcher.close());
   }
 }

@@ -21,10 +21,19 @@ export interface ProbeTarget {
   timeoutMs: number;
   /** Stop after the TLS handshake: only the presented chain is wanted, nothing is POSTed. */
   chainOnly?: boolean;
+  /** The run's cancel (q, Esc, Ctrl-C): destroys the socket of the rung under way and rejects the
+   * probe with the signal's reason, instead of recording a failed rung. */
+  signal?: AbortSignal;
 }
 
 /** Runs one step, timing it and recording it as a rung; null when it failed. */
-async function climb<T>(result: ProbeResult, name: RungName, step: () => Promise<T>, describe: (value: T) => string): Promise<T | null> {
+async function climb<T>(
+  result: ProbeResult,
+  name: RungName,
+  step: () => Promise<T>,
+  describe: (value: T) => string,
+  signal: AbortSignal | undefined,
+): Promise<T | null> {
   const started = performance.now();
   const rung: Rung = { name, ok: false, durationMs: 0, detail: '', error: null };
   result.rungs.push(rung);
@@ -34,6 +43,8 @@ async function climb<T>(result: ProbeResult, name: RungName, step: () => Promise
     rung.detail = describe(value);
     return value;
   } catch (err) {
+    // An abort is the user leaving, not something the endpoint did.
+    signal?.throwIfAborted();
     rung.error = classifyNetError(err);
     rung.detail = rung.error.message;
     return null;
@@ -42,9 +53,9 @@ async function climb<T>(result: ProbeResult, name: RungName, step: () => Promise
   }
 }
 
-async function resolveHost(host: string, timeoutMs: number): Promise<string[]> {
+async function resolveHost(host: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<string[]> {
   if (isIP(host)) return [host];
-  const found = await withDeadline(lookup(host, { all: true }), timeoutMs, `DNS lookup of ${host}`);
+  const found = await withDeadline(lookup(host, { all: true }), timeoutMs, `DNS lookup of ${host}`, undefined, signal);
   return found.map((a) => a.address);
 }
 
@@ -53,22 +64,24 @@ export async function probeWebhook(target: ProbeTarget): Promise<ProbeResult> {
   const https = url.protocol === 'https:';
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   const port = Number(url.port || (https ? 443 : 80));
-  const { timeoutMs } = target;
+  const { timeoutMs, signal } = target;
   const result: ProbeResult = { addresses: [], address: null, port, rungs: [], presented: null, http: null, nodeVerification: null };
 
   const addresses = await climb(
     result,
     'dns',
-    () => resolveHost(host, timeoutMs),
+    () => resolveHost(host, timeoutMs, signal),
     (a) => (isIP(host) ? `${host} is an IP address` : `${host} resolved to ${a.join(', ')}`),
+    signal,
   );
   if (addresses === null) return result;
   result.addresses = addresses;
   const connected = await climb(
     result,
     'tcp',
-    () => connectTcp(addresses, port, timeoutMs),
+    () => connectTcp(addresses, port, timeoutMs, signal),
     (c) => `connected to ${c.address}:${port}`,
+    signal,
   );
   if (!connected) return result;
   const { socket, address } = connected;
@@ -78,16 +91,17 @@ export async function probeWebhook(target: ProbeTarget): Promise<ProbeResult> {
     const tlsSocket = await climb(
       result,
       'tls',
-      () => handshake(socket, target.serverName, timeoutMs),
+      () => handshake(socket, target.serverName, timeoutMs, signal),
       (s) => {
         const count = presentedChain(s).length;
         return `${s.getProtocol() ?? 'TLS'} handshake done; the server presented ${count} certificate${count === 1 ? '' : 's'}`;
       },
+      signal,
     );
     if (!tlsSocket) {
       socket.destroy();
       const rung = result.rungs[result.rungs.length - 1]!;
-      if (rung.error?.kind !== 'timeout' && (await answersPlainHttp(address, port, timeoutMs))) {
+      if (rung.error?.kind !== 'timeout' && (await answersPlainHttp(address, port, timeoutMs, signal))) {
         rung.error = { kind: 'plain-http', code: rung.error?.code ?? null, message: 'http: server gave HTTP response to HTTPS client' };
         rung.detail = `${address}:${port} speaks plain HTTP, but the URL says https://`;
       }
@@ -104,8 +118,9 @@ export async function probeWebhook(target: ProbeTarget): Promise<ProbeResult> {
   const posted = await climb(
     result,
     'http',
-    () => postEmptyEventList({ url: target.url, serverName: target.serverName, anchors, timeoutMs }),
+    () => postEmptyEventList({ url: target.url, serverName: target.serverName, anchors, timeoutMs, signal }),
     (o) => `HTTP ${o.status}`,
+    signal,
   );
   if (!posted) return result;
   result.http = { status: posted.status, bodyExcerpt: posted.bodyExcerpt };

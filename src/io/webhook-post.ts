@@ -22,6 +22,8 @@ export interface PostOptions {
   serverName: string;
   anchors: string[];
   timeoutMs: number;
+  /** The run's cancel: aborts the request and destroys its socket at once. */
+  signal?: AbortSignal;
 }
 
 export async function postEmptyEventList(opts: PostOptions): Promise<PostOutcome> {
@@ -63,7 +65,7 @@ export async function postEmptyEventList(opts: PostOptions): Promise<PostOutcome
   };
   try {
     // undici's headers/body timers tick at about 1 s; our own deadline keeps the rung to timeoutMs.
-    return await withDeadline(exchange(), opts.timeoutMs, `HTTP POST to ${opts.url}`, () => abort.abort());
+    return await withDeadline(exchange(), opts.timeoutMs, `HTTP POST to ${opts.url}`, () => abort.abort(), opts.signal);
   } finally {
     await agent.destroy();
   }

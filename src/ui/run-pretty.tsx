@@ -42,6 +42,8 @@ function inkTerminal(out: NodeJS.WriteStream): NodeJS.WriteStream {
   });
 }
 
+const FRAME_MS = 33;
+
 export function openPretty({ model, painted, onQuitKey, style, onFix, writeBundle }: PrettyOptions): PrettyUi {
   let state = model;
   const listeners = new Set<() => void>();
@@ -51,6 +53,14 @@ export function openPretty({ model, painted, onQuitKey, style, onFix, writeBundl
       listeners.add(fn);
       return () => void listeners.delete(fn);
     },
+  };
+  // Events come in bursts (every fact gathered, every check done); each notification is a
+  // synchronous React render and layout, and while one runs no key is read. One render per frame
+  // (ink paints at most about 30 a second) shows the same and keeps the keyboard answering.
+  let flush: NodeJS.Timeout | null = null;
+  const notify = () => {
+    flush = null;
+    listeners.forEach((fn) => fn());
   };
   let settle: (how: QuitKey) => void = () => {};
   const quit = new Promise<QuitKey>((resolve) => (settle = resolve));
@@ -73,12 +83,13 @@ export function openPretty({ model, painted, onQuitKey, style, onFix, writeBundl
       // File contents and names reach the terminal with their control characters escaped.
       const event = terminalSafe(untrusted);
       state = applyEvent(state, event);
-      listeners.forEach((fn) => fn());
+      flush ??= setTimeout(notify, FRAME_MS);
       if (event.type === 'done' && !interactive) settle('quit');
     },
     quit,
     async close() {
       quitting = true;
+      if (flush) clearTimeout(flush);
       app.clear();
       app.unmount();
       await app.waitUntilExit();

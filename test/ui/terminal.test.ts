@@ -1,15 +1,17 @@
 // The doctor's UI as a user meets it: the built CLI in a real 80x24 pseudo-terminal.
-import { promises as fs, readFileSync } from 'node:fs';
-import net from 'node:net';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO, scenarioRoot } from '../helpers/cli.js';
-import { copyRoot, removeTempDirs } from '../helpers/node-root.js';
+import { copyRoot, hashTree, removeTempDirs } from '../helpers/node-root.js';
+import { stalledWebhook, type Stall } from '../helpers/silent-server.js';
 import { KEY, runInTerminal } from '../helpers/terminal.js';
 
 afterAll(removeTempDirs);
 const SIZE = { columns: 80, rows: 24 };
 const ERASE_SCROLLBACK = '\u001b[3J';
+/** PRISMA_AUDIT_DEBUG_EXIT's line when a socket or a child process still held the process. */
+const LEFT_OPEN = /exit forced; still open: .*(TCPSocketWrap|TLSWrap|ProcessWrap|PipeWrap)/;
 const done = (s: string) => /\d+ checks: \d+ pass/.test(s);
 
 describe('doctor in an 80x24 terminal', () => {
@@ -48,41 +50,70 @@ describe('doctor in an 80x24 terminal', () => {
   }, 60_000);
 
   // Before ink has loaded, Ctrl-C is a SIGINT (the terminal is not in raw mode yet); after, a key.
+  const firstFrame = (s: string) => s.includes('Ctrl-C abort');
   const inkUp = (s: string) => /^[⠙⠹⠸⠼⠴⠦⠧⠇⠏] \d+ of \d+ checks done/m.test(s);
+
+  /** Presses `key` once `ready` holds for the screen of a doctor run that waits on a silent webhook
+   * (--timeout 30); the milliseconds are from the key press to the process's exit. */
+  async function pressWhileProbing(stall: Stall, ready: (s: string) => boolean, key: string) {
+    const { root, server } = await stalledWebhook(stall);
+    try {
+      const t = runInTerminal(['doctor', '--root', root, '--timeout', '30'], SIZE, { PRISMA_AUDIT_DEBUG_EXIT: '1' });
+      await server.spoken;
+      await t.waitFor(ready);
+      const pressed = performance.now();
+      t.press(key);
+      const { code, at } = await t.exited;
+      expect(t.raw()).not.toContain(ERASE_SCROLLBACK);
+      // The cancel closed the probe's socket (and any child): the process did not wait on them.
+      expect(t.raw()).not.toMatch(LEFT_OPEN);
+      return { t, code, ms: at - pressed };
+    } finally {
+      server.close();
+    }
+  }
+
   it.each([
-    ['on the first frame', (s: string) => s.includes('Ctrl-C abort')],
-    ['once the UI runs', inkUp],
-  ])(
+    ['on the first frame', 'handshake', firstFrame],
+    ['once the UI runs', 'handshake', inkUp],
+    ['once the UI runs, the POST unanswered', 'post', inkUp],
+  ] as const)(
     'Ctrl-C during a slow webhook probe exits 130 at once (%s)',
-    async (_when, ready) => {
-      // A console that accepts the connection and never answers the TLS handshake.
-      const sockets: net.Socket[] = [];
-      let connected: () => void = () => {};
-      const probed = new Promise<void>((resolve) => (connected = resolve));
-      const server = net.createServer((s) => {
-        sockets.push(s);
-        connected();
-      });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      const port = (server.address() as net.AddressInfo).port;
-      const root = await copyRoot('fixtures/scenarios/kubeadm-healthy/root');
-      const kubeconfig = path.join(root, 'etc/kubernetes/audit/audit-webhook.yaml');
-      await fs.writeFile(kubeconfig, (await fs.readFile(kubeconfig, 'utf8')).replace('127.0.0.1:18084', `127.0.0.1:${port}`));
-      try {
-        const t = runInTerminal(['doctor', '--root', root, '--timeout', '30'], SIZE);
-        await probed;
-        await t.waitFor(ready);
-        const pressed = performance.now();
-        t.press(KEY.ctrlC);
-        const { code, at } = await t.exited;
-        expect(code).toBe(130);
-        expect(at - pressed).toBeLessThan(500);
-        expect(t.raw()).not.toContain(ERASE_SCROLLBACK);
-      } finally {
-        sockets.forEach((s) => s.destroy());
-        server.close();
-      }
+    async (_when, stall, ready) => {
+      const { code, ms } = await pressWhileProbing(stall, ready, KEY.ctrlC);
+      expect(code).toBe(130);
+      expect(ms).toBeLessThan(500);
     },
     120_000,
   );
+
+  it.each([
+    ['q', 'q'],
+    ['Esc', KEY.esc],
+  ])(
+    '%s during a slow webhook probe leaves the report of what finished, at once, with its exit code',
+    async (_name, key) => {
+      const { t, code, ms } = await pressWhileProbing('handshake', inkUp, key);
+      expect(code).not.toBe(130);
+      expect(t.raw()).toContain(`(exit ${code})`);
+      expect(ms).toBeLessThan(500);
+    },
+    120_000,
+  );
+});
+
+describe('fix --apply in a terminal', () => {
+  it('Ctrl-C at the [y/N] prompt changes nothing and exits 130 at once', async () => {
+    const root = await copyRoot('fixtures/scenarios/kubeadm-broken/root');
+    const before = await hashTree(root);
+    const t = runInTerminal(['fix', '--root', root, '--apply', '--offline'], SIZE);
+    await t.waitFor((s) => /\[y\/N\] *$/m.test(s));
+    const pressed = performance.now();
+    t.press(KEY.ctrlC);
+    const { code, at } = await t.exited;
+    expect(code).toBe(130);
+    expect(at - pressed).toBeLessThan(500);
+    expect(t.raw()).toContain('nothing was changed');
+    expect(await hashTree(root)).toEqual(before);
+  }, 120_000);
 });

@@ -12,7 +12,7 @@ export const prismaSettingsCollector: Collector<'prismaSettings'> = {
     const url = settingsUrl(target.url);
     let answer;
     try {
-      answer = await getAuditSettings(target);
+      answer = await getAuditSettings(target, ctx.signal);
     } catch (err) {
       if (!(err instanceof ConsoleUnreachable)) throw err;
       if (err.timedOut)

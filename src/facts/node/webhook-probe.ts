@@ -63,6 +63,7 @@ export const webhookProbeCollector: Collector<'webhookProbe'> = {
       serverName,
       anchors: trustLoading.then((t) => t.anchors),
       timeoutMs: ctx.timeoutMs,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
     const trust = await trustLoading;
     return {
