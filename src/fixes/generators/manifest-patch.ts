@@ -1,8 +1,7 @@
 // manifest-patch: edits the apiserver static-pod manifest in place (yaml Document API, so comments,
 // order and the rest of the formatting stay) to turn on the webhook backend safely.
 import path from 'node:path';
-import { dynamicLeftovers } from '../../checks/dynamic-audit-leftovers.js';
-import { webhookOptionProblems } from '../../checks/audit-webhook-mode.js';
+import { dynamicLeftovers, webhookOptionProblems } from '../../checks/rules.js';
 import { LOG_FLAG, locate } from '../../kube/audit-paths.js';
 import type { ApiserverConfig, AuditPath } from '../../model/node.js';
 import { lastFlag } from '../../parse/flags.js';
