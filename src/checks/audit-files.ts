@@ -3,7 +3,7 @@
 import type { Check } from './check.js';
 import type { Evidence, Finding } from '../model/report.js';
 import type { AuditPath } from '../model/node.js';
-import { configurableApiserver } from './common.js';
+import { configurableApiserver } from './apiserver-flags.js';
 import { apiserverSays, failureOf } from './apiserver-says.js';
 import { EXIT_FACTS, exitEvidence } from './startup-exit.js';
 

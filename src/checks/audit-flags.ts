@@ -3,7 +3,7 @@ import type { Check, FactReader } from './check.js';
 import type { Finding } from '../model/report.js';
 import { POLICY_FLAG, WEBHOOK_FLAG } from '../kube/audit-paths.js';
 import { lastFlag } from '../parse/flags.js';
-import { configurableApiserver, flagEvidence, flagLocation, setFlagHowTo } from './common.js';
+import { configurableApiserver, flagEvidence, flagLocation, setFlagHowTo } from './apiserver-flags.js';
 
 interface FlagSpec {
   id: string;

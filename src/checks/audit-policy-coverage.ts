@@ -3,8 +3,8 @@ import type { Check } from './check.js';
 import type { Evidence } from '../model/report.js';
 import { decide, isCatchAll } from '../parse/policy-match.js';
 import { LEVELS } from '../parse/policy.js';
-import { fieldEvidence } from './common.js';
-import { loadPolicy } from './policy-common.js';
+import { fieldEvidence } from './field-evidence.js';
+import { loadPolicy } from './load-policy.js';
 import { PRISMA_NEEDS } from './rules.js';
 
 const rank = (level: string) => LEVELS.indexOf(level as (typeof LEVELS)[number]);

@@ -3,7 +3,7 @@
 import type { Check } from './check.js';
 import type { Evidence } from '../model/report.js';
 import { lastFlag } from '../parse/flags.js';
-import { configurableApiserver, flagEvidence } from './common.js';
+import { configurableApiserver, flagEvidence } from './apiserver-flags.js';
 import { webhookOptionProblems } from './rules.js';
 
 export const auditWebhookMode: Check = {

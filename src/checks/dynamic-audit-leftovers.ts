@@ -1,6 +1,6 @@
 import type { Check } from './check.js';
 import type { Evidence } from '../model/report.js';
-import { configurableApiserver, flagEvidence } from './common.js';
+import { configurableApiserver, flagEvidence } from './apiserver-flags.js';
 import { inForce } from './version-rules.js';
 import { dynamicLeftovers } from './rules.js';
 

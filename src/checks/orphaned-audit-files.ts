@@ -4,7 +4,7 @@
 import type { Check } from './check.js';
 import type { Evidence } from '../model/report.js';
 import { POLICY_FLAG, WEBHOOK_FLAG } from '../kube/audit-paths.js';
-import { configurableApiserver } from './common.js';
+import { configurableApiserver } from './apiserver-flags.js';
 import { describeOrphan, restorable } from './rules.js';
 
 export const orphanedAuditFiles: Check = {

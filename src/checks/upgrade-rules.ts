@@ -5,7 +5,7 @@ import type { Evidence } from '../model/report.js';
 import type { ApiserverConfig, ParsedFile } from '../model/node.js';
 import { readPolicy } from '../parse/policy.js';
 import { dynamicLeftovers } from './rules.js';
-import { configurableApiserver } from './common.js';
+import { configurableApiserver } from './apiserver-flags.js';
 import { VERSION_RULES, ruleCitation, versionAtLeast, type VersionRule } from './version-rules.js';
 
 interface Node {
