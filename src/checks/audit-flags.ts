@@ -1,12 +1,12 @@
 // audit-policy-flag and audit-webhook-flag: the two flags that turn the webhook backend on.
-import type { Check, FactReader } from './check.js';
+import type { Check, CheckId, FactReader } from './check.js';
 import type { Finding } from '../model/report.js';
 import { POLICY_FLAG, WEBHOOK_FLAG } from '../kube/audit-paths.js';
 import { lastFlag } from '../parse/flags.js';
 import { configurableApiserver, flagEvidence, flagLocation, setFlagHowTo } from './apiserver-flags.js';
 
 interface FlagSpec {
-  id: string;
+  id: CheckId;
   title: string;
   flag: string;
   defaultPath: string;

@@ -2,6 +2,45 @@
 import type { FactError, Finding } from '../model/report.js';
 import type { FactKey, Facts, FactValue } from '../model/facts.js';
 
+/** Every check's id, in the catalogue's order (index.ts; test/checks/catalogue.test.ts holds the two
+ * equal). Typed ids make a misspelt id, in a check or wherever another module names one, a type
+ * error instead of a check that silently never matches. */
+export const CHECK_IDS = [
+  'apiserver-manifest',
+  'audit-policy-flag',
+  'audit-webhook-flag',
+  'orphaned-audit-files',
+  'audit-log-path',
+  'dynamic-audit-leftovers',
+  'audit-webhook-mode',
+  'audit-files-mounted',
+  'audit-files-readable',
+  'apiserver-volumes',
+  'manifests-dir-clean',
+  'audit-policy-valid',
+  'audit-policy-coverage',
+  'webhook-config-valid',
+  'webhook-url',
+  'webhook-ca-data',
+  'webhook-tls-chain',
+  'webhook-reachable',
+  'node-logs',
+  'upgrade-rules',
+  'managed-control-plane',
+  'control-plane-apiservers',
+  'control-plane-consistent',
+  'kubeadm-config-durable',
+  'apiserver-logs',
+  'audit-delivery',
+  'audit-capacity',
+  'prisma-webhook-url',
+] as const;
+export type CheckId = (typeof CHECK_IDS)[number];
+
+export function isCheckId(id: string): id is CheckId {
+  return (CHECK_IDS as readonly string[]).includes(id);
+}
+
 /** Thrown by FactReader.get when a needed fact could not be gathered; the engine turns it into
  * `skip` (not applicable) or `unknown` (could not look). */
 export class FactUnavailable extends Error {
@@ -23,7 +62,7 @@ export interface FactReader {
 }
 
 export interface Check {
-  id: string;
+  id: CheckId;
   title: string;
   /** What it reads, in words, for `prisma-audit checks`. */
   reads: string;

@@ -35,7 +35,7 @@ export interface FixPlan {
   verified: Report | null;
 }
 
-const FROM_LOGS = new Set(CHECKS.filter((c) => c.fromLogs).map((c) => c.id));
+const FROM_LOGS = new Set<string>(CHECKS.filter((c) => c.fromLogs).map((c) => c.id));
 
 const failingFromLogs = (report: Report) => report.checks.filter((c) => FROM_LOGS.has(c.id) && c.status === 'fail');
 

@@ -113,7 +113,7 @@ async function tryEndpoint(ctx: VerifyContext, copy: FactSource): Promise<Report
   );
 }
 
-const NETWORK = new Set(CHECKS.filter((c) => c.network).map((c) => c.id));
+const NETWORK = new Set<string>(CHECKS.filter((c) => c.network).map((c) => c.id));
 
 /** A flag can only be turned on, and a file found, once the file exists: when the fix writing the
  * file could not run, those checks stay failing and that is not manifest-patch's fault. */
