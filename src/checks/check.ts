@@ -1,6 +1,9 @@
 // The check contract: a stable id, what it reads, and a pure evaluate(facts).
 import type { FactError, Finding } from '../model/report.js';
 import type { FactKey, Facts, FactValue } from '../model/facts.js';
+import type { AuditPathRole } from '../model/node.js';
+
+export type NeededFile = Extract<AuditPathRole, 'policy' | 'webhook-config'>;
 
 /** Every check's id, in the catalogue's order (index.ts; test/checks/catalogue.test.ts holds the two
  * equal). Typed ids make a misspelt id, in a check or wherever another module names one, a type
@@ -73,6 +76,9 @@ export interface Check {
    * until the apiserver restarts, so a fix planner treats it as "restart to confirm", and it cannot
    * be judged on a copy of the node. */
   fromLogs?: boolean;
+  /** The audit file this check cannot pass without (the one its flag names): while no fix can
+   * write that file, a fix planner leaves the check failing instead of blaming the flag's fix. */
+  needsFile?: NeededFile;
   explain: { why: string; detect: string; fix: string };
   evaluate(facts: FactReader): Finding;
 }

@@ -109,6 +109,7 @@ function toResult(check: Check, finding: Finding, durationMs: number): CheckResu
     evidence: finding.evidence ?? [],
     remediation: r ? { text: r.text, commands: r.commands ?? [], fix: r.fix ?? null, ...(r.docs ? { docs: r.docs } : {}) } : null,
     durationMs,
+    ...(finding.hostPaths ? { hostPaths: finding.hostPaths } : {}),
   };
 }
 
