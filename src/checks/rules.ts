@@ -128,6 +128,11 @@ export function webhookOptionProblems(api: ApiserverConfig): WebhookOptionProble
   return problems;
 }
 
+/** The --feature-gates item and the --runtime-config entry of dynamic audit: the check reports them,
+ * manifest-patch drops them and keeps the rest of the value. */
+export const isDynamicAuditGate = (gate: string) => gate.split('=')[0]!.trim() === 'DynamicAuditing';
+export const isAuditRegistrationEntry = (entry: string) => entry.trim().startsWith('auditregistration.k8s.io');
+
 /** Each leftover of dynamic audit (AuditSink), with what a >= 1.19 kube-apiserver prints for it. */
 export function dynamicLeftovers(
   flags: { name: string; value: string | null }[],
@@ -144,7 +149,7 @@ export function dynamicLeftovers(
     // pflag calls Set for every occurrence, so each one is parsed (not only the last).
     if (f.name === 'feature-gates' && f.value) {
       for (const gate of f.value.split(',')) {
-        if (gate.split('=')[0]!.trim() === 'DynamicAuditing') {
+        if (isDynamicAuditGate(gate)) {
           found.push({
             flag: f.name,
             item: gate.trim(),
@@ -155,7 +160,7 @@ export function dynamicLeftovers(
     }
     if (f.name === 'runtime-config' && f.value) {
       for (const entry of f.value.split(',')) {
-        if (entry.trim().startsWith('auditregistration.k8s.io')) {
+        if (isAuditRegistrationEntry(entry)) {
           found.push({ flag: f.name, item: entry.trim(), apiserverError: 'Error: unknown api groups auditregistration.k8s.io' });
         }
       }
