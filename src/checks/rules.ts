@@ -206,7 +206,7 @@ export const PRISMA_NEEDS: { what: string; req: AuditRequest }[] = [
   },
 ];
 
-export const ORPHAN_ROLES: { role: OrphanRole; flag: string; what: string }[] = [
+const ORPHAN_ROLES: { role: OrphanRole; flag: string; what: string }[] = [
   { role: 'policy', flag: POLICY_FLAG, what: 'audit policy' },
   { role: 'webhook-config', flag: WEBHOOK_FLAG, what: 'webhook kubeconfig' },
 ];
