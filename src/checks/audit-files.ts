@@ -3,7 +3,7 @@
 import type { Check } from './check.js';
 import type { Evidence, Finding } from '../model/report.js';
 import type { AuditPath } from '../model/node.js';
-import { configurableApiserver } from './common.js';
+import { configurableApiserver } from './apiserver-flags.js';
 import { apiserverSays, failureOf } from './apiserver-says.js';
 import { EXIT_FACTS, exitEvidence } from './startup-exit.js';
 
@@ -34,6 +34,11 @@ function chain(p: AuditPath): string {
 }
 
 const dirOf = (p: string) => p.slice(0, p.lastIndexOf('/')) || '/';
+
+/** The host files behind audit paths, for Finding.hostPaths: an unmapped path is its own host path. */
+const hostPathsOf = (paths: AuditPath[]) => [
+  ...new Set(paths.flatMap((p) => [p.hostPath ?? p.containerPath, ...(p.container?.hostPath ? [p.container.hostPath] : [])])),
+];
 
 export const auditFilesMounted: Check = {
   id: 'audit-files-mounted',
@@ -73,6 +78,7 @@ export const auditFilesMounted: Check = {
         status: 'fail',
         summary: `volumeMount "${p.mapping!.mountName}" (for ${p.containerPath}) names no volume in spec.volumes: the kubelet will not create the apiserver pod`,
         evidence,
+        hostPaths: hostPathsOf([p]),
         remediation: {
           text: `Add a volume named "${p.mapping!.mountName}" with hostPath.path set to the host directory holding the audit files.`,
           fix: 'manifest-patch',
@@ -93,6 +99,7 @@ export const auditFilesMounted: Check = {
         status: 'fail',
         summary: `no volumeMount covers ${list}: kube-apiserver will fail with "${apiserverSays(first.role, first.containerPath, 'missing') ?? `stat ${first.containerPath}: no such file or directory`}" even if the file exists on the host`,
         evidence,
+        hostPaths: hostPathsOf(unmounted),
         remediation: { text, fix: 'manifest-patch' },
       };
     }
@@ -257,13 +264,13 @@ export const auditFilesReadable: Check = {
     if (paths.length === 0)
       return { status: 'skip', summary: 'no audit file is configured (see audit-policy-flag and audit-webhook-flag)' };
     const evidence: Evidence[] = [];
-    const problems: { status: 'fail' | 'warn'; text: string }[] = [];
+    const problems: { status: 'fail' | 'warn'; text: string; path: AuditPath }[] = [];
     const unreadable: string[] = [];
     for (const p of paths) {
       if (p.container && p.role !== 'log' && p.container.kind !== 'not-hostpath') {
         evidence.push(...walkEvidence(p));
         const problem = containerProblem(p);
-        if (problem) problems.push(problem);
+        if (problem) problems.push({ ...problem, path: p });
         else if (p.container.kind === 'file' && p.container.host?.readable === false) unreadable.push(p.container.hostPath!);
         continue;
       }
@@ -278,7 +285,7 @@ export const auditFilesReadable: Check = {
         message: `host ${p.hostPath}${resolved}: ${h.kind}${h.size !== null ? `, ${h.size} bytes` : ''}${h.readable === false ? ', not readable by this user' : ''}`,
       });
       const problem = hostPathProblem(p);
-      if (problem) problems.push(problem);
+      if (problem) problems.push({ ...problem, path: p });
       else if (h.readable === false && p.role !== 'log') unreadable.push(p.hostPath);
       else if (h.kind === 'other' && h.error) unreadable.push(`${p.hostPath} (${h.error.message})`);
     }
@@ -288,6 +295,7 @@ export const auditFilesReadable: Check = {
         status: 'fail',
         summary: fail.text,
         evidence: [...evidence, ...exitEvidence(facts, 'audit-files-readable')],
+        hostPaths: hostPathsOf([fail.path]),
         remediation: {
           text: 'Put the file in place on the host (on every control-plane node), replace any directory created in its place, and prefer hostPath type Directory/File so a missing file fails fast.',
           fix: 'manifest-patch',

@@ -1,14 +1,15 @@
 // audit-policy-flag and audit-webhook-flag: the two flags that turn the webhook backend on.
-import type { Check, FactReader } from './check.js';
+import type { Check, CheckId, FactReader, NeededFile } from './check.js';
 import type { Finding } from '../model/report.js';
 import { POLICY_FLAG, WEBHOOK_FLAG } from '../kube/audit-paths.js';
 import { lastFlag } from '../parse/flags.js';
-import { configurableApiserver, flagEvidence, flagLocation, setFlagHowTo } from './common.js';
+import { configurableApiserver, flagEvidence, flagLocation, setFlagHowTo } from './apiserver-flags.js';
 
 interface FlagSpec {
-  id: string;
+  id: CheckId;
   title: string;
   flag: string;
+  file: NeededFile;
   defaultPath: string;
   missing: string;
   why: string;
@@ -20,6 +21,7 @@ function flagCheck(spec: FlagSpec): Check {
     title: spec.title,
     reads: `--${spec.flag} in the apiserver configuration`,
     needs: ['apiserver'],
+    needsFile: spec.file,
     explain: {
       why: spec.why,
       detect: `Reads the kube-apiserver flags (command and args, --flag=value or --flag value; the last occurrence wins, as in pflag) and looks for --${spec.flag} with a non-empty value.`,
@@ -51,6 +53,7 @@ export const auditPolicyFlag = flagCheck({
   id: 'audit-policy-flag',
   title: 'audit policy flag set',
   flag: POLICY_FLAG,
+  file: 'policy',
   defaultPath: '/etc/kubernetes/audit/audit-policy.yaml',
   missing:
     'without a policy kube-apiserver records no events, builds no webhook backend and never even reads the webhook config (it only logs this at -v=2)',
@@ -61,6 +64,7 @@ export const auditWebhookFlag = flagCheck({
   id: 'audit-webhook-flag',
   title: 'audit webhook flag set',
   flag: WEBHOOK_FLAG,
+  file: 'webhook-config',
   defaultPath: '/etc/kubernetes/audit/audit-webhook.yaml',
   missing: 'no webhook backend is built, so no audit event is sent to Prisma Cloud',
   why: 'The webhook backend, which POSTs audit events to the Prisma Cloud console, exists only when --audit-webhook-config-file names a kubeconfig-format file.',

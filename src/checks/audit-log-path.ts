@@ -2,7 +2,7 @@ import type { Check } from './check.js';
 import type { Evidence } from '../model/report.js';
 import { LOG_FLAG } from '../kube/audit-paths.js';
 import { lastFlag } from '../parse/flags.js';
-import { configurableApiserver, flagEvidence, flagLocation } from './common.js';
+import { configurableApiserver, flagEvidence, flagLocation } from './apiserver-flags.js';
 
 export const auditLogPath: Check = {
   id: 'audit-log-path',

@@ -1,32 +1,11 @@
 // Does the policy send Prisma Cloud what its Kubernetes audit rules look at?
 import type { Check } from './check.js';
 import type { Evidence } from '../model/report.js';
-import { decide, isCatchAll, type AuditRequest } from '../parse/policy-match.js';
+import { decide, isCatchAll } from '../parse/policy-match.js';
 import { LEVELS } from '../parse/policy.js';
-import { fieldEvidence } from './common.js';
-import { loadPolicy } from './policy-common.js';
-
-const USER = { user: 'jane@example.com', groups: ['system:authenticated'] };
-
-/** Requests Prisma's default rules inspect (vendor recommended policy, in the same order). */
-export const PRISMA_NEEDS: { what: string; req: AuditRequest }[] = [
-  {
-    what: 'kubectl exec (pods/exec create)',
-    req: { ...USER, verb: 'create', namespace: 'default', group: '', resource: 'pods', subresource: 'exec' },
-  },
-  {
-    what: 'kubectl attach (pods/attach create)',
-    req: { ...USER, verb: 'create', namespace: 'default', group: '', resource: 'pods', subresource: 'attach' },
-  },
-  {
-    what: 'pod creation (pods create)',
-    req: { ...USER, verb: 'create', namespace: 'default', group: '', resource: 'pods', subresource: '' },
-  },
-  {
-    what: 'writes in the twistlock namespace (configmaps update)',
-    req: { ...USER, verb: 'update', namespace: 'twistlock', group: '', resource: 'configmaps', subresource: '' },
-  },
-];
+import { fieldEvidence } from './field-evidence.js';
+import { loadPolicy } from './load-policy.js';
+import { PRISMA_NEEDS } from './rules.js';
 
 const rank = (level: string) => LEVELS.indexOf(level as (typeof LEVELS)[number]);
 

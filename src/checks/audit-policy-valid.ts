@@ -1,6 +1,6 @@
 import type { Check } from './check.js';
-import { fieldEvidence } from './common.js';
-import { loadPolicy } from './policy-common.js';
+import { fieldEvidence } from './field-evidence.js';
+import { loadPolicy } from './load-policy.js';
 import { EXIT_FACTS, exitEvidence } from './startup-exit.js';
 
 export const auditPolicyValid: Check = {

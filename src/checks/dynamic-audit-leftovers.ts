@@ -1,43 +1,8 @@
 import type { Check } from './check.js';
 import type { Evidence } from '../model/report.js';
-import { configurableApiserver, flagEvidence } from './common.js';
+import { configurableApiserver, flagEvidence } from './apiserver-flags.js';
 import { inForce } from './version-rules.js';
-
-/** Each leftover of dynamic audit (AuditSink), with what a >= 1.19 kube-apiserver prints for it. */
-export function dynamicLeftovers(
-  flags: { name: string; value: string | null }[],
-): { flag: string; item: string; apiserverError: string }[] {
-  const found: { flag: string; item: string; apiserverError: string }[] = [];
-  for (const f of flags) {
-    if (f.name === 'audit-dynamic-configuration') {
-      found.push({
-        flag: f.name,
-        item: `--${f.name}${f.value === null ? '' : `=${f.value}`}`,
-        apiserverError: 'Error: unknown flag: --audit-dynamic-configuration',
-      });
-    }
-    // pflag calls Set for every occurrence, so each one is parsed (not only the last).
-    if (f.name === 'feature-gates' && f.value) {
-      for (const gate of f.value.split(',')) {
-        if (gate.split('=')[0]!.trim() === 'DynamicAuditing') {
-          found.push({
-            flag: f.name,
-            item: gate.trim(),
-            apiserverError: `Error: invalid argument "${f.value}" for "--feature-gates" flag: unrecognized feature gate: DynamicAuditing`,
-          });
-        }
-      }
-    }
-    if (f.name === 'runtime-config' && f.value) {
-      for (const entry of f.value.split(',')) {
-        if (entry.trim().startsWith('auditregistration.k8s.io')) {
-          found.push({ flag: f.name, item: entry.trim(), apiserverError: 'Error: unknown api groups auditregistration.k8s.io' });
-        }
-      }
-    }
-  }
-  return found;
-}
+import { dynamicLeftovers } from './rules.js';
 
 export const dynamicAuditLeftovers: Check = {
   id: 'dynamic-audit-leftovers',

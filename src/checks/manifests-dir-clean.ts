@@ -2,21 +2,7 @@ import path from 'node:path';
 import type { Check, FactReader } from './check.js';
 import type { Evidence, Finding } from '../model/report.js';
 import type { ManifestsDir, ManifestsDirEntry } from '../model/node.js';
-
-const KNOWN_PODS =
-  /^(etcd|kube-apiserver|kube-controller-manager|kube-scheduler|kube-proxy|haproxy|keepalived|kube-vip|kube-addon-manager|etcd-events|etcd-manager-main|etcd-manager-events|kube-apiserver-healthcheck)\.(ya?ml|json|manifest)$/;
-const BACKUP =
-  /(\.(bak|backup|orig|old|save|swp|tmp|dpkg-old|dpkg-dist|rpmsave|rpmnew)\d*$|~$|\.(ya?ml|manifest)[._-]\w+$|[._-](bak|backup|orig|old|copy)\d*(\.(ya?ml|manifest))?$)/i;
-const AUDIT_FILE = /(audit|policy|webhook)/i;
-
-/** Files in the static-pod directory the kubelet should not see: backups of pod manifests, and
- * audit files dropped there (manifests-dir-cleanup moves the same files). */
-export function strayFiles(manifestName: string, entries: ManifestsDirEntry[]) {
-  const files = entries.filter((e) => !e.name.startsWith('.') && e.kind === 'file');
-  const backups = files.filter((e) => e.name !== manifestName && !KNOWN_PODS.test(e.name) && BACKUP.test(e.name));
-  const audit = files.filter((e) => e.name !== manifestName && !backups.includes(e) && !KNOWN_PODS.test(e.name) && AUDIT_FILE.test(e.name));
-  return { files, backups, audit };
-}
+import { strayFiles } from './rules.js';
 
 export const manifestsDirClean: Check = {
   id: 'manifests-dir-clean',

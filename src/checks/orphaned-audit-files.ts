@@ -4,28 +4,8 @@
 import type { Check } from './check.js';
 import type { Evidence } from '../model/report.js';
 import { POLICY_FLAG, WEBHOOK_FLAG } from '../kube/audit-paths.js';
-import type { ApiserverConfig, AuditOrphan, AuditOrphans, OrphanRole } from '../model/node.js';
-import { lastFlag } from '../parse/flags.js';
-import { configurableApiserver } from './common.js';
-
-export const ORPHAN_ROLES: { role: OrphanRole; flag: string; what: string }[] = [
-  { role: 'policy', flag: POLICY_FLAG, what: 'audit policy' },
-  { role: 'webhook-config', flag: WEBHOOK_FLAG, what: 'webhook kubeconfig' },
-];
-
-/** For every audit flag that is not set: the files that could be restored behind it. */
-export function restorable(
-  api: ApiserverConfig,
-  orphans: AuditOrphans,
-): { role: OrphanRole; flag: string; what: string; candidates: AuditOrphan[] }[] {
-  return ORPHAN_ROLES.filter((r) => !lastFlag(api.flags, r.flag)?.value).map((r) => ({
-    ...r,
-    candidates: orphans.candidates.filter((c) => c.role === r.role && !c.referenced),
-  }));
-}
-
-export const describeOrphan = (c: AuditOrphan) =>
-  `${c.hostPath}: ${c.detail}; ${c.foundBy}${c.copies.length > 0 ? ` (same bytes at ${c.copies.join(', ')})` : ''}`;
+import { configurableApiserver } from './apiserver-flags.js';
+import { describeOrphan, restorable } from './rules.js';
 
 export const orphanedAuditFiles: Check = {
   id: 'orphaned-audit-files',

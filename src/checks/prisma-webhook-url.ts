@@ -2,8 +2,8 @@
 // <console>/api/v1/kubernetes/webhook/<webhookUrlSuffix>, tenant path kept.
 import type { Check } from './check.js';
 import { expectedWebhookUrl } from '../kube/console-target.js';
-import { fieldEvidence } from './common.js';
-import { loadWebhook } from './webhook-common.js';
+import { fieldEvidence } from './field-evidence.js';
+import { loadWebhook } from './load-webhook.js';
 
 const GENERATE =
   'In the console open Defend > Access > Kubernetes, set Kubernetes auditing to Enabled and save: the console then generates the webhook suffix (GET /api/v1/settings/kubernetes-audit returns it as webhookUrlSuffix). Then regenerate the webhook kubeconfig with the new URL.';

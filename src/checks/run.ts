@@ -57,7 +57,7 @@ export async function runChecks(
  * check the cluster). */
 function notChecked(apiserver: Facts['apiserver'], results: CheckResult[], checks: Check[]): string | null {
   if (apiserver.ok || apiserver.error.reason === 'not-applicable') return null;
-  const remote = new Set(checks.filter((c) => c.network).map((c) => c.id));
+  const remote = new Set<string>(checks.filter((c) => c.network).map((c) => c.id));
   const verdict = results.some((r) => remote.has(r.id) && r.status !== 'skip' && r.status !== 'unknown');
   return verdict ? null : apiserver.error.message;
 }
@@ -118,6 +118,7 @@ function toResult(check: Check, finding: Finding, durationMs: number): CheckResu
     evidence: finding.evidence ?? [],
     remediation: r ? { text: r.text, commands: r.commands ?? [], fix: r.fix ?? null, ...(r.docs ? { docs: r.docs } : {}) } : null,
     durationMs,
+    ...(finding.hostPaths ? { hostPaths: finding.hostPaths } : {}),
   };
 }
 

@@ -4,7 +4,7 @@
 // Exactly one check carries the line (the one that owns the problem), so that the report quotes the
 // apiserver's first error once. Texts are compared with kube-apiserver 1.20.2 and Kubernetes 1.36's
 // own audit code by `npm run test:versions`. Pure.
-import type { FactReader } from './check.js';
+import type { CheckId, FactReader } from './check.js';
 import type { Evidence } from '../model/report.js';
 import type { FactValue } from '../model/facts.js';
 import type { AuditPath, ParsedFile } from '../model/node.js';
@@ -17,7 +17,7 @@ import { versionAtLeast } from './version-rules.js';
 /** The facts the exit is worked out from: every check that may carry it needs them all. */
 export const EXIT_FACTS = ['apiserver', 'auditPaths', 'policy', 'webhookConfig'] as const;
 
-export type ExitOwner = 'audit-files-readable' | 'audit-policy-valid' | 'webhook-config-valid' | 'webhook-ca-data';
+export type ExitOwner = Extract<CheckId, 'audit-files-readable' | 'audit-policy-valid' | 'webhook-config-valid' | 'webhook-ca-data'>;
 
 export interface StartupExit {
   owner: ExitOwner;

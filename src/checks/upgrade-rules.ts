@@ -4,8 +4,8 @@ import type { Check } from './check.js';
 import type { Evidence } from '../model/report.js';
 import type { ApiserverConfig, ParsedFile } from '../model/node.js';
 import { readPolicy } from '../parse/policy.js';
-import { dynamicLeftovers } from './dynamic-audit-leftovers.js';
-import { configurableApiserver } from './common.js';
+import { dynamicLeftovers } from './rules.js';
+import { configurableApiserver } from './apiserver-flags.js';
 import { VERSION_RULES, ruleCitation, versionAtLeast, type VersionRule } from './version-rules.js';
 
 interface Node {

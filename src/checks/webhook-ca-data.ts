@@ -2,8 +2,8 @@ import type { Check } from './check.js';
 import type { Evidence, Finding } from '../model/report.js';
 import { decodeGoBase64, guessNonPem, readPemBlocks, type CaCert } from '../parse/ca-data.js';
 import { isSaasHost, parseWebhookUrl } from '../parse/webhook-url.js';
-import { fieldEvidence } from './common.js';
-import { loadWebhook } from './webhook-common.js';
+import { fieldEvidence } from './field-evidence.js';
+import { loadWebhook } from './load-webhook.js';
 import { EXIT_FACTS, exitEvidence } from './startup-exit.js';
 
 const DAY = 86_400_000;

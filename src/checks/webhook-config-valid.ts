@@ -1,7 +1,7 @@
 import type { Check } from './check.js';
 import type { Evidence } from '../model/report.js';
 import { resolveKubeconfig } from '../parse/kubeconfig.js';
-import { fieldEvidence } from './common.js';
+import { fieldEvidence } from './field-evidence.js';
 import { EXIT_FACTS, exitEvidence } from './startup-exit.js';
 
 const KNOWN_TOP = ['apiVersion', 'kind', 'preferences', 'clusters', 'contexts', 'users', 'current-context', 'extensions'];

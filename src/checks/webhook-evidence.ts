@@ -6,7 +6,7 @@ import type { WebhookProbe } from '../model/facts.js';
 import type { CertSummary } from '../tls/certificate.js';
 
 /** Evidence pointing at one field of the webhook kubeconfig's cluster entry (`server`, ...). */
-export function fieldEvidence(probe: WebhookProbe, field: string, message: string, extra: Partial<Evidence> = {}): Evidence {
+export function clusterFieldEvidence(probe: WebhookProbe, field: string, message: string, extra: Partial<Evidence> = {}): Evidence {
   const path = `${probe.clusterField}.${field}`;
   const line = probe.lines[path];
   return { message: `${path}: ${message}`, file: probe.kubeconfigFile, ...(line ? { line } : {}), ...extra };

@@ -7,7 +7,7 @@ import type { Evidence, Finding, Remediation } from '../model/report.js';
 import type { WebhookProbe } from '../model/facts.js';
 import type { Rung } from '../model/probe.js';
 import { proxyFor } from '../parse/proxy.js';
-import { fieldEvidence, hostPort, showcertsCommand } from './webhook-evidence.js';
+import { clusterFieldEvidence, hostPort, showcertsCommand } from './webhook-evidence.js';
 
 /** How Go's client (apimachinery NewGenericServerResponse) words common statuses in the apiserver log. */
 const GO_STATUS_TEXT: Record<number, string> = {
@@ -108,7 +108,7 @@ export const webhookReachable: Check = {
   evaluate(facts: FactReader): Finding {
     const probe = facts.get('webhookProbe');
     const evidence: Evidence[] = [
-      fieldEvidence(probe, 'server', probe.server, { actual: `POST ${probe.url}` }),
+      clusterFieldEvidence(probe, 'server', probe.server, { actual: `POST ${probe.url}` }),
       ...probe.probe.rungs.map((r) => ({
         message: `${r.name}: ${r.ok ? 'ok' : (r.error?.kind ?? 'failed')} in ${r.durationMs} ms: ${r.detail}`,
       })),

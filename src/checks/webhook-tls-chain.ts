@@ -4,19 +4,19 @@
 import type { Check, FactReader } from './check.js';
 import type { Evidence, Finding } from '../model/report.js';
 import type { WebhookProbe } from '../model/facts.js';
-import { parseCertList, summarize } from '../tls/certificate.js';
+import { parseCertList, summarizeCert } from '../tls/certificate.js';
 import { goRules } from '../tls/go-rules.js';
 import { weakSignature } from '../tls/signature-algorithm.js';
 import { verifyChain } from '../tls/verify.js';
 import { isSaasHost } from '../parse/webhook-url.js';
-import { describeCert, fieldEvidence, hostPort, showcertsCommand } from './webhook-evidence.js';
+import { describeCert, clusterFieldEvidence, hostPort, showcertsCommand } from './webhook-evidence.js';
 import { chainRemediation, rebuildPin, trustField } from './webhook-tls-remedies.js';
 
 function trustEvidence(probe: WebhookProbe): Evidence[] {
   const { trust } = probe;
   if (trust.source === 'system') {
     return [
-      fieldEvidence(
+      clusterFieldEvidence(
         probe,
         'certificate-authority-data',
         `not set, so the anchors are the ${trust.anchors.length} system roots from ${trust.origin}`,
@@ -25,14 +25,18 @@ function trustEvidence(probe: WebhookProbe): Evidence[] {
   }
   const where = trust.source === 'ca-file' ? `file ${trust.origin}` : 'the kubeconfig';
   return [
-    fieldEvidence(probe, trustField(probe), `${trust.anchors.length} certificate(s) in ${where}; Go treats every one as a trust anchor`),
-    ...parseCertList(trust.anchors).map((c, i) => ({ message: describeCert(`anchor #${i + 1}`, summarize(c)) })),
+    clusterFieldEvidence(
+      probe,
+      trustField(probe),
+      `${trust.anchors.length} certificate(s) in ${where}; Go treats every one as a trust anchor`,
+    ),
+    ...parseCertList(trust.anchors).map((c, i) => ({ message: describeCert(`anchor #${i + 1}`, summarizeCert(c)) })),
   ];
 }
 
 function chainEvidence(presented: string[]): Evidence[] {
   return parseCertList(presented).map((c, i) => ({
-    message: describeCert(`presented #${i + 1}${i === 0 ? ' (leaf)' : ''}`, summarize(c)),
+    message: describeCert(`presented #${i + 1}${i === 0 ? ' (leaf)' : ''}`, summarizeCert(c)),
   }));
 }
 
@@ -109,21 +113,21 @@ export const webhookTlsChain: Check = {
       return {
         status: 'skip',
         summary: `${probe.clusterField}.server is plain http://, so there is no TLS to verify and audit events travel unencrypted (webhook-url judges the URL itself)`,
-        evidence: [fieldEvidence(probe, 'server', probe.server)],
+        evidence: [clusterFieldEvidence(probe, 'server', probe.server)],
       };
     }
     if (probe.insecureSkipTLSVerify && probe.trust.source !== 'system') {
       return {
         status: 'skip',
         summary: `${probe.kubeconfigFile} sets insecure-skip-tls-verify together with a CA, which kube-apiserver refuses at startup; webhook-config-valid reports it`,
-        evidence: [fieldEvidence(probe, 'insecure-skip-tls-verify', 'true')],
+        evidence: [clusterFieldEvidence(probe, 'insecure-skip-tls-verify', 'true')],
       };
     }
     if (probe.insecureSkipTLSVerify) {
       return {
         status: 'warn',
         summary: 'insecure-skip-tls-verify: true: kube-apiserver accepts any certificate from the webhook endpoint',
-        evidence: [fieldEvidence(probe, 'insecure-skip-tls-verify', 'true')],
+        evidence: [clusterFieldEvidence(probe, 'insecure-skip-tls-verify', 'true')],
         remediation: {
           text: `Remove insecure-skip-tls-verify and set ${probe.clusterField}.certificate-authority-data to the console's CA (or nothing, for a publicly trusted console).`,
           commands: [showcertsCommand(probe)],
@@ -136,7 +140,7 @@ export const webhookTlsChain: Check = {
       return {
         status: 'unknown',
         summary: `could not get the certificate chain from ${hostPort(probe)}: ${stopped ? `${stopped.name} failed: ${stopped.detail}` : 'no certificate was presented'}`,
-        evidence: [fieldEvidence(probe, 'server', probe.server)],
+        evidence: [clusterFieldEvidence(probe, 'server', probe.server)],
         remediation: {
           text: 'See webhook-reachable for why the endpoint could not be reached; the chain is judged once a TLS handshake succeeds.',
         },

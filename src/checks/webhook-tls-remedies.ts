@@ -2,7 +2,7 @@
 // fields, files and commands (openssl s_client -showcerts, base64 -w0). Pure.
 import type { Remediation } from '../model/report.js';
 import type { WebhookProbe } from '../model/facts.js';
-import { parseCertList, summarize } from '../tls/certificate.js';
+import { parseCertList, summarizeCert } from '../tls/certificate.js';
 import type { ChainVerdict } from '../tls/verify.js';
 import { showcertsCommand } from './webhook-evidence.js';
 
@@ -28,7 +28,7 @@ export function rebuildPin(probe: WebhookProbe, presented: string[]): Remediatio
       : 'It is an intermediate: Go accepts it as an anchor, but the pin breaks when it is replaced; use its root CA (Prisma Console: Manage > Authentication > System certificates) if you have it. ';
   return {
     text:
-      `${action}: ${summarize(top).subject}, SHA-256 ${top.fingerprint256}, the top of the chain the server presents. ${which}` +
+      `${action}: ${summarizeCert(top).subject}, SHA-256 ${top.fingerprint256}, the top of the chain the server presents. ${which}` +
       'Check the fingerprint against the console before trusting it, then restart kube-apiserver (the file is read once at startup).',
     commands: [
       showcertsCommand(probe),

@@ -1,8 +1,8 @@
 import type { Check } from './check.js';
 import type { Evidence } from '../model/report.js';
 import { WEBHOOK_PATH, isSaasHost, judgeWebhookUrl } from '../parse/webhook-url.js';
-import { fieldEvidence } from './common.js';
-import { loadWebhook } from './webhook-common.js';
+import { fieldEvidence } from './field-evidence.js';
+import { loadWebhook } from './load-webhook.js';
 import { otherWebhookOwner } from '../parse/webhook-owner.js';
 
 export const webhookUrl: Check = {

@@ -1,7 +1,7 @@
 // `prisma-audit completion bash|zsh|fish`: a completion script for commands, options, check ids
 // (--only, --skip, explain), fix ids (fix --only) and output modes. Generated from the same option
 // tables the parser uses, so it cannot drift from them.
-import { CHECKS } from '../checks/index.js';
+import { CHECK_IDS } from '../checks/check.js';
 import { FIX_IDS } from '../fixes/types.js';
 import { COMMANDS, DOCTOR_OPTIONS, SHELLS, type Shell } from './args.js';
 import { BUNDLE_OPTIONS } from './bundle-args.js';
@@ -10,7 +10,6 @@ import { FIX_OPTIONS } from './fix-args.js';
 type Options = Record<string, { type: string; short?: string }>;
 const flags = (o: Options) => Object.keys(o).map((k) => `--${k}`);
 
-const CHECK_IDS = CHECKS.map((c) => c.id);
 const OUTPUTS = ['pretty', 'text', 'json', 'junit'];
 /** Options whose value is a path (the shell completes file names). */
 const PATH_OPTIONS = [

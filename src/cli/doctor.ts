@@ -1,7 +1,7 @@
 // `prisma-audit doctor`: choose the checks, the fact source (this node or a bundle) and the output
 // mode; the engine runs them and this renders what it streams.
 import path from 'node:path';
-import type { Check } from '../checks/check.js';
+import { CHECK_IDS, isCheckId, type Check } from '../checks/check.js';
 import { CHECKS } from '../checks/index.js';
 import { kubeAccess } from '../facts/context.js';
 import { liveRun, runDoctor, type DoctorRun } from '../engine/doctor.js';
@@ -32,10 +32,9 @@ import { consoleTarget } from './cluster-options.js';
 import { endOnceFlushed } from './exit.js';
 
 export function selectChecks(only: string[] | null, skip: string[]): Check[] {
-  const known = new Set(CHECKS.map((c) => c.id));
-  const unknown = [...(only ?? []), ...skip].filter((id) => !known.has(id));
+  const unknown = [...(only ?? []), ...skip].filter((id) => !isCheckId(id));
   if (unknown.length > 0) {
-    const hint = didYouMean(unknown[0]!, [...known]);
+    const hint = didYouMean(unknown[0]!, CHECK_IDS);
     throw new UsageError(`unknown check id ${unknown.map((u) => `"${u}"`).join(', ')}${hint || ` (prisma-audit checks lists them)`}`);
   }
   return CHECKS.filter((c) => (only === null || only.includes(c.id)) && !skip.includes(c.id));

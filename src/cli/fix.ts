@@ -17,7 +17,7 @@ import type { FixCommandOptions } from './fix-args.js';
 import { planOnNode, writePlanFolder } from '../fixes/pipeline.js';
 import { gatherNode } from '../facts/context.js';
 import { RestoreInputError, type RestoreChooser } from '../fixes/restore-orphans.js';
-import { describeOrphan } from '../checks/orphaned-audit-files.js';
+import { describeOrphan } from '../checks/rules.js';
 import { renderFixJson, renderFixText, type FixResultExtra } from '../report/fix.js';
 
 export interface FixIo {

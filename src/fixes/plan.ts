@@ -3,7 +3,17 @@ import { CHECKS } from '../checks/index.js';
 import type { CheckResult, Report, Status } from '../model/report.js';
 import { auditLayout } from './generators/layout.js';
 import { GENERATORS } from './generators/index.js';
-import { FIX_IDS, isFixId, isRefusal, type Artifact, type FixId, type FixOptions, type GatheredFacts, type Refusal } from './types.js';
+import {
+  FILE_WRITER,
+  FIX_IDS,
+  isFixId,
+  isRefusal,
+  type Artifact,
+  type FixId,
+  type FixOptions,
+  type GatheredFacts,
+  type Refusal,
+} from './types.js';
 
 export interface FixOutcome {
   id: FixId;
@@ -35,7 +45,7 @@ export interface FixPlan {
   verified: Report | null;
 }
 
-const FROM_LOGS = new Set(CHECKS.filter((c) => c.fromLogs).map((c) => c.id));
+const FROM_LOGS = new Set<string>(CHECKS.filter((c) => c.fromLogs).map((c) => c.id));
 
 const failingFromLogs = (report: Report) => report.checks.filter((c) => FROM_LOGS.has(c.id) && c.status === 'fail');
 
@@ -111,8 +121,8 @@ export function planFixes(
   outcomes.sort((a, b) => FIX_IDS.indexOf(a.id) - FIX_IDS.indexOf(b.id));
   const files = layout
     ? [
-        { hostPath: layout.policy.hostPath, fix: 'audit-policy' as const },
-        { hostPath: layout.webhook.hostPath, fix: 'webhook-kubeconfig' as const },
+        { hostPath: layout.policy.hostPath, fix: FILE_WRITER.policy },
+        { hostPath: layout.webhook.hostPath, fix: FILE_WRITER['webhook-config'] },
       ]
     : [];
   return { outcomes, artifacts: outcomes.flatMap((o) => o.artifacts), files, awaitingRestart: failingFromLogs(report), verified: null };

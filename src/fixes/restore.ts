@@ -1,6 +1,6 @@
 // Which orphaned audit file each missing flag is pointed back at. Pure: the candidates come from the
 // auditOrphans fact, the choices from --use or the terminal.
-import { restorable } from '../checks/orphaned-audit-files.js';
+import { restorable } from '../checks/rules.js';
 import type { ApiserverConfig, AuditOrphan, AuditOrphans, OrphanRole } from '../model/node.js';
 import type { Restore } from './generators/layout.js';
 

@@ -1,5 +1,6 @@
 // The fix contract: pure generators turn facts (+ options) into files to write, or refuse with
 // manual steps. Nothing here touches the node; apply.ts does, and out-folder.ts writes the plan.
+import type { NeededFile } from '../checks/check.js';
 import type { Facts } from '../model/facts.js';
 import type { LiveChain } from './generators/live-anchor.js';
 import type { Restore } from './generators/layout.js';
@@ -10,6 +11,9 @@ export type FixId = (typeof FIX_IDS)[number];
 export function isFixId(id: string): id is FixId {
   return (FIX_IDS as readonly string[]).includes(id);
 }
+
+/** The fix that writes each audit file a check may need (Check.needsFile). */
+export const FILE_WRITER: Record<NeededFile, FixId> = { policy: 'audit-policy', 'webhook-config': 'webhook-kubeconfig' };
 
 /** A file to write at a host path (without --root). */
 export interface WriteArtifact {

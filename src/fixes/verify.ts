@@ -16,7 +16,7 @@ import { lastFlag } from '../parse/flags.js';
 import { readApiserverContainer } from '../parse/pod.js';
 import { parseYaml } from '../parse/yaml-file.js';
 import type { FixPlan } from './plan.js';
-import type { FixId, GatheredFacts } from './types.js';
+import { FILE_WRITER, type FixId, type GatheredFacts } from './types.js';
 
 export interface VerifyContext {
   root: string;
@@ -113,11 +113,15 @@ async function tryEndpoint(ctx: VerifyContext, copy: FactSource): Promise<Report
   );
 }
 
-const NETWORK = new Set(CHECKS.filter((c) => c.network).map((c) => c.id));
+const NETWORK = new Set<string>(CHECKS.filter((c) => c.network).map((c) => c.id));
 
-/** A flag can only be turned on, and a file found, once the file exists: when the fix writing the
- * file could not run, those checks stay failing and that is not manifest-patch's fault. */
-const FLAG_NEEDS_FILE: Record<string, FixId> = { 'audit-policy-flag': 'audit-policy', 'audit-webhook-flag': 'webhook-kubeconfig' };
+/** A flag can only be turned on, and a file found, once the file exists: the fix that writes the
+ * file a failing check needs (its flag's file, or a plan file it found missing), if any. When that
+ * fix could not run, the check stays failing and that is not manifest-patch's fault. */
+function fileFixNeeded(c: CheckResult, plan: FixPlan): FixId | undefined {
+  const file = CHECKS.find((x) => x.id === c.id)?.needsFile;
+  return file ? FILE_WRITER[file] : plan.files.find((f) => c.hostPaths?.includes(f.hostPath))?.fix;
+}
 
 /** Fixes to withhold, with the reason: a check it should turn green still fails, or a check that did
  * not fail before fails after the plan (then nothing is offered: the cause cannot be told apart).
@@ -133,8 +137,7 @@ export function judgePlan(plan: FixPlan, before: Report, after: Report): Map<Fix
     for (const c of o.checks.map((x) => status.get(x.id)).filter((x) => x?.status === 'warn'))
       o.deferred.push(`${c!.id} stays warn: ${c!.summary}`);
     for (const c of o.checks.map((x) => status.get(x.id)).filter((x) => x?.status === 'fail')) {
-      const needs =
-        FLAG_NEEDS_FILE[c!.id] ?? plan.files.find((f) => c!.id.startsWith('audit-files-') && c!.summary.includes(f.hostPath))?.fix;
+      const needs = fileFixNeeded(c!, plan);
       if (needs && !writes(needs)) o.deferred.push(`${c!.id} stays failing until ${needs} can write its file`);
       // Still failing, but no longer for anything this fix writes (the right CA, and now the
       // certificate's name is wrong): the fix did its part, the rest is the user's.

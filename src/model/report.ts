@@ -54,6 +54,9 @@ export interface Finding {
   summary: string;
   evidence?: Evidence[];
   remediation?: Remediation;
+  /** The audit files (host paths) a failure is about, so that the fix verifier can tell whether a
+   * plan writes them without reading the summary. */
+  hostPaths?: string[];
 }
 
 export interface CheckResult {
@@ -64,6 +67,7 @@ export interface CheckResult {
   evidence: Evidence[];
   remediation: { text: string; commands: string[]; fix: string | null; docs?: string } | null;
   durationMs: number;
+  hostPaths?: string[];
 }
 
 export interface Target {

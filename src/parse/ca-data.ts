@@ -46,7 +46,7 @@ export interface PemContents {
   broken: string[];
 }
 
-export function describeCert(cert: X509Certificate): CaCert {
+function toCaCert(cert: X509Certificate): CaCert {
   return {
     subject: cert.subject.replace(/\n/g, ', '),
     issuer: cert.issuer.replace(/\n/g, ', '),
@@ -70,7 +70,7 @@ export function readPemBlocks(bytes: Buffer): PemContents {
       continue;
     }
     try {
-      out.certs.push(describeCert(new X509Certificate(m[0])));
+      out.certs.push(toCaCert(new X509Certificate(m[0])));
     } catch (err) {
       out.broken.push(err instanceof Error ? err.message : String(err));
     }

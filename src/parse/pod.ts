@@ -5,7 +5,8 @@ import { isObj, scalarText, type Obj } from './json-value.js';
 
 const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
-export interface ApiserverContainer {
+/** The container as the manifest declares it (a running container is model/logs' ApiserverContainer). */
+export interface ApiserverContainerSpec {
   index: number;
   name: string | null;
   image: string | null;
@@ -30,7 +31,7 @@ function looksLikeApiserver(c: Obj): boolean {
   return c.name === 'kube-apiserver' || words.some((w) => /(^|\/|\s)kube-apiserver(\s|$)/.test(w));
 }
 
-export function readApiserverContainer(pod: unknown, lines: Record<string, number>): ApiserverContainer {
+export function readApiserverContainer(pod: unknown, lines: Record<string, number>): ApiserverContainerSpec {
   if (!isObj(pod)) throw new PodShapeError('the manifest is not a YAML mapping, so it is not a Pod');
   if (pod.kind !== undefined && pod.kind !== 'Pod') throw new PodShapeError(`kind is ${JSON.stringify(pod.kind)}, expected Pod`);
   const spec = isObj(pod.spec) ? pod.spec : null;

@@ -123,7 +123,7 @@ export function sameCertificate(a: X509Certificate, b: X509Certificate): boolean
   return a.raw.equals(b.raw);
 }
 
-export function summarize(cert: X509Certificate): CertSummary {
+export function summarizeCert(cert: X509Certificate): CertSummary {
   const names = altNames(cert);
   return {
     subject: oneLineName(cert.subject),

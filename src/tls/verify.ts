@@ -11,7 +11,7 @@ import {
   oneLineName,
   parseCertList,
   sameCertificate,
-  summarize,
+  summarizeCert,
   type CertInput,
   type CertSummary,
 } from './certificate.js';
@@ -309,10 +309,10 @@ function verifyParsed(input: VerifyInput, presented: X509Certificate[], leaf: X5
     error: null,
     incompleteChain: false,
     missingIssuer: null,
-    path: usable.map(summarize),
-    anchor: summarize(usable[usable.length - 1]!),
+    path: usable.map(summarizeCert),
+    anchor: summarizeCert(usable[usable.length - 1]!),
     expiringSoon: usable
       .filter((c) => daysLeft(c, input.now) < EXPIRY_WARNING_DAYS)
-      .map((c) => ({ cert: summarize(c), daysLeft: daysLeft(c, input.now) })),
+      .map((c) => ({ cert: summarizeCert(c), daysLeft: daysLeft(c, input.now) })),
   };
 }

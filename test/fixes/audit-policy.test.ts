@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { PRISMA_NEEDS } from '../../src/checks/audit-policy-coverage.js';
+import { PRISMA_NEEDS } from '../../src/checks/rules.js';
 import { auditPolicy } from '../../src/fixes/generators/audit-policy.js';
 import { auditLayout } from '../../src/fixes/generators/layout.js';
 import { RECOMMENDED_POLICY } from '../../src/fixes/generators/recommended-policy.js';

@@ -7,8 +7,7 @@ import { parseYaml } from '../../src/parse/yaml-file.js';
 import { readPolicy } from '../../src/parse/policy.js';
 import { resolveKubeconfig } from '../../src/parse/kubeconfig.js';
 import { decodeGoBase64 } from '../../src/parse/ca-data.js';
-import { webhookOptionProblems } from '../../src/checks/audit-webhook-mode.js';
-import { dynamicLeftovers } from '../../src/checks/dynamic-audit-leftovers.js';
+import { dynamicLeftovers, webhookOptionProblems } from '../../src/checks/rules.js';
 import { FIXTURES } from '../helpers/cli.js';
 import { apiserver } from '../helpers/facts.js';
 

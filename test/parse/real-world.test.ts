@@ -7,7 +7,7 @@ import { readApiserverContainer } from '../../src/parse/pod.js';
 import { parseYaml } from '../../src/parse/yaml-file.js';
 import { resolveKubeconfig } from '../../src/parse/kubeconfig.js';
 import { readPolicy } from '../../src/parse/policy.js';
-import { dynamicLeftovers } from '../../src/checks/dynamic-audit-leftovers.js';
+import { dynamicLeftovers } from '../../src/checks/rules.js';
 import { FIXTURES } from '../helpers/cli.js';
 
 const RW = path.join(FIXTURES, 'real-world');

@@ -1,7 +1,7 @@
 // audit-policy: the vendor's recommended policy when there is none (or it does not parse);
 // otherwise the user's own policy, repaired in place with comments kept.
 import { isMap, isScalar, isSeq, visit, type Node, type Scalar, type YAMLMap } from 'yaml';
-import { PRISMA_NEEDS } from '../../checks/audit-policy-coverage.js';
+import { PRISMA_NEEDS } from '../../checks/rules.js';
 import { decide, isCatchAll } from '../../parse/policy-match.js';
 import { LEVELS, STAGES, readPolicy, type Policy } from '../../parse/policy.js';
 import type { AuditLayout } from './layout.js';

@@ -5,7 +5,7 @@ import { stringify } from 'yaml';
 import { inForce } from '../../checks/version-rules.js';
 import type { ApiserverConfig, Flag } from '../../model/node.js';
 import { mapContainerPath } from '../../parse/mounts.js';
-import type { ApiserverContainer } from '../../parse/pod.js';
+import type { ApiserverContainerSpec } from '../../parse/pod.js';
 import type { WriteArtifact } from '../types.js';
 
 interface ExtraVolume {
@@ -27,7 +27,7 @@ function auditArgs(flags: Flag[]): Map<string, string> {
   return args;
 }
 
-function extraVolumes(args: Map<string, string>, pod: ApiserverContainer): ExtraVolume[] {
+function extraVolumes(args: Map<string, string>, pod: ApiserverContainerSpec): ExtraVolume[] {
   const out = new Map<string, ExtraVolume>();
   for (const name of ['audit-policy-file', 'audit-webhook-config-file', 'audit-log-path']) {
     const p = args.get(name);
@@ -93,7 +93,7 @@ function rancherSnippet(api: ApiserverConfig, args: Map<string, string>, volumes
 }
 
 /** @param flags the apiserver flags after the fix. */
-export function durableSnippets(api: ApiserverConfig, flags: Flag[], removed: string[], pod?: ApiserverContainer): WriteArtifact[] {
+export function durableSnippets(api: ApiserverConfig, flags: Flag[], removed: string[], pod?: ApiserverContainerSpec): WriteArtifact[] {
   const args = auditArgs(flags);
   const volumes = pod ? extraVolumes(args, pod) : [];
   if (api.distribution === 'kubeadm') return [kubeadmSnippet(api, args, volumes, removed)];

@@ -3,7 +3,7 @@
 // verifies to is a working pin: the root when the server sends it, else its top intermediate, else
 // the console certificate itself (what the vendor guide pins). Pure: the probe recorded the chain.
 import type { X509Certificate } from 'node:crypto';
-import { parseCertList, summarize } from '../../tls/certificate.js';
+import { parseCertList, summarizeCert } from '../../tls/certificate.js';
 import { verifyChain, type ChainVerdict } from '../../tls/verify.js';
 
 export interface LiveChain {
@@ -46,7 +46,7 @@ function role(certs: X509Certificate[], i: number): string {
   if (i > 0)
     return 'the topmost intermediate CA it sends. The server does not send its root, so this pin breaks when the intermediate is replaced; pass --ca-file with the root CA to pin that instead';
   if (selfSigned(cert)) return "the console's self-signed certificate itself: update the pin whenever that certificate is renewed";
-  return `the console's own certificate, as the vendor guide pins it. The server does not send its CA (${summarize(cert).issuer}), so this pin breaks when the certificate is renewed; pass --ca-file with that CA for a pin that survives renewal`;
+  return `the console's own certificate, as the vendor guide pins it. The server does not send its CA (${summarizeCert(cert).issuer}), so this pin breaks when the certificate is renewed; pass --ca-file with that CA for a pin that survives renewal`;
 }
 
 /** The anchor to pin: the highest presented certificate the chain verifies to, so the pin lasts
@@ -58,6 +58,6 @@ export function liveAnchor(live: LiveChain, now: Date): LiveAnchor {
   const cert = certs[i]!;
   return {
     pem: live.presented[i]!,
-    why: `CA data from the chain ${live.endpoint} presents: ${summarize(cert).subject}, SHA-256 ${cert.fingerprint256}, ${role(certs, i)}. Compare the fingerprint with the console's certificate (Manage > Authentication > System certificates) before applying`,
+    why: `CA data from the chain ${live.endpoint} presents: ${summarizeCert(cert).subject}, SHA-256 ${cert.fingerprint256}, ${role(certs, i)}. Compare the fingerprint with the console's certificate (Manage > Authentication > System certificates) before applying`,
   };
 }

@@ -1,8 +1,7 @@
 // manifest-patch: edits the apiserver static-pod manifest in place (yaml Document API, so comments,
 // order and the rest of the formatting stay) to turn on the webhook backend safely.
 import path from 'node:path';
-import { dynamicLeftovers } from '../../checks/dynamic-audit-leftovers.js';
-import { webhookOptionProblems } from '../../checks/audit-webhook-mode.js';
+import { dynamicLeftovers, isAuditRegistrationEntry, isDynamicAuditGate, webhookOptionProblems } from '../../checks/rules.js';
 import { LOG_FLAG, locate } from '../../kube/audit-paths.js';
 import type { ApiserverConfig, AuditPath } from '../../model/node.js';
 import { lastFlag } from '../../parse/flags.js';
@@ -177,11 +176,11 @@ function leftovers(api: ApiserverConfig, flags: ContainerFlags): string[] {
   };
   flags.rewrite(
     'feature-gates',
-    drop((g) => g.split('=')[0]!.trim() !== 'DynamicAuditing'),
+    drop((g) => !isDynamicAuditGate(g)),
   );
   flags.rewrite(
     'runtime-config',
-    drop((e) => !e.trim().startsWith('auditregistration.k8s.io')),
+    drop((e) => !isAuditRegistrationEntry(e)),
   );
   return found.map((x) => (x.flag === 'audit-dynamic-configuration' ? `removed ${x.item}` : `dropped ${x.item} from --${x.flag}`));
 }

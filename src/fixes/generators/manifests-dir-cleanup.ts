@@ -1,7 +1,7 @@
 // manifests-dir-cleanup: moves backups and audit files out of the static-pod directory (the kubelet
 // runs every non-dot file there) into the same backup folder --apply uses, mirroring their paths.
 import path from 'node:path';
-import { strayFiles } from '../../checks/manifests-dir-clean.js';
+import { strayFiles } from '../../checks/rules.js';
 import { BACKUP_DIR, timestamp, type FixOptions, type GatheredFacts, type GeneratorResult } from '../types.js';
 
 export function manifestsDirCleanup(facts: GatheredFacts, opts: FixOptions): GeneratorResult {

@@ -1,7 +1,7 @@
 // Prisma Cloud Compute's recommended audit policy (vendor docs, "Kubernetes auditing"), as rules
 // that can be inserted into a user's policy one at a time.
 
-/** One vendor rule, and the indexes of PRISMA_NEEDS (audit-policy-coverage) it satisfies. */
+/** One vendor rule, and the indexes of PRISMA_NEEDS (checks/rules.ts) it satisfies. */
 export const VENDOR_RULES: { covers: number[]; rule: Record<string, unknown> }[] = [
   { covers: [0, 1], rule: { level: 'Request', resources: [{ group: '', resources: ['pods/exec', 'pods/attach'] }] } },
   { covers: [2], rule: { level: 'Request', verbs: ['create'], resources: [{ group: '', resources: ['pods'] }] } },

@@ -1,3 +1,4 @@
+// The webhook kubeconfig as the webhook checks read it, resolved once per check.
 import { FactUnavailable, type FactReader } from './check.js';
 import { resolveKubeconfig } from '../parse/kubeconfig.js';
 

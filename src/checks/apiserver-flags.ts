@@ -1,7 +1,8 @@
-// Small helpers shared by the checks: where a flag lives, how to set it on this distribution.
+// The kube-apiserver flags as the checks see them: skip when an operator owns them, where a flag
+// lives (file:line, evidence), and how to set one on this distribution so it survives restarts.
 import { FactUnavailable, type FactReader } from './check.js';
 import type { Evidence } from '../model/report.js';
-import type { ApiserverConfig, Flag, ParsedFile } from '../model/node.js';
+import type { ApiserverConfig, Flag } from '../model/node.js';
 
 /** The apiserver configuration, or `skip` for operator-managed control planes (OpenShift). */
 export function configurableApiserver(facts: FactReader): ApiserverConfig {
@@ -43,12 +44,4 @@ export function setFlagHowTo(api: ApiserverConfig, name: string, value: string):
     default:
       return `Add - --${name}=${value} to the kube-apiserver command in ${api.file} (the kubelet restarts the apiserver when the file changes). Put the same in ClusterConfiguration.apiServer.extraArgs so kubeadm upgrade keeps it.`;
   }
-}
-
-/** Evidence pointing at a dotted field of a parsed file (nearest recorded ancestor's line). */
-export function fieldEvidence(file: ParsedFile, field: string, message: string): Evidence {
-  let key = field;
-  while (key && file.lines[key] === undefined) key = key.includes('.') ? key.slice(0, key.lastIndexOf('.')) : '';
-  const line = key ? file.lines[key] : undefined;
-  return { message, file: file.path, ...(line ? { line } : {}) };
 }
