@@ -1,7 +1,7 @@
 // apiserver-logs: what each apiserver said, read through the API (current and previous attempt):
 // the lines the fact kept, judged here with the log signature catalogue. Pure.
 import type { Check } from './check.js';
-import { sourceHits } from '../logs/judge.js';
+import { notKept, sourceHits } from '../logs/judge.js';
 import type { LogHit } from '../model/logs.js';
 import type { Evidence, Finding } from '../model/report.js';
 
@@ -34,7 +34,7 @@ export const apiserverLogs: Check = {
         const hits = sourceHits(`pods/log kube-system/${pod.pod} (${read.attempt})`, read.log);
         warned.push(...hits.map((hit) => ({ node: pod.node, hit })));
         evidence.push({
-          message: `${pod.node}: ${read.attempt} log, ${read.bytes} bytes${read.truncated ? ' (cut at the byte limit)' : ''}, ${hits.length} known signature(s)`,
+          message: `${pod.node}: ${read.attempt} log, ${read.bytes} bytes${read.truncated ? ' (cut at the byte limit)' : ''}, ${hits.length} known signature(s)${read.log.omitted > 0 ? ` (${notKept(read.log.omitted)})` : ''}`,
         });
         for (const hit of hits) {
           const text = `${pod.node} (${read.attempt} log): ${hit.meaning} (${hit.count}x; see ${hit.implicates})`;

@@ -2,7 +2,7 @@
 // prefilter kept; they are judged here with the signature catalogue. Known failures logged after the
 // apiserver's latest start are current (fail); older ones are history (warn). Pure.
 import type { Check } from './check.js';
-import { judgeNodeLogs, type NodeLogsJudged } from '../logs/judge.js';
+import { judgeNodeLogs, notKept, type NodeLogsJudged } from '../logs/judge.js';
 import type { Evidence, Finding } from '../model/report.js';
 import type { LogHit, NodeLogs, Severity } from '../model/logs.js';
 
@@ -138,7 +138,7 @@ function sourceEvidence(source: NodeLogs['sources'][number]): Evidence {
   const state =
     source.state === 'used' ? `read ${source.bytes} bytes${source.format ? ` (${source.format})` : ''}` : source.state.replace('-', ' ');
   // Counts and times then cover the lines kept, not every line the source held.
-  const omitted = source.omitted > 0 ? `; ${source.omitted} older matching line(s) not kept` : '';
+  const omitted = source.omitted > 0 ? `; ${notKept(source.omitted)}` : '';
   return { message: `${source.name}: ${state}${source.reason ? `: ${source.reason}` : ''}${omitted}` };
 }
 

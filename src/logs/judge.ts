@@ -75,6 +75,10 @@ export function sourceHits(name: string, source: CandidateLines, catalogue: read
   });
 }
 
+/** Says that counts and times cover the kept lines only (keep.ts chose which). */
+export const notKept = (omitted: number): string =>
+  `${omitted} candidate line(s) not kept: counts and times cover the first and newest per prefilter literal`;
+
 export interface NodeLogsJudged {
   hits: LogHit[];
   latestStart: ApiserverStart | null;

@@ -142,6 +142,13 @@ describe('node-logs check', () => {
     expect(unknown.remediation!.text).toMatch(/--log-file/);
   });
 
+  it('says when a source held more candidate lines than the fact keeps', () => {
+    const value = logs([seen('webhook-x509-unknown-authority', '2026-11-27T10:00:00.000Z')], null, [{ ...readSource, omitted: 7 }]);
+    expect(evaluate(value).evidence!.at(-1)!.message).toBe(
+      `${POD_LOG}: read 1234 bytes (cri); 7 candidate line(s) not kept: counts and times cover the first and newest per prefilter literal`,
+    );
+  });
+
   it('is unknown, not failing, when the fact could not be gathered', () => {
     const finding = evaluateSafely(
       nodeLogsCheck,
