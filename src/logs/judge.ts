@@ -2,6 +2,7 @@
 // often and when, and the apiserver's latest start, so a check can tell current errors from history.
 // Pure, and the catalogue is a parameter: the lines in an old bundle judged by today's catalogue give
 // today's verdict.
+import { TEXT_CAP } from './keep.js';
 import { lineMessage } from './line-format.js';
 import { matchSignatures } from './match.js';
 import { SIGNATURES, START_MARKER } from './signatures.js';
@@ -22,13 +23,14 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
 const earliest = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.min(a, b));
 const latest = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.max(a, b));
 
-/** Each line's message (its text after the prefix its source's format puts there) with its time. */
+/** Each line's message (its text after the prefix its source's format puts there) with its time.
+ * Capped again as the scan caps it: a bundle's lines come from elsewhere, and one planted long line
+ * must not make the patterns' `.*` cost O(length²). */
 function messages(source: CandidateLines): { message: string; time: number | null; text: string }[] {
-  return source.lines.map((line) => ({
-    message: lineMessage(source.format ?? 'plain', line.text),
-    time: timeOf(line.time),
-    text: line.text,
-  }));
+  return source.lines.map((line) => {
+    const text = line.text.length > TEXT_CAP ? line.text.slice(0, TEXT_CAP) : line.text;
+    return { message: lineMessage(source.format ?? 'plain', text), time: timeOf(line.time), text };
+  });
 }
 
 /** Each signature the lines match, by id in order of first sighting. */

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toRecording } from '../../src/bundle/recording.js';
 import { judgeNodeLogs } from '../../src/logs/judge.js';
 import { SIGNATURES } from '../../src/logs/signatures.js';
-import type { CandidateLine, NodeLogs, Signature } from '../../src/model/logs.js';
+import type { CandidateLine, LogSource, NodeLogs, Signature } from '../../src/model/logs.js';
 import type { Report } from '../../src/model/report.js';
 import { entries, tarGz } from '../helpers/archive.js';
 import { REPO, runCli } from '../helpers/cli.js';
@@ -88,6 +88,25 @@ describe('doctor --from-bundle judges the kept log lines', () => {
     expect(judgeNodeLogs(logs, [...SIGNATURES, later]).hits).toMatchObject([
       { signature: 'webhook-batch-rejected', source: '/var/log/kubelet.log', count: 1, lastSeen: '2030-01-01T00:00:00.000Z' },
     ]);
+  });
+
+  it('judges a planted 8 MB line of a bundle in bounded time', () => {
+    const text = `Error in audit plugin 'webhook' ${"audit plugin 'webhook' ".repeat(350_000)}`;
+    const line = { offset: 0, time: null, hit: 'audit plugin', text };
+    const source: Omit<LogSource, 'lines'> = {
+      name: 'f',
+      kind: 'log-file',
+      state: 'used',
+      reason: null,
+      format: 'plain',
+      bytes: 0,
+      omitted: 0,
+      starts: [],
+    };
+    const started = performance.now();
+    const { hits } = judgeNodeLogs({ sources: [{ ...source, lines: [line] }], container: null });
+    expect(hits.map((h) => h.signature)).toEqual(['webhook-delivery-failed']);
+    expect(performance.now() - started).toBeLessThan(2000);
   });
 
   it('says a bundle that kept log verdicts instead of lines cannot be judged again, and judges the rest', async () => {
