@@ -1,11 +1,11 @@
 // facts.json: every gathered fact (redacted) plus what is needed to re-run the checks without the
 // node. Validated before use: a bundle is input from elsewhere, and a wrong shape must be a clear
 // error, not a check crashing halfway.
-import type { FactErrorReason } from '../model/report.js';
+import type { Fact, FactErrorReason } from '../model/report.js';
 import type { FactKey, Facts } from '../model/facts.js';
 import type { RunOptions } from '../checks/run.js';
 import { COLLECTORS } from '../facts/index.js';
-import { isObj } from '../parse/json-value.js';
+import { isObj, type Obj } from '../parse/json-value.js';
 
 export const RECORDING_SCHEMA = 1;
 
@@ -85,6 +85,27 @@ function checkFact(key: string, fact: unknown): void {
   }
 }
 
+/** Earlier bundles kept log verdicts (`hits`) in place of the candidate lines. The lines are gone,
+ * so no catalogue can judge them again, and replaying the old verdicts would pass an old catalogue's
+ * judgment off as today's: such a fact becomes a failure that says so (its check `unknown`), and the
+ * rest of the bundle is still judged. */
+function keptVerdictsOnly(key: FactKey, fact: Obj): boolean {
+  if (fact.ok !== true) return false;
+  const { value } = fact;
+  if (key === 'nodeLogs') return isObj(value) && 'hits' in value;
+  const reads = (pod: unknown) => (isObj(pod) && Array.isArray(pod.reads) ? pod.reads : []);
+  return key === 'apiserverPodLogs' && Array.isArray(value) && value.some((pod) => reads(pod).some((r) => isObj(r) && 'hits' in r));
+}
+
+const verdictsRefused = (tool: string): Fact<never> => ({
+  ok: false,
+  error: {
+    reason: 'unsupported',
+    message: `this bundle was written by ${tool}, which kept log verdicts instead of the log lines: they cannot be judged again with today's signatures`,
+    hint: 'Write a new bundle on the node (prisma-audit bundle) to have its logs judged.',
+  },
+});
+
 /** Validates parsed facts.json; facts this version does not know are dropped (a newer tool's). */
 export function toRecording(json: unknown): Recording {
   if (!isObj(json)) throw new RecordingError('facts.json is not an object');
@@ -103,8 +124,9 @@ export function toRecording(json: unknown): Recording {
   const known: Partial<Facts> = {};
   for (const key of Object.keys(COLLECTORS) as FactKey[]) {
     if (!(key in facts)) continue;
-    checkFact(key, facts[key]);
-    known[key] = facts[key] as never;
+    const fact = facts[key];
+    checkFact(key, fact);
+    known[key] = (keptVerdictsOnly(key, fact as Obj) ? verdictsRefused(`${tool.name} ${tool.version}`) : fact) as never;
   }
   return {
     schemaVersion: RECORDING_SCHEMA,

@@ -1,6 +1,8 @@
-// apiserver-logs: what each apiserver said, read through the API (current and previous attempt)
-// and matched against the log signature catalogue.
+// apiserver-logs: what each apiserver said, read through the API (current and previous attempt):
+// the lines the fact kept, judged here with the log signature catalogue. Pure.
 import type { Check } from './check.js';
+import { notKept, sourceHits } from '../logs/judge.js';
+import type { LogHit } from '../model/logs.js';
 import type { Evidence, Finding } from '../model/report.js';
 
 export const apiserverLogs: Check = {
@@ -21,6 +23,7 @@ export const apiserverLogs: Check = {
     let fatal: { node: string; text: string; fix: string } | null = null;
     let error: { node: string; text: string; fix: string } | null = null;
     let readCount = 0;
+    const warned: { node: string; hit: LogHit }[] = [];
     for (const pod of logs) {
       for (const read of pod.reads) {
         if (read.bytes === null) {
@@ -28,10 +31,12 @@ export const apiserverLogs: Check = {
           continue;
         }
         readCount++;
+        const hits = sourceHits(`pods/log kube-system/${pod.pod} (${read.attempt})`, read.log);
+        warned.push(...hits.map((hit) => ({ node: pod.node, hit })));
         evidence.push({
-          message: `${pod.node}: ${read.attempt} log, ${read.bytes} bytes${read.truncated ? ' (cut at the byte limit)' : ''}, ${read.hits.length} known signature(s)`,
+          message: `${pod.node}: ${read.attempt} log, ${read.bytes} bytes${read.truncated ? ' (cut at the byte limit)' : ''}, ${hits.length} known signature(s)${read.log.omitted > 0 ? ` (${notKept(read.log.omitted)})` : ''}`,
         });
-        for (const hit of read.hits) {
+        for (const hit of hits) {
           const text = `${pod.node} (${read.attempt} log): ${hit.meaning} (${hit.count}x; see ${hit.implicates})`;
           evidence.push({ message: `${text}: ${hit.sample}` });
           if (hit.severity === 'fatal') fatal ??= { node: pod.node, text, fix: hit.fix };
@@ -48,7 +53,6 @@ export const apiserverLogs: Check = {
       };
     const worst = fatal ?? error;
     if (worst) return { status: 'fail', summary: worst.text, evidence, remediation: { text: worst.fix } };
-    const warned = logs.flatMap((p) => p.reads.flatMap((r) => r.hits.map((h) => ({ node: p.node, hit: h }))));
     if (warned.length > 0) {
       const w = warned[0]!;
       return { status: 'warn', summary: `${w.node}: ${w.hit.meaning}`, evidence, remediation: { text: w.hit.fix } };

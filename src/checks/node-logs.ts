@@ -1,6 +1,8 @@
-// node-logs: what the node's own logs say about the audit setup. Known failures logged after the
+// node-logs: what the node's own logs say about the audit setup. The fact holds the lines the
+// prefilter kept; they are judged here with the signature catalogue. Known failures logged after the
 // apiserver's latest start are current (fail); older ones are history (warn). Pure.
 import type { Check } from './check.js';
+import { judgeNodeLogs, notKept, type NodeLogsJudged } from '../logs/judge.js';
 import type { Evidence, Finding } from '../model/report.js';
 import type { LogHit, NodeLogs, Severity } from '../model/logs.js';
 
@@ -47,7 +49,8 @@ export const nodeLogsCheck: Check = {
     const logs = facts.get('nodeLogs');
     const read = logs.sources.filter((s) => s.state === 'used');
     if (read.length === 0) return noSource(logs);
-    const seen = groupBySignature(logs);
+    const judged = judgeNodeLogs(logs);
+    const seen = groupBySignature(judged);
     if (seen.length === 0) {
       return {
         status: 'pass',
@@ -56,7 +59,7 @@ export const nodeLogsCheck: Check = {
       };
     }
     const failing = seen.filter((s) => s.current && s.severity !== 'warning');
-    const since = logs.latestStart ? ` (apiserver last started ${logs.latestStart.at})` : '';
+    const since = judged.latestStart ? ` (apiserver last started ${judged.latestStart.at})` : '';
     const summary =
       failing.length > 0
         ? `current errors in node logs${since}: ${failing.map((s) => s.signature).join(', ')}`
@@ -66,7 +69,7 @@ export const nodeLogsCheck: Check = {
     return {
       status: failing.length > 0 ? 'fail' : 'warn',
       summary,
-      evidence: [...seen.map((s) => hitEvidence(s, logs)), ...containerEvidence(logs), ...logs.sources.map(sourceEvidence)],
+      evidence: [...seen.map((s) => hitEvidence(s, judged)), ...containerEvidence(logs), ...logs.sources.map(sourceEvidence)],
       remediation: remediation(failing.length > 0 ? failing : seen),
     };
   },
@@ -90,7 +93,7 @@ function noSource(logs: NodeLogs): Finding {
 
 /** A signature is current when any sighting is at or after the latest start, or cannot be placed
  * in time (no time on the line, or no known start): not knowing is not proof that it is old. */
-function groupBySignature(logs: NodeLogs): Seen[] {
+function groupBySignature(logs: NodeLogsJudged): Seen[] {
   const start = logs.latestStart ? Date.parse(logs.latestStart.at) : null;
   const bySignature = new Map<string, Seen>();
   for (const hit of logs.hits) {
@@ -103,7 +106,7 @@ function groupBySignature(logs: NodeLogs): Seen[] {
   return [...bySignature.values()];
 }
 
-function hitEvidence(seen: Seen, logs: NodeLogs): Evidence {
+function hitEvidence(seen: Seen, logs: NodeLogsJudged): Evidence {
   const [first] = seen.hits;
   const where = seen.hits.map((h) => `${h.count}× in ${h.source}`).join(', ');
   const times = seen.hits
@@ -134,7 +137,9 @@ function containerEvidence(logs: NodeLogs): Evidence[] {
 function sourceEvidence(source: NodeLogs['sources'][number]): Evidence {
   const state =
     source.state === 'used' ? `read ${source.bytes} bytes${source.format ? ` (${source.format})` : ''}` : source.state.replace('-', ' ');
-  return { message: `${source.name}: ${state}${source.reason ? `: ${source.reason}` : ''}` };
+  // Counts and times then cover the lines kept, not every line the source held.
+  const omitted = source.omitted > 0 ? `; ${notKept(source.omitted)}` : '';
+  return { message: `${source.name}: ${state}${source.reason ? `: ${source.reason}` : ''}${omitted}` };
 }
 
 function remediation(seen: Seen[]): Finding['remediation'] {

@@ -1,4 +1,4 @@
-// Reads each node log source into a scan: the kubelet journal, crictl (containers and their logs),
+// Reads each node log source into its kept candidate lines: the kubelet journal, crictl (containers and their logs),
 // the kubelet's container log files, and --log-file files. Every source reports whether it was used,
 // is not available (missing tool or file) or not permitted, so "no errors" never hides "could not look".
 import { existsSync } from 'node:fs';
@@ -8,8 +8,7 @@ import { findContainerLogs, findPodLogs, nodePath, openLog, CONTAINERS_GLOB, POD
 import { runCommand, streamCommand, type CommandRun } from './commands.js';
 import { parseCrictlPs, withInspect } from '../logs/crictl.js';
 import { mergeScans, scanLog, type ScanResult } from '../logs/scan.js';
-import type { SourceScan } from '../logs/summarize.js';
-import type { ApiserverContainer, LogSourceKind, LogSourceReport } from '../model/logs.js';
+import type { ApiserverContainer, ApiserverStart, LogSource, LogSourceKind } from '../model/logs.js';
 
 export interface SourceOptions {
   now: Date;
@@ -32,28 +31,41 @@ const SMALL_OUTPUT_CAP = 4 * 1024 * 1024;
 /** The current attempt and the one before it: the previous one holds the error when it crashed. */
 const ATTEMPTS_READ = 2;
 
-const unused = (name: string, kind: LogSourceKind, state: 'not-available' | 'not-permitted', reason: string): SourceScan => ({
-  report: { name, kind, state, reason, format: null, bytes: 0 },
-  scan: null,
+/** A source read without lines of its own (crictl ps, links to files read elsewhere). */
+const lineless = (name: string, kind: LogSourceKind, state: LogSource['state'], reason: string | null, bytes = 0): LogSource => ({
+  name,
+  kind,
+  state,
+  reason,
+  format: null,
+  bytes,
+  lines: [],
+  omitted: 0,
   starts: [],
 });
 
-const used = (name: string, kind: LogSourceKind, scan: ScanResult, reason: string | null): LogSourceReport => ({
+const unused = (name: string, kind: LogSourceKind, state: 'not-available' | 'not-permitted', reason: string): LogSource =>
+  lineless(name, kind, state, reason);
+
+const used = (name: string, kind: LogSourceKind, scan: ScanResult, reason: string | null, starts: ApiserverStart[] = []): LogSource => ({
   name,
   kind,
   state: 'used',
   reason,
   format: scan.format,
   bytes: scan.bytes,
+  lines: scan.lines,
+  omitted: scan.omitted,
+  starts,
 });
 
 /** Marks a source that was not reached because the target is not the live node (`why` overrides
  * the reason, for the fleet pod). */
-export function notLive(name: string, kind: LogSourceKind, root: string, why?: string): SourceScan {
+export function notLive(name: string, kind: LogSourceKind, root: string, why?: string): LogSource {
   return unused(name, kind, 'not-available', why ?? `commands run only on the live node (--root /); --root is ${root}`);
 }
 
-export async function readJournal(sinceArg: string, isRoot: boolean, opts: SourceOptions): Promise<SourceScan> {
+export async function readJournal(sinceArg: string, isRoot: boolean, opts: SourceOptions): Promise<LogSource> {
   const args = ['-u', 'kubelet', '--since', sinceArg, '--no-pager', '-o', 'short-iso'];
   const name = `journalctl ${args.join(' ')}`;
   const run = await streamCommand('journalctl', args, limits(opts, LOG_OUTPUT_CAP), async ({ stdout, stderr }) => {
@@ -75,11 +87,11 @@ export async function readJournal(sinceArg: string, isRoot: boolean, opts: Sourc
     );
   }
   const note = !entries ? `no kubelet entries since ${sinceArg}` : truncation(run);
-  return { report: used(name, 'journal', scan, note), scan, starts: [] };
+  return used(name, 'journal', scan, note);
 }
 
 export interface CrictlRead {
-  sources: SourceScan[];
+  sources: LogSource[];
   container: ApiserverContainer | null;
 }
 
@@ -101,15 +113,7 @@ export async function readCrictl(opts: SourceOptions): Promise<CrictlRead> {
   } catch {
     return { sources: [unused(psName, 'crictl', 'not-available', 'crictl printed output that is not JSON')], container: null };
   }
-  const psReport: LogSourceReport = {
-    name: psName,
-    kind: 'crictl',
-    state: 'used',
-    reason: containers.length ? null : 'no kube-apiserver container',
-    format: null,
-    bytes: ps.value!.stdout.length,
-  };
-  const sources: SourceScan[] = [{ report: psReport, scan: null, starts: [] }];
+  const sources = [lineless(psName, 'crictl', 'used', containers.length ? null : 'no kube-apiserver container', ps.value!.stdout.length)];
   const newest = containers[0];
   if (!newest) return { sources, container: null };
   const inspect = await runCommand('crictl', ['inspect', '-o', 'json', newest.id], limits(opts, SMALL_OUTPUT_CAP));
@@ -123,7 +127,7 @@ export async function readCrictl(opts: SourceOptions): Promise<CrictlRead> {
   return { sources, container };
 }
 
-async function readContainerLogs(container: ApiserverContainer, opts: SourceOptions): Promise<SourceScan> {
+async function readContainerLogs(container: ApiserverContainer, opts: SourceOptions): Promise<LogSource> {
   const args = ['logs', '--timestamps', container.id];
   const name = `crictl ${args.join(' ')}`;
   // The apiserver writes to stderr, which crictl logs passes through as its own stderr.
@@ -136,13 +140,13 @@ async function readContainerLogs(container: ApiserverContainer, opts: SourceOpti
   });
   const failed = commandProblem(run, name, 'crictl');
   if (failed) return failed;
-  const created = container.createdAt === null ? null : Date.parse(container.createdAt);
-  const starts = created === null ? [] : [{ at: created, evidence: `crictl: kube-apiserver attempt ${container.attempt} created` }];
-  return { report: used(name, 'crictl', run.value!, truncation(run)), scan: run.value!, starts };
+  const { createdAt } = container;
+  const starts = createdAt === null ? [] : [{ at: createdAt, evidence: `crictl: kube-apiserver attempt ${container.attempt} created` }];
+  return used(name, 'crictl', run.value!, truncation(run), starts);
 }
 
 /** A command that did not run, or ran and failed, as a source report; null when it ran fine. */
-function commandProblem(run: CommandRun<unknown>, name: string, kind: LogSourceKind): SourceScan | null {
+function commandProblem(run: CommandRun<unknown>, name: string, kind: LogSourceKind): LogSource | null {
   const tool = name.split(' ')[0]!;
   if (run.status === 'missing') return unused(name, kind, 'not-available', `${tool} is not installed (not on PATH)`);
   if (run.status === 'denied') return unused(name, kind, 'not-permitted', run.message ?? `${tool} may not be run`);
@@ -165,10 +169,10 @@ export const KUBELET_LOG_FILE = '/var/log/kubelet.log';
 
 /** The kubelet's kube-apiserver log files under root: every attempt in /var/log/pods, any file in
  * /var/log/containers that is not a link to one of them, and the kubelet's own log file. */
-export async function readNodeLogFiles(root: string, opts: SourceOptions): Promise<SourceScan[]> {
+export async function readNodeLogFiles(root: string, opts: SourceOptions): Promise<LogSource[]> {
   const pods = await findPodLogs(root);
   const containers = await findContainerLogs(root, pods.files);
-  const scans: SourceScan[] = [];
+  const scans: LogSource[] = [];
   for (const [found, glob, kind] of [
     [pods, PODS_GLOB, 'pod-log'],
     [containers, CONTAINERS_GLOB, 'container-log'],
@@ -186,22 +190,21 @@ export async function readNodeLogFiles(root: string, opts: SourceOptions): Promi
 }
 
 /** The links in /var/log/containers name the /var/log/pods files: read once, there. */
-function linksOnly(name: string, kind: LogSourceKind, links: number): SourceScan {
-  return {
-    report: { name, kind, state: 'used', reason: `${links} link(s) to the /var/log/pods files read above`, format: null, bytes: 0 },
-    scan: null,
-    starts: [],
-  };
+function linksOnly(name: string, kind: LogSourceKind, links: number): LogSource {
+  return lineless(name, kind, 'used', `${links} link(s) to the /var/log/pods files read above`);
 }
 
 /** One file, in any format (detected from its first line). A pods `N.log` starts with attempt N. */
-export async function readLogFile(path: string, name: string, kind: LogSourceKind, opts: SourceOptions): Promise<SourceScan> {
+export async function readLogFile(path: string, name: string, kind: LogSourceKind, opts: SourceOptions): Promise<LogSource> {
   // A --log-file the user names may be a link (followed, on this machine); a node log never is.
   const opened = kind === 'log-file' ? await openLog(await realpath(path).catch(() => path), name) : await openLog(path, name);
   if (!opened.ok) return unused(name, kind, opened.kind === 'denied' ? 'not-permitted' : 'not-available', opened.message);
   const scan = await scanLog(opened.stream, { now: opts.now });
-  const starts = kind === 'pod-log' && scan.firstTime !== null ? [{ at: scan.firstTime, evidence: `first line of ${name}` }] : [];
-  return { report: used(name, kind, scan, null), scan, starts };
+  const starts =
+    kind === 'pod-log' && scan.firstTime !== null
+      ? [{ at: new Date(scan.firstTime).toISOString(), evidence: `first line of ${name}` }]
+      : [];
+  return used(name, kind, scan, null, starts);
 }
 
 /** Reads a stream to its end so the child never blocks on a full pipe. */

@@ -44,6 +44,12 @@ export function parseLine(format: LogFormat, line: string, now: Date): LineParts
   return { ...parsed, time: klogTime(parsed.message, now) };
 }
 
+/** The text after a line's prefix, for a line whose time is already known: the year `now` supplies
+ * dates a line but does not move where its prefix ends. */
+export function lineMessage(format: LogFormat, line: string): string {
+  return parsePrefix(format, line, new Date(0)).message;
+}
+
 function parsePrefix(format: LogFormat, line: string, now: Date): LineParts {
   if (format === 'cri') {
     const m = CRI.exec(line);

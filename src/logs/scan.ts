@@ -1,19 +1,15 @@
-// Streams a log through the signature catalogue without ever holding it whole. Raw chunks are
-// searched once for the catalogue's literal anchors (no decoding); only the lines holding one are
-// decoded and matched with the full patterns. That keeps a 1 GiB log near grep speed, memory flat.
+// Streams a log without ever holding it whole and keeps its candidate lines: raw chunks are searched
+// once for the catalogue's literal anchors (no decoding), and only the lines holding one are decoded
+// and kept, bounded (keep.ts). Judging them is the checks' work (judge.ts), so a bundle keeps the
+// evidence and a newer catalogue can judge it again. That keeps a 1 GiB log near grep speed, memory flat.
+import { CandidateKeeper } from './keep.js';
 import { detectFormat, parseLine } from './line-format.js';
-import { matchSignatures } from './match.js';
-import { maskSecrets } from './mask.js';
 import { LiteralSearch, type LiteralHit } from './prefilter.js';
 import { SIGNATURES, START_MARKER } from './signatures.js';
-import type { LogFormat } from '../model/logs.js';
+import type { CandidateLines, LogFormat } from '../model/logs.js';
 
 /** Bytes kept of one line; the rest of a longer line is skipped (a 100 MB line costs 64 KiB). */
 export const LINE_CAP = 64 * 1024;
-/** Characters of a line the patterns see: the `.*` in them make a pathological line cost
- * O(length²), and the CRI runtime splits lines at 16 KiB anyway. */
-const MATCH_CAP = 16 * 1024;
-const SAMPLE_CAP = 2000;
 /** How many lines may precede the first line with a time (headers, a cobra `Error:` line). */
 const FIRST_LINES = 50;
 const NL = 0x0a;
@@ -24,22 +20,11 @@ const PARTIAL_MARKERS = [' stdout P ', ' stderr P '];
 const SEARCH = new LiteralSearch([...ANCHORS, ...PARTIAL_MARKERS]);
 const isPartialMarker = (literal: number): boolean => literal >= ANCHORS.length;
 
-export interface SignatureCount {
-  count: number;
-  first: number | null;
-  last: number | null;
-  /** The first matching line, capped and masked. */
-  sample: string;
-}
-
-export interface ScanResult {
+export interface ScanResult extends CandidateLines {
   format: LogFormat;
   bytes: number;
-  counts: Map<string, SignatureCount>;
   /** Time of the first line: for a pods `N.log` file, when that container attempt started. */
   firstTime: number | null;
-  /** Time of the newest apiserver startup line. */
-  lastStart: number | null;
 }
 
 export interface ScanOptions {
@@ -58,6 +43,7 @@ interface PendingLine {
   message: string;
   raw: string;
   time: number | null;
+  offset: number;
 }
 
 class LogScanner {
@@ -66,12 +52,13 @@ class LogScanner {
   private firstLineRead = false;
   private carry: Buffer[] = [];
   private carryLen = 0;
+  /** Stream offset of the carried line's first byte. */
+  private carryAt = 0;
   /** Fragments of a CRI line split into `P` lines, waiting for the closing `F` line. */
   private pending: PendingLine | null = null;
   private bytes = 0;
-  private readonly counts = new Map<string, SignatureCount>();
+  private readonly kept = new CandidateKeeper();
   private firstTime: number | null = null;
-  private lastStart: number | null = null;
   /** Time of the last line of the previous chunk, for plain logs. */
   private lastLineTime: number | null = null;
 
@@ -80,54 +67,53 @@ class LogScanner {
   }
 
   push(chunk: Buffer): void {
+    const base = this.bytes;
     this.bytes += chunk.length;
     let offset = 0;
     if (this.carryLen > 0) {
       const nl = chunk.indexOf(NL);
-      if (nl === -1) return this.keep(chunk, 0, chunk.length);
-      this.keep(chunk, 0, nl);
-      const line = Buffer.concat(this.carry, this.carryLen);
-      this.carry = [];
-      this.carryLen = 0;
-      this.scanRegion(line, 0, line.length);
+      if (nl === -1) return this.hold(chunk, base, 0, chunk.length);
+      this.hold(chunk, base, 0, nl);
+      this.scanCarry();
       offset = nl + 1;
     }
     const lastNl = chunk.lastIndexOf(NL);
-    if (lastNl < offset) return this.keep(chunk, offset, chunk.length);
-    this.scanRegion(chunk, offset, lastNl);
-    this.keep(chunk, lastNl + 1, chunk.length);
+    if (lastNl < offset) return this.hold(chunk, base, offset, chunk.length);
+    this.scanRegion(chunk, base, offset, lastNl);
+    this.hold(chunk, base, lastNl + 1, chunk.length);
   }
 
   finish(): ScanResult {
-    if (this.carryLen > 0) {
-      const line = Buffer.concat(this.carry, this.carryLen);
-      this.scanRegion(line, 0, line.length);
-    }
+    if (this.carryLen > 0) this.scanCarry();
     if (this.pending) this.flushPending();
-    return {
-      format: this.format ?? 'plain',
-      bytes: this.bytes,
-      counts: this.counts,
-      firstTime: this.firstTime,
-      lastStart: this.lastStart,
-    };
+    const format = this.format ?? 'plain';
+    return { ...this.kept.finish(format), format, bytes: this.bytes, firstTime: this.firstTime };
   }
 
-  /** Holds the unfinished last line for the next chunk, up to LINE_CAP bytes. */
-  private keep(chunk: Buffer, from: number, to: number): void {
+  /** Holds the unfinished last line for the next chunk, up to LINE_CAP bytes; `base` is the chunk's
+   * offset in the stream. */
+  private hold(chunk: Buffer, base: number, from: number, to: number): void {
     const take = Math.min(LINE_CAP - this.carryLen, to - from);
     if (take <= 0) return;
+    if (this.carryLen === 0) this.carryAt = base + from;
     this.carry.push(Buffer.from(chunk.subarray(from, from + take)));
     this.carryLen += take;
   }
 
-  /** [start, end) holds complete lines separated by newlines. */
-  private scanRegion(buf: Buffer, start: number, end: number): void {
+  private scanCarry(): void {
+    const line = Buffer.concat(this.carry, this.carryLen);
+    this.carry = [];
+    this.carryLen = 0;
+    this.scanRegion(line, this.carryAt, 0, line.length);
+  }
+
+  /** [start, end) holds complete lines separated by newlines; `base` is buf's offset in the stream. */
+  private scanRegion(buf: Buffer, base: number, start: number, end: number): void {
     if (!this.firstLineRead) this.readFirstLine(buf, start, end);
     const hits = SEARCH.find(buf, start, end);
     const splitLines = this.format === 'cri' && (this.pending !== null || hits.some((hit) => isPartialMarker(hit.literal)));
-    if (splitLines) this.scanEveryLine(buf, start, end);
-    else this.scanCandidates(buf, start, end, hits);
+    if (splitLines) this.scanEveryLine(buf, base, start, end);
+    else this.scanCandidates(buf, base, start, end, hits);
     // A plain log's next chunk may open with an `Error:` line whose time is this chunk's last one.
     if (this.format === 'plain') this.lastLineTime = this.previousLineTime(buf, start, end + 1) ?? this.lastLineTime;
   }
@@ -150,15 +136,15 @@ class LogScanner {
   }
 
   /** The fast path: only lines that hold an anchor are decoded. */
-  private scanCandidates(buf: Buffer, start: number, end: number, hits: LiteralHit[]): void {
+  private scanCandidates(buf: Buffer, base: number, start: number, end: number, hits: LiteralHit[]): void {
     let done = start - 1;
-    for (const { at } of hits) {
-      if (at <= done) continue; // another anchor on a line already matched
+    for (const { at, literal } of hits) {
+      if (at <= done) continue; // another anchor on a line already kept
       const ls = Math.max(start, buf.lastIndexOf(NL, at) + 1);
       done = lineEnd(buf, at, end);
       const raw = decode(buf, ls, done);
-      const parts = parseLine(this.lineFormat(), raw, this.opts.now);
-      this.matchLine(parts.message, parts.time ?? this.previousLineTime(buf, start, ls), raw);
+      const { time } = parseLine(this.lineFormat(), raw, this.opts.now);
+      this.kept.add(ANCHORS[literal]!, base + ls, time ?? this.previousLineTime(buf, start, ls), raw);
     }
   }
 
@@ -175,15 +161,15 @@ class LogScanner {
   }
 
   /** The slow path, for CRI chunks with split lines: joins `P` fragments up to the `F` line. */
-  private scanEveryLine(buf: Buffer, start: number, end: number): void {
+  private scanEveryLine(buf: Buffer, base: number, start: number, end: number): void {
     for (let ls = start; ls <= end;) {
       const le = lineEnd(buf, ls, end);
-      if (le > ls) this.joinCriLine(decode(buf, ls, le));
+      if (le > ls) this.joinCriLine(decode(buf, ls, le), base + ls);
       ls = le + 1;
     }
   }
 
-  private joinCriLine(raw: string): void {
+  private joinCriLine(raw: string, offset: number): void {
     const parts = parseLine('cri', raw, this.opts.now);
     if (this.pending) {
       this.pending.message = capped(this.pending.message + parts.message);
@@ -191,31 +177,19 @@ class LogScanner {
       if (!parts.partial) this.flushPending();
       return;
     }
-    if (parts.partial) this.pending = { message: parts.message, raw, time: parts.time };
-    else if (hasAnchor(parts.message)) this.matchLine(parts.message, parts.time, raw);
+    if (parts.partial) this.pending = { message: parts.message, raw, time: parts.time, offset };
+    else this.keepIfAnchored(parts.message, offset, parts.time, raw);
   }
 
   private flushPending(): void {
-    const { message, raw, time } = this.pending!;
+    const { message, raw, time, offset } = this.pending!;
     this.pending = null;
-    if (hasAnchor(message)) this.matchLine(message, time, raw);
+    this.keepIfAnchored(message, offset, time, raw);
   }
 
-  private matchLine(message: string, time: number | null, raw: string): void {
-    const text = message.length > MATCH_CAP ? message.slice(0, MATCH_CAP) : message;
-    if (START_MARKER.pattern.test(text)) this.lastStart = latest(this.lastStart, time);
-    for (const signature of matchSignatures(text)) this.record(signature.id, time, raw);
-  }
-
-  private record(id: string, time: number | null, raw: string): void {
-    const seen = this.counts.get(id);
-    if (!seen) {
-      this.counts.set(id, { count: 1, first: time, last: time, sample: maskSecrets(raw.slice(0, SAMPLE_CAP)) });
-      return;
-    }
-    seen.count++;
-    seen.first = earliest(seen.first, time);
-    seen.last = latest(seen.last, time);
+  private keepIfAnchored(message: string, offset: number, time: number | null, raw: string): void {
+    const anchor = ANCHORS.find((a) => message.includes(a));
+    if (anchor) this.kept.add(anchor, offset, time, raw);
   }
 }
 
@@ -234,35 +208,13 @@ function capped(text: string): string {
   return text.length > LINE_CAP ? text.slice(0, LINE_CAP) : text;
 }
 
-function hasAnchor(message: string): boolean {
-  return ANCHORS.some((anchor) => message.includes(anchor));
-}
-
 /** One result for two streams of the same source (a command's stdout and stderr). */
 export function mergeScans(a: ScanResult, b: ScanResult): ScanResult {
-  const counts = new Map(a.counts);
-  for (const [id, seen] of b.counts) {
-    const other = counts.get(id);
-    counts.set(
-      id,
-      other
-        ? {
-            count: other.count + seen.count,
-            first: earliest(other.first, seen.first),
-            last: latest(other.last, seen.last),
-            sample: other.sample,
-          }
-        : seen,
-    );
-  }
   return {
     format: a.format,
     bytes: a.bytes + b.bytes,
-    counts,
-    firstTime: earliest(a.firstTime, b.firstTime),
-    lastStart: latest(a.lastStart, b.lastStart),
+    lines: [...a.lines, ...b.lines],
+    omitted: a.omitted + b.omitted,
+    firstTime: a.firstTime === null ? b.firstTime : b.firstTime === null ? a.firstTime : Math.min(a.firstTime, b.firstTime),
   };
 }
-
-const earliest = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.min(a, b));
-const latest = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.max(a, b));

@@ -1,7 +1,7 @@
 // Plain-JSON shapes of what cluster mode gathers through the Kubernetes API and the Prisma console.
 import type { Fact } from './report.js';
 import type { ApiserverConfig, AuditPath } from './node.js';
-import type { LogHit } from './logs.js';
+import type { CandidateLines } from './logs.js';
 
 export interface KubeApiInfo {
   server: string;
@@ -40,7 +40,8 @@ export interface ContainerLogRead {
   bytes: number | null;
   truncated: boolean;
   reason: string | null;
-  hits: LogHit[];
+  /** The log's candidate lines (none when it was not read), judged by the apiserver-logs check. */
+  log: CandidateLines;
 }
 
 export interface ApiserverPodLogs {

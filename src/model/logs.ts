@@ -1,4 +1,4 @@
-// Plain-JSON shapes of what the node-log scan finds. The nodeLogs fact is made of these.
+// Plain-JSON shapes of the log facts (the lines the scan kept) and of what the checks find in them.
 
 /** How a log's lines are prefixed; detected per file or stream. `plain` covers raw apiserver stderr
  * (klog lines and cobra `Error:` lines) and anything unrecognised. */
@@ -37,7 +37,34 @@ export interface LogSourceReport {
   bytes: number;
 }
 
-/** One signature as found in one source. */
+/** A line the raw-byte prefilter picked out: the evidence a log fact keeps, judged later by the
+ * checks with the signature catalogue of the day (a bundle is re-judged by a newer one). */
+export interface CandidateLine {
+  /** Byte offset of the line in its file or command output (stdout and stderr count apart). */
+  offset: number;
+  /** ISO time of the line, or of the line before it when it has none (cobra's `Error:` line). */
+  time: string | null;
+  /** The prefilter literal that picked the line (the first one on it). */
+  hit: string;
+  /** The line as written (CRI `P` fragments joined), capped, secrets masked. */
+  text: string;
+}
+
+/** A source's candidate lines, bounded: which were left out is counted, never silently lost. */
+export interface CandidateLines {
+  format: LogFormat | null;
+  /** Oldest first. */
+  lines: CandidateLine[];
+  /** Candidate lines not kept (older ones first, each prefilter literal keeping its first and newest). */
+  omitted: number;
+}
+
+export interface LogSource extends LogSourceReport, CandidateLines {
+  /** Starts known from outside the text: crictl's created time, the first line of a pods N.log. */
+  starts: ApiserverStart[];
+}
+
+/** One signature as found in one source: what the checks make of the candidate lines. */
 export interface LogHit {
   signature: string;
   source: string;
@@ -69,8 +96,6 @@ export interface ApiserverContainer {
 }
 
 export interface NodeLogs {
-  sources: LogSourceReport[];
-  hits: LogHit[];
-  latestStart: ApiserverStart | null;
+  sources: LogSource[];
   container: ApiserverContainer | null;
 }

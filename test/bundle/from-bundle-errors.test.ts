@@ -3,24 +3,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
-import tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { entries } from '../helpers/archive.js';
+import { entries, tarGz } from '../helpers/archive.js';
 import { REPO, runCli } from '../helpers/cli.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'prisma-audit-badbundle-'));
 const at = (name: string) => path.join(tmp, name);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-async function tarGz(files: Record<string, string>): Promise<Buffer> {
-  const pack = tar.pack();
-  for (const [name, text] of Object.entries(files)) pack.entry({ name }, text);
-  pack.finalize();
-  const chunks: Buffer[] = [];
-  for await (const c of pack) chunks.push(c as Buffer);
-  return gzipSync(Buffer.concat(chunks));
-}
 
 const goodFacts = () => JSON.parse(readFileSync(at('facts.json'), 'utf8')) as Record<string, unknown>;
 

@@ -200,34 +200,42 @@ describe('managed-control-plane', () => {
 
 describe('apiserver-logs', () => {
   const logs = (reads: ApiserverPodLogs['reads']): Fact<ApiserverPodLogs[]> => ok([{ pod: 'kube-apiserver-a', node: 'a', reads }]);
-  const read = (hits: ApiserverPodLogs['reads'][number]['hits'], attempt: 'current' | 'previous' = 'current') => ({
+  /** A line of each severity, as the collector keeps it: the check judges them with the catalogue. */
+  const LINES = {
+    fatal: 'Error: initializing audit webhook: invalid configuration: host must be a URL or a host:port pair',
+    error:
+      "E1127 08:30:00.000001       1 metrics.go:110] Error in audit plugin 'webhook' affecting 4 audit events: the server could not find the requested resource",
+    warning:
+      'W1127 08:00:00.000000       1 reader.go:70] "audit.k8s.io/v1beta1" is deprecated and will be removed in a future release, use "audit.k8s.io/v1" instead',
+  };
+  const read = (severities: (keyof typeof LINES)[], attempt: 'current' | 'previous' = 'current') => ({
     attempt,
     bytes: 100,
     truncated: false,
     reason: null,
-    hits,
+    // Each line twice: the count the summary gives.
+    log: {
+      format: 'plain' as const,
+      lines: severities.flatMap((s) => [0, 1].map((n) => ({ offset: n, time: null, hit: 'audit', text: LINES[s] }))),
+      omitted: 0,
+    },
   });
-  const hit = (severity: 'fatal' | 'error' | 'warning') => ({
-    signature: 's',
-    source: 'pods/log kube-system/kube-apiserver-a (current)',
-    firstSeen: null,
-    lastSeen: null,
-    severity,
-    count: 2,
-    sample: 'line',
-    meaning: `a ${severity} thing`,
-    implicates: 'webhook-url',
-    fix: 'fix it',
-  });
-
   it.each([
     ['clean', [read([])], 'pass'],
-    ['fatal in the previous attempt', [read([]), read([hit('fatal')], 'previous')], 'fail'],
-    ['delivery error', [read([hit('error')])], 'fail'],
-    ['warning only', [read([hit('warning')])], 'warn'],
+    ['fatal in the previous attempt', [read([]), read(['fatal'], 'previous')], 'fail'],
+    ['delivery error', [read(['error'])], 'fail'],
+    ['warning only', [read(['warning'])], 'warn'],
     [
       'nothing readable',
-      [{ attempt: 'current' as const, bytes: null, truncated: false, reason: 'the API server answered 500', hits: [] }],
+      [
+        {
+          attempt: 'current' as const,
+          bytes: null,
+          truncated: false,
+          reason: 'the API server answered 500',
+          log: { format: null, lines: [], omitted: 0 },
+        },
+      ],
       'unknown',
     ],
   ])('%s', (_name, reads, status) => {
@@ -235,7 +243,7 @@ describe('apiserver-logs', () => {
   });
 
   it('names the node and attempt of a fatal line', () => {
-    const f = evaluateSafely(apiserverLogs, { apiserverPodLogs: logs([read([hit('fatal')], 'previous')]) }, NOW);
-    expect(f.summary).toBe('a (previous log): a fatal thing (2x; see webhook-url)');
+    const f = evaluateSafely(apiserverLogs, { apiserverPodLogs: logs([read(['fatal'], 'previous')]) }, NOW);
+    expect(f.summary).toBe('a (previous log): the webhook server URL has no scheme but has a path (2x; see webhook-url)');
   });
 });

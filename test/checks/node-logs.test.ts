@@ -1,38 +1,66 @@
 import { describe, expect, it } from 'vitest';
 import { nodeLogsCheck } from '../../src/checks/node-logs.js';
 import { evaluateSafely } from '../../src/checks/run.js';
-import type { LogHit, LogSourceReport, NodeLogs } from '../../src/model/logs.js';
+import type { LogSource, NodeLogs } from '../../src/model/logs.js';
 
 const NOW = new Date('2026-11-27T12:00:00Z');
 const POD_LOG = '/var/log/pods/kube-system_kube-apiserver-n1_u/kube-apiserver/3.log';
+const CRICTL = 'crictl logs --timestamps abc';
 
-const readSource: LogSourceReport = { name: POD_LOG, kind: 'pod-log', state: 'used', reason: null, format: 'cri', bytes: 1234 };
-const deniedJournal: LogSourceReport = {
-  name: 'journalctl -u kubelet',
-  kind: 'journal',
-  state: 'not-permitted',
-  reason: 'non-root',
-  format: null,
-  bytes: 0,
+const source = (name: string, kind: LogSource['kind'], state: LogSource['state'], reason: string | null, bytes: number): LogSource => ({
+  name,
+  kind,
+  state,
+  reason,
+  format: state === 'used' ? 'cri' : null,
+  bytes,
+  lines: [],
+  omitted: 0,
+  starts: [],
+});
+const readSource = source(POD_LOG, 'pod-log', 'used', null, 1234);
+const crictlSource = source(CRICTL, 'crictl', 'used', null, 99);
+const deniedJournal = source('journalctl -u kubelet', 'journal', 'not-permitted', 'non-root', 0);
+
+const POST = 'Post "https://console.example:8083/api/v1/kubernetes/webhook/****?timeout=30s"';
+/** A line of each signature the cases use, as the collector keeps it (masked). */
+const MESSAGES: Record<string, string> = {
+  'webhook-x509-unknown-authority': `Error in audit plugin 'webhook' affecting 3 audit events: ${POST}: x509: certificate signed by unknown authority`,
+  'webhook-connection-refused': `Error in audit plugin 'webhook' affecting 3 audit events: ${POST}: dial tcp 10.0.0.9:8083: connect: connection refused`,
+  'policy-file-missing':
+    'Error: loading audit policy file: failed to read file path "/etc/kubernetes/audit/policy.yaml": open /etc/kubernetes/audit/policy.yaml: no such file or directory',
+  'dynamic-audit-flag': 'Error: unknown flag: --audit-dynamic-configuration',
+  'policy-version-deprecated':
+    'W1127 10:00:00.000000       1 reader.go:70] "audit.k8s.io/v1beta1" is deprecated and will be removed in a future release, use "audit.k8s.io/v1" instead',
 };
 
-function hit(signature: string, lastSeen: string | null, severity: LogHit['severity'] = 'error'): LogHit {
-  return {
-    signature,
-    source: POD_LOG,
-    count: 4,
-    firstSeen: lastSeen,
-    lastSeen,
-    sample: `2026-11-27T10:00:00Z stderr F Error in audit plugin 'webhook' ... /api/v1/kubernetes/webhook/****`,
-    meaning: 'the meaning',
-    implicates: 'webhook-tls-chain',
-    fix: 'the fix',
-    severity,
-  };
+/** Four lines of one signature at one time (null: lines without a time) in one source. */
+interface Sighting {
+  signature: string;
+  at: string | null;
+  source: string;
 }
+const seen = (signature: string, at: string | null, from = POD_LOG): Sighting => ({ signature, at, source: from });
 
-function logs(hits: LogHit[], latestStart: string | null, sources = [readSource, deniedJournal]): NodeLogs {
-  return { sources, hits, latestStart: latestStart ? { at: latestStart, evidence: 'first line of 3.log' } : null, container: null };
+/** The fact as the collector leaves it: each sighting's lines in its source, the start on the first. */
+function logs(sightings: Sighting[], latestStart: string | null, sources = [readSource, deniedJournal]): NodeLogs {
+  return {
+    sources: sources.map((s, i) => ({
+      ...s,
+      starts: i === 0 && latestStart ? [{ at: latestStart, evidence: 'first line of 3.log' }] : [],
+      lines: sightings
+        .filter((x) => x.source === s.name)
+        .flatMap((x) =>
+          [0, 1, 2, 3].map((n) => ({
+            offset: n * 300,
+            time: x.at,
+            hit: 'audit',
+            text: x.at === null ? MESSAGES[x.signature]! : `${x.at} stderr F ${MESSAGES[x.signature]!}`,
+          })),
+        ),
+    })),
+    container: null,
+  };
 }
 
 const evaluate = (value: NodeLogs) => evaluateSafely(nodeLogsCheck, { nodeLogs: { ok: true, value } }, NOW);
@@ -41,25 +69,21 @@ describe('node-logs check', () => {
   it.each([
     [
       'an error after the latest start',
-      logs([hit('webhook-x509-unknown-authority', '2026-11-27T10:00:00.000Z')], '2026-11-27T09:00:00.000Z'),
+      logs([seen('webhook-x509-unknown-authority', '2026-11-27T10:00:00.000Z')], '2026-11-27T09:00:00.000Z'),
       'fail',
     ],
     [
       'an error at the moment of the start (a startup failure)',
-      logs([hit('policy-file-missing', '2026-11-27T09:00:00.000Z', 'fatal')], '2026-11-27T09:00:00.000Z'),
+      logs([seen('policy-file-missing', '2026-11-27T09:00:00.000Z')], '2026-11-27T09:00:00.000Z'),
       'fail',
     ],
     [
       'only errors before the latest start',
-      logs([hit('webhook-x509-unknown-authority', '2026-11-27T08:00:00.000Z')], '2026-11-27T09:00:00.000Z'),
+      logs([seen('webhook-x509-unknown-authority', '2026-11-27T08:00:00.000Z')], '2026-11-27T09:00:00.000Z'),
       'warn',
     ],
-    ['an error with no time and no known start', logs([hit('dynamic-audit-flag', null, 'fatal')], null), 'fail'],
-    [
-      'a current warning only',
-      logs([hit('policy-version-deprecated', '2026-11-27T10:00:00.000Z', 'warning')], '2026-11-27T09:00:00.000Z'),
-      'warn',
-    ],
+    ['an error with no time and no known start', logs([seen('dynamic-audit-flag', null)], null), 'fail'],
+    ['a current warning only', logs([seen('policy-version-deprecated', '2026-11-27T10:00:00.000Z')], '2026-11-27T09:00:00.000Z'), 'warn'],
     ['no errors in a readable source', logs([], '2026-11-27T09:00:00.000Z'), 'pass'],
     ['no readable source', logs([], null, [deniedJournal]), 'unknown'],
   ])('%s -> %s', (_name, value, status) => {
@@ -67,20 +91,13 @@ describe('node-logs check', () => {
   });
 
   it.each([
-    ['a delivery error', [hit('webhook-x509-unknown-authority', '2026-11-27T10:00:00.000Z')], 'webhook-kubeconfig'],
+    ['a delivery error', [seen('webhook-x509-unknown-authority', '2026-11-27T10:00:00.000Z')], 'webhook-kubeconfig'],
     [
       'a fatal policy error after a delivery error',
-      [
-        hit('webhook-x509-unknown-authority', '2026-11-27T10:00:00.000Z'),
-        { ...hit('policy-file-missing', '2026-11-27T10:00:00.000Z', 'fatal'), implicates: 'audit-files-mounted' },
-      ],
+      [seen('webhook-x509-unknown-authority', '2026-11-27T10:00:00.000Z'), seen('policy-file-missing', '2026-11-27T10:00:00.000Z')],
       'manifest-patch',
     ],
-    [
-      'a refused connection (no file fixes it)',
-      [{ ...hit('webhook-connection-refused', '2026-11-27T10:00:00.000Z'), implicates: 'webhook-reachable' }],
-      undefined,
-    ],
+    ['a refused connection (no file fixes it)', [seen('webhook-connection-refused', '2026-11-27T10:00:00.000Z')], undefined],
   ])('names the fix of the cause for %s', (_name, hits, fix) => {
     expect(evaluate(logs(hits, '2026-11-27T09:00:00.000Z')).remediation?.fix).toBe(fix);
   });
@@ -88,25 +105,27 @@ describe('node-logs check', () => {
   it('gives each signature as evidence with counts, times, source, sample and the implicated check', () => {
     const value = logs(
       [
-        hit('webhook-x509-unknown-authority', '2026-11-27T10:00:00.000Z'),
-        { ...hit('webhook-x509-unknown-authority', '2026-11-27T11:00:00.000Z'), source: 'crictl logs --timestamps abc' },
+        seen('webhook-x509-unknown-authority', '2026-11-27T10:00:00.000Z'),
+        seen('webhook-x509-unknown-authority', '2026-11-27T11:00:00.000Z', CRICTL),
       ],
       '2026-11-27T09:00:00.000Z',
+      [readSource, crictlSource, deniedJournal],
     );
     const finding = evaluate(value);
     // One evidence for the signature, then the sources looked at.
     expect(finding.evidence!.map((e) => e.message.split(':')[0])).toEqual([
       'webhook-x509-unknown-authority',
       POD_LOG,
+      CRICTL,
       'journalctl -u kubelet',
     ]);
     const [evidence] = finding.evidence!;
-    expect(evidence!.message).toContain(`4× in ${POD_LOG}, 4× in crictl logs --timestamps abc`);
+    expect(evidence!.message).toContain(`4× in ${POD_LOG}, 4× in ${CRICTL}`);
     expect(evidence!.message).toContain('2026-11-27T10:00:00.000Z to 2026-11-27T11:00:00.000Z');
     expect(evidence!.message).toContain('see check webhook-tls-chain');
     expect(evidence!.actual).toContain('/api/v1/kubernetes/webhook/****');
     expect(finding.remediation!.commands).toEqual(['prisma-audit explain webhook-tls-chain']);
-    const once = evaluate(logs([hit('webhook-x509-unknown-authority', '2026-11-27T10:00:00.000Z')], null));
+    const once = evaluate(logs([seen('webhook-x509-unknown-authority', '2026-11-27T10:00:00.000Z')], null));
     expect(once.evidence![0]!.message).toContain(
       '4× in /var/log/pods/kube-system_kube-apiserver-n1_u/kube-apiserver/3.log, at 2026-11-27T10:00:00.000Z; current (no apiserver start found to compare with)',
     );
@@ -121,6 +140,13 @@ describe('node-logs check', () => {
     const unknown = evaluate(logs([], null, [deniedJournal]));
     expect(unknown.remediation!.text).toMatch(/root/);
     expect(unknown.remediation!.text).toMatch(/--log-file/);
+  });
+
+  it('says when a source held more candidate lines than the fact keeps', () => {
+    const value = logs([seen('webhook-x509-unknown-authority', '2026-11-27T10:00:00.000Z')], null, [{ ...readSource, omitted: 7 }]);
+    expect(evaluate(value).evidence!.at(-1)!.message).toBe(
+      `${POD_LOG}: read 1234 bytes (cri); 7 candidate line(s) not kept: counts and times cover the first and newest per prefilter literal`,
+    );
   });
 
   it('is unknown, not failing, when the fact could not be gathered', () => {

@@ -5,6 +5,7 @@ import type { KubeClient, KubeRequest, KubeResponse } from '../../src/io/kube-cl
 import { memoKubeAccess } from '../../src/io/kube-client.js';
 import { skipOnManagedControlPlane } from '../../src/facts/cluster/node-checks-on-managed.js';
 import { apiserverPodLogsCollector } from '../../src/facts/cluster/pod-logs.js';
+import { sourceHits } from '../../src/logs/judge.js';
 import type { CollectContext, Collector, DepReader } from '../../src/facts/collector.js';
 import type { Facts } from '../../src/model/facts.js';
 import { GOOD_FLAGS, NOW, pod } from '../helpers/cluster-facts.js';
@@ -49,7 +50,7 @@ const depsWith = (facts: Partial<Facts>): DepReader => ({
 const pods = (...p: ReturnType<typeof pod>[]) => depsWith({ clusterApiservers: { ok: true, value: { selector: 't', pods: p } } });
 
 describe('apiserverPodLogs', () => {
-  it('reads current and previous logs with bounds and feeds them to the signature scanner', async () => {
+  it('reads current and previous logs with bounds and keeps their candidate lines', async () => {
     const line =
       'E1127 08:00:00.000000       1 metrics.go:109] Error in audit plugin \'webhook\' affecting 1 audit events: Post "https://c:8083/api/v1/kubernetes/webhook/x?timeout=30s": x509: certificate signed by unknown authority\n';
     const client = fakeClient((req) =>
@@ -67,10 +68,14 @@ describe('apiserverPodLogs', () => {
       bytes: null,
       truncated: false,
       reason: 'no previous container attempt',
-      hits: [],
+      log: { format: null, lines: [], omitted: 0 },
     });
-    expect(logs!.reads[0]!.hits.map((h) => [h.severity, h.implicates])).toEqual([['error', 'webhook-tls-chain']]);
-    expect(logs!.reads[0]!.hits[0]!.source).toBe('pods/log kube-system/kube-apiserver-a (current)');
+    // The fact keeps the line, masked; the apiserver-logs check judges it.
+    expect(logs!.reads[0]!.log.lines).toEqual([
+      { offset: 0, time: '2026-11-27T08:00:00.000Z', hit: 'audit plugin', text: expect.stringContaining('/webhook/****?timeout=30s') },
+    ]);
+    const hits = sourceHits('pods/log kube-system/kube-apiserver-a (current)', logs!.reads[0]!.log);
+    expect(hits.map((h) => [h.severity, h.implicates])).toEqual([['error', 'webhook-tls-chain']]);
   });
 
   it('fails the fact with the exact RBAC need on 403', async () => {

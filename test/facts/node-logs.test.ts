@@ -6,6 +6,7 @@ import { nodeLogsCollector } from '../../src/facts/node/node-logs.js';
 import type { CollectContext } from '../../src/facts/collector.js';
 import { nodeLogsCheck } from '../../src/checks/node-logs.js';
 import { evaluateSafely } from '../../src/checks/run.js';
+import { judgeNodeLogs } from '../../src/logs/judge.js';
 import { FORMATS, NOW, fixtureLogs } from '../helpers/log-formats.js';
 
 const POD_DIR = 'var/log/pods/kube-system_kube-apiserver-node1_0f3c/kube-apiserver';
@@ -56,13 +57,14 @@ describe('nodeLogs collector on a node root', () => {
       [join(dir, 'kubelet.log'), 'used'],
       [join(dir, 'missing.log'), 'not-available'],
     ]);
-    expect(logs.latestStart).toEqual({ at: '2026-11-27T07:10:00.000Z', evidence: `first line of /${POD_DIR}/1.log` });
-    expect(logs.hits.map((h) => [h.signature, h.source, h.lastSeen])).toEqual([
+    const judged = judgeNodeLogs(logs);
+    expect(judged.latestStart).toEqual({ at: '2026-11-27T07:10:00.000Z', evidence: `first line of /${POD_DIR}/1.log` });
+    expect(judged.hits.map((h) => [h.signature, h.source, h.lastSeen])).toEqual([
       ['policy-file-missing', `/${POD_DIR}/0.log`, '2026-11-27T06:55:32.447Z'],
       ['webhook-x509-unknown-authority', `/${POD_DIR}/1.log`, '2026-11-27T07:20:00.000Z'],
       ['apiserver-crashloop', join(dir, 'kubelet.log'), '2026-11-27T06:56:10.000Z'],
     ]);
-    expect(logs.hits[1]!.sample).toContain('/api/v1/kubernetes/webhook/****?timeout=30s');
+    expect(judged.hits[1]!.sample).toContain('/api/v1/kubernetes/webhook/****?timeout=30s');
     const finding = evaluateSafely(nodeLogsCheck, { nodeLogs: { ok: true, value: logs } }, NOW);
     expect(finding.status).toBe('fail');
     expect(finding.summary).toContain('webhook-x509-unknown-authority');

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { readCrictl, readJournal } from '../../src/io/log-sources.js';
+import { countSignatures } from '../../src/logs/judge.js';
 import { fakeBin } from '../helpers/fake-bin.js';
 import { NOW, fixtureLogs } from '../helpers/log-formats.js';
 
@@ -21,8 +22,8 @@ describe('readJournal', () => {
     restore = bin.usePath();
     const source = await readJournal('-24h', true, OPTS);
     expect(readFileSync(`${bin.dir}/journal-args`, 'utf8').trim()).toBe('-u kubelet --since -24h --no-pager -o short-iso');
-    expect(source.report).toMatchObject({ kind: 'journal', state: 'used', format: 'journal-iso', reason: null });
-    expect(source.scan!.counts.get('apiserver-crashloop')).toMatchObject({ count: 1, last: Date.parse('2026-11-27T07:01:00Z') });
+    expect(source).toMatchObject({ kind: 'journal', state: 'used', format: 'journal-iso', reason: null });
+    expect(countSignatures(source).get('apiserver-crashloop')).toMatchObject({ count: 1, last: Date.parse('2026-11-27T07:01:00Z') });
   });
 
   it('calls empty output for a non-root user "not permitted", never "no errors"', async () => {
@@ -31,14 +32,14 @@ describe('readJournal', () => {
       `echo 'Hint: You are currently not seeing messages from other users and the system.' >&2; echo '-- No entries --'`,
     );
     restore = bin.usePath();
-    expect((await readJournal('-24h', false, OPTS)).report).toMatchObject({ state: 'not-permitted', bytes: 0 });
-    expect((await readJournal('-24h', true, OPTS)).report).toMatchObject({ state: 'used', reason: 'no kubelet entries since -24h' });
+    expect(await readJournal('-24h', false, OPTS)).toMatchObject({ state: 'not-permitted', bytes: 0 });
+    expect(await readJournal('-24h', true, OPTS)).toMatchObject({ state: 'used', reason: 'no kubelet entries since -24h' });
   });
 
   it('reports a missing journalctl as not available', async () => {
     const empty = fakeBin();
     restore = empty.usePath(true);
-    expect((await readJournal('-24h', true, OPTS)).report).toMatchObject({
+    expect(await readJournal('-24h', true, OPTS)).toMatchObject({
       state: 'not-available',
       reason: 'journalctl is not installed (not on PATH)',
     });
@@ -68,22 +69,22 @@ esac`,
     restore = bin.usePath();
     const { sources, container } = await readCrictl(OPTS);
     expect(container).toEqual({ id: 'bbb1', attempt: 1, state: 'Exited', exitCode: 1, createdAt: '2026-11-27T07:10:00.000Z' });
-    expect(sources.map((s) => [s.report.name, s.report.state])).toEqual([
+    expect(sources.map((s) => [s.name, s.state])).toEqual([
       ['crictl ps -a --name kube-apiserver -o json', 'used'],
       ['crictl logs --timestamps bbb1', 'used'],
       ['crictl logs --timestamps aaa0', 'used'],
     ]);
     const [, current, previous] = sources;
-    expect(current!.scan!.counts.size).toBe(0);
-    expect(current!.starts).toEqual([{ at: Date.parse('2026-11-27T07:10:00Z'), evidence: 'crictl: kube-apiserver attempt 1 created' }]);
-    expect(previous!.scan!.counts.get('policy-file-missing')?.count).toBe(1);
+    expect(countSignatures(current!).size).toBe(0);
+    expect(current!.starts).toEqual([{ at: '2026-11-27T07:10:00.000Z', evidence: 'crictl: kube-apiserver attempt 1 created' }]);
+    expect(countSignatures(previous!).get('policy-file-missing')?.count).toBe(1);
   });
 
   it('reports crictl refused the runtime socket as not permitted', async () => {
     bin.add('crictl', `echo 'connect: permission denied' >&2; exit 1`);
     restore = bin.usePath();
     const { sources } = await readCrictl(OPTS);
-    expect(sources.map((s) => s.report.state)).toEqual(['not-permitted']);
+    expect(sources.map((s) => s.state)).toEqual(['not-permitted']);
   });
 
   it('reports crictl that fails (no runtime socket) as not available', async () => {
@@ -91,6 +92,6 @@ esac`,
     restore = bin.usePath();
     const { sources, container } = await readCrictl(OPTS);
     expect(container).toBeNull();
-    expect(sources.map((s) => s.report)).toMatchObject([{ state: 'not-available', reason: 'crictl exited with status 1' }]);
+    expect(sources).toMatchObject([{ state: 'not-available', reason: 'crictl exited with status 1' }]);
   });
 });

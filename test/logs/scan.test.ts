@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
 import { scanLog } from '../../src/logs/scan.js';
+import { countSignatures, lastStartLine } from '../../src/logs/judge.js';
 import { SIGNATURES } from '../../src/logs/signatures.js';
 import { FORMATS, NOW, fixtureLogs } from '../helpers/log-formats.js';
 
@@ -50,8 +51,8 @@ describe('scanLog on the real kube-apiserver 1.20.2 failures', () => {
         .map((c) => Buffer.from(c, 'latin1')),
     );
     const result = await scanLog(chunks, { now: NOW });
-    expect([...result.counts.keys()].sort()).toEqual(EXPECTED[name]!.slice().sort());
-    for (const count of result.counts.values()) expect(count.count).toBe(1);
+    expect([...countSignatures(result).keys()].sort()).toEqual(EXPECTED[name]!.slice().sort());
+    for (const count of countSignatures(result).values()) expect(count.count).toBe(1);
   });
 
   it('names the check each failure implicates', () => {
@@ -83,13 +84,13 @@ describe('scanLog on the real kube-apiserver 1.20.2 failures', () => {
     // In one chunk and in 7-byte chunks, where the line before is gone by the time `Error:` is read.
     const plainText = FORMATS.plain!(lines);
     const chunked = await scanLog(plainText.match(/[\s\S]{1,7}/g)!, { now: NOW });
-    expect(new Date(chunked.counts.get('policy-file-missing')!.last!).toISOString()).toBe('2026-11-27T06:55:35.842Z');
+    expect(new Date(countSignatures(chunked).get('policy-file-missing')!.last!).toISOString()).toBe('2026-11-27T06:55:35.842Z');
     const plain = await scanLog([plainText], { now: NOW });
     // The `Error:` line has no time of its own: it takes the klog time of the line before it.
-    expect(new Date(plain.counts.get('policy-file-missing')!.last!).toISOString()).toBe('2026-11-27T06:55:35.842Z');
-    expect(new Date(plain.lastStart!).toISOString()).toBe('2026-11-27T06:55:35.842Z');
+    expect(new Date(countSignatures(plain).get('policy-file-missing')!.last!).toISOString()).toBe('2026-11-27T06:55:35.842Z');
+    expect(new Date(lastStartLine(plain)!).toISOString()).toBe('2026-11-27T06:55:35.842Z');
     const cri = await scanLog([FORMATS.cri!(lines)], { now: NOW });
     expect(new Date(cri.firstTime!).toISOString()).toBe('2026-11-27T06:55:30.447Z');
-    expect(new Date(cri.counts.get('policy-file-missing')!.first!).toISOString()).toBe('2026-11-27T06:55:32.447Z');
+    expect(new Date(countSignatures(cri).get('policy-file-missing')!.first!).toISOString()).toBe('2026-11-27T06:55:32.447Z');
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { matchSignatures } from '../../src/logs/match.js';
+import { countSignatures } from '../../src/logs/judge.js';
 import { scanLog } from '../../src/logs/scan.js';
 import { SIGNATURES, START_MARKER } from '../../src/logs/signatures.js';
 import { NOW } from '../helpers/log-formats.js';
@@ -117,7 +118,7 @@ describe('the signature catalogue', () => {
     expect(matchSignatures(line).map((s) => s.id)).toEqual([id]);
     // Through the scanner too, so the raw-byte prefilter must let the line through.
     const result = await scanLog([`${line}\n`], { now: NOW });
-    expect([...result.counts.keys()]).toEqual([id]);
+    expect([...countSignatures(result).keys()]).toEqual([id]);
   });
 
   it('matches nothing in ordinary apiserver noise', () => {

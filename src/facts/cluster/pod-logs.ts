@@ -1,9 +1,8 @@
 // apiserverPodLogs: the current and previous container logs of each apiserver pod, read through the
-// API with bounds (tailLines, limitBytes), and fed to the log signature scanner.
+// API with bounds (tailLines, limitBytes); the fact keeps their candidate lines, which the
+// apiserver-logs check judges.
 import { factFailure, type Collector } from '../collector.js';
 import { scanLog } from '../../logs/scan.js';
-import { summarizeNodeLogs } from '../../logs/summarize.js';
-import type { LogHit, LogSourceReport } from '../../model/logs.js';
 import type { KubeClient } from '../../io/kube-client.js';
 import { call, kubeClient, refusal, statusMessage } from './api.js';
 import type { ApiserverPod, ApiserverPodLogs, ContainerLogRead } from '../../model/cluster.js';
@@ -13,13 +12,6 @@ import type { ApiserverPod, ApiserverPodLogs, ContainerLogRead } from '../../mod
 export const TAIL_LINES = 5000;
 export const LIMIT_BYTES = 4 * 1024 * 1024;
 const NEED = 'get pods/log in kube-system';
-
-/** The signatures in one container log, as the node-log summary reports them (source = the pod log). */
-export async function hitsOf(source: string, text: string, now: Date): Promise<LogHit[]> {
-  const scan = await scanLog([text], { now });
-  const report: LogSourceReport = { name: source, kind: 'pod-log', state: 'used', reason: null, format: scan.format, bytes: scan.bytes };
-  return summarizeNodeLogs([{ report, scan, starts: [] }], null).hits;
-}
 
 async function readAttempt(
   client: KubeClient,
@@ -37,15 +29,10 @@ async function readAttempt(
       attempt === 'previous' && res.status === 400
         ? 'no previous container attempt'
         : `the API server answered ${res.status}: ${statusMessage(res.body)}`;
-    return { attempt, bytes: null, truncated: false, reason, hits: [] };
+    return { attempt, bytes: null, truncated: false, reason, log: { format: null, lines: [], omitted: 0 } };
   }
-  return {
-    attempt,
-    bytes: Buffer.byteLength(res.body),
-    truncated: res.truncated,
-    reason: null,
-    hits: await hitsOf(`pods/log kube-system/${pod.pod} (${attempt})`, res.body, now),
-  };
+  const { format, lines, omitted } = await scanLog([res.body], { now });
+  return { attempt, bytes: Buffer.byteLength(res.body), truncated: res.truncated, reason: null, log: { format, lines, omitted } };
 }
 
 export const apiserverPodLogsCollector: Collector<'apiserverPodLogs'> = {

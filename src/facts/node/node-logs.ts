@@ -1,9 +1,9 @@
-// Collector of the nodeLogs fact: what the kubelet and kube-apiserver logged on this node, matched
-// against the signature catalogue. Commands (journalctl, crictl) run only on the live node.
+// Collector of the nodeLogs fact: the lines the kubelet and kube-apiserver logged on this node that
+// the prefilter picks out, bounded and masked; the node-logs check judges them. Commands (journalctl,
+// crictl) run only on the live node.
 import { factFailure, type Collector } from '../collector.js';
 import { notLive, readCrictl, readJournal, readLogFile, readNodeLogFiles, type SourceOptions } from '../../io/log-sources.js';
 import { DEFAULT_SINCE, journalSince } from '../../logs/since.js';
-import { summarizeNodeLogs } from '../../logs/summarize.js';
 
 /** Why the fleet pod reaches neither host command: it runs no host binary (no chroot into the
  * host, which would need a writable or privileged view of it), and the image holds only prisma-audit. */
@@ -36,6 +36,6 @@ export const nodeLogsCollector: Collector<'nodeLogs'> = {
       readNodeLogFiles(ctx.root, opts),
       Promise.all((ctx.logFiles ?? []).map((file) => readLogFile(file, file, 'log-file', opts))),
     ]);
-    return summarizeNodeLogs([journal, ...crictl.sources, ...files, ...extra], crictl.container);
+    return { sources: [journal, ...crictl.sources, ...files, ...extra], container: crictl.container };
   },
 };
