@@ -10,11 +10,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { REPO, runCli } from '../test/helpers/cli.js';
-import { startApiserver, startEtcd, TOKEN, type Apiserver, type Etcd } from '../test-apiserver/cluster.js';
+import { apiRequest, startApiserver, startEtcd, TOKEN, type Apiserver, type Etcd } from '../test-apiserver/cluster.js';
 import { freePort } from '../test-apiserver/processes.js';
 import { CASES, type RenderedCase } from './cases.js';
 import { prepared, readSysctls, startNode, type Node } from './node.js';
@@ -37,8 +36,6 @@ const STATIC_POD_MS = 240_000;
 
 const ready = prepared() && existsSync(IMAGE_TAR);
 if (prepared() && !ready) console.warn(`skipping fleet on real nodes: ${IMAGE_TAR} is missing (npm run build:image)`);
-
-const insecure = new Agent({ connect: { rejectUnauthorized: false } });
 
 interface Check {
   id: string;
@@ -74,16 +71,7 @@ describe.skipIf(!ready)(`fleet mode on ${NODES.length} real kubelet(s) registere
   const sysctlsBefore = readSysctls();
   const url = () => `https://127.0.0.1:${api!.port}`;
 
-  async function admin(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: any }> {
-    const res = await request(`${url()}${path}`, {
-      method,
-      dispatcher: insecure,
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.body.text();
-    return { status: res.statusCode, body: text.startsWith('{') ? JSON.parse(text) : text };
-  }
+  const admin = (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown) => apiRequest(url(), TOKEN, method, path, body);
 
   async function waitFor<T>(what: string, timeoutMs: number, check: () => Promise<T | null>, context: () => string): Promise<T> {
     const deadline = Date.now() + timeoutMs;
@@ -282,11 +270,7 @@ describe.skipIf(!ready)(`fleet mode on ${NODES.length} real kubelet(s) registere
             .join('\n'),
       );
       const log = (await admin('GET', `/api/v1/namespaces/${NAMESPACE}/pods/${podName}/log`)).body as string;
-      await request(`${url()}/api/v1/namespaces/${NAMESPACE}/pods/${podName}?gracePeriodSeconds=0`, {
-        method: 'DELETE',
-        dispatcher: insecure,
-        headers: { authorization: `Bearer ${TOKEN}` },
-      }).then((r) => r.body.dump());
+      await admin('DELETE', `/api/v1/namespaces/${NAMESPACE}/pods/${podName}?gracePeriodSeconds=0`);
       expect(phase, log).toBe('Succeeded');
       const lines = log.split('\n').filter(Boolean);
       expect(

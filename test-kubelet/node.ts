@@ -9,8 +9,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Agent, request } from 'undici';
-import { startEtcd, type Etcd } from '../test-apiserver/cluster.js';
+import { request } from 'undici';
+import { apiRequest, startEtcd, type Etcd } from '../test-apiserver/cluster.js';
 import { freePort, start, waitUntil, type Running } from '../test-apiserver/processes.js';
 
 const run = promisify(execFile);
@@ -20,7 +20,6 @@ const IMAGES = join(CACHE, 'images');
 export const PAUSE_IMAGE = 'docker.io/local/pause:3.4.1';
 export const APISERVER_IMAGE = 'local/kube-apiserver:v1.20.2';
 export const NODE_NAME = 'cp1';
-const insecure = new Agent({ connect: { rejectUnauthorized: false } });
 
 export const prepared = (): boolean =>
   [KUBELET_BIN, join(CACHE, 'bin/kube-apiserver'), join(IMAGES, 'pause.tar'), join(IMAGES, 'kube-apiserver.tar'), '/usr/bin/etcd'].every(
@@ -266,15 +265,7 @@ async function registeredFlags(state: string, reg: Registration): Promise<string
  * refuses a loopback --node-ip and then reports no address, so the API server could not reach it for
  * pods/log ("no preferred addresses found"). It does not overwrite addresses patched in. */
 async function completeRegistration(kubelet: Running, reg: Registration, name: string): Promise<void> {
-  const api = async (method: 'GET' | 'PATCH', path: string, body?: unknown) => {
-    const res = await request(`${reg.server}${path}`, {
-      method,
-      dispatcher: insecure,
-      headers: { authorization: `Bearer ${reg.token}`, 'content-type': 'application/merge-patch+json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.statusCode, text: await res.body.text() };
-  };
+  const api = (method: 'GET' | 'PATCH', path: string, body?: unknown) => apiRequest(reg.server, reg.token, method, path, body);
   await waitUntil(kubelet, `Node ${name} registered`, async () => (await api('GET', `/api/v1/nodes/${name}`)).status === 200, 90_000);
   const patches = [
     [
@@ -295,7 +286,7 @@ async function completeRegistration(kubelet: Running, reg: Registration, name: s
   ] as const;
   for (const [path, body] of patches) {
     const res = await api('PATCH', path, body);
-    if (res.status !== 200) throw new Error(`PATCH ${path}: ${res.status} ${res.text.slice(0, 500)}`);
+    if (res.status !== 200) throw new Error(`PATCH ${path}: ${res.status} ${JSON.stringify(res.body).slice(0, 500)}`);
   }
 }
 
