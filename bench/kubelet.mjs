@@ -49,10 +49,14 @@ if (process.env.BENCH_KUBELET_COLD === '1') {
 
 function suite(env) {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'prisma-audit-bench-')), 'timings.json');
-  const ms = timed(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '-c', 'vitest.kubelet.config.ts'], {
-    ...env,
-    PRISMA_AUDIT_KUBELET_TIMINGS: file,
-  });
+  const ms = timed(
+    process.execPath,
+    ['node_modules/vitest/vitest.mjs', 'run', '-c', 'vitest.kubelet.config.ts', 'test-kubelet/static-pods.kubelet.ts'],
+    {
+      ...env,
+      PRISMA_AUDIT_KUBELET_TIMINGS: file,
+    },
+  );
   return { ms, ...JSON.parse(readFileSync(file, 'utf8')) };
 }
 

@@ -27,6 +27,25 @@ rules:
 
 const insecure = new Agent({ connect: { rejectUnauthorized: false } });
 
+/** One request to a test API server as `token`'s user (certificate not verified); the answer's body is
+ * parsed when it is a JSON object, else kept as text (pods/log). PATCH is a JSON merge patch. */
+export async function apiRequest(
+  base: string,
+  token: string,
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
+  const res = await request(`${base}${path}`, {
+    method,
+    dispatcher: insecure,
+    headers: { authorization: `Bearer ${token}`, 'content-type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.body.text();
+  return { status: res.statusCode, body: text.startsWith('{') ? JSON.parse(text) : text };
+}
+
 export interface Etcd {
   url: string;
   stop(): Promise<void>;

@@ -7,12 +7,20 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fleetManifests } from '../src/kube/fleet/manifests.js';
 import { CLI, runCli, scenarioRoot } from '../test/helpers/cli.js';
 import { startSimKubelets } from './sim-kubelet.js';
-import { APISERVER_BIN, TOKEN as ADMIN_TOKEN, binariesPresent, startApiserver, startEtcd, type Apiserver, type Etcd } from './cluster.js';
+import {
+  APISERVER_BIN,
+  TOKEN as ADMIN_TOKEN,
+  apiRequest,
+  binariesPresent,
+  startApiserver,
+  startEtcd,
+  type Apiserver,
+  type Etcd,
+} from './cluster.js';
 
 const NODES = 200;
 /** The audit webhook is not what this suite is about: a valid kubeconfig whose endpoint nothing serves. */
@@ -28,8 +36,6 @@ if (!present && process.env.CI)
   );
 if (!present)
   console.warn(`skipping fleet mode against a real apiserver: ${APISERVER_BIN} or etcd is missing (bash scripts/prepare-apiserver.sh)`);
-
-const insecure = new Agent({ connect: { rejectUnauthorized: false }, connections: 32 });
 
 interface Run {
   code: number | null;
@@ -69,16 +75,7 @@ describe.skipIf(!present)('fleet mode against kube-apiserver 1.20.2 without a ku
   let dir: string;
   const url = () => `https://127.0.0.1:${api.port}`;
 
-  async function admin(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: any }> {
-    const res = await request(`${url()}${path}`, {
-      method,
-      dispatcher: insecure,
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.body.text();
-    return { status: res.statusCode, body: text ? JSON.parse(text) : null };
-  }
+  const admin = (method: 'GET' | 'POST', path: string, body?: unknown) => apiRequest(url(), ADMIN_TOKEN, method, path, body);
 
   async function kubeconfigFor(token: string): Promise<string> {
     const file = join(dir, `kubeconfig-${token}.yaml`);

@@ -1,15 +1,16 @@
-// A real node for the kubelet suite: containerd and a standalone kubelet 1.20.2 (built by
-// scripts/prepare-kubelet.sh) in a private mount namespace where /etc/kubernetes and /var/log are the
-// test node root's, so every hostPath the kubelet and runc resolve lands in that root and the machine's
-// own /etc and /var/log are never touched (/etc is an overlay there, /run a tmpfs). Every process is
-// stopped by its PID, the cgroups made for it are removed and the sysctls the kubelet rewrites restored.
+// A real node for the kubelet suite: containerd and a kubelet 1.20.2 (built by scripts/prepare-kubelet.sh),
+// standalone or registered to a test kube-apiserver, in a private mount namespace where /etc/kubernetes,
+// /var/log and /var/lib/kubelet are the test node root's, so every hostPath the kubelet and runc resolve
+// lands in that root and the machine's own /etc, /var/lib and /var/log are never touched (/etc and /var/lib
+// are overlays there, /run a tmpfs). Every process is stopped by its PID, the cgroups made for it are removed
+// and the sysctls the kubelet rewrites restored. Nodes of distinct names run side by side.
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { request } from 'undici';
-import { startEtcd, type Etcd } from '../test-apiserver/cluster.js';
+import { apiRequest, startEtcd, type Etcd } from '../test-apiserver/cluster.js';
 import { freePort, start, waitUntil, type Running } from '../test-apiserver/processes.js';
 
 const run = promisify(execFile);
@@ -37,6 +38,14 @@ const SYSCTLS = [
   'kernel/keys/root_maxkeys',
   'kernel/keys/root_maxbytes',
 ];
+/** The sysctls the kubelet rewrites that a suite compares before and after its nodes ran. */
+export function readSysctls(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const s of ['vm/overcommit_memory', 'vm/panic_on_oom', 'kernel/panic', 'kernel/panic_on_oops'])
+    out[s] = readFileSync(`/proc/sys/${s}`, 'utf8').trim();
+  return out;
+}
+
 const CGROUP_V1 = [
   'blkio',
   'cpu',
@@ -53,24 +62,50 @@ const CGROUP_V1 = [
   'net_prio',
 ];
 
+/** A kubelet registered to an API server (pods made through the API, no scheduler needed with nodeName).
+ * What registration needs on this machine is in ../shared/docs/kubelet.md (reference only). */
+export interface Registration {
+  /** https URL of the API server; its certificate is not verified (a test apiserver's own CA). */
+  server: string;
+  /** A token the API server's --token-auth-file knows. */
+  token: string;
+}
+
+export interface NodeOptions {
+  /** The node's name (--hostname-override); distinct names let nodes run side by side. */
+  name?: string;
+  /** Register to this API server instead of standalone mode. */
+  register?: Registration;
+  /** Images (docker-archive tarballs) imported into the node's containerd beside pause and kube-apiserver. */
+  images?: string[];
+}
+
 export interface Node {
+  name: string;
   root: string;
   etcd: Etcd;
   kubeletLog: string;
   /** The kubelet's klog file, as written so far. */
   kubeletOutput(): string;
+  /** `ctr -n k8s.io ARGS` against the node's containerd: what the kubelet really runs. */
+  ctr(...args: string[]): Promise<string>;
   stop(): Promise<void>;
 }
 
 /** Starts the node on `root`; `state` is a scratch directory for containerd and the kubelet, removed at stop.
  * `populate` writes the root once etcd's URL is known and before the kubelet first lists the manifests. */
-export async function startNode(root: string, state: string, populate: (etcdUrl: string) => Promise<void>): Promise<Node> {
+export async function startNode(
+  root: string,
+  state: string,
+  populate: (etcdUrl: string) => Promise<void>,
+  opts: NodeOptions = {},
+): Promise<Node> {
   const stoppers: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stoppers.reverse()) await stop().catch((err) => console.error(`teardown: ${String(err)}`));
   };
   try {
-    return await boot(root, state, populate, stoppers, stopAll);
+    return await boot(root, state, populate, opts, stoppers, stopAll);
   } catch (err) {
     await stopAll();
     throw err;
@@ -81,9 +116,11 @@ async function boot(
   root: string,
   state: string,
   populate: (etcdUrl: string) => Promise<void>,
+  opts: NodeOptions,
   stoppers: (() => Promise<void>)[],
   stopAll: () => Promise<void>,
 ): Promise<Node> {
+  const name = opts.name ?? NODE_NAME;
   await mkdir(state, { recursive: true });
   const saved = new Map(SYSCTLS.filter((s) => existsSync(`/proc/sys/${s}`)).map((s) => [s, readFileSync(`/proc/sys/${s}`, 'utf8').trim()]));
   stoppers.push(async () => {
@@ -93,16 +130,19 @@ async function boot(
 
   // The namespace: a holder process keeps it alive; every component enters it with nsenter (which execs,
   // so each component's PID is its own).
-  for (const d of ['etc-upper', 'etc-work']) await mkdir(join(state, d), { recursive: true });
-  await mkdir(join(root, 'etc/kubernetes/manifests'), { recursive: true });
-  await mkdir(join(root, 'var/log'), { recursive: true });
+  // The kubelet writes /var/lib/kubelet whatever --root-dir says (device-plugins/kubelet.sock): under the
+  // /var/lib overlay that is the node root's, so two kubelets do not share one socket.
+  for (const d of ['etc-upper', 'etc-work', 'var-lib-upper', 'var-lib-work']) await mkdir(join(state, d), { recursive: true });
+  for (const d of ['etc/kubernetes/manifests', 'var/log', 'var/lib/kubelet']) await mkdir(join(root, d), { recursive: true });
   const setup = [
     'set -e',
     'mount -t tmpfs tmpfs /run',
     `mount -t overlay overlay -o lowerdir=/etc,upperdir=${state}/etc-upper,workdir=${state}/etc-work /etc`,
-    'mkdir -p /etc/kubernetes',
+    `mount -t overlay overlay -o lowerdir=/var/lib,upperdir=${state}/var-lib-upper,workdir=${state}/var-lib-work /var/lib`,
+    'mkdir -p /etc/kubernetes /var/lib/kubelet',
     `mount --bind ${root}/etc/kubernetes /etc/kubernetes`,
     `mount --bind ${root}/var/log /var/log`,
+    `mount --bind ${root}/var/lib/kubelet /var/lib/kubelet`,
     'echo namespace-ready',
     'exec sleep 100000',
   ].join('\n');
@@ -112,7 +152,7 @@ async function boot(
   const inNs = (name: string, bin: string, args: string[]): Running =>
     start(name, 'nsenter', [`--target=${holder.child.pid}`, '--mount', '--', bin, ...args]);
 
-  const cgroup = `prisma-audit-kubelet-${process.pid}`;
+  const cgroup = `prisma-audit-kubelet-${process.pid}-${name}`;
   const made: string[] = [];
   for (const h of CGROUP_V1) {
     const base = `/sys/fs/cgroup/${h}`;
@@ -127,6 +167,15 @@ async function boot(
 
   const sock = join(state, 'containerd.sock');
   await writeFile(join(state, 'containerd.toml'), containerdConfig(state, sock));
+  if (opts.register) {
+    // A CNI configuration makes the registered node Ready; host-network pods, the only ones here, need
+    // no plugin binary.
+    await mkdir(join(state, 'cni/conf'), { recursive: true });
+    await writeFile(
+      join(state, 'cni/conf/10-placeholder.conflist'),
+      JSON.stringify({ cniVersion: '0.4.0', name: 'placeholder', plugins: [{ type: 'loopback' }] }),
+    );
+  }
   const containerd = inNs('containerd', 'containerd', ['--config', join(state, 'containerd.toml')]);
   stoppers.push(() => stopContainerd(containerd, sock));
   await waitUntil(
@@ -135,8 +184,8 @@ async function boot(
     () => existsSync(sock) && containerd.output().includes('containerd successfully booted'),
     30_000,
   );
-  for (const tar of ['pause.tar', 'kube-apiserver.tar']) {
-    await run('ctr', ['--address', sock, '-n', 'k8s.io', 'images', 'import', join(IMAGES, tar)], { timeout: 60_000 });
+  for (const tar of [join(IMAGES, 'pause.tar'), join(IMAGES, 'kube-apiserver.tar'), ...(opts.images ?? [])]) {
+    await run('ctr', ['--address', sock, '-n', 'k8s.io', 'images', 'import', tar], { timeout: 180_000 });
   }
 
   const etcd = await startEtcd();
@@ -144,8 +193,10 @@ async function boot(
   await populate(etcd.url);
 
   const healthz = await freePort();
+  const port = await freePort();
   const kubeletLog = join(root, 'var/log/kubelet.log');
   const kubelet = inNs('kubelet', KUBELET_BIN, [
+    ...(opts.register ? await registeredFlags(state, opts.register) : []),
     '--pod-manifest-path=/etc/kubernetes/manifests',
     '--container-runtime=remote',
     `--container-runtime-endpoint=unix://${sock}`,
@@ -156,9 +207,9 @@ async function boot(
     `--root-dir=${join(state, 'kubelet')}`,
     `--volume-plugin-dir=${join(state, 'volume-plugins')}`,
     '--file-check-frequency=5s',
-    `--hostname-override=${NODE_NAME}`,
+    `--hostname-override=${name}`,
     '--address=127.0.0.1',
-    `--port=${await freePort()}`,
+    `--port=${port}`,
     '--read-only-port=0',
     '--healthz-bind-address=127.0.0.1',
     `--healthz-port=${healthz}`,
@@ -180,13 +231,63 @@ async function boot(
     },
     60_000,
   );
+  if (opts.register) await completeRegistration(kubelet, opts.register, name);
   return {
+    name,
     root,
     etcd,
     kubeletLog,
     kubeletOutput: () => (existsSync(kubeletLog) ? readFileSync(kubeletLog, 'utf8') : ''),
+    ctr: async (...args) => (await run('ctr', ['--address', sock, '-n', 'k8s.io', ...args], { timeout: 30_000 })).stdout,
     stop: stopAll,
   };
+}
+
+async function registeredFlags(state: string, reg: Registration): Promise<string[]> {
+  const kubeconfig = join(state, 'kubelet.kubeconfig');
+  await writeFile(
+    kubeconfig,
+    `apiVersion: v1\nkind: Config\nclusters: [{name: test, cluster: {server: "${reg.server}", insecure-skip-tls-verify: true}}]\nusers: [{name: kubelet, user: {token: "${reg.token}"}}]\ncontexts: [{name: test, context: {cluster: test, user: kubelet}}]\ncurrent-context: test\n`,
+  );
+  // A 1.20 kubelet exits on --node-labels=node-role.kubernetes.io/…: the role label is added through the
+  // API afterwards, as kubeadm does; the taint is kubeadm's, which fleet pods must tolerate. Without
+  // --node-ip the kubelet publishes the machine's own address, where it does not listen (--address is
+  // loopback); with a loopback --node-ip it publishes none, and keeps the ones patched in.
+  return [
+    `--kubeconfig=${kubeconfig}`,
+    '--register-node=true',
+    '--register-with-taints=node-role.kubernetes.io/master=:NoSchedule',
+    '--node-ip=127.0.0.1',
+  ];
+}
+
+/** Waits for the Node object, then gives it what a loopback kubelet cannot publish itself: the kubelet
+ * refuses a loopback --node-ip and then reports no address, so the API server could not reach it for
+ * pods/log ("no preferred addresses found"). It does not overwrite addresses patched in. */
+async function completeRegistration(kubelet: Running, reg: Registration, name: string): Promise<void> {
+  const api = (method: 'GET' | 'PATCH', path: string, body?: unknown) => apiRequest(reg.server, reg.token, method, path, body);
+  await waitUntil(kubelet, `Node ${name} registered`, async () => (await api('GET', `/api/v1/nodes/${name}`)).status === 200, 90_000);
+  const patches = [
+    [
+      `/api/v1/nodes/${name}/status`,
+      {
+        status: {
+          addresses: [
+            { type: 'InternalIP', address: '127.0.0.1' },
+            { type: 'Hostname', address: name },
+          ],
+        },
+      },
+    ],
+    [
+      `/api/v1/nodes/${name}`,
+      { metadata: { labels: { 'node-role.kubernetes.io/control-plane': '', 'node-role.kubernetes.io/master': '' } } },
+    ],
+  ] as const;
+  for (const [path, body] of patches) {
+    const res = await api('PATCH', path, body);
+    if (res.status !== 200) throw new Error(`PATCH ${path}: ${res.status} ${JSON.stringify(res.body).slice(0, 500)}`);
+  }
 }
 
 function containerdConfig(state: string, sock: string): string {

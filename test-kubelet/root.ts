@@ -13,7 +13,8 @@ const insecure = new Agent({ connect: { rejectUnauthorized: false } });
 
 export const manifestPath = (id: string) => `/etc/kubernetes/manifests/apiserver-${id}.yaml`;
 
-export function renderCase(c: Case, port: number, etcd: string): RenderedCase {
+/** `node`: the node the kubelet runs as (the pod is named after it). */
+export function renderCase(c: Case, port: number, etcd: string, node = NODE_NAME): RenderedCase {
   const name = `kube-apiserver-${c.id}`;
   const render = (o: { name?: string; port?: number; flags?: Record<string, string> } = {}) => {
     const flags = {
@@ -61,7 +62,7 @@ export function renderCase(c: Case, port: number, etcd: string): RenderedCase {
       },
     });
   };
-  return { c, port, etcd, manifestName: `apiserver-${c.id}.yaml`, podName: `${name}-${NODE_NAME}`, render };
+  return { c, port, etcd, manifestName: `apiserver-${c.id}.yaml`, podName: `${name}-${node}`, render };
 }
 
 async function put(root: string, rel: string, entry: Entry, modes: [string, number][]): Promise<void> {
@@ -79,13 +80,13 @@ async function put(root: string, rel: string, entry: Entry, modes: [string, numb
 }
 
 /** Writes every case into root; manifests last, each renamed into place as editors and kubeadm do. */
-export async function writeRoot(root: string, cases: RenderedCase[]): Promise<void> {
+export async function writeRoot(root: string, cases: RenderedCase[], node = NODE_NAME): Promise<void> {
   const pki = join(root, 'etc/kubernetes/pki');
   await mkdir(pki, { recursive: true });
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   await writeFile(join(pki, 'sa.key'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
   await writeFile(join(pki, 'sa.pub'), publicKey.export({ type: 'spki', format: 'pem' }));
-  await writeFile(join(root, 'etc/hostname'), `${NODE_NAME}\n`);
+  await writeFile(join(root, 'etc/hostname'), `${node}\n`);
   await mkdir(join(root, 'var/log'), { recursive: true });
   const modes: [string, number][] = [];
   for (const r of cases) for (const [rel, entry] of Object.entries(r.c.files)) await put(root, rel, entry, modes);

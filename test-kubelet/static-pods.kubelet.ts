@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../test/helpers/cli.js';
 import { freePort } from '../test-apiserver/processes.js';
 import { CASES as ALL_CASES } from './cases.js';
-import { prepared, startNode, type Node } from './node.js';
+import { prepared, readSysctls, startNode, type Node } from './node.js';
 import { manifestPath, observe, renderCase, writeRoot, type Observation } from './root.js';
 import type { RenderedCase } from './cases.js';
 
@@ -131,10 +131,3 @@ describe.skipIf(!prepared())('a real kubelet 1.20.2 runs each case; the doctor a
     expect(readFileSync('/proc/mounts', 'utf8')).not.toContain(root);
   }, 120_000);
 });
-
-function readSysctls(): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const s of ['vm/overcommit_memory', 'vm/panic_on_oom', 'kernel/panic', 'kernel/panic_on_oops'])
-    out[s] = readFileSync(`/proc/sys/${s}`, 'utf8').trim();
-  return out;
-}
