@@ -19,6 +19,7 @@ describe('bundle arguments', () => {
         maxBytes: DEFAULT_MAX_BYTES,
         includeSuffix: false,
         collectedAt: null,
+        kube: { kubeconfig: null, context: null, cluster: false },
       },
     });
   });
@@ -42,6 +43,11 @@ describe('bundle arguments', () => {
       '--offline',
       '--collected-at',
       '2026-01-01T00:00:00Z',
+      '--kubeconfig',
+      '/k.yaml',
+      '--context',
+      'prod',
+      '--cluster',
     ]);
     expect(cmd).toEqual({
       name: 'bundle',
@@ -56,6 +62,7 @@ describe('bundle arguments', () => {
         maxBytes: 5 * 1024 ** 2,
         includeSuffix: true,
         collectedAt: new Date('2026-01-01T00:00:00Z'),
+        kube: { kubeconfig: '/k.yaml', context: 'prod', cluster: true },
       },
     });
   });
@@ -66,6 +73,8 @@ describe('bundle arguments', () => {
     [['--max-size', '0'], /--max-size takes a size/],
     [['--collected-at', 'noon'], /--collected-at takes an ISO 8601 time/],
     [['--root', ''], /--root needs a directory/],
+    [['--kubeconfig', ''], /--kubeconfig needs a file/],
+    [['--canary'], /unknown option --canary/],
     [['extra'], /unexpected argument "extra"/],
     [['--bogus'], /unknown option --bogus/],
   ])('rejects %j', (args, message) => {
