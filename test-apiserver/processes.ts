@@ -1,7 +1,7 @@
 // Child processes for the real-apiserver suite: spawn, keep their stderr, wait for a line or a
 // health probe, and stop them for sure at the end.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 
 export interface Running {
   name: string;
@@ -47,10 +47,25 @@ export async function waitUntil(proc: Running, what: string, ready: () => Promis
   throw new Error(`${proc.name}: no ${what} within ${timeoutMs} ms:\n${proc.output().slice(-3000)}`);
 }
 
+/** Ports handed out by this process: never twice, even once closed again. */
+const handed = new Set<number>();
+
+/** A port free now for a server a test starts later. Taken below the kernel's ephemeral range
+ * (32768-60999 by default): a port from that range can meanwhile become the source port of some
+ * client connection (17 apiservers talking to etcd), and the server then dies with "address already
+ * in use" (seen in the kubelet suite). */
 export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (handed.has(port)) continue;
+    const server = createServer();
+    const bound = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (!bound) continue;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    handed.add(port);
+    return port;
+  }
 }
