@@ -348,3 +348,15 @@ export const CASES: Case[] = [
     doctor: { fail: ['apiserver-volumes'], says: [/subPath/] },
   },
 ];
+
+/** Checks whose \`fail\` means the apiserver as written will not run on this node. */
+export const BLOCKING = [
+  'apiserver-manifest',
+  'apiserver-volumes',
+  'audit-files-mounted',
+  'audit-files-readable',
+  'manifests-dir-clean',
+  'audit-policy-valid',
+  'webhook-config-valid',
+  'audit-webhook-mode',
+];

@@ -224,7 +224,13 @@ export async function resolveInContainer(
       pending = [...split(target), ...pending];
       continue;
     }
-    if (st.kind === 'missing') {
+    const broken =
+      st.kind === 'missing'
+        ? `${host} (volume "${m.name}") does not exist on the node`
+        : rest && st.kind !== 'directory'
+          ? `${cur} is a ${st.kind}, not a directory`
+          : null;
+    if (broken) {
       return result({
         kind: 'missing',
         resolvedPath: join([...done, name, ...pending]),
@@ -233,19 +239,7 @@ export async function resolveInContainer(
         hostPath: host,
         host: null,
         first,
-        problem: `${host} (volume "${m.name}") does not exist on the node`,
-      });
-    }
-    if (rest && st.kind !== 'directory') {
-      return result({
-        kind: 'missing',
-        resolvedPath: join([...done, name, ...pending]),
-        brokenAt: cur,
-        mapping,
-        hostPath: host,
-        host: null,
-        first,
-        problem: `${cur} is a ${st.kind}, not a directory`,
+        problem: broken,
       });
     }
     done.push(name);

@@ -4,20 +4,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CASES } from '../../test-kubelet/cases.js';
+import { BLOCKING, CASES } from '../../test-kubelet/cases.js';
 import { manifestPath, renderCase, writeRoot } from '../../test-kubelet/root.js';
 import { runCli } from '../helpers/cli.js';
-
-const BLOCKING = [
-  'apiserver-manifest',
-  'apiserver-volumes',
-  'audit-files-mounted',
-  'audit-files-readable',
-  'manifests-dir-clean',
-  'audit-policy-valid',
-  'webhook-config-valid',
-  'audit-webhook-mode',
-];
 
 let root = '';
 beforeAll(async () => {
