@@ -9,6 +9,7 @@ import { EXIT, exitCodeFor } from '../report/exit-codes.js';
 import type { EngineEvent, Report } from '../model/report.js';
 import { initialModel } from '../ui/model.js';
 import { eraseLines, paintFirstFrame } from '../ui/first-frame.js';
+import { loadUnicodeCells } from '../report/cells.js';
 import { fingerprintOf } from '../engine/fingerprint.js';
 import { compareReports, differentTarget, type Comparing } from '../report/compare.js';
 import { bundleRun } from './bundle-run.js';
@@ -210,7 +211,7 @@ async function runUi(
   );
   // The first frame goes out before ink loads; the run starts at once and its events wait until
   // ink is up.
-  const painted = paintFirstFrame(io.stdout, model, style);
+  const painted = await paintFirstFrame(io.stdout, model, style);
   const early: EngineEvent[] = [];
   let push: (e: EngineEvent) => void = (e) => void early.push(e);
   const running = runDoctor(checks, run, io.env, opts.showSecrets, (e) => push(e), stop.signal);
@@ -264,8 +265,10 @@ function interrupted(io: Io): number {
   return EXIT.interrupted;
 }
 
-/** What stays in the terminal after the UI: the report, once, as text wrapped to the window. */
-function printFinal(opts: DoctorOptions, io: Io, report: Report, style: Style, stop: Stop): number {
+/** What stays in the terminal after the UI: the report, once, as text wrapped to the window (with
+ * the width measures the UI loaded). */
+async function printFinal(opts: DoctorOptions, io: Io, report: Report, style: Style, stop: Stop): Promise<number> {
+  await loadUnicodeCells();
   const code = stop.how === 'interrupt' ? EXIT.interrupted : exitCodeFor(report, opts.strict);
   io.stdout.write(renderText(report, style, opts.verbose, code, { width: io.stdout.columns || null }));
   return code;

@@ -1,5 +1,7 @@
 // The first frame, painted before ink and react have loaded (loading them takes longer than the
-// first facts do): the same layout, written once; ink erases it when it takes over.
+// first facts do): the same layout, written once; ink erases it when it takes over. It is measured
+// without the Unicode width libraries when it can be (report/cells.ts), since they load slowly too.
+import { withoutLibraries } from '../report/cells.js';
 import type { Style } from '../report/style.js';
 import { layout, terminalSize, type View } from './layout.js';
 import type { RunModel } from './model.js';
@@ -15,8 +17,8 @@ export const FIRST_VIEW: View = {
 };
 
 /** Writes the frame; returns how many lines to erase (what ink's log-update would erase). */
-export function paintFirstFrame(out: NodeJS.WriteStream, model: RunModel, style: Style): number {
-  const { lines } = layout(model, FIRST_VIEW, terminalSize(out), style);
+export async function paintFirstFrame(out: NodeJS.WriteStream, model: RunModel, style: Style): Promise<number> {
+  const { lines } = await withoutLibraries(() => layout(model, FIRST_VIEW, terminalSize(out), style));
   out.write(`${lines.join('\n')}\n`);
   return lines.length;
 }

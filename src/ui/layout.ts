@@ -2,13 +2,12 @@
 // ink, no I/O): ink only paints these lines, and the CLI paints the very first frame with the same
 // function before ink has loaded. The frame is always shorter than the window, so ink never falls
 // back to clearing the screen (and the scrollback with it).
-import cliTruncate from 'cli-truncate';
-import stringWidth from 'string-width';
 import type { CheckResult, Comparison, Status } from '../model/report.js';
 import { changedSince, comparisonLines, compareReports } from '../report/compare.js';
 import { evidenceLine, summaryLine } from '../report/text.js';
 import { STATUS_LABEL, type Style } from '../report/style.js';
 import { hanging } from '../report/wrap.js';
+import { cellWidth, cutToWidth } from '../report/cells.js';
 import type { RunModel } from './model.js';
 
 export const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
@@ -129,8 +128,8 @@ function rowLine(row: Row, selected: boolean, style: Style, frame: number, colum
   const text = row.kind === 'skipped' ? row.reason : (row.result?.summary ?? `${row.title}…`);
   const changed = row.kind === 'check' ? changeMark(c, row.id, style) : '';
   const line = `${mark}${statusCell(row, style, frame)}${style.bold(id.padEnd(ID_WIDTH - 1))} ${changed}${row.kind === 'check' && !row.result ? style.dim(text) : text}`;
-  const cut = cliTruncate(line, columns, { position: 'end' });
-  return selected ? style.inverse(cut + ' '.repeat(Math.max(0, columns - stringWidth(cut)))) : cut;
+  const cut = cutToWidth(line, columns);
+  return selected ? style.inverse(cut + ' '.repeat(Math.max(0, columns - cellWidth(cut)))) : cut;
 }
 
 /** The details of a row, wrapped to the width: evidence, the fix, the commands. */
@@ -186,7 +185,7 @@ export interface Laid {
 export function layout(model: RunModel, view: View, size: Size, style: Style): Laid {
   const columns = Math.max(size.columns, 20);
   const height = Math.max(size.rows - 1, 4);
-  const cut = (s: string) => cliTruncate(s, columns, { position: 'end' });
+  const cut = (s: string) => cutToWidth(s, columns);
   const top = [style.bold(cut(headerLine(model)))];
   if (model.target.demo)
     top.push(style.status('warn', cut('DEMO: checking the bundled demo node (fixtures/demo/root), not this machine.')));
@@ -226,7 +225,7 @@ export function layout(model: RunModel, view: View, size: Size, style: Style): L
     const range =
       content.length > pane ? ` ${detailsTop + 1}-${Math.min(detailsTop + pane, content.length)} of ${content.length} (PgUp/PgDn)` : '';
     const label = `── ${name}${range} `;
-    details.push(style.dim(cut(label + '─'.repeat(Math.max(0, columns - stringWidth(label))))));
+    details.push(style.dim(cut(label + '─'.repeat(Math.max(0, columns - cellWidth(label))))));
     details.push(...content.slice(detailsTop, detailsTop + pane).map(cut));
   }
   return { lines: [...top, ...list, ...details, ...bottom], rows, detailsHeight: pane, detailsLength: content.length };

@@ -1,9 +1,13 @@
 // The frame as lines: fits the window, problems first, skipped folded, selection always visible.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CheckResult, Report, Status } from '../../src/model/report.js';
+import { loadUnicodeCells } from '../../src/report/cells.js';
 import { makeStyle } from '../../src/report/style.js';
 import { layout, rowsOf, type View } from '../../src/ui/layout.js';
 import { applyEvent, initialModel, type RunModel } from '../../src/ui/model.js';
+
+// As the UI lays out, with the measures that know all of Unicode (App.tsx loads them).
+beforeAll(loadUnicodeCells);
 
 const plain = makeStyle(false);
 const view = (over: Partial<View> = {}): View => ({
