@@ -3,10 +3,8 @@
 //  1. esbuild bundles the CLI and every dependency into one CommonJS script (a SEA's main script must
 //     be CommonJS and can require only built-in modules). Three things stand in the way, handled by the
 //     plugins below, each failing the build when the text it replaces changes upstream:
-//     - yoga-layout (ink's layout engine, WebAssembly) loads with a top-level await: its index is
-//       replaced by a synchronous loader that hands emscripten's `instantiateWasm` hook an instance
-//       made with `new WebAssembly.Instance`, so the runtime is ready when the factory returns;
-//     - ink's reconciler awaits two development-only imports (React devtools, its package.json);
+//     - yoga-layout (ink's layout engine, WebAssembly) loads with a top-level await, and ink's
+//       reconciler awaits two development-only imports: both are patched (scripts/esbuild-patches.mjs);
 //     - optional modules that dependencies require inside try/catch resolve to stubs that throw
 //       MODULE_NOT_FOUND, as when they are not installed (otherwise a SEA prints a warning).
 //     The version is injected (no package.json sits beside the binary).
@@ -19,6 +17,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { inkDevOnly, yogaSync } from './esbuild-patches.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -26,77 +25,6 @@ const out = path.join(root, 'dist');
 const work = path.join(out, 'sea');
 export const SEA_BINARY = path.join(out, `prisma-audit-${process.platform}-${process.arch}`);
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
-
-/** Replaces each `from` (which must occur exactly once) by `to`, or fails the build naming the file. */
-function patch(file, text, edits) {
-  for (const [from, to] of edits) {
-    const count = text.split(from).length - 1;
-    if (count !== 1)
-      throw new Error(
-        `build:sea: ${path.relative(root, file)} changed upstream (${count} matches for ${JSON.stringify(from.slice(0, 60))}); review the patch in scripts/build-sea.mjs`,
-      );
-    text = text.replace(from, () => to);
-  }
-  return text;
-}
-
-const yogaSync = {
-  name: 'yoga-sync',
-  setup(b) {
-    b.onLoad({ filter: /yoga-layout[\\/]dist[\\/]src[\\/]index\.js$/ }, ({ path: file }) => ({
-      contents: patch(file, readFileSync(file, 'utf8'), [
-        [
-          'const Yoga = wrapAssembly(await loadYoga());',
-          `const module = {
-  instantiateWasm(imports, receiveInstance) {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(wasmBase64, 'base64')), imports);
-    receiveInstance(instance);
-    return instance.exports;
-  },
-};
-loadYoga(module);
-if (!module.calledRun) throw new Error('yoga-layout did not initialise synchronously');
-const Yoga = wrapAssembly(module);`,
-        ],
-        [
-          "import loadYoga from '../binaries/yoga-wasm-base64-esm.js';",
-          "import loadYoga, { wasmBase64 } from '../binaries/yoga-wasm-base64-esm.js';",
-        ],
-      ]),
-      loader: 'js',
-    }));
-    b.onLoad({ filter: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, ({ path: file }) => {
-      const text = readFileSync(file, 'utf8');
-      const wasm = /H="data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)"/.exec(text);
-      if (!wasm || !text.includes('if(h.instantiateWasm)try{return h.instantiateWasm(d,'))
-        throw new Error(`build:sea: ${file} changed upstream: no embedded wasm or instantiateWasm hook`);
-      // The wasm moves to an export the loader above reads; the glue never fetches its data: URL.
-      const contents = patch(file, text, [
-        [wasm[0], 'H="data:application/octet-stream;base64,"'],
-        ['var _scriptDir = import.meta.url;', 'var _scriptDir = undefined;'],
-      ]);
-      return { contents: `${contents}\nexport const wasmBase64 = ${JSON.stringify(wasm[1])};\n`, loader: 'js' };
-    });
-  },
-};
-
-const inkDevOnly = {
-  name: 'ink-dev-only',
-  setup(b) {
-    b.onLoad({ filter: /ink[\\/]build[\\/]reconciler\.js$/ }, ({ path: file }) => ({
-      contents: patch(file, readFileSync(file, 'utf8'), [
-        // DEV=true then prints ink's own "react-devtools-core is not installed" advice.
-        [
-          "await import('./devtools.js');",
-          "throw Object.assign(new Error('React devtools are not in the single binary'), { code: 'ERR_MODULE_NOT_FOUND' });",
-        ],
-        ['? await loadPackageJson()', '? { name: undefined, version: undefined }'],
-        ["const content = fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8');", "const content = '{}';"],
-      ]),
-      loader: 'js',
-    }));
-  },
-};
 
 const OPTIONAL = ['encoding', 'supports-color', 'bufferutil', 'utf-8-validate', 'react-devtools-core'];
 const optionalStubs = {

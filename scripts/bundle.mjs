@@ -5,6 +5,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { inkDevOnly, yogaSync } from './esbuild-patches.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 rmSync(path.join(root, 'dist/chunks'), { recursive: true, force: true });
@@ -19,8 +20,13 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // Loaded lazily by the commands that need them (and ink's native layout engine must stay a package).
-  external: ['ink', 'react', '@kubernetes/client-node', 'undici', 'tar-stream', 'diff', 'node-forge'],
+  // Loaded lazily by the commands that need them. ink and react are bundled: as packages, resolving
+  // and lexing their ~150 modules took ~400 ms before the UI could draw its second frame.
+  external: ['@kubernetes/client-node', 'undici', 'tar-stream', 'diff', 'node-forge'],
+  // React's production build: its development build's checks took most of the CPU while checks ran
+  // (and no key is read during a render).
+  define: { 'process.env.NODE_ENV': '"production"' },
+  plugins: [inkDevOnly, yogaSync],
   // CommonJS code inside the bundle expects `require`.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   logLevel: 'warning',

@@ -215,9 +215,6 @@ async function runUi(
   const early: EngineEvent[] = [];
   let push: (e: EngineEvent) => void = (e) => void early.push(e);
   const running = runDoctor(checks, run, io.env, opts.showSecrets, (e) => push(e), stop.signal);
-  // ink and react are packages, loaded as they are: without this, react picks its development
-  // build, whose renders took most of the CPU while checks ran (and no key is read during one).
-  process.env.NODE_ENV ??= 'production';
   // Loading ink takes longer than a Ctrl-C may: a cancel meanwhile goes straight out.
   const loaded = await Promise.race([import('../ui/run-pretty.js'), aborted(stop.signal)]);
   if (!loaded) {
