@@ -246,7 +246,7 @@ async function runUi(
           const { defaultBundleOptions, writeBundleFile } = await import('./bundle.js');
           return (await writeBundleFile(defaultBundleOptions(root, opts.manifest, opts.timeoutMs), io.env)).out;
         };
-  const ui = loaded.openPretty({ model, painted, style, onQuitKey: stop.cancel, onFix, writeBundle });
+  const ui = await loaded.openPretty({ model, painted, style, onQuitKey: stop.cancel, onFix, writeBundle });
   push = (e) => ui.push(e);
   early.forEach(push);
   // A quit key, or a SIGINT from outside the terminal (which aborts without a key).

@@ -3,15 +3,9 @@
 // or writing a bundle is a callback the CLI provides.
 import { useCallback, useEffect, useReducer, useRef, useState, useSyncExternalStore } from 'react';
 import { Box, Text, useInput, useStdin, useStdout } from 'ink';
-import { loadUnicodeCells } from '../report/cells.js';
 import type { Style } from '../report/style.js';
 import { layout, terminalSize, type FixPane, type Size, type View } from './layout.js';
 import type { RunModel } from './model.js';
-
-// The UI lays out whatever the checks report (paths, log lines, any script): with the measures that
-// know all of Unicode, loaded before anything imports the UI. (Only the CLI's first frame, painted
-// before this loads, starts without them.)
-await loadUnicodeCells();
 
 export interface FixPreview {
   /** What `prisma-audit fix` would print. */

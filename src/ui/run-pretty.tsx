@@ -3,6 +3,7 @@
 // user quits.
 import { render } from 'ink';
 import type { EngineEvent } from '../model/report.js';
+import { loadUnicodeCells } from '../report/cells.js';
 import { terminalSafe } from '../report/terminal-safe.js';
 import { App, type AppProps, type QuitKey } from './App.js';
 import { eraseLines } from './first-frame.js';
@@ -44,7 +45,10 @@ function inkTerminal(out: NodeJS.WriteStream): NodeJS.WriteStream {
 
 const FRAME_MS = 33;
 
-export function openPretty({ model, painted, onQuitKey, style, onFix, writeBundle }: PrettyOptions): PrettyUi {
+export async function openPretty({ model, painted, onQuitKey, style, onFix, writeBundle }: PrettyOptions): Promise<PrettyUi> {
+  // The UI lays out whatever the checks report (paths, log lines, any script): with the measures
+  // that know all of Unicode. (Only the CLI's first frame, painted before they load, goes without.)
+  await loadUnicodeCells();
   let state = model;
   const listeners = new Set<() => void>();
   const store = {

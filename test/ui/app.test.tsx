@@ -1,10 +1,14 @@
 // The ink App: paints the layout it is fed and turns keys into selection, fixes, bundle and quit.
 import { render } from 'ink-testing-library';
-import { describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CheckResult, Report } from '../../src/model/report.js';
+import { loadUnicodeCells } from '../../src/report/cells.js';
 import { makeStyle } from '../../src/report/style.js';
 import { App, type AppProps } from '../../src/ui/App.js';
 import { applyEvent, initialModel } from '../../src/ui/model.js';
+
+// The UI is mounted with the Unicode measures loaded (ui/run-pretty.tsx loads them first).
+beforeAll(loadUnicodeCells);
 
 const result = (id: string, fix: string | null): CheckResult => ({
   id,
