@@ -2,47 +2,11 @@
 import type { FactError, Finding } from '../model/report.js';
 import type { FactKey, Facts, FactValue } from '../model/facts.js';
 import type { AuditPathRole } from '../model/node.js';
+import type { CheckId } from '../model/check-ids.js';
+
+export type { CheckId };
 
 export type NeededFile = Extract<AuditPathRole, 'policy' | 'webhook-config'>;
-
-/** Every check's id, in the catalogue's order (index.ts; test/checks/catalogue.test.ts holds the two
- * equal). Typed ids make a misspelt id, in a check or wherever another module names one, a type
- * error instead of a check that silently never matches. */
-export const CHECK_IDS = [
-  'apiserver-manifest',
-  'audit-policy-flag',
-  'audit-webhook-flag',
-  'orphaned-audit-files',
-  'audit-log-path',
-  'dynamic-audit-leftovers',
-  'audit-webhook-mode',
-  'audit-files-mounted',
-  'audit-files-readable',
-  'apiserver-volumes',
-  'manifests-dir-clean',
-  'audit-policy-valid',
-  'audit-policy-coverage',
-  'webhook-config-valid',
-  'webhook-url',
-  'webhook-ca-data',
-  'webhook-tls-chain',
-  'webhook-reachable',
-  'node-logs',
-  'upgrade-rules',
-  'managed-control-plane',
-  'control-plane-apiservers',
-  'control-plane-consistent',
-  'kubeadm-config-durable',
-  'apiserver-logs',
-  'audit-delivery',
-  'audit-capacity',
-  'prisma-webhook-url',
-] as const;
-export type CheckId = (typeof CHECK_IDS)[number];
-
-export function isCheckId(id: string): id is CheckId {
-  return (CHECK_IDS as readonly string[]).includes(id);
-}
 
 /** Thrown by FactReader.get when a needed fact could not be gathered; the engine turns it into
  * `skip` (not applicable) or `unknown` (could not look). */

@@ -1,7 +1,7 @@
 // node-logs: what the node's own logs say about the audit setup. The fact holds the lines the
 // prefilter kept; they are judged here with the signature catalogue. Known failures logged after the
 // apiserver's latest start are current (fail); older ones are history (warn). Pure.
-import type { Check } from './check.js';
+import type { Check, CheckId } from './check.js';
 import { judgeNodeLogs, notKept, type NodeLogsJudged } from '../logs/judge.js';
 import type { Evidence, Finding } from '../model/report.js';
 import type { LogHit, NodeLogs, Severity } from '../model/logs.js';
@@ -17,7 +17,7 @@ interface Seen {
 /** The fix that writes the files behind each check a log signature implicates. A log line is
  * history: the fix corrects the cause, and the next apiserver start clears the finding. A closed
  * port or an unreadable manifest has no file fix. */
-const FIX_OF_CAUSE: Record<string, string> = {
+const FIX_OF_CAUSE: Partial<Record<CheckId, string>> = {
   'dynamic-audit-leftovers': 'manifest-patch',
   'audit-files-mounted': 'manifest-patch',
   'audit-files-readable': 'manifest-patch',

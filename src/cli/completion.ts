@@ -1,7 +1,7 @@
 // `prisma-audit completion bash|zsh|fish`: a completion script for commands, options, check ids
 // (--only, --skip, explain), fix ids (fix --only) and output modes. Generated from the same option
 // tables the parser uses, so it cannot drift from them.
-import { CHECK_IDS } from '../checks/check.js';
+import { CHECK_IDS } from '../model/check-ids.js';
 import { FIX_IDS } from '../fixes/types.js';
 import { COMMANDS, DOCTOR_OPTIONS, SHELLS, type Shell } from './args.js';
 import { BUNDLE_OPTIONS } from './bundle-args.js';

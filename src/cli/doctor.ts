@@ -1,7 +1,8 @@
 // `prisma-audit doctor`: choose the checks, the fact source (this node or a bundle) and the output
 // mode; the engine runs them and this renders what it streams.
 import path from 'node:path';
-import { CHECK_IDS, isCheckId, type Check } from '../checks/check.js';
+import type { Check } from '../checks/check.js';
+import { CHECK_IDS, isCheckId } from '../model/check-ids.js';
 import { CHECKS } from '../checks/index.js';
 import { kubeAccess } from '../facts/context.js';
 import { liveRun, runDoctor, type DoctorRun } from '../engine/doctor.js';

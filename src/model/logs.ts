@@ -1,4 +1,5 @@
 // Plain-JSON shapes of the log facts (the lines the scan kept) and of what the checks find in them.
+import type { CheckId } from './check-ids.js';
 
 /** How a log's lines are prefixed; detected per file or stream. `plain` covers raw apiserver stderr
  * (klog lines and cobra `Error:` lines) and anything unrecognised. */
@@ -16,7 +17,7 @@ export interface Signature {
   pattern: RegExp;
   meaning: string;
   /** The check that finds the cause in the configuration. */
-  implicates: string;
+  implicates: CheckId;
   fix: string;
   severity: Severity;
   /** Reported for a line only when no specific signature matched it. */
@@ -75,7 +76,7 @@ export interface LogHit {
   /** The first matching line, capped, with the webhook URL suffix and tokens masked. */
   sample: string;
   meaning: string;
-  implicates: string;
+  implicates: CheckId;
   fix: string;
   severity: Severity;
 }

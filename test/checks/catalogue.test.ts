@@ -1,6 +1,6 @@
 // CHECK_IDS is the catalogue's list of ids: the typed CheckId is only as good as the two agreeing.
 import { describe, expect, it } from 'vitest';
-import { CHECK_IDS } from '../../src/checks/check.js';
+import { CHECK_IDS } from '../../src/model/check-ids.js';
 import { CHECKS } from '../../src/checks/index.js';
 
 describe('check catalogue', () => {
