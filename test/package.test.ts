@@ -1,12 +1,14 @@
 // What `npm publish` would ship: the bundled CLI, the demo node, the docs, README and LICENSE, and
 // nothing else (no per-file tsc output, no test fixtures, nothing that looks like a private key). The
-// packed tarball must run as installed: dist/ is built by globalSetup, as `prepack` builds it.
+// packed tarball must run as installed, with only its production dependencies (what dist/ bundles is a
+// devDependency): dist/ is built by globalSetup, as `prepack` builds it.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO, runCli } from './helpers/cli.js';
+import { runInTerminal } from './helpers/terminal.js';
 
 const ALLOWED = [
   /^package\.json$/,
@@ -50,11 +52,21 @@ describe('npm pack', () => {
     expect(paths.filter((p) => KEY_TEXT.test(readFileSync(path.join(REPO, p), 'latin1')))).toEqual([]);
   });
 
-  it('runs from the unpacked tarball, from any directory: --version and the offline demo', async () => {
+  it('runs from the unpacked tarball, from any directory: --version, the offline demo and its UI', async () => {
     const [{ filename }] = JSON.parse(npm(['pack', '--pack-destination', work])) as { filename: string }[];
     execFileSync('tar', ['-xzf', path.join(work, filename), '-C', work]);
-    // The dependencies an install would bring, without the network.
-    symlinkSync(path.join(REPO, 'node_modules'), path.join(work, 'package/node_modules'));
+    // What an install would bring, without the network: the production dependency tree npm reports
+    // (top-level packages carry their nested node_modules along).
+    const production = (execFileSync('npm', ['ls', '--omit=dev', '--parseable', '--all'], { cwd: REPO, encoding: 'utf8' }) as string)
+      .split('\n')
+      .map((p) => path.relative(path.join(REPO, 'node_modules'), p))
+      .filter((rel) => /^(@[^/]+\/)?[^/@.][^/]*$/.test(rel));
+    expect(production).toContain('undici');
+    expect(production).not.toContain('ink');
+    for (const rel of production) {
+      mkdirSync(path.dirname(path.join(work, 'package/node_modules', rel)), { recursive: true });
+      symlinkSync(path.join(REPO, 'node_modules', rel), path.join(work, 'package/node_modules', rel));
+    }
     const cli = path.join(work, 'package/dist/cli.js');
     const version = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')).version as string;
     const v = await runCli(['--version'], { cwd: os.tmpdir(), cli });
@@ -69,5 +81,10 @@ describe('npm pack', () => {
       expected.checks,
     );
     expect(r.code).toBe(expected.exitCode);
+    // The terminal UI: ink, react and yoga come from the bundle, not from node_modules.
+    const ui = runInTerminal(['doctor', '--demo', '--offline'], { columns: 80, rows: 24 }, {}, cli);
+    await ui.waitFor((screen) => /\d+ checks: \d+ pass/.test(screen), 20_000);
+    ui.press('q');
+    expect((await ui.exited).code).toBe(expected.exitCode);
   });
 });

@@ -20,9 +20,15 @@ export interface TerminalRun {
 
 export const KEY = { down: '\u001b[B', up: '\u001b[A', ctrlC: '\u0003', esc: '\u001b' };
 
-/** `size` 0x0 is a pty nobody sized (as `script` gives by default); the screen is then read as 80x24. */
-export function runInTerminal(args: string[], size: { columns: number; rows: number }, env: NodeJS.ProcessEnv = {}): TerminalRun {
-  const command = `stty cols ${size.columns} rows ${size.rows}; exec ${quote(process.execPath)} ${quote(CLI)} ${args.map(quote).join(' ')}`;
+/** `size` 0x0 is a pty nobody sized (as `script` gives by default); the screen is then read as 80x24.
+ * `cli`: another build of the CLI (the unpacked npm tarball). */
+export function runInTerminal(
+  args: string[],
+  size: { columns: number; rows: number },
+  env: NodeJS.ProcessEnv = {},
+  cli = CLI,
+): TerminalRun {
+  const command = `stty cols ${size.columns} rows ${size.rows}; exec ${quote(process.execPath)} ${quote(cli)} ${args.map(quote).join(' ')}`;
   const child = spawn('script', ['-qefc', command, '/dev/null'], {
     env: { ...process.env, TERM: 'xterm-256color', CI: undefined, NO_COLOR: undefined, FORCE_COLOR: undefined, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
