@@ -103,12 +103,14 @@ async function nodeRun(opts: DoctorOptions, io: Io, signal: AbortSignal): Promis
 }
 
 export async function doctor(opts: DoctorOptions, io: Io): Promise<number> {
-  // The demo node's console runs on loopback for as long as the demo does.
-  const demoConsole = opts.demo && !opts.offline ? await startDemoConsole() : null;
+  // The demo node's console runs on loopback for as long as the demo does. Making its keys takes a
+  // while (RSA in the thread pool, up to a second): the first frame does not wait for it, the checks do.
+  const demoConsole = opts.demo && !opts.offline ? startDemoConsole() : null;
+  demoConsole?.catch(() => {}); // awaited below; until then a failure is not "unhandled"
   try {
-    return await doctorCommand(opts, io);
+    return await doctorCommand(opts, io, demoConsole ?? Promise.resolve());
   } finally {
-    await demoConsole?.close();
+    await (await demoConsole)?.close();
   }
 }
 
@@ -152,7 +154,10 @@ function interrupts() {
 }
 type Stop = ReturnType<typeof interrupts>;
 
-async function doctorCommand(opts: DoctorOptions, io: Io): Promise<number> {
+/** What runs the checks, once `ready` (the demo console) has settled; events go to `onEvent`. */
+type Start = (onEvent?: (e: EngineEvent) => void) => Promise<Report>;
+
+async function doctorCommand(opts: DoctorOptions, io: Io, ready: Promise<unknown>): Promise<number> {
   const checks = selectChecks(opts.only, opts.skip);
   const mode = chooseMode(opts, io);
   const stop = interrupts();
@@ -161,10 +166,11 @@ async function doctorCommand(opts: DoctorOptions, io: Io): Promise<number> {
       ? { run: await bundleRun(opts.fromBundle), prismaConsole: null }
       : await nodeRun(opts, io, stop.signal);
     const compare = await comparing(opts, run);
+    const start: Start = (onEvent) => ready.then(() => runDoctor(checks, run, io.env, opts.showSecrets, onEvent, stop.signal));
     const code =
       mode === 'pretty'
-        ? await runUi(opts, io, checks, run, prismaConsole, stop, compare)
-        : await runPlain(opts, io, mode, checks, run, stop, compare);
+        ? await runUi(opts, io, checks, run, start, prismaConsole, stop, compare)
+        : await runPlain(opts, io, mode, start, stop, compare);
     if (stop.signal.aborted) endOnceFlushed(code, io);
     return code;
   } finally {
@@ -176,12 +182,11 @@ async function runPlain(
   opts: DoctorOptions,
   io: Io,
   mode: OutputMode,
-  checks: Check[],
-  run: DoctorRun,
+  start: Start,
   stop: Stop,
   compare: Comparing | null,
 ): Promise<number> {
-  const report = compared(await runDoctor(checks, run, io.env, opts.showSecrets, undefined, stop.signal), compare);
+  const report = compared(await start(), compare);
   const code = stop.how === 'interrupt' ? EXIT.interrupted : exitCodeFor(report, opts.strict);
   if (mode === 'json') io.stdout.write(renderJson(report, code));
   else if (mode === 'json-framed') io.stdout.write(frameDocument(renderJson(report, code)));
@@ -197,6 +202,7 @@ async function runUi(
   io: Io,
   checks: Check[],
   run: DoctorRun,
+  start: Start,
   prismaConsole: ConsoleTarget | null,
   stop: Stop,
   compare: Comparing | null,
@@ -215,7 +221,7 @@ async function runUi(
   const painted = await paintFirstFrame(io.stdout, model, style);
   const early: EngineEvent[] = [];
   let push: (e: EngineEvent) => void = (e) => void early.push(e);
-  const running = runDoctor(checks, run, io.env, opts.showSecrets, (e) => push(e), stop.signal);
+  const running = start((e) => push(e));
   // Loading ink takes longer than a Ctrl-C may: a cancel meanwhile goes straight out.
   const loaded = await Promise.race([import('../ui/run-pretty.js'), aborted(stop.signal)]);
   if (!loaded) {

@@ -41,6 +41,17 @@ describe('doctor in an 80x24 terminal', () => {
     expect(t.screen().join('\n')).toContain('4 checks fail');
   }, 120_000);
 
+  it('npm run demo: the first frame does not wait for the demo console, the live checks do', async () => {
+    const t = runInTerminal(['doctor', '--demo'], SIZE);
+    await t.waitFor(done);
+    t.press('q');
+    expect((await t.exited).code).toBe(3);
+    // The console's chain is made while the frame is painted; the probe still finds it listening.
+    const report = t.raw().replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+    expect(report).toMatch(/PASS\s+webhook-reachable\s+POST https:\/\/127\.0\.0\.1:18083\//);
+    expect(report).toMatch(/FAIL\s+webhook-tls-chain\s/);
+  }, 120_000);
+
   it('draws the report in a pty that reports 0x0 (as 80x24), where ink once painted blank frames forever', async () => {
     const t = runInTerminal(['doctor', '--root', broken, '--offline'], { columns: 0, rows: 0 });
     await t.waitFor(done, 30_000);
