@@ -79,5 +79,3 @@ export function timestamp(now: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
 }
-
-export { BACKUP_DIR } from '../facts/node/orphans.js';

@@ -1,6 +1,10 @@
 // Plain-JSON shapes of what is read from the node's files: the apiserver configuration (flags,
 // mounts, volumes), parsed YAML files, host file status and the audit paths. Parsers produce these.
 
+/** Where `fix --apply` keeps what it replaced (<time>/<host path>): fixes write there, the orphan
+ * collector reads it back. Outside the static-pod directory: the kubelet loads every file in that. */
+export const BACKUP_DIR = '/var/backups/prisma-audit';
+
 export type Distribution = 'kubeadm' | 'kops' | 'rke2' | 'k3s' | 'microk8s' | 'openshift' | 'unknown';
 
 /** How the apiserver runs: a static pod (paths are container paths), a host process (k3s,

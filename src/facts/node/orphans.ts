@@ -4,7 +4,7 @@
 // (the file text holds the URL suffix, a credential).
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import type { AuditOrphan, OrphanRole } from '../../model/node.js';
+import { BACKUP_DIR, type AuditOrphan, type OrphanRole } from '../../model/node.js';
 import type { CollectContext, Collector } from '../collector.js';
 import { POLICY_FLAG, WEBHOOK_FLAG, locate } from '../../kube/audit-paths.js';
 import { listHostDir, readHostText } from '../../io/host-fs.js';
@@ -15,9 +15,6 @@ import { parseYaml } from '../../parse/yaml-file.js';
 import { findClusterConfiguration, kubeadmAuditArgs } from '../../kube/kubeadm-config.js';
 import { mapContainerPath } from '../../parse/mounts.js';
 import { isObj } from '../../parse/json-value.js';
-
-/** Where `fix --apply` keeps what it replaced: <time>/<host path>. */
-export const BACKUP_DIR = '/var/backups/prisma-audit';
 
 /** Audit files are small; anything bigger is not one and is not read. */
 const MAX_SCAN_BYTES = 256 * 1024;

@@ -2,7 +2,8 @@
 // runs every non-dot file there) into the same backup folder --apply uses, mirroring their paths.
 import path from 'node:path';
 import { strayFiles } from '../../checks/rules.js';
-import { BACKUP_DIR, timestamp, type FixOptions, type GatheredFacts, type GeneratorResult } from '../types.js';
+import { BACKUP_DIR } from '../../model/node.js';
+import { timestamp, type FixOptions, type GatheredFacts, type GeneratorResult } from '../types.js';
 
 export function manifestsDirCleanup(facts: GatheredFacts, opts: FixOptions): GeneratorResult {
   const api = facts.apiserver;
