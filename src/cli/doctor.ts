@@ -4,11 +4,10 @@ import path from 'node:path';
 import type { Check } from '../checks/check.js';
 import { CHECK_IDS, isCheckId } from '../model/check-ids.js';
 import { CHECKS } from '../checks/index.js';
-import { kubeAccess } from '../facts/context.js';
-import { liveRun, runDoctor, type DoctorRun } from '../engine/doctor.js';
+import type { DoctorRun } from '../engine/doctor.js';
 import { EXIT, exitCodeFor } from '../report/exit-codes.js';
 import type { EngineEvent, Report } from '../model/report.js';
-import { initialModel } from '../ui/model.js';
+import { initialModel, type RunModel } from '../ui/model.js';
 import { eraseLines, paintFirstFrame } from '../ui/first-frame.js';
 import { loadUnicodeCells } from '../report/cells.js';
 import { fingerprintOf } from '../engine/fingerprint.js';
@@ -23,12 +22,10 @@ import { renderText } from '../report/text.js';
 import type { DoctorOptions, OutputMode } from './args.js';
 import { UsageError } from './usage.js';
 import { requireFiles, requirePath } from './inputs.js';
-import { requireContext } from './kube-context.js';
 import { didYouMean } from './suggest.js';
 import type { Io } from './io.js';
 import { packageRoot, TOOL } from './tool.js';
 import type { ConsoleTarget } from '../kube/console-target.js';
-import { startDemoConsole } from '../facts/demo-console.js';
 import { demoRoot } from '../facts/demo-node.js';
 import { consoleTarget } from './cluster-options.js';
 import { endOnceFlushed } from './exit.js';
@@ -64,7 +61,7 @@ async function resolveRoot(opts: DoctorOptions, env: NodeJS.ProcessEnv): Promise
   if (c.canary !== undefined && c.kubeconfig === null && c.context === null && !env.KUBECONFIG && !c.cluster) {
     throw new UsageError('--canary needs a cluster: pass --kubeconfig PATH (and --context NAME), set KUBECONFIG, or --cluster');
   }
-  if (c.context !== null) await requireContext(c.context, c.kubeconfig ?? env.KUBECONFIG ?? null, env);
+  if (c.context !== null) await (await import('./kube-context.js')).requireContext(c.context, c.kubeconfig ?? env.KUBECONFIG ?? null, env);
   return root;
 }
 
@@ -77,10 +74,19 @@ export function chooseMode(opts: DoctorOptions, io: Io): OutputMode {
   return io.stdout.isTTY && !ci ? 'pretty' : 'text';
 }
 
-/** The node's run, with the --console target the UI's fix key needs. */
-async function nodeRun(opts: DoctorOptions, io: Io, signal: AbortSignal): Promise<{ run: DoctorRun; prismaConsole: ConsoleTarget | null }> {
-  const root = await resolveRoot(opts, io.env);
-  const prismaConsole = await consoleTarget(opts.cluster, io.env, opts.timeoutMs);
+/** How the report and the UI name the node's root (the bundled demo node has a friendlier name). */
+const shownRoot = (opts: DoctorOptions, root: string) => (opts.demo ? 'fixtures/demo/root (bundled demo node)' : root);
+
+/** The node's run, with the --console target the UI's fix key needs. The engine and the collectors
+ * load here, after the UI's first frame. */
+async function nodeRun(
+  opts: DoctorOptions,
+  io: Io,
+  root: string,
+  prismaConsole: ConsoleTarget | null,
+  signal: AbortSignal,
+): Promise<{ run: DoctorRun; prismaConsole: ConsoleTarget | null }> {
+  const [{ liveRun }, { kubeAccess }] = await Promise.all([import('../engine/doctor.js'), import('../facts/context.js')]);
   const run = liveRun({
     root,
     manifest: opts.manifest,
@@ -96,7 +102,7 @@ async function nodeRun(opts: DoctorOptions, io: Io, signal: AbortSignal): Promis
     console: prismaConsole,
     signal,
     tool: TOOL,
-    shownRoot: opts.demo ? 'fixtures/demo/root (bundled demo node)' : root,
+    shownRoot: shownRoot(opts, root),
     demo: opts.demo,
   });
   return { run, prismaConsole };
@@ -105,7 +111,7 @@ async function nodeRun(opts: DoctorOptions, io: Io, signal: AbortSignal): Promis
 export async function doctor(opts: DoctorOptions, io: Io): Promise<number> {
   // The demo node's console runs on loopback for as long as the demo does. Making its keys takes a
   // while (RSA in the thread pool, up to a second): the first frame does not wait for it, the checks do.
-  const demoConsole = opts.demo && !opts.offline ? startDemoConsole() : null;
+  const demoConsole = opts.demo && !opts.offline ? import('../facts/demo-console.js').then((m) => m.startDemoConsole()) : null;
   demoConsole?.catch(() => {}); // awaited below; until then a failure is not "unhandled"
   try {
     return await doctorCommand(opts, io, demoConsole ?? Promise.resolve());
@@ -157,19 +163,61 @@ type Stop = ReturnType<typeof interrupts>;
 /** What runs the checks, once `ready` (the demo console) has settled; events go to `onEvent`. */
 type Start = (onEvent?: (e: EngineEvent) => void) => Promise<Report>;
 
+/** The UI's first frame, as painted before ink loaded. */
+interface FirstFrame {
+  model: RunModel;
+  style: Style;
+  /** Lines to erase when ink takes over. */
+  lines: number;
+}
+
+async function paintFirst(
+  opts: DoctorOptions,
+  io: Io,
+  checks: Check[],
+  target: RunModel['target'],
+  compare: Comparing | null,
+): Promise<FirstFrame> {
+  // The frame's colours are ours (ui/layout.ts styles the lines); ink paints them as they are.
+  const style = makeStyle(opts.color ?? wantsColor(io.env, true, false));
+  const model = initialModel(
+    TOOL,
+    target,
+    checks.map((c) => ({ id: c.id, title: c.title, needs: c.needs })),
+    compare,
+  );
+  return { model, style, lines: await paintFirstFrame(io.stdout, model, style) };
+}
+
 async function doctorCommand(opts: DoctorOptions, io: Io, ready: Promise<unknown>): Promise<number> {
   const checks = selectChecks(opts.only, opts.skip);
   const mode = chooseMode(opts, io);
   const stop = interrupts();
   try {
-    const { run, prismaConsole } = opts.fromBundle
-      ? { run: await bundleRun(opts.fromBundle), prismaConsole: null }
-      : await nodeRun(opts, io, stop.signal);
+    // Usage errors (a missing file, a wrong --context or token) come before any frame.
+    const root = opts.fromBundle ? null : await resolveRoot(opts, io.env);
+    const prismaConsole = root === null ? null : await consoleTarget(opts.cluster, io.env, opts.timeoutMs);
+    // A live run's first frame goes out before even the engine loads (unless a comparison, which
+    // must be read and matched to this node first, is to head it).
+    const early =
+      mode === 'pretty' && root !== null && !opts.compare
+        ? await paintFirst(opts, io, checks, { root: shownRoot(opts, root), demo: opts.demo }, null)
+        : null;
+    const { run } = root === null ? { run: await bundleRun(opts.fromBundle!) } : await nodeRun(opts, io, root, prismaConsole, stop.signal);
     const compare = await comparing(opts, run);
+    const { runDoctor } = await import('../engine/doctor.js');
     const start: Start = (onEvent) => ready.then(() => runDoctor(checks, run, io.env, opts.showSecrets, onEvent, stop.signal));
     const code =
       mode === 'pretty'
-        ? await runUi(opts, io, checks, run, start, prismaConsole, stop, compare)
+        ? await runUi(
+            opts,
+            io,
+            early ?? (await paintFirst(opts, io, checks, run.runOpts.target, compare)),
+            run.root,
+            start,
+            prismaConsole,
+            stop,
+          )
         : await runPlain(opts, io, mode, start, stop, compare);
     if (stop.signal.aborted) endOnceFlushed(code, io);
     return code;
@@ -200,25 +248,14 @@ async function runPlain(
 async function runUi(
   opts: DoctorOptions,
   io: Io,
-  checks: Check[],
-  run: DoctorRun,
+  { model, style, lines: painted }: FirstFrame,
+  root: string | null,
   start: Start,
   prismaConsole: ConsoleTarget | null,
   stop: Stop,
-  compare: Comparing | null,
 ): Promise<number> {
-  // The frame's colours are ours (ui/layout.ts styles the lines); ink paints them as they are.
-  const style = makeStyle(opts.color ?? wantsColor(io.env, true, false));
-  const { runOpts, root } = run;
-  const model = initialModel(
-    runOpts.tool,
-    runOpts.target,
-    checks.map((c) => ({ id: c.id, title: c.title, needs: c.needs })),
-    compare,
-  );
-  // The first frame goes out before ink loads; the run starts at once and its events wait until
+  // The first frame went out before ink loads; the run starts at once and its events wait until
   // ink is up.
-  const painted = await paintFirstFrame(io.stdout, model, style);
   const early: EngineEvent[] = [];
   let push: (e: EngineEvent) => void = (e) => void early.push(e);
   const running = start((e) => push(e));
@@ -260,7 +297,7 @@ async function runUi(
   await Promise.race([ui.quit, aborted(stop.signal)]);
   await ui.close();
   if (stop.how === 'interrupt') return interrupted(io);
-  return printFinal(opts, io, compared(await running, compare), style, stop);
+  return printFinal(opts, io, compared(await running, model.since), style, stop);
 }
 
 /** Ctrl-C: out at once, with one line instead of the report (rendering it costs time). */
