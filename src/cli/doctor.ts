@@ -77,17 +77,16 @@ export function chooseMode(opts: DoctorOptions, io: Io): OutputMode {
 /** How the report and the UI name the node's root (the bundled demo node has a friendlier name). */
 const shownRoot = (opts: DoctorOptions, root: string) => (opts.demo ? 'fixtures/demo/root (bundled demo node)' : root);
 
-/** The node's run, with the --console target the UI's fix key needs. The engine and the collectors
- * load here, after the UI's first frame. */
+/** The node's run. The engine and the collectors load here, after the UI's first frame. */
 async function nodeRun(
   opts: DoctorOptions,
   io: Io,
   root: string,
   prismaConsole: ConsoleTarget | null,
   signal: AbortSignal,
-): Promise<{ run: DoctorRun; prismaConsole: ConsoleTarget | null }> {
+): Promise<DoctorRun> {
   const [{ liveRun }, { kubeAccess }] = await Promise.all([import('../engine/doctor.js'), import('../facts/context.js')]);
-  const run = liveRun({
+  return liveRun({
     root,
     manifest: opts.manifest,
     kubernetesVersion: opts.kubernetesVersion,
@@ -105,7 +104,6 @@ async function nodeRun(
     shownRoot: shownRoot(opts, root),
     demo: opts.demo,
   });
-  return { run, prismaConsole };
 }
 
 export async function doctor(opts: DoctorOptions, io: Io): Promise<number> {
@@ -203,7 +201,7 @@ async function doctorCommand(opts: DoctorOptions, io: Io, ready: Promise<unknown
       mode === 'pretty' && root !== null && !opts.compare
         ? await paintFirst(opts, io, checks, { root: shownRoot(opts, root), demo: opts.demo }, null)
         : null;
-    const { run } = root === null ? { run: await bundleRun(opts.fromBundle!) } : await nodeRun(opts, io, root, prismaConsole, stop.signal);
+    const run = root === null ? await bundleRun(opts.fromBundle!) : await nodeRun(opts, io, root, prismaConsole, stop.signal);
     const compare = await comparing(opts, run);
     const { runDoctor } = await import('../engine/doctor.js');
     const start: Start = (onEvent) => ready.then(() => runDoctor(checks, run, io.env, opts.showSecrets, onEvent, stop.signal));
