@@ -201,27 +201,38 @@ async function doctorCommand(opts: DoctorOptions, io: Io, ready: Promise<unknown
       mode === 'pretty' && root !== null && !opts.compare
         ? await paintFirst(opts, io, checks, { root: shownRoot(opts, root), demo: opts.demo }, null)
         : null;
-    const run = root === null ? await bundleRun(opts.fromBundle!) : await nodeRun(opts, io, root, prismaConsole, stop.signal);
-    const compare = await comparing(opts, run);
-    const { runDoctor } = await import('../engine/doctor.js');
-    const start: Start = (onEvent) => ready.then(() => runDoctor(checks, run, io.env, opts.showSecrets, onEvent, stop.signal));
-    const code =
-      mode === 'pretty'
-        ? await runUi(
-            opts,
-            io,
-            early ?? (await paintFirst(opts, io, checks, run.runOpts.target, compare)),
-            run.root,
-            start,
-            prismaConsole,
-            stop,
-          )
-        : await runPlain(opts, io, mode, start, stop, compare);
+    const loading = root === null ? bundleRun(opts.fromBundle!) : nodeRun(opts, io, root, prismaConsole, stop.signal);
+    // A Ctrl-C on the early frame goes out at once, as it does while ink loads.
+    const run = early ? await Promise.race([loading, aborted(stop.signal)]) : await loading;
+    const code = run
+      ? await checkAndShow({ opts, io, mode, checks, run, early, prismaConsole, stop, ready })
+      : leaveFrame(io, early!.lines);
     if (stop.signal.aborted) endOnceFlushed(code, io);
     return code;
   } finally {
     stop.dispose();
   }
+}
+
+/** The checks on the run, shown the way `mode` asks. */
+async function checkAndShow(a: {
+  opts: DoctorOptions;
+  io: Io;
+  mode: OutputMode;
+  checks: Check[];
+  run: DoctorRun;
+  early: FirstFrame | null;
+  prismaConsole: ConsoleTarget | null;
+  stop: Stop;
+  ready: Promise<unknown>;
+}): Promise<number> {
+  const { opts, io, checks, run, stop } = a;
+  const compare = await comparing(opts, run);
+  const { runDoctor } = await import('../engine/doctor.js');
+  const start: Start = (onEvent) => a.ready.then(() => runDoctor(checks, run, io.env, opts.showSecrets, onEvent, stop.signal));
+  if (a.mode !== 'pretty') return runPlain(opts, io, a.mode, start, stop, compare);
+  const frame = a.early ?? (await paintFirst(opts, io, checks, run.runOpts.target, compare));
+  return runUi(opts, io, frame, run.root, start, a.prismaConsole, stop);
 }
 
 async function runPlain(
@@ -259,10 +270,7 @@ async function runUi(
   const running = start((e) => push(e));
   // Loading ink takes longer than a Ctrl-C may: a cancel meanwhile goes straight out.
   const loaded = await Promise.race([import('../ui/run-pretty.js'), aborted(stop.signal)]);
-  if (!loaded) {
-    io.stdout.write(eraseLines(painted));
-    return interrupted(io);
-  }
+  if (!loaded) return leaveFrame(io, painted);
   // Fix (f/F) and bundle (b) keys act on the live node, so a recorded run has neither; the fix
   // planner loads only when a fix key is pressed.
   const onFix =
@@ -302,6 +310,12 @@ async function runUi(
 function interrupted(io: Io): number {
   io.stderr.write('prisma-audit: interrupted; nothing was changed (run again for the report)\n');
   return EXIT.interrupted;
+}
+
+/** Ctrl-C before ink took over: the first frame is erased, the terminal is as before. */
+function leaveFrame(io: Io, lines: number): number {
+  io.stdout.write(eraseLines(lines));
+  return interrupted(io);
 }
 
 /** What stays in the terminal after the UI: the report, once, as text wrapped to the window (with
