@@ -46,6 +46,11 @@ function inkTerminal(out: NodeJS.WriteStream): NodeJS.WriteStream {
 const FRAME_MS = 33;
 
 export async function openPretty({ model, painted, onQuitKey, style, onFix, writeBundle }: PrettyOptions): Promise<PrettyUi> {
+  // Keys are ink's from here on. Raw mode now, not when ink's input hook mounts: a Ctrl-C in between
+  // was a SIGINT the terminal echoed as ^C into the frame being replaced, pushing ink's first line
+  // out of what ink later erased. Typed now, it waits in the input for ink as a key.
+  const keyboard = process.stdin.isTTY === true;
+  if (keyboard) process.stdin.setRawMode(true);
   // The UI lays out whatever the checks report (paths, log lines, any script): with the measures
   // that know all of Unicode. (Only the CLI's first frame, painted before they load, goes without.)
   await loadUnicodeCells();
@@ -81,22 +86,25 @@ export async function openPretty({ model, painted, onQuitKey, style, onFix, writ
     exitOnCtrlC: false,
     patchConsole: false,
   });
-  const interactive = process.stdin.isTTY === true;
   return {
     push(untrusted) {
       // File contents and names reach the terminal with their control characters escaped.
       const event = terminalSafe(untrusted);
       state = applyEvent(state, event);
       flush ??= setTimeout(notify, FRAME_MS);
-      if (event.type === 'done' && !interactive) settle('quit');
+      if (event.type === 'done' && !keyboard) settle('quit');
     },
     quit,
     async close() {
       quitting = true;
       if (flush) clearTimeout(flush);
-      app.clear();
+      // An empty tree, then unmount: ink's own log-update erases its last frame. (clear() before
+      // unmount raced a render ink had throttled: unmount flushed it, and the frame came back drawn
+      // from where clear() had left the cursor, over the user's lines above.)
+      app.rerender(<></>);
       app.unmount();
       await app.waitUntilExit();
+      if (keyboard) process.stdin.setRawMode(false);
     },
   };
 }

@@ -113,6 +113,25 @@ describe('doctor in an 80x24 terminal', () => {
   );
 });
 
+describe('Ctrl-C as ink takes over from the first frame', () => {
+  // ink's first frame has a clock past 0.0s (the CLI's own first frame says 0.0s).
+  const inkFirstFrame = (raw: string) => /checks done · (0\.[1-9]|[1-9]\d*\.\d)s/.test(raw);
+
+  it('leaves no frame behind, only the line that says so', async () => {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const t = runInTerminal(['doctor', '--root', scenarioRoot('kubeadm-broken'), '--offline'], SIZE);
+      const until = Date.now() + 30_000;
+      while (!inkFirstFrame(t.raw()) && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+      t.press(KEY.ctrlC);
+      expect((await t.exited).code).toBe(130);
+      await t.waitFor((s) => s.includes('interrupted'));
+      // Once, a throttled ink render came back after the erase, drawn over the lines above it.
+      const screen = t.screen().filter((l) => l.trim() !== '');
+      expect(screen).toEqual(['prisma-audit: interrupted; nothing was changed (run again for the report)']);
+    }
+  }, 120_000);
+});
+
 describe('fix --apply in a terminal', () => {
   it('Ctrl-C at the [y/N] prompt changes nothing and exits 130 at once', async () => {
     const root = await copyRoot('fixtures/scenarios/kubeadm-broken/root');
